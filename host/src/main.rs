@@ -1,0 +1,2 @@
+//! The `redlet` binary.
+fn main() {}

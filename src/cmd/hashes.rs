@@ -1,0 +1,6 @@
+//! hashes commands.
+
+use crate::cmd::Command;
+
+/// This family's command table.
+pub const COMMANDS: &[Command] = &[];

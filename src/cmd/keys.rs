@@ -1,0 +1,6 @@
+//! keys commands.
+
+use crate::cmd::Command;
+
+/// This family's command table.
+pub const COMMANDS: &[Command] = &[];

@@ -1,0 +1,359 @@
+//! The command layer: a table of [`Command`]s (name, arity, flags, key
+//! positions, handler) and the argument cursor [`Args`].
+//!
+//! The table is data. Lookup, subcommand resolution and the arity check run
+//! generically in [`crate::engine`] before any handler; handlers only parse
+//! their own options (with the cursor: running out of optional arguments is
+//! normal, leftovers are a syntax error) and call the typed operations.
+//!
+//! Each family file exports `COMMANDS: &[Command]`; [`families`] lists them.
+
+pub mod hashes;
+pub mod keys;
+pub mod lists;
+pub mod server;
+pub mod sets;
+pub mod strings;
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use crate::client::ClientId;
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::keyspace::Db;
+use crate::num;
+use crate::reply::Reply;
+use crate::rng::Rng;
+
+/// A command handler: parses `args` (positioned after the command name, and
+/// after the subcommand name for subcommands) and runs the command.
+pub type Handler = fn(&mut Ctx<'_>, &mut Args<'_>) -> Result<Reply>;
+
+/// Command flags, as in Redis's command table (`COMMAND INFO` reports them).
+pub mod flags {
+    /// May modify the dataset.
+    pub const WRITE: u32 = 1 << 0;
+    /// Only reads the dataset.
+    pub const READONLY: u32 = 1 << 1;
+    /// May grow memory: rejected when over `maxmemory`.
+    pub const DENYOOM: u32 = 1 << 2;
+    /// Administrative.
+    pub const ADMIN: u32 = 1 << 3;
+    /// Pub/Sub related.
+    pub const PUBSUB: u32 = 1 << 4;
+    /// Not allowed in scripts.
+    pub const NOSCRIPT: u32 = 1 << 5;
+    /// May block the client.
+    pub const BLOCKING: u32 = 1 << 6;
+    /// Allowed while loading.
+    pub const LOADING: u32 = 1 << 7;
+    /// Allowed on a stale replica.
+    pub const STALE: u32 = 1 << 8;
+    /// Not shown in MONITOR.
+    pub const SKIP_MONITOR: u32 = 1 << 9;
+    /// Not logged in SLOWLOG.
+    pub const SKIP_SLOWLOG: u32 = 1 << 10;
+    /// O(1) or O(log n), never delays the server.
+    pub const FAST: u32 = 1 << 11;
+    /// Allowed before AUTH.
+    pub const NO_AUTH: u32 = 1 << 12;
+    /// May replicate even when read-only.
+    pub const MAY_REPLICATE: u32 = 1 << 13;
+    /// Not allowed inside MULTI.
+    pub const NO_MULTI: u32 = 1 << 14;
+    /// Key positions cannot be found from first/last/step alone.
+    pub const MOVABLE_KEYS: u32 = 1 << 15;
+    /// Allowed while the server is busy (scripts).
+    pub const ALLOW_BUSY: u32 = 1 << 16;
+    /// Allowed with no mandatory keys.
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 17;
+    /// Denied in async loading.
+    pub const NO_ASYNC_LOADING: u32 = 1 << 18;
+
+    /// Flag names in the order Redis prints them in `COMMAND INFO`.
+    pub const NAMES: &[(u32, &str)] = &[
+        (WRITE, "write"),
+        (READONLY, "readonly"),
+        (DENYOOM, "denyoom"),
+        (ADMIN, "admin"),
+        (PUBSUB, "pubsub"),
+        (NOSCRIPT, "noscript"),
+        (BLOCKING, "blocking"),
+        (LOADING, "loading"),
+        (STALE, "stale"),
+        (SKIP_MONITOR, "skip_monitor"),
+        (SKIP_SLOWLOG, "skip_slowlog"),
+        (FAST, "fast"),
+        (NO_AUTH, "no_auth"),
+        (MAY_REPLICATE, "may_replicate"),
+        (NO_MULTI, "no_multi"),
+        (MOVABLE_KEYS, "movablekeys"),
+        (ALLOW_BUSY, "allow_busy"),
+        (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+        (NO_ASYNC_LOADING, "no_async_loading"),
+    ];
+}
+
+/// One entry of the command table.
+#[derive(Clone, Copy)]
+pub struct Command {
+    /// Lowercase name (the subcommand's own name for subcommands).
+    pub name: &'static str,
+    /// Redis arity: `n` exactly n arguments (name included), `-n` at least n.
+    pub arity: i32,
+    /// Bit set of [`flags`].
+    pub flags: u32,
+    /// ACL categories as Redis lists them, e.g. `"@write @string @slow"`.
+    pub acl: &'static str,
+    /// Position of the first key (0 = none).
+    pub first_key: i32,
+    /// Position of the last key (-1 = last argument).
+    pub last_key: i32,
+    /// Step between keys.
+    pub step: i32,
+    /// Command group for COMMAND DOCS (`string`, `generic`, `list`, ...).
+    pub group: &'static str,
+    /// One-line summary for COMMAND DOCS.
+    pub summary: &'static str,
+    /// Redis version that introduced the command.
+    pub since: &'static str,
+    /// The handler; unused for containers (commands with subcommands).
+    pub handler: Handler,
+    /// Subcommands of a container command (CONFIG, CLIENT, OBJECT, ...).
+    pub subcommands: &'static [Command],
+}
+
+fn unreachable_handler(_: &mut Ctx<'_>, _: &mut Args<'_>) -> Result<Reply> {
+    Err(Error::err("command has no handler"))
+}
+
+impl Command {
+    /// A template for `..Command::DEFAULT` in family tables.
+    pub const DEFAULT: Command = Command {
+        name: "",
+        arity: 0,
+        flags: 0,
+        acl: "",
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        group: "",
+        summary: "",
+        since: "1.0.0",
+        handler: unreachable_handler,
+        subcommands: &[],
+    };
+
+    /// True if this command has all the given flags.
+    pub fn has(&self, f: u32) -> bool {
+        self.flags & f == f
+    }
+}
+
+/// Every family's table, in the order COMMAND lists them.
+pub fn families() -> [&'static [Command]; 6] {
+    [strings::COMMANDS, keys::COMMANDS, hashes::COMMANDS, lists::COMMANDS, sets::COMMANDS, server::COMMANDS]
+}
+
+/// A cursor over a command's arguments.
+pub struct Args<'a> {
+    argv: &'a [&'a [u8]],
+    pos: usize,
+}
+
+impl<'a> Args<'a> {
+    /// A cursor over `argv` starting at `pos`.
+    pub fn new(argv: &'a [&'a [u8]], pos: usize) -> Self {
+        Args { argv, pos }
+    }
+
+    /// The whole argv, command name included.
+    pub fn argv(&self) -> &'a [&'a [u8]] {
+        self.argv
+    }
+
+    /// Index of the next argument in argv.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Number of arguments not yet consumed.
+    pub fn remaining(&self) -> usize {
+        self.argv.len().saturating_sub(self.pos)
+    }
+
+    /// True when all arguments were consumed.
+    pub fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+
+    /// The next argument without consuming it.
+    pub fn peek(&self) -> Option<&'a [u8]> {
+        self.argv.get(self.pos).copied()
+    }
+
+    /// The next argument, if any.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Option<&'a [u8]> {
+        let a = self.argv.get(self.pos).copied()?;
+        self.pos += 1;
+        Some(a)
+    }
+
+    /// The next argument; a syntax error when there is none.
+    pub fn req(&mut self) -> Result<&'a [u8]> {
+        self.next().ok_or(Error::Syntax)
+    }
+
+    /// The next argument as an integer (Redis's `string2ll` rules).
+    pub fn i64(&mut self) -> Result<i64> {
+        num::parse_i64(self.req()?).ok_or(Error::NotInteger)
+    }
+
+    /// The next argument as a double (Redis's `strtod` rules).
+    pub fn f64(&mut self) -> Result<f64> {
+        num::parse_f64(self.req()?).ok_or(Error::NotFloat)
+    }
+
+    /// Consumes the next argument if it equals `kw` ignoring ASCII case.
+    pub fn eat(&mut self, kw: &str) -> bool {
+        match self.peek() {
+            Some(a) if a.eq_ignore_ascii_case(kw.as_bytes()) => {
+                self.pos += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// All remaining arguments, consumed.
+    pub fn rest(&mut self) -> &'a [&'a [u8]] {
+        let r = self.argv.get(self.pos..).unwrap_or(&[]);
+        self.pos = self.argv.len();
+        r
+    }
+
+    /// Moves the cursor back by one argument (after a failed keyword match).
+    pub fn back(&mut self) {
+        self.pos = self.pos.saturating_sub(1);
+    }
+
+    /// A syntax error if any argument is left.
+    pub fn finish(&self) -> Result<()> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Syntax)
+        }
+    }
+}
+
+/// Equality of an argument with a keyword, ignoring ASCII case.
+pub fn is_kw(arg: &[u8], kw: &str) -> bool {
+    arg.eq_ignore_ascii_case(kw.as_bytes())
+}
+
+/// What a handler asks for when it cannot be served now and may block.
+pub struct BlockOn {
+    /// Keys whose writes may let the command proceed.
+    pub keys: Vec<Box<[u8]>>,
+    /// Absolute deadline in ms; `None` blocks forever.
+    pub deadline_ms: Option<u64>,
+    /// Reply sent when the deadline passes.
+    pub timeout_reply: Reply,
+}
+
+/// The context of one command execution: the engine, the calling client, its
+/// selected db and the command's instant.
+pub struct Ctx<'e> {
+    /// The engine.
+    pub eng: &'e mut Engine,
+    /// The calling client.
+    pub client: ClientId,
+    /// The client's selected db.
+    pub db: usize,
+    /// The command's instant, ms since the epoch (one command, one instant).
+    pub now: u64,
+    /// The same instant in microseconds.
+    pub now_us: u64,
+    /// Set by a blocking handler that found nothing to serve.
+    pub block: Option<BlockOn>,
+    /// True when re-running a blocked client's command because a key it
+    /// waits on was written.
+    pub reexec: bool,
+    /// True inside MULTI/EXEC (or any context that must not block).
+    pub no_block: bool,
+}
+
+impl<'e> Ctx<'e> {
+    /// The selected db.
+    #[inline]
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.eng.dbs[self.db]
+    }
+
+    /// The engine's RNG.
+    #[inline]
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.eng.rng
+    }
+
+    /// A fresh seed for a new container's hash table.
+    #[inline]
+    pub fn seed(&mut self) -> u64 {
+        self.eng.rng.next_u64()
+    }
+
+    /// The configuration.
+    #[inline]
+    pub fn config(&self) -> &Config {
+        &self.eng.config
+    }
+
+    /// Records `n` changes to the dataset (for `save` points and INFO).
+    #[inline]
+    pub fn dirty(&mut self, n: u64) {
+        self.eng.dirty += n;
+    }
+
+    /// Records that `key` in the selected db was modified: WATCH and, for
+    /// blocked clients, readiness.
+    #[inline]
+    pub fn touched(&mut self, key: &[u8]) {
+        self.eng.signal_ready(self.db, key);
+    }
+
+    /// True if the command may block (not inside MULTI/EXEC).
+    pub fn may_block(&self) -> bool {
+        !self.no_block
+    }
+
+    /// Asks to block on `keys` until `deadline_ms` (None = forever); the
+    /// handler then returns any reply (it is discarded).
+    pub fn block_on(&mut self, keys: Vec<Box<[u8]>>, deadline_ms: Option<u64>, timeout_reply: Reply) {
+        self.block = Some(BlockOn { keys, deadline_ms, timeout_reply });
+    }
+
+    /// Parses a blocking timeout in seconds (`BLPOP ... 0.5`) into an absolute
+    /// deadline in ms (`None` = forever), with Redis 7.0's error texts.
+    pub fn parse_timeout_secs(&self, arg: &[u8]) -> Result<Option<u64>> {
+        let secs = num::parse_f64(arg).ok_or(Error::TimeoutNotFloat)?;
+        let ms = secs * 1000.0;
+        if !ms.is_finite() || ms > i64::MAX as f64 || ms < i64::MIN as f64 {
+            return Err(Error::TimeoutNotFloat);
+        }
+        let ms = ms as i64;
+        if ms < 0 {
+            return Err(Error::TimeoutNegative);
+        }
+        if ms == 0 {
+            return Ok(None);
+        }
+        if ms > i64::MAX - self.now as i64 {
+            return Err(Error::TimeoutOutOfRange);
+        }
+        Ok(Some(self.now + ms as u64))
+    }
+}

@@ -1,0 +1,6 @@
+//! sets commands.
+
+use crate::cmd::Command;
+
+/// This family's command table.
+pub const COMMANDS: &[Command] = &[];

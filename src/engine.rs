@@ -1,0 +1,534 @@
+//! The [`Engine`]: databases, clients, configuration, clock and RNG, and the
+//! single command entry point.
+//!
+//! A host opens clients, feeds each client's commands to [`Engine::execute`]
+//! and writes back the replies. A command that must wait (BLPOP on an empty
+//! list) answers `None`: the client is blocked, and the host must not send it
+//! further commands until its reply shows up in [`Engine::take_woken`] /
+//! [`Engine::pop_output`]. The host also calls [`Engine::tick`] about `hz`
+//! times a second (and at [`Engine::next_deadline_ms`]) for timeouts and
+//! active expiry.
+//!
+//! Generic checks (lookup, subcommands, arity) run here before any handler.
+//! After every command, keys written that blocked clients wait on are served,
+//! in the order those clients blocked, by re-running their commands.
+
+use alloc::boxed::Box;
+use alloc::collections::{BTreeSet, VecDeque};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use foldhash::fast::FixedState;
+use hashbrown::HashMap;
+
+use crate::client::{Blocked, Client, ClientId, ClientInfo};
+use crate::clock::Clock;
+use crate::cmd::{self, Args, Command, Ctx};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::keyspace::Db;
+use crate::reply::{Protocol, Reply};
+use crate::rng::Rng;
+
+/// Per-command statistics (INFO commandstats).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CmdStat {
+    /// Successful or failed executions.
+    pub calls: u64,
+    /// Total microseconds spent.
+    pub usec: u64,
+    /// Rejected before execution (arity, OOM, ...).
+    pub rejected_calls: u64,
+    /// Executions that replied with an error.
+    pub failed_calls: u64,
+}
+
+/// Engine-wide counters (INFO stats).
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Commands executed.
+    pub total_commands_processed: u64,
+    /// Clients opened.
+    pub total_connections_received: u64,
+    /// Error replies sent.
+    pub total_error_replies: u64,
+    /// Commands rejected before execution (unknown, arity, ...).
+    pub unexpected_error_replies: u64,
+    /// Keys evicted for maxmemory.
+    pub evicted_keys: u64,
+    /// Error counts by error code (INFO errorstats).
+    pub errorstats: Vec<(String, u64)>,
+}
+
+/// How the engine is set up.
+pub struct Options {
+    /// Configuration.
+    pub config: Config,
+    /// Source of time.
+    pub clock: Box<dyn Clock + Send>,
+    /// Seed of every random choice the engine makes.
+    pub seed: u64,
+}
+
+/// One entry of the resolved command table.
+struct TableEntry {
+    cmd: &'static Command,
+    /// Index of this command's stats; subcommands follow at `stat + 1 + i`.
+    stat: usize,
+}
+
+/// The command table, resolved once at start.
+pub(crate) struct Table {
+    by_name: HashMap<Box<[u8]>, usize, FixedState>,
+    entries: Vec<TableEntry>,
+    /// Full names (`get`, `config|get`) by stat index.
+    pub(crate) full_names: Vec<String>,
+}
+
+impl Table {
+    fn build() -> Table {
+        let mut t = Table { by_name: HashMap::with_hasher(FixedState::with_seed(0)), entries: Vec::new(), full_names: Vec::new() };
+        for fam in cmd::families() {
+            for c in fam {
+                let stat = t.full_names.len();
+                t.full_names.push(String::from(c.name));
+                for s in c.subcommands {
+                    let mut n = String::from(c.name);
+                    n.push('|');
+                    n.push_str(s.name);
+                    t.full_names.push(n);
+                }
+                t.by_name.insert(c.name.as_bytes().into(), t.entries.len());
+                t.entries.push(TableEntry { cmd: c, stat });
+            }
+        }
+        t
+    }
+
+    /// Looks a command (and subcommand) up; returns the command to run and
+    /// its stat index, or Redis's unknown-command / unknown-subcommand error.
+    fn resolve(&self, argv: &[&[u8]]) -> Result<(&'static Command, usize, usize)> {
+        let name = argv.first().copied().unwrap_or(b"");
+        let e = self.get(name).ok_or_else(|| Error::UnknownCommand {
+            name: name.to_vec(),
+            args: argv.iter().skip(1).map(|a| a.to_vec()).collect(),
+        })?;
+        let c = e.cmd;
+        if c.subcommands.is_empty() || argv.len() < 2 {
+            return Ok((c, e.stat, 1));
+        }
+        let sub = argv[1];
+        match c.subcommands.iter().position(|s| sub.eq_ignore_ascii_case(s.name.as_bytes())) {
+            Some(i) => Ok((&c.subcommands[i], e.stat + 1 + i, 2)),
+            None => Err(Error::UnknownSubcommand { sub: sub.to_vec(), cmd: c.name.to_ascii_uppercase() }),
+        }
+    }
+
+    fn get(&self, name: &[u8]) -> Option<&TableEntry> {
+        let mut buf = [0u8; 32];
+        if name.len() > buf.len() {
+            return None;
+        }
+        let lower = &mut buf[..name.len()];
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        self.by_name.get(&*lower).map(|&i| &self.entries[i])
+    }
+
+    /// Every top-level command.
+    pub(crate) fn commands(&self) -> impl Iterator<Item = &'static Command> + '_ {
+        self.entries.iter().map(|e| e.cmd)
+    }
+
+    /// The top-level command named `name` (any case).
+    pub(crate) fn command(&self, name: &[u8]) -> Option<&'static Command> {
+        self.get(name).map(|e| e.cmd)
+    }
+
+    /// Stat index of a top-level command.
+    pub(crate) fn stat_index(&self, name: &[u8]) -> Option<usize> {
+        self.get(name).map(|e| e.stat)
+    }
+}
+
+/// The engine. See the module docs.
+pub struct Engine {
+    /// The logical databases.
+    pub(crate) dbs: Vec<Db>,
+    /// Configuration.
+    pub(crate) config: Config,
+    pub(crate) clock: Box<dyn Clock + Send>,
+    pub(crate) rng: Rng,
+    pub(crate) clients: HashMap<ClientId, Client, FixedState>,
+    next_client_id: ClientId,
+    pub(crate) table: Table,
+    pub(crate) cmdstats: Vec<CmdStat>,
+    pub(crate) stats: Stats,
+    /// Changes since the last save.
+    pub(crate) dirty: u64,
+    /// Engine start time, ms.
+    pub(crate) start_ms: u64,
+    /// Per db: key -> clients blocked on it, in blocking order. Kept apart
+    /// from `Db` because SWAPDB swaps data, not waiting clients.
+    pub(crate) blocked_keys: Vec<HashMap<Box<[u8]>, VecDeque<ClientId>, FixedState>>,
+    /// Deadlines of blocked clients.
+    deadlines: BTreeSet<(u64, ClientId)>,
+    /// Keys written this command that some client waits on.
+    ready_keys: Vec<(usize, Box<[u8]>)>,
+    /// Clients with something in their outbox (or to close), not yet drained.
+    woken: Vec<ClientId>,
+}
+
+/// Id of the internal client the typed API runs as.
+pub const SYSTEM_CLIENT: ClientId = 0;
+
+impl Engine {
+    /// A new engine.
+    pub fn new(opts: Options) -> Engine {
+        let mut rng = Rng::new(opts.seed);
+        let ndb = opts.config.databases.max(1);
+        let dbs = (0..ndb).map(|_| Db::new(rng.next_u64())).collect();
+        let blocked_keys = (0..ndb).map(|_| HashMap::with_hasher(FixedState::with_seed(rng.next_u64()))).collect();
+        let table = Table::build();
+        let cmdstats = alloc::vec![CmdStat::default(); table.full_names.len()];
+        let start_ms = opts.clock.now_micros() / 1000;
+        let mut clients = HashMap::with_hasher(FixedState::with_seed(rng.next_u64()));
+        clients.insert(SYSTEM_CLIENT, Client::new(SYSTEM_CLIENT, ClientInfo { fd: -1, ..Default::default() }, start_ms));
+        Engine {
+            dbs,
+            config: opts.config,
+            clock: opts.clock,
+            rng,
+            clients,
+            next_client_id: 1,
+            table,
+            cmdstats,
+            stats: Stats::default(),
+            dirty: 0,
+            start_ms,
+            blocked_keys,
+            deadlines: BTreeSet::new(),
+            ready_keys: Vec::new(),
+            woken: Vec::new(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The current time in ms from the engine's clock.
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_micros() / 1000
+    }
+
+    /// Opens a client and returns its id.
+    pub fn open_client(&mut self, info: ClientInfo) -> ClientId {
+        let id = self.next_client_id;
+        self.next_client_id += 1;
+        let now = self.now_ms();
+        self.clients.insert(id, Client::new(id, info, now));
+        self.stats.total_connections_received += 1;
+        id
+    }
+
+    /// Closes a client; a blocked client leaves nothing behind.
+    pub fn close_client(&mut self, id: ClientId) {
+        if id == SYSTEM_CLIENT {
+            return;
+        }
+        self.unblock(id);
+        self.clients.remove(&id);
+    }
+
+    /// The client's protocol version (for rendering its replies).
+    pub fn protocol(&self, id: ClientId) -> Protocol {
+        self.clients.get(&id).map_or(Protocol::Resp2, |c| c.proto)
+    }
+
+    /// True when the host should close the client's connection once its
+    /// pending replies are written (QUIT, CLIENT KILL).
+    pub fn should_close(&self, id: ClientId) -> bool {
+        self.clients.get(&id).is_none_or(|c| c.close)
+    }
+
+    /// True while the client is blocked.
+    pub fn is_blocked(&self, id: ClientId) -> bool {
+        self.clients.get(&id).is_some_and(|c| c.blocked.is_some())
+    }
+
+    /// Number of clients currently blocked.
+    pub fn blocked_clients(&self) -> usize {
+        self.clients.values().filter(|c| c.blocked.is_some()).count()
+    }
+
+    /// Clients that have output waiting in their outbox (or must be closed)
+    /// since the last call.
+    pub fn take_woken(&mut self) -> Vec<ClientId> {
+        let w = core::mem::take(&mut self.woken);
+        for id in &w {
+            if let Some(c) = self.clients.get_mut(id) {
+                c.woken = false;
+            }
+        }
+        w
+    }
+
+    /// The oldest pending output of a client.
+    pub fn pop_output(&mut self, id: ClientId) -> Option<Reply> {
+        self.clients.get_mut(&id)?.outbox.pop_front()
+    }
+
+    pub(crate) fn wake(&mut self, id: ClientId) {
+        if let Some(c) = self.clients.get_mut(&id) {
+            if !c.woken {
+                c.woken = true;
+                self.woken.push(id);
+            }
+        }
+    }
+
+    /// Runs one command for a client. Returns its reply, or `None` when the
+    /// client is now blocked (its reply will arrive through its outbox).
+    pub fn execute(&mut self, id: ClientId, argv: &[&[u8]]) -> Option<Reply> {
+        if self.is_blocked(id) {
+            return Some(Reply::Error(Error::err("client is blocked")));
+        }
+        if !self.clients.contains_key(&id) {
+            return Some(Reply::Error(Error::err("no such client")));
+        }
+        let now_us = self.clock.now_micros();
+        let r = self.call(id, argv, now_us, false, false);
+        self.serve_ready(now_us);
+        r
+    }
+
+    /// Runs a command through lookup, checks and handler. `reexec` marks a
+    /// blocked client's retry; `no_block` forbids blocking (MULTI/EXEC).
+    pub(crate) fn call(&mut self, id: ClientId, argv: &[&[u8]], now_us: u64, reexec: bool, no_block: bool) -> Option<Reply> {
+        let (cmd, stat, pos) = match self.table.resolve(argv) {
+            Ok(x) => x,
+            Err(e) => return Some(self.reject(None, e)),
+        };
+        let argc = argv.len() as i32;
+        if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
+            let name = self.table.full_names[stat].clone();
+            return Some(self.reject(Some(stat), Error::WrongArity(name)));
+        }
+        let now = now_us / 1000;
+        let db = match self.clients.get_mut(&id) {
+            Some(c) => {
+                c.last_ms = now;
+                c.db
+            }
+            None => return Some(Reply::Error(Error::err("no such client"))),
+        };
+        let mut cx = Ctx { eng: self, client: id, db, now, now_us, block: None, reexec, no_block };
+        let mut args = Args::new(argv, pos);
+        let res = (cmd.handler)(&mut cx, &mut args);
+        let block = cx.block.take();
+        if let Some(b) = block {
+            if !reexec {
+                self.block_client(id, db, argv, b);
+            }
+            return None;
+        }
+        let elapsed = self.clock.now_micros().saturating_sub(now_us);
+        let st = &mut self.cmdstats[stat];
+        st.calls += 1;
+        st.usec += elapsed;
+        self.stats.total_commands_processed += 1;
+        match res {
+            Ok(r) => {
+                if let Reply::Error(e) = &r {
+                    self.cmdstats[stat].failed_calls += 1;
+                    self.count_error(e);
+                }
+                Some(r)
+            }
+            Err(e) => {
+                self.cmdstats[stat].failed_calls += 1;
+                self.count_error(&e);
+                Some(Reply::Error(e))
+            }
+        }
+    }
+
+    fn reject(&mut self, stat: Option<usize>, e: Error) -> Reply {
+        if let Some(s) = stat {
+            self.cmdstats[s].rejected_calls += 1;
+        }
+        self.count_error(&e);
+        Reply::Error(e)
+    }
+
+    fn count_error(&mut self, e: &Error) {
+        self.stats.total_error_replies += 1;
+        let text = e.to_bytes();
+        let code_len = text.iter().position(|&b| b == b' ').unwrap_or(text.len());
+        let code = String::from_utf8_lossy(&text[..code_len]).into_owned();
+        match self.stats.errorstats.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => *n += 1,
+            None => self.stats.errorstats.push((code, 1)),
+        }
+    }
+
+    fn block_client(&mut self, id: ClientId, db: usize, argv: &[&[u8]], b: cmd::BlockOn) {
+        for k in &b.keys {
+            self.blocked_keys[db].entry(k.clone()).or_default().push_back(id);
+        }
+        if let Some(d) = b.deadline_ms {
+            self.deadlines.insert((d, id));
+        }
+        if let Some(c) = self.clients.get_mut(&id) {
+            c.blocked = Some(Blocked {
+                db,
+                keys: b.keys,
+                deadline_ms: b.deadline_ms,
+                argv: argv.iter().map(|a| a.to_vec()).collect(),
+                timeout_reply: b.timeout_reply,
+            });
+        }
+    }
+
+    /// Removes a client's blocked state and registrations; returns it.
+    pub(crate) fn unblock(&mut self, id: ClientId) -> Option<Blocked> {
+        let b = self.clients.get_mut(&id)?.blocked.take()?;
+        for k in &b.keys {
+            if let Some(q) = self.blocked_keys[b.db].get_mut(k) {
+                q.retain(|&c| c != id);
+                if q.is_empty() {
+                    self.blocked_keys[b.db].remove(k);
+                }
+            }
+        }
+        if let Some(d) = b.deadline_ms {
+            self.deadlines.remove(&(d, id));
+        }
+        Some(b)
+    }
+
+    /// Unblocks a client with `reply` delivered through its outbox.
+    pub(crate) fn unblock_with(&mut self, id: ClientId, reply: Reply) -> bool {
+        if self.unblock(id).is_none() {
+            return false;
+        }
+        if let Some(c) = self.clients.get_mut(&id) {
+            c.outbox.push_back(reply);
+        }
+        self.wake(id);
+        true
+    }
+
+    /// Notes that `key` in `db` was written, if a client waits on it.
+    pub(crate) fn signal_ready(&mut self, db: usize, key: &[u8]) {
+        if !self.blocked_keys[db].is_empty() && self.blocked_keys[db].contains_key(key) {
+            self.ready_keys.push((db, key.into()));
+        }
+    }
+
+    /// Marks every key of `db` that clients wait on as ready (after SWAPDB,
+    /// FLUSHDB and the like, which change many keys at once).
+    pub(crate) fn signal_all_ready(&mut self, db: usize) {
+        let keys: Vec<Box<[u8]>> = self.blocked_keys[db].keys().cloned().collect();
+        for k in keys {
+            self.ready_keys.push((db, k));
+        }
+    }
+
+    /// Serves clients blocked on keys written by the last command, in the
+    /// order they blocked, until no written key has a servable waiter. A
+    /// served command may write further keys (BLMOVE); those are served too.
+    fn serve_ready(&mut self, now_us: u64) {
+        while !self.ready_keys.is_empty() {
+            let batch = core::mem::take(&mut self.ready_keys);
+            for (db, key) in batch {
+                let Some(queue) = self.blocked_keys[db].get(&key) else { continue };
+                let waiting: Vec<ClientId> = queue.iter().copied().collect();
+                for id in waiting {
+                    if !self.dbs[db].exists(&key, now_us / 1000) {
+                        break;
+                    }
+                    let Some(argv) = self.clients.get(&id).and_then(|c| c.blocked.as_ref()).map(|b| b.argv.clone()) else {
+                        continue;
+                    };
+                    let refs: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();
+                    if let Some(reply) = self.call(id, &refs, now_us, true, false) {
+                        self.unblock_with(id, reply);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The earliest blocked-client deadline, ms, for the host's timer.
+    pub fn next_deadline_ms(&self) -> Option<u64> {
+        self.deadlines.iter().next().map(|&(d, _)| d)
+    }
+
+    /// Periodic work the host drives about `hz` times a second: times out
+    /// blocked clients whose deadline passed and runs one bounded active
+    /// expiry step per db.
+    pub fn tick(&mut self) {
+        let now = self.now_ms();
+        self.expire_blocked(now);
+        if self.config.active_expire_enabled {
+            for db in &mut self.dbs {
+                db.active_expire(&mut self.rng, now, 20, 16);
+            }
+        }
+    }
+
+    /// Times out blocked clients whose deadline is before `now`.
+    pub fn expire_blocked(&mut self, now: u64) {
+        while let Some(&(d, id)) = self.deadlines.iter().next() {
+            if d >= now {
+                break;
+            }
+            let reply = self.clients.get(&id).and_then(|c| c.blocked.as_ref()).map(|b| b.timeout_reply.clone());
+            match reply {
+                Some(r) => {
+                    self.unblock_with(id, r);
+                }
+                None => {
+                    self.deadlines.remove(&(d, id));
+                }
+            }
+        }
+    }
+
+    /// Runs `f` as the internal client on db `db` at the clock's current
+    /// instant: the entry point of the typed API, so typed calls and
+    /// `execute` share every operation.
+    pub fn with_ctx<R>(&mut self, db: usize, f: impl FnOnce(&mut Ctx<'_>) -> Result<R>) -> Result<R> {
+        if db >= self.dbs.len() {
+            return Err(Error::DbIndexOutOfRange);
+        }
+        let now_us = self.clock.now_micros();
+        let mut cx = Ctx { eng: self, client: SYSTEM_CLIENT, db, now: now_us / 1000, now_us, block: None, reexec: false, no_block: true };
+        let r = f(&mut cx);
+        self.serve_ready(now_us);
+        r
+    }
+
+    /// Runs a command as the internal client in db 0 (convenience for tests
+    /// and embedders that do not manage clients).
+    /// Blocking commands do not block here; they answer as inside MULTI.
+    pub fn command(&mut self, argv: &[&[u8]]) -> Reply {
+        let now_us = self.clock.now_micros();
+        let r = self.call(SYSTEM_CLIENT, argv, now_us, false, true);
+        self.serve_ready(now_us);
+        r.unwrap_or(Reply::NilArray)
+    }
+
+    /// Number of databases.
+    pub fn databases(&self) -> usize {
+        self.dbs.len()
+    }
+
+    /// Database `i`, for inspection.
+    pub fn db(&self, i: usize) -> Option<&Db> {
+        self.dbs.get(i)
+    }
+}

@@ -1,0 +1,69 @@
+//! # redlet
+//!
+//! Redis 7.0 semantics as a library: an in-memory data-structure engine that
+//! runs wherever Rust and WebAssembly run. The core is `no_std` + `alloc`; it
+//! does no I/O, reads no clock and spawns no threads. Hosts (the `redlet`
+//! server, the npm package, the WASI component, plugin runtimes) feed it
+//! commands and drive its timers.
+//!
+//! ## Map of the crate
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`engine`] | [`Engine`]: databases, clients, config, clock, RNG; `execute`, blocking, `tick` |
+//! | [`keyspace`] | [`keyspace::Db`]: the one key-lookup path (lazy expiry), active expiry |
+//! | [`dict`] | stable-slot hash map behind the keyspace, hashes and sets (SCAN guarantee) |
+//! | [`types`] | one file per value type |
+//! | [`cmd`] | the command table, argument cursor, one file per command family |
+//! | [`reply`] | [`Reply`], RESP3-shaped; RESP2 is a rendering |
+//! | [`resp`] | RESP request parsing (multibulk and inline) with Redis's limits |
+//! | [`error`] | [`Error`]: every error text, defined once |
+//! | [`num`] | Redis's integer/double parsing and `%.17g` formatting |
+//! | [`ldouble`] | x87 80-bit `long double` arithmetic for INCRBYFLOAT |
+//! | [`glob`] | Redis's glob matching (KEYS, SCAN MATCH, ...) |
+//! | [`clock`], [`rng`] | time and randomness, both inputs |
+//!
+//! ## Features
+//!
+//! | feature | default | adds |
+//! |---|---|---|
+//! | `std` | yes | [`clock::SystemClock`] |
+//!
+//! ## Example
+//!
+//! ```
+//! use redlet::{Engine, Options, Config, Reply, clock::ManualClock};
+//! let mut e = Engine::new(Options { config: Config::default(), clock: Box::new(ManualClock::new(1_000)), seed: 1 });
+//! assert_eq!(e.command(&[b"SET", b"k", b"v"]), Reply::ok());
+//! assert_eq!(e.command(&[b"GET", b"k"]), Reply::Bulk(b"v".to_vec()));
+//! ```
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod client;
+pub mod clock;
+pub mod cmd;
+pub mod config;
+pub mod dict;
+pub mod engine;
+pub mod error;
+pub mod glob;
+pub mod keyspace;
+pub mod ldouble;
+pub mod num;
+pub mod reply;
+pub mod resp;
+pub mod rng;
+pub mod types;
+
+pub use client::{ClientId, ClientInfo};
+pub use config::Config;
+pub use engine::{Engine, Options};
+pub use error::{Error, Result};
+pub use reply::{Protocol, Reply};

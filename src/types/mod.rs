@@ -1,0 +1,61 @@
+//! Value types, one file each: representation and invariants first, then
+//! operations. Commands in `cmd/` parse arguments and call these.
+
+pub mod hash;
+pub mod list;
+pub mod set;
+pub mod string;
+
+use alloc::boxed::Box;
+
+pub use hash::Hash;
+pub use list::List;
+pub use set::Set;
+pub use string::Str;
+
+/// The value stored under a key. Large containers are boxed so a keyspace
+/// entry stays small (most keys hold strings).
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// A string (`OBJECT ENCODING` int, embstr or raw).
+    Str(Str),
+    /// A list.
+    List(Box<List>),
+    /// A hash.
+    Hash(Box<Hash>),
+    /// A set.
+    Set(Box<Set>),
+}
+
+impl Value {
+    /// The name `TYPE` reports.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+        }
+    }
+
+    /// The name `OBJECT ENCODING` reports.
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Value::Str(s) => s.encoding(),
+            Value::List(l) => l.encoding(),
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+        }
+    }
+
+    /// Deterministic estimate of the heap bytes this value uses (memory
+    /// accounting; no allocator statistics in a no_std core).
+    pub fn weight(&self) -> usize {
+        match self {
+            Value::Str(s) => s.weight(),
+            Value::List(l) => 16 + l.weight(),
+            Value::Hash(h) => 16 + h.weight(),
+            Value::Set(s) => 16 + s.weight(),
+        }
+    }
+}
