@@ -117,3 +117,38 @@ impl Default for Config {
         }
     }
 }
+
+/// Facts about the host process that INFO server reports; the host sets them
+/// with [`crate::Engine::set_host_info`]. In-process embedders may leave the
+/// defaults.
+#[derive(Debug, Clone)]
+pub struct HostInfo {
+    /// `tcp_port` (0 when not listening).
+    pub tcp_port: u16,
+    /// `process_id`.
+    pub process_id: u32,
+    /// `executable`.
+    pub executable: String,
+    /// `config_file`.
+    pub config_file: String,
+    /// `os`.
+    pub os: String,
+    /// `arch_bits`.
+    pub arch_bits: u32,
+    /// `multiplexing_api`.
+    pub multiplexing_api: String,
+}
+
+impl Default for HostInfo {
+    fn default() -> Self {
+        HostInfo {
+            tcp_port: 0,
+            process_id: 0,
+            executable: String::new(),
+            config_file: String::new(),
+            os: String::from("redlet"),
+            arch_bits: (core::mem::size_of::<usize>() * 8) as u32,
+            multiplexing_api: String::from("none"),
+        }
+    }
+}

@@ -177,6 +177,8 @@ pub struct Engine {
     ready_keys: Vec<(usize, Box<[u8]>)>,
     /// Clients with something in their outbox (or to close), not yet drained.
     woken: Vec<ClientId>,
+    /// Facts about the host process for INFO.
+    pub(crate) host: crate::config::HostInfo,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -210,7 +212,13 @@ impl Engine {
             deadlines: BTreeSet::new(),
             ready_keys: Vec::new(),
             woken: Vec::new(),
+            host: crate::config::HostInfo::default(),
         }
+    }
+
+    /// Tells the engine about its host process (INFO server).
+    pub fn set_host_info(&mut self, info: crate::config::HostInfo) {
+        self.host = info;
     }
 
     /// The configuration.

@@ -357,3 +357,76 @@ impl<'e> Ctx<'e> {
         Ok(Some(self.now + ms as u64))
     }
 }
+
+/// Parsed SCAN-family arguments: `cursor [MATCH pattern] [COUNT n] [TYPE t]`.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanArgs<'a> {
+    /// Where to resume; 0 starts (and ends) an iteration.
+    pub cursor: u64,
+    /// MATCH pattern.
+    pub pattern: Option<&'a [u8]>,
+    /// COUNT hint (default 10).
+    pub count: usize,
+    /// TYPE filter (SCAN only).
+    pub type_name: Option<&'a [u8]>,
+}
+
+/// Parses a SCAN cursor like Redis 7.0's `string2ull`: `string2ll` when
+/// possible (negative is invalid), otherwise `strtoull` (leading spaces and
+/// `+` accepted) that must consume everything.
+pub fn parse_cursor(arg: &[u8]) -> Result<u64> {
+    if let Some(v) = num::parse_i64(arg) {
+        return if v < 0 { Err(Error::InvalidCursor) } else { Ok(v as u64) };
+    }
+    let t = arg.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)).unwrap_or(arg.len());
+    let mut rest = &arg[t..];
+    let neg = rest.first() == Some(&b'-');
+    if matches!(rest.first(), Some(b'+') | Some(b'-')) {
+        rest = &rest[1..];
+    }
+    if rest.is_empty() || !rest.iter().all(|c| c.is_ascii_digit()) {
+        return Err(Error::InvalidCursor);
+    }
+    let mut v: u64 = 0;
+    for &c in rest {
+        v = v.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)).ok_or(Error::InvalidCursor)?;
+    }
+    Ok(if neg { v.wrapping_neg() } else { v })
+}
+
+/// Parses `cursor [MATCH p] [COUNT n] [TYPE t]` (TYPE only when `allow_type`),
+/// with Redis's errors: bad cursor, non-integer COUNT, COUNT < 1 and unknown
+/// options are errors; the last MATCH/COUNT wins.
+pub fn parse_scan_args<'a>(a: &mut Args<'a>, allow_type: bool) -> Result<ScanArgs<'a>> {
+    let cursor = parse_cursor(a.req()?)?;
+    let mut out = ScanArgs { cursor, pattern: None, count: 10, type_name: None };
+    while let Some(opt) = a.next() {
+        let has_arg = !a.is_empty();
+        if is_kw(opt, "count") && has_arg {
+            let n = a.i64()?;
+            if n < 1 {
+                return Err(Error::Syntax);
+            }
+            out.count = n as usize;
+        } else if is_kw(opt, "match") && has_arg {
+            let p = a.req()?;
+            // "*" matches everything; Redis skips matching for it.
+            out.pattern = if p == b"*" { None } else { Some(p) };
+        } else if allow_type && is_kw(opt, "type") && has_arg {
+            out.type_name = Some(a.req()?);
+        } else {
+            return Err(Error::Syntax);
+        }
+    }
+    Ok(out)
+}
+
+/// The reply of a SCAN-family command: `[cursor, [items...]]`.
+pub fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
+    let mut c = Vec::new();
+    num::push_i64(&mut c, cursor as i64);
+    if cursor > i64::MAX as u64 {
+        c = alloc::format!("{}", cursor).into_bytes();
+    }
+    Reply::Array(alloc::vec![Reply::Bulk(c), Reply::Array(items)])
+}
