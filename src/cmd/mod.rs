@@ -13,6 +13,7 @@ pub mod keys;
 pub mod lists;
 pub mod server;
 pub mod sets;
+pub mod sort;
 pub mod strings;
 
 use alloc::boxed::Box;
