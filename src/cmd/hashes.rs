@@ -625,3 +625,40 @@ impl Engine {
         self.with_ctx(db, |cx| hscan(cx, key, args))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::clock::ManualClock;
+    use crate::reply::Protocol;
+    use crate::{ClientInfo, Config, Engine, Options};
+    use alloc::boxed::Box;
+    use alloc::vec::Vec;
+
+    fn run(e: &mut Engine, c: crate::ClientId, line: &str, proto: Protocol) -> Vec<u8> {
+        let argv: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+        e.execute(c, &argv).map(|r| r.to_resp(proto)).unwrap_or_default()
+    }
+
+    /// Replies whose shape depends on the protocol, verified with a RESP3
+    /// client (`HELLO 3`) on Redis 7.0.15.
+    #[test]
+    fn resp3_shapes() {
+        let mut e = Engine::new(Options { config: Config::default(), clock: Box::new(ManualClock::new(1_000)), seed: 1 });
+        let c = e.open_client(ClientInfo::default());
+        let p3 = Protocol::Resp3;
+        assert_eq!(run(&mut e, c, "HSET h a 1 b 2 c 3", p3), b":3\r\n");
+        if let Some(cl) = e.clients.get_mut(&c) {
+            cl.proto = p3;
+        }
+        assert_eq!(run(&mut e, c, "HRANDFIELD h 5 WITHVALUES", p3), &b"*3\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n"[..]);
+        assert_eq!(run(&mut e, c, "HRANDFIELD h -1 WITHVALUES", p3).len(), b"*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n".len());
+        assert_eq!(run(&mut e, c, "HRANDFIELD h 5", p3), &b"*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n"[..]);
+        assert_eq!(run(&mut e, c, "HRANDFIELD nokey 2 WITHVALUES", p3), b"*0\r\n");
+        assert_eq!(run(&mut e, c, "HRANDFIELD nokey", p3), b"_\r\n");
+        assert_eq!(run(&mut e, c, "HGETALL h", p3), &b"%3\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"[..]);
+        assert_eq!(run(&mut e, c, "HGETALL nokey", p3), b"%0\r\n");
+        assert_eq!(run(&mut e, c, "HMGET h a zz", p3), b"*2\r\n$1\r\n1\r\n_\r\n");
+        assert_eq!(run(&mut e, c, "HEXISTS h a", p3), b":1\r\n");
+        assert_eq!(run(&mut e, c, "HSCAN nokey 0", p3), b"*2\r\n$1\r\n0\r\n*0\r\n");
+    }
+}
