@@ -191,7 +191,7 @@ pub fn hset(cx: &mut Ctx<'_>, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<us
 
 fn pairs_of<'a>(a: &mut Args<'a>, name: &str) -> Result<Vec<(&'a [u8], &'a [u8])>> {
     let rest = a.rest();
-    if rest.len() % 2 != 0 {
+    if !rest.len().is_multiple_of(2) {
         return Err(Error::WrongArity(name.into()));
     }
     Ok(rest.chunks_exact(2).map(|p| (p[0], p[1])).collect())

@@ -308,7 +308,7 @@ pub fn spop_count(cx: &mut Ctx<'_>, key: &[u8], count: u64) -> Result<Vec<Vec<u8
             }
             out = s.iter().map(|e| e.to_vec()).collect();
             if let Some(k) = keep {
-                *s = Box::new(k);
+                **s = k;
             }
         }
         cx.dirty(count);
@@ -822,5 +822,49 @@ impl Engine {
     /// `SSCAN key cursor [MATCH pattern] [COUNT count]`.
     pub fn sscan(&mut self, db: usize, key: &[u8], args: &ScanArgs<'_>) -> Result<(u64, Vec<Vec<u8>>)> {
         self.with_ctx(db, |cx| sscan(cx, key, args))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::clock::ManualClock;
+    use crate::reply::Protocol;
+    use crate::{ClientInfo, Config, Engine, Options};
+    use alloc::boxed::Box;
+    use alloc::vec::Vec;
+
+    fn run(e: &mut Engine, c: crate::ClientId, line: &str) -> Vec<u8> {
+        let argv: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+        e.execute(c, &argv).map(|r| r.to_resp(Protocol::Resp3)).unwrap_or_default()
+    }
+
+    /// RESP3 shapes verified with `HELLO 3` on Redis 7.0.15: sets where
+    /// Redis uses a set reply, arrays elsewhere, integers (not booleans) for
+    /// membership.
+    #[test]
+    fn resp3_shapes() {
+        let mut e = Engine::new(Options { config: Config::default(), clock: Box::new(ManualClock::new(1_000)), seed: 1 });
+        let c = e.open_client(ClientInfo::default());
+        if let Some(cl) = e.clients.get_mut(&c) {
+            cl.proto = Protocol::Resp3;
+        }
+        assert_eq!(run(&mut e, c, "SADD a 3 1 2"), b":3\r\n");
+        let three = &b"~3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"[..];
+        assert_eq!(run(&mut e, c, "SMEMBERS a"), three);
+        assert_eq!(run(&mut e, c, "SINTER a"), three);
+        assert_eq!(run(&mut e, c, "SUNION a"), three);
+        assert_eq!(run(&mut e, c, "SDIFF a"), three);
+        assert_eq!(run(&mut e, c, "SMEMBERS nokey"), b"~0\r\n");
+        assert_eq!(run(&mut e, c, "SPOP a 0"), b"~0\r\n");
+        assert_eq!(run(&mut e, c, "SPOP nokey 2"), b"~0\r\n");
+        assert_eq!(run(&mut e, c, "SRANDMEMBER a 5"), b"*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+        assert_eq!(run(&mut e, c, "SRANDMEMBER a -1").len(), b"*1\r\n$1\r\n3\r\n".len());
+        assert_eq!(run(&mut e, c, "SMISMEMBER a 1 9"), b"*2\r\n:1\r\n:0\r\n");
+        assert_eq!(run(&mut e, c, "SISMEMBER a 1"), b":1\r\n");
+        assert_eq!(run(&mut e, c, "SINTERCARD 1 a"), b":3\r\n");
+        assert_eq!(run(&mut e, c, "SSCAN a 0"), b"*2\r\n$1\r\n0\r\n*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+        assert_eq!(run(&mut e, c, "SPOP a 5"), three);
+        assert_eq!(run(&mut e, c, "SPOP nokey"), b"_\r\n");
+        assert_eq!(run(&mut e, c, "SRANDMEMBER nokey"), b"_\r\n");
     }
 }
