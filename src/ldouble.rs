@@ -89,6 +89,8 @@ impl LongDouble {
 
     /// `self + other`, rounded to nearest even in 64-bit-mantissa precision,
     /// with IEEE rules for infinities, NaN and signed zeros.
+    // The public API predates this file; `Add` would only add a second name.
+    #[allow(clippy::should_implement_trait)]
     pub fn add(self, other: LongDouble) -> LongDouble {
         let (a, b) = (self, other);
         match (a.kind, b.kind) {
@@ -356,7 +358,7 @@ fn parse_hex(neg: bool, s: &[u8]) -> Option<LongDouble> {
     }
     let e2 = exp - 4 * frac.len() as i64;
     let mag = n.bitlen() as i64 + e2; // value in [2^(mag-1), 2^mag)
-    if mag > 16390 || mag < -16500 {
+    if !(-16500..=16390).contains(&mag) {
         return None;
     }
     finite_nonzero(round(neg, &n, e2))
