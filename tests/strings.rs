@@ -405,7 +405,7 @@ fn incr_family() {
 fn incrbyfloat() {
     let (mut e, _) = engine();
     let c = client(&mut e);
-    let mut check = |e: &mut Engine, init: Option<&str>, incr: &str, want: &str| {
+    let check = |e: &mut Engine, init: Option<&str>, incr: &str, want: &str| {
         let _ = run(e, c, "GETDEL k");
         if let Some(v) = init {
             assert_eq!(resp_argv(e, c, &[b"SET", b"k", v.as_bytes()]), "+OK\r\n");
