@@ -67,12 +67,15 @@ pub struct Hash {
     repr: Repr,
     /// Seed of the table this hash converts to.
     seed: u64,
+    /// Total bytes of all field names and values, kept up to date so
+    /// [`Hash::weight`] is O(1).
+    bytes: usize,
 }
 
 impl Hash {
     /// An empty listpack-encoded hash; `seed` seeds its table if it converts.
     pub fn new(seed: u64) -> Self {
-        Hash { repr: Repr::Listpack(Vec::new()), seed }
+        Hash { repr: Repr::Listpack(Vec::new()), seed, bytes: 0 }
     }
 
     /// Number of fields.
@@ -102,15 +105,14 @@ impl Hash {
         }
     }
 
-    /// Deterministic heap weight: the containers' capacity plus the bytes of
-    /// every field and value.
+    /// Deterministic heap weight, O(1): the containers' capacity plus the
+    /// bytes of every field and value.
     pub fn weight(&self) -> usize {
-        match &self.repr {
-            Repr::Listpack(v) => {
-                v.capacity() * core::mem::size_of::<Field>() + v.iter().map(|f| f.name.len() + f.value.len()).sum::<usize>()
-            }
-            Repr::Table(d) => d.overhead_bytes() + d.iter().map(|f| f.name.len() + f.value.len()).sum::<usize>(),
-        }
+        let fixed = match &self.repr {
+            Repr::Listpack(v) => v.capacity() * core::mem::size_of::<Field>(),
+            Repr::Table(d) => d.overhead_bytes(),
+        };
+        fixed + self.bytes
     }
 
     /// The value of `field`.
@@ -167,9 +169,11 @@ impl Hash {
         match &mut self.repr {
             Repr::Listpack(v) => {
                 if let Some(f) = v.iter_mut().find(|f| &*f.name == field) {
+                    self.bytes = self.bytes - f.value.len() + value.len();
                     f.value = value.into();
                     return false;
                 }
+                self.bytes += field.len() + value.len();
                 v.push(Field { name: field.into(), value: value.into() });
                 if v.len() > limits.max_entries {
                     self.convert();
@@ -178,10 +182,12 @@ impl Hash {
             }
             Repr::Table(d) => match d.get_mut(field) {
                 Some(f) => {
+                    self.bytes = self.bytes - f.value.len() + value.len();
                     f.value = value.into();
                     false
                 }
                 None => {
+                    self.bytes += field.len() + value.len();
                     d.insert_new(Field { name: field.into(), value: value.into() });
                     true
                 }
@@ -191,15 +197,16 @@ impl Hash {
 
     /// Removes `field`; true if it was present.
     pub fn remove(&mut self, field: &[u8]) -> bool {
-        match &mut self.repr {
-            Repr::Listpack(v) => match v.iter().position(|f| &*f.name == field) {
-                Some(i) => {
-                    v.remove(i);
-                    true
-                }
-                None => false,
-            },
-            Repr::Table(d) => d.remove(field).is_some(),
+        let removed = match &mut self.repr {
+            Repr::Listpack(v) => v.iter().position(|f| &*f.name == field).map(|i| v.remove(i)),
+            Repr::Table(d) => d.remove(field),
+        };
+        match removed {
+            Some(f) => {
+                self.bytes -= f.name.len() + f.value.len();
+                true
+            }
+            None => false,
         }
     }
 
@@ -317,6 +324,8 @@ mod tests {
         assert!(h.remove(b"c"));
         assert_eq!(h.encoding(), "hashtable", "never converts back");
         assert_eq!(h.len(), 2);
+        let sum: usize = h.iter().map(|(f, v)| f.len() + v.len()).sum();
+        assert_eq!(h.bytes, sum, "byte count tracks the content");
     }
 
     #[test]

@@ -88,18 +88,21 @@ pub struct Set {
     repr: Repr,
     /// Seed of the table this set uses or converts to.
     seed: u64,
+    /// Total bytes of a table's members (0 for an intset), kept up to date
+    /// so [`Set::weight`] is O(1).
+    bytes: usize,
 }
 
 impl Set {
     /// An empty intset-encoded set (Redis's `createIntsetObject`); `seed`
     /// seeds its table if it converts.
     pub fn new(seed: u64) -> Self {
-        Set { repr: Repr::Ints(Vec::new()), seed }
+        Set { repr: Repr::Ints(Vec::new()), seed, bytes: 0 }
     }
 
     /// An empty table-encoded set (Redis's `createSetObject`).
     pub fn new_table(seed: u64) -> Self {
-        Set { repr: Repr::Table(Dict::with_seed(seed)), seed }
+        Set { repr: Repr::Table(Dict::with_seed(seed)), seed, bytes: 0 }
     }
 
     /// An empty set able to hold `first` (Redis's `setTypeCreate`): an intset
@@ -139,12 +142,12 @@ impl Set {
         }
     }
 
-    /// Deterministic heap weight: the containers' capacity plus the bytes of
-    /// every table member.
+    /// Deterministic heap weight, O(1): the containers' capacity plus the
+    /// bytes of every table member.
     pub fn weight(&self) -> usize {
         match &self.repr {
             Repr::Ints(v) => v.capacity() * 8,
-            Repr::Table(d) => d.overhead_bytes() + d.iter().map(|m| m.0.len()).sum::<usize>(),
+            Repr::Table(d) => d.overhead_bytes() + self.bytes,
         }
     }
 
@@ -170,10 +173,14 @@ impl Set {
         if let Repr::Ints(v) = &mut self.repr {
             let ints = core::mem::take(v);
             let mut d = Dict::with_seed(self.seed);
+            let mut bytes = 0;
             for n in ints {
-                d.insert_new(Member(Elem::Int(n).to_vec().into_boxed_slice()));
+                let m = Elem::Int(n).to_vec();
+                bytes += m.len();
+                d.insert_new(Member(m.into_boxed_slice()));
             }
             self.repr = Repr::Table(d);
+            self.bytes = bytes;
         }
     }
 
@@ -202,7 +209,9 @@ impl Set {
                     self.convert();
                     if let Repr::Table(d) = &mut self.repr {
                         // Not an integer, so not among the intset's members.
-                        d.insert_new(Member(e.to_vec().into_boxed_slice()));
+                        let m = e.to_vec();
+                        self.bytes += m.len();
+                        d.insert_new(Member(m.into_boxed_slice()));
                     }
                     true
                 }
@@ -212,6 +221,7 @@ impl Set {
                 if d.contains(&b) {
                     false
                 } else {
+                    self.bytes += b.len();
                     d.insert_new(Member(b.into_owned().into_boxed_slice()));
                     true
                 }
@@ -234,7 +244,13 @@ impl Set {
                 }
                 _ => false,
             },
-            Repr::Table(d) => d.remove(&e.bytes()).is_some(),
+            Repr::Table(d) => match d.remove(&e.bytes()) {
+                Some(m) => {
+                    self.bytes -= m.0.len();
+                    true
+                }
+                None => false,
+            },
         }
     }
 
@@ -327,6 +343,7 @@ mod tests {
         assert!(s.remove(b"4"));
         assert_eq!(s.encoding(), "hashtable");
         assert!(s.contains(b"-1"));
+        assert_eq!(s.bytes, 2 + 1 + 1, "byte count tracks the content");
         let mut t = Set::new(1);
         t.add(b"1", 10);
         t.add(b"01", 10);
