@@ -904,7 +904,7 @@ impl Param {
             }
             Special::Save => {
                 let argv: &[&[u8]] = if argv.len() == 1 && argv[0].is_empty() { &[] } else { argv };
-                if argv.len() % 2 != 0 {
+                if !argv.len().is_multiple_of(2) {
                     return Err("Invalid save parameters".into());
                 }
                 let mut out = Vec::new();
@@ -919,7 +919,7 @@ impl Param {
                 Ok(out.join(" "))
             }
             Special::ClientOutputBufferLimit => {
-                if argv.len() % 4 != 0 {
+                if !argv.len().is_multiple_of(4) {
                     return Err("Wrong number of arguments in buffer limit configuration.".into());
                 }
                 let mut classes: Vec<String> = Vec::new();

@@ -246,7 +246,8 @@ impl Engine {
                 line!("used_memory_rss_human:{}", bytes_to_human(rss));
                 line!("used_memory_peak:{}", m.used);
                 line!("used_memory_peak_human:{}", bytes_to_human(m.used));
-                line!("used_memory_peak_perc:{:.2}%", if m.used == 0 { 100.0 } else { 100.0 });
+                // The peak is not tracked: the current figure is the peak.
+                line!("used_memory_peak_perc:100.00%");
                 line!("used_memory_overhead:{}", m.overhead);
                 line!("used_memory_startup:0");
                 line!("used_memory_dataset:{}", m.dataset);
@@ -481,11 +482,7 @@ fn avg_ttl(db: &crate::keyspace::Db, now: u64) -> u64 {
             }
         }
     }
-    if n == 0 {
-        0
-    } else {
-        (sum / n) as u64
-    }
+    sum.checked_div(n).unwrap_or(0) as u64
 }
 
 /// INFO field text with Redis's unsafe characters (`#:\r\n`) replaced by `_`.

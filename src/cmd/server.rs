@@ -1032,7 +1032,7 @@ fn client_kill_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 fn client_unblock_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     if a.remaining() > 2 {
-        return Err(subcommand_syntax("CLIENT", b"unblock"));
+        return Err(subcommand_syntax("CLIENT", a.argv()[1]));
     }
     let idarg = a.req()?;
     let error = match a.next() {
@@ -1120,7 +1120,7 @@ fn protected_allowed(eng: &Engine, client: ClientId, param: &str) -> bool {
 
 fn config_set_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let rest = a.rest();
-    if rest.len() % 2 != 0 {
+    if !rest.len().is_multiple_of(2) {
         return Err(Error::Syntax);
     }
     let pairs: Vec<(&[u8], &[u8])> = rest.chunks(2).map(|p| (p[0], p[1])).collect();
@@ -1448,6 +1448,40 @@ fn keys_from_specs(r: Resolved, argv: &[&[u8]]) -> Option<Vec<(usize, u16)>> {
     Some(keys)
 }
 
+/// Keys of the commands whose key flags depend on their arguments (Redis's
+/// `setGetKeys` and `bitfieldGetKeys`).
+fn variable_flag_keys(r: Resolved, argv: &[&[u8]]) -> Option<Vec<(usize, u16)>> {
+    use key_flags::*;
+    if r.parent.is_some() {
+        return None;
+    }
+    match r.cmd.name {
+        "set" => {
+            let get = argv.iter().skip(3).any(|a| is_kw(a, "get"));
+            Some(vec![(1, if get { RW | ACCESS | UPDATE } else { OW | UPDATE })])
+        }
+        "bitfield" => {
+            let mut readonly = true;
+            let mut i = 2;
+            while i < argv.len() {
+                let rem = argv.len() - i - 1;
+                let a = argv[i];
+                if is_kw(a, "get") && rem >= 2 {
+                    i += 3;
+                } else if is_kw(a, "overflow") && rem >= 1 {
+                    i += 2;
+                } else {
+                    // SET/INCRBY or a syntax error: not read-only.
+                    readonly = false;
+                    break;
+                }
+            }
+            Some(vec![(1, if readonly { RO | ACCESS } else { RW | ACCESS | UPDATE })])
+        }
+        _ => None,
+    }
+}
+
 fn getkeys(cx: &mut Ctx<'_>, a: &mut Args<'_>, with_flags: bool) -> Result<Reply> {
     let argv = a.rest();
     let name = argv.first().copied().unwrap_or(b"");
@@ -1469,7 +1503,10 @@ fn getkeys(cx: &mut Ctx<'_>, a: &mut Args<'_>, with_flags: bool) -> Result<Reply
     if (c.arity > 0 && c.arity != argc) || argc < -c.arity {
         return Err(Error::err("Invalid number of arguments specified for command"));
     }
-    let keys = keys_from_specs(r, argv).unwrap_or_default();
+    let keys = match variable_flag_keys(r, argv) {
+        Some(k) => k,
+        None => keys_from_specs(r, argv).unwrap_or_default(),
+    };
     if keys.is_empty() {
         return if c.has(NO_MANDATORY_KEYS) { Ok(Reply::Array(Vec::new())) } else { Err(Error::err("Invalid arguments specified for command")) };
     }
@@ -1731,7 +1768,7 @@ fn memory_stats_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
     r.extend([
         (b("overhead.total"), i(m.overhead)),
         (b("keys.count"), i(m.keys)),
-        (b("keys.bytes-per-key"), i(if m.keys == 0 { 0 } else { m.used / m.keys })),
+        (b("keys.bytes-per-key"), i(m.used.checked_div(m.keys).unwrap_or(0))),
         (b("dataset.bytes"), i(m.dataset)),
         (b("dataset.percentage"), Reply::Double(pct)),
         (b("peak.percentage"), Reply::Double(100.0)),
