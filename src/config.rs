@@ -402,6 +402,7 @@ const ACL_PUBSUB_DEFAULT_ENUM: &[(&str, i32)] = &[("allchannels", 1), ("resetcha
 const SANITIZE_DUMP_PAYLOAD_ENUM: &[(&str, i32)] = &[("no", 0), ("yes", 1), ("clients", 2)];
 const PROTECTED_ACTION_ENUM: &[(&str, i32)] = &[("no", 0), ("yes", 1), ("local", 2)];
 const CLUSTER_PREFERRED_ENDPOINT_TYPE_ENUM: &[(&str, i32)] = &[("ip", 0), ("hostname", 1), ("unknown-endpoint", 2)];
+const TLS_AUTH_CLIENTS_ENUM: &[(&str, i32)] = &[("no", 0), ("yes", 1), ("optional", 2)];
 const PROPAGATION_ERROR_BEHAVIOR_ENUM: &[(&str, i32)] = &[("ignore", 0), ("panic", 1), ("panic-on-replicas", 2)];
 
 /// Every parameter, in Redis's table order (CONFIG GET lists matches in this order).
@@ -556,6 +557,26 @@ pub static PARAMS: &[Param] = &[
     p("repl-backlog-ttl", None, 0, Kind::Num { min: 0, max: 9223372036854775807, unsigned: false, fmt: 0 }, "3600"),
     p("auto-aof-rewrite-min-size", None, 0, Kind::Num { min: 0, max: 9223372036854775807, unsigned: false, fmt: MEM }, "67108864"),
     p("loading-process-events-interval-bytes", None, HIDDEN, Kind::Num { min: 1024, max: 2147483647, unsigned: false, fmt: 0 }, "2097152"),
+    p("tls-port", None, 0, Kind::Num { min: 0, max: 65535, unsigned: false, fmt: 0 }, "0"),
+    p("tls-session-cache-size", None, 0, Kind::Num { min: 0, max: 2147483647, unsigned: false, fmt: 0 }, "20480"),
+    p("tls-session-cache-timeout", None, 0, Kind::Num { min: 0, max: 2147483647, unsigned: false, fmt: 0 }, "300"),
+    p("tls-cluster", None, 0, Kind::Bool, "no"),
+    p("tls-replication", None, 0, Kind::Bool, "no"),
+    p("tls-auth-clients", None, 0, Kind::Enum(TLS_AUTH_CLIENTS_ENUM), "yes"),
+    p("tls-prefer-server-ciphers", None, 0, Kind::Bool, "no"),
+    p("tls-session-caching", None, 0, Kind::Bool, "yes"),
+    p("tls-cert-file", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-key-file", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-key-file-pass", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-client-cert-file", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-client-key-file", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-client-key-file-pass", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-dh-params-file", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-ca-cert-file", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-ca-cert-dir", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-protocols", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-ciphers", None, 0, Kind::Str(StrCheck::None), ""),
+    p("tls-ciphersuites", None, 0, Kind::Str(StrCheck::None), ""),
     p("dir", None, PROTECTED | DENY_LOADING, Kind::Special(Special::Dir), "/"),
     p("save", None, MULTI_ARG, Kind::Special(Special::Save), "3600 1 300 100 60 10000"),
     p("client-output-buffer-limit", None, MULTI_ARG, Kind::Special(Special::ClientOutputBufferLimit), "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),

@@ -1798,3 +1798,69 @@ fn memory_purge_cmd(_cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
 fn memory_help_cmd(_cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
     Ok(help(MEMORY_HELP))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{Blocked, ClientInfo};
+    use crate::clock::ManualClock;
+    use crate::engine::Options;
+    use alloc::boxed::Box;
+
+    fn engine() -> Engine {
+        Engine::new(Options { config: Config::default(), clock: Box::new(ManualClock::new(1_000_000)), seed: 1 })
+    }
+
+    fn block(e: &mut Engine, id: ClientId) {
+        e.clients.get_mut(&id).unwrap().blocked =
+            Some(Blocked { db: 0, keys: Vec::new(), deadline_ms: None, argv: vec![b"BLPOP".to_vec()], timeout_reply: Reply::NilArray });
+    }
+
+    #[test]
+    fn client_unblock_timeout_and_error() {
+        let mut e = engine();
+        let a = e.open_client(ClientInfo::default());
+        let b = e.open_client(ClientInfo::default());
+        block(&mut e, b);
+        assert!(e.is_blocked(b));
+        assert_eq!(e.blocked_clients(), 1);
+        let id = format!("{}", b);
+        assert_eq!(e.execute(a, &[b"CLIENT", b"UNBLOCK", id.as_bytes()]), Some(Reply::Int(1)));
+        assert!(!e.is_blocked(b));
+        assert_eq!(e.take_woken(), vec![b]);
+        assert_eq!(e.pop_output(b), Some(Reply::NilArray));
+        assert_eq!(e.execute(a, &[b"CLIENT", b"UNBLOCK", id.as_bytes()]), Some(Reply::Int(0)));
+        block(&mut e, b);
+        assert_eq!(e.execute(a, &[b"CLIENT", b"UNBLOCK", id.as_bytes(), b"ERROR"]), Some(Reply::Int(1)));
+        let err = e.pop_output(b).unwrap();
+        assert_eq!(err.to_resp(Protocol::Resp2), b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n".to_vec());
+    }
+
+    #[test]
+    fn killing_a_blocked_client_unblocks_it() {
+        let mut e = engine();
+        let a = e.open_client(ClientInfo::default());
+        let b = e.open_client(ClientInfo { addr: "1.2.3.4:5".into(), ..Default::default() });
+        block(&mut e, b);
+        assert_eq!(e.execute(a, &[b"CLIENT", b"KILL", b"ADDR", b"1.2.3.4:5"]), Some(Reply::Int(1)));
+        assert!(!e.is_blocked(b));
+        assert!(e.should_close(b));
+        assert_eq!(e.pop_output(b), None);
+        let info = e.info(&[b"clients"]);
+        assert!(info.contains("connected_clients:1\r\n"), "{}", info);
+        assert!(info.contains("blocked_clients:0\r\n"), "{}", info);
+    }
+
+    #[test]
+    fn strtod_and_atoi_prefixes() {
+        assert_eq!(strtod_prefix(b"1.5"), 1.5);
+        assert_eq!(strtod_prefix(b" 2abc"), 2.0);
+        assert_eq!(strtod_prefix(b"x"), 0.0);
+        assert_eq!(strtod_prefix(b".5e1z"), 5.0);
+        assert_eq!(strtod_prefix(b"1e"), 1.0);
+        assert_eq!(strtod_prefix(b"-inf"), f64::NEG_INFINITY);
+        assert_eq!(atoi(b" 12x"), 12);
+        assert_eq!(atoi(b"-3"), -3);
+        assert_eq!(atoi(b"z"), 0);
+    }
+}
