@@ -335,6 +335,7 @@ impl Engine {
         let db = match self.clients.get_mut(&id) {
             Some(c) => {
                 c.last_ms = now;
+                c.last_cmd = if pos == 1 { cmd.name } else { crate::cmdmeta::static_name(&self.table.full_names[stat]).unwrap_or(cmd.name) };
                 c.db
             }
             None => return Some(Reply::Error(Error::err("no such client"))),
