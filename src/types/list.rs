@@ -133,19 +133,21 @@ impl Node {
         Some(v)
     }
 
-    /// Drops the first `k` elements (`k < count`).
-    fn drop_front(&mut self, k: usize) {
+    /// Drops the first `k` elements (`k < count`); returns their bytes.
+    fn drop_front(&mut self, k: usize) -> usize {
         let n: usize = (0..k).map(|j| self.elen(j)).sum();
         self.lo += n;
         self.lens.drain(..k);
+        n
     }
 
-    /// Drops the last `k` elements (`k < count`).
-    fn drop_back(&mut self, k: usize) {
+    /// Drops the last `k` elements (`k < count`); returns their bytes.
+    fn drop_back(&mut self, k: usize) -> usize {
         let c = self.count();
         let n: usize = (c - k..c).map(|j| self.elen(j)).sum();
         self.data.truncate(self.data.len() - n);
         self.lens.truncate(c - k);
+        n
     }
 
     /// Elements `a..b`, head first; reversible.
@@ -212,6 +214,8 @@ fn len32(n: usize) -> u32 {
 pub struct List {
     nodes: VecDeque<Node>,
     len: usize,
+    /// Total bytes of the elements, kept so [`List::weight`] is O(1).
+    bytes: usize,
 }
 
 impl List {
@@ -235,10 +239,11 @@ impl List {
         "quicklist"
     }
 
-    /// Deterministic heap weight.
+    /// Deterministic heap weight, O(1): the elements' bytes, their length
+    /// words and a fixed cost per node (as Redis charges listpack entries
+    /// and quicklist nodes).
     pub fn weight(&self) -> usize {
-        self.nodes.capacity() * core::mem::size_of::<Node>()
-            + self.nodes.iter().map(|n| n.data.capacity() + n.lens.capacity() * 4).sum::<usize>()
+        self.bytes + ENTRY_OVERHEAD * self.len + self.nodes.len() * (core::mem::size_of::<Node>() + 16)
     }
 
     /// Appends `v` at the tail.
@@ -248,6 +253,7 @@ impl List {
             _ => self.nodes.push_back(Node::with(v)),
         }
         self.len += 1;
+        self.bytes += v.len();
     }
 
     /// Prepends `v` at the head.
@@ -261,6 +267,7 @@ impl List {
             }
         }
         self.len += 1;
+        self.bytes += v.len();
     }
 
     /// Removes and returns the head element.
@@ -271,6 +278,7 @@ impl List {
             self.nodes.pop_front();
         }
         self.len -= 1;
+        self.bytes -= v.len();
         Some(v)
     }
 
@@ -282,6 +290,7 @@ impl List {
             self.nodes.pop_back();
         }
         self.len -= 1;
+        self.bytes -= v.len();
         Some(v)
     }
 
@@ -336,6 +345,7 @@ impl List {
     pub fn set(&mut self, index: usize, v: &[u8]) -> bool {
         let Some((ni, i)) = self.locate(index) else { return false };
         let n = &self.nodes[ni];
+        self.bytes = self.bytes - n.elen(i) + v.len();
         if n.count() == 1 || n.size() - n.elen(i) + v.len() <= NODE_MAX {
             let n = &mut self.nodes[ni];
             let off = n.offset(i);
@@ -358,6 +368,7 @@ impl List {
             return self.push_back(v);
         }
         let Some((ni, i)) = self.locate(index) else { return };
+        self.bytes += v.len();
         let n = &mut self.nodes[ni];
         if n.fits(v.len()) {
             let off = n.offset(i);
@@ -380,9 +391,10 @@ impl List {
             let Some(n) = self.nodes.front_mut() else { break };
             if n.count() <= k {
                 k -= n.count();
+                self.bytes -= n.bytes();
                 self.nodes.pop_front();
             } else {
-                n.drop_front(k);
+                self.bytes -= n.drop_front(k);
                 k = 0;
             }
         }
@@ -396,9 +408,10 @@ impl List {
             let Some(n) = self.nodes.back_mut() else { break };
             if n.count() <= k {
                 k -= n.count();
+                self.bytes -= n.bytes();
                 self.nodes.pop_back();
             } else {
-                n.drop_back(k);
+                self.bytes -= n.drop_back(k);
                 k = 0;
             }
         }
@@ -442,6 +455,7 @@ impl List {
             }
         }
         self.len -= removed;
+        self.bytes -= removed * v.len();
         if !touched.is_empty() {
             self.compact();
         }
@@ -500,6 +514,22 @@ impl<'a> FromIterator<&'a [u8]> for List {
     }
 }
 
+impl FromIterator<Vec<u8>> for List {
+    fn from_iter<I: IntoIterator<Item = Vec<u8>>>(iter: I) -> List {
+        let mut l = List::new();
+        for e in iter {
+            l.push_back(&e);
+        }
+        l
+    }
+}
+
+impl From<VecDeque<Vec<u8>>> for List {
+    fn from(items: VecDeque<Vec<u8>>) -> List {
+        items.into_iter().collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,6 +556,7 @@ mod tests {
 
     fn check(l: &List, m: &VecDeque<Vec<u8>>) {
         assert_eq!(l.len(), m.len());
+        assert_eq!(l.bytes, m.iter().map(|v| v.len()).sum::<usize>());
         let got: Vec<&[u8]> = l.iter().collect();
         let want: Vec<&[u8]> = m.iter().map(|v| v.as_slice()).collect();
         assert_eq!(got, want);
