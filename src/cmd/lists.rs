@@ -27,6 +27,8 @@ use crate::num;
 use crate::reply::Reply;
 use crate::types::{List, Value};
 
+// One row per command keeps the table readable; the fields are positional.
+#[allow(clippy::too_many_arguments)]
 const fn list_cmd(name: &'static str, arity: i32, flags: u32, acl: &'static str, keys: (i32, i32, i32), summary: &'static str, since: &'static str, handler: crate::cmd::Handler) -> Command {
     Command {
         name,
@@ -351,6 +353,9 @@ pub fn lpos(cx: &mut Ctx<'_>, key: &[u8], elem: &[u8], opts: LposOptions) -> Res
     Ok(out)
 }
 
+/// What LMPOP/BLMPOP pop: the key and its elements, in pop order.
+pub type KeyElements = (Vec<u8>, Vec<Vec<u8>>);
+
 /// LMOVE/RPOPLPUSH: pops at `from` of `src`, pushes at `to` of `dst`,
 /// returns the element; `Ok(None)` when `src` is missing. The destination's
 /// type is checked before anything moves.
@@ -380,7 +385,7 @@ pub fn lmove(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> Re
 /// LMPOP: pops up to `count` elements at `end` of the first non-empty list
 /// among `keys`; returns that key and the elements, `Ok(None)` when all are
 /// missing. A key of another type met first is WRONGTYPE.
-pub fn lmpop(cx: &mut Ctx<'_>, keys: &[&[u8]], end: End, count: usize) -> Result<Option<(Vec<u8>, Vec<Vec<u8>>)>> {
+pub fn lmpop(cx: &mut Ctx<'_>, keys: &[&[u8]], end: End, count: usize) -> Result<Option<KeyElements>> {
     for &k in keys {
         if let Some(v) = pop(cx, k, end, Some(count))? {
             return Ok(Some((k.to_vec(), v)));
@@ -602,7 +607,7 @@ fn parse_mpop<'a>(a: &mut Args<'a>) -> Result<(&'a [&'a [u8]], End, usize)> {
     Ok((keys, end, count.unwrap_or(1)))
 }
 
-fn mpop_reply(r: Option<(Vec<u8>, Vec<Vec<u8>>)>) -> Reply {
+fn mpop_reply(r: Option<KeyElements>) -> Reply {
     match r {
         None => Reply::NilArray,
         Some((k, v)) => Reply::Array(alloc::vec![Reply::Bulk(k), Reply::Array(v.into_iter().map(Reply::Bulk).collect())]),
@@ -809,7 +814,7 @@ impl Engine {
     }
 
     /// `LMPOP numkeys keys... end COUNT count` (`count` >= 1).
-    pub fn lmpop(&mut self, db: usize, keys: &[&[u8]], end: End, count: usize) -> Result<Option<(Vec<u8>, Vec<Vec<u8>>)>> {
+    pub fn lmpop(&mut self, db: usize, keys: &[&[u8]], end: End, count: usize) -> Result<Option<KeyElements>> {
         self.with_ctx(db, |cx| lmpop(cx, keys, end, count.max(1)))
     }
 }

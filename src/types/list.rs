@@ -613,7 +613,7 @@ mod tests {
                 8 if step % 5 == 0 => {
                     let e = elem(&mut r);
                     let lim = (r.next() % 3) as usize;
-                    let tail = r.next() % 2 == 0;
+                    let tail = r.next().is_multiple_of(2);
                     let lim = if lim == 0 { None } else { Some(lim) };
                     let got = l.remove(&e, lim, tail);
                     let mut want = 0;
