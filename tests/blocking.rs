@@ -384,3 +384,15 @@ fn blocking_commands_inside_multi() {
     }
     assert_eq!(resp(&mut e, w, "EXEC"), "*5\r\n*-1\r\n$-1\r\n$-1\r\n*-1\r\n*-1\r\n");
 }
+
+/// Pushes through the typed API serve blocked clients too.
+#[test]
+fn typed_push_serves_waiters() {
+    let (mut e, _clock) = engine();
+    let a = client(&mut e);
+    block(&mut e, a, "BRPOP k 0");
+    assert_eq!(e.rpush(0, b"k", &[b"x", b"y"]).unwrap(), 2);
+    assert_eq!(e.take_woken(), vec![a]);
+    assert_eq!(out(&mut e, a), "*2\r\n$1\r\nk\r\n$1\r\ny\r\n");
+    assert_eq!(e.lrange(0, b"k", 0, -1).unwrap(), vec![b"x".to_vec()]);
+}

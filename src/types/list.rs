@@ -191,6 +191,8 @@ impl<'a> Iterator for NodeIter<'a> {
     }
 }
 
+impl ExactSizeIterator for NodeIter<'_> {}
+
 impl<'a> DoubleEndedIterator for NodeIter<'a> {
     fn next_back(&mut self) -> Option<&'a [u8]> {
         if self.i >= self.j {
@@ -430,27 +432,37 @@ impl List {
             let n = &self.nodes[ni];
             let c = n.count();
             let mut kill = alloc::vec![false; c];
-            let idxs: Vec<usize> = if from_tail { (0..c).rev().collect() } else { (0..c).collect() };
             let mut any = false;
-            for i in idxs {
+            let mut visit = |i: usize, e: &[u8]| {
                 if limit.is_some_and(|l| removed >= l) {
-                    break;
+                    return false;
                 }
-                if n.get(i) == v {
+                if e == v {
                     kill[i] = true;
                     removed += 1;
                     any = true;
                 }
+                true
+            };
+            if from_tail {
+                for (i, e) in n.iter().enumerate().rev() {
+                    if !visit(i, e) {
+                        break;
+                    }
+                }
+            } else {
+                for (i, e) in n.iter().enumerate() {
+                    if !visit(i, e) {
+                        break;
+                    }
+                }
             }
             if any {
-                let kept: Vec<Vec<u8>> = n.iter().zip(&kill).filter(|(_, k)| !**k).map(|(e, _)| e.to_vec()).collect();
-                let m = &mut self.nodes[ni];
-                m.data.clear();
-                m.lo = 0;
-                m.lens.clear();
-                for e in &kept {
-                    m.push_back(e);
+                let mut kept = Node::default();
+                for (e, _) in n.iter().zip(&kill).filter(|(_, k)| !**k) {
+                    kept.push_back(e);
                 }
+                self.nodes[ni] = kept;
                 touched.push(ni);
             }
         }
