@@ -8,13 +8,16 @@
 //!
 //! Each family file exports `COMMANDS: &[Command]`; [`families`] lists them.
 
+pub mod bitmaps;
 pub mod hashes;
+pub mod hyperloglog;
 pub mod keys;
 pub mod lists;
 pub mod server;
 pub mod sets;
 pub mod sort;
 pub mod strings;
+pub mod zsets;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -154,8 +157,18 @@ impl Command {
 }
 
 /// Every family's table, in the order COMMAND lists them.
-pub fn families() -> [&'static [Command]; 6] {
-    [strings::COMMANDS, keys::COMMANDS, hashes::COMMANDS, lists::COMMANDS, sets::COMMANDS, server::COMMANDS]
+pub fn families() -> &'static [&'static [Command]] {
+    &[
+        strings::COMMANDS,
+        keys::COMMANDS,
+        hashes::COMMANDS,
+        lists::COMMANDS,
+        sets::COMMANDS,
+        zsets::COMMANDS,
+        bitmaps::COMMANDS,
+        hyperloglog::COMMANDS,
+        server::COMMANDS,
+    ]
 }
 
 /// A cursor over a command's arguments.
