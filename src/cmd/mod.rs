@@ -13,9 +13,12 @@ pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
 pub mod lists;
+pub mod multi;
+pub mod pubsub;
 pub mod server;
 pub mod sets;
 pub mod sort;
+pub mod streams;
 pub mod strings;
 pub mod zsets;
 
@@ -167,6 +170,9 @@ pub fn families() -> &'static [&'static [Command]] {
         zsets::COMMANDS,
         bitmaps::COMMANDS,
         hyperloglog::COMMANDS,
+        streams::COMMANDS,
+        pubsub::COMMANDS,
+        multi::COMMANDS,
         server::COMMANDS,
     ]
 }
