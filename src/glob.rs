@@ -20,7 +20,22 @@ pub fn matches(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
     // Pattern index after the last star seen, and the string index its
     // current attempt started at.
     let mut star: Option<(usize, usize)> = None;
-    while p < pattern.len() && i < s.len() {
+    if s.is_empty() {
+        return pattern.is_empty();
+    }
+    loop {
+        if p == pattern.len() {
+            // Pattern used up with string left: fail this attempt.
+            match star {
+                Some((sp, si)) if si + 1 < s.len() => {
+                    star = Some((sp, si + 1));
+                    p = sp;
+                    i = si + 1;
+                    continue;
+                }
+                _ => return false,
+            }
+        }
         if pattern[p] == b'*' {
             while p + 1 < pattern.len() && pattern[p + 1] == b'*' {
                 p += 1;
@@ -58,7 +73,6 @@ pub fn matches(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
             _ => return false,
         }
     }
-    p == pattern.len() && i == s.len()
 }
 
 /// ASCII lowercase on a C `char` value (bytes >= 0x80 are left alone, as

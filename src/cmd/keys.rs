@@ -996,7 +996,9 @@ pub fn ttl(cx: &mut Ctx<'_>, key: &[u8], kind: TtlKind) -> i64 {
     .max(0);
     match kind {
         TtlKind::Millis | TtlKind::AtMillis => t,
-        TtlKind::Seconds | TtlKind::AtSeconds => (t + 500) / 1000,
+        // `t` >= 0; Redis's `(ttl+500)/1000` is computed without wrapping
+        // near i64::MAX (its compiler works unsigned), so do the same.
+        TtlKind::Seconds | TtlKind::AtSeconds => ((t as u64 + 500) / 1000) as i64,
     }
 }
 

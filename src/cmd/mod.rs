@@ -372,24 +372,27 @@ pub struct ScanArgs<'a> {
     pub type_name: Option<&'a [u8]>,
 }
 
-/// Parses a SCAN cursor like Redis 7.0's `string2ull`: `string2ll` when
-/// possible (negative is invalid), otherwise `strtoull` (leading spaces and
-/// `+` accepted) that must consume everything.
+/// Parses a SCAN cursor like Redis 7.0.15's `parseScanCursorOrReply`:
+/// C `strtoul` in base 10, rejected when the first byte is whitespace, when
+/// anything but the end (or a NUL) follows the number, or on overflow. So
+/// `+5` and `007` are valid, `-1` wraps to 2^64-1, and the empty string
+/// (no number at all, nothing left over) is cursor 0.
 pub fn parse_cursor(arg: &[u8]) -> Result<u64> {
-    if let Some(v) = num::parse_i64(arg) {
-        return if v < 0 { Err(Error::InvalidCursor) } else { Ok(v as u64) };
+    if arg.first().is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) {
+        return Err(Error::InvalidCursor);
     }
-    let t = arg.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)).unwrap_or(arg.len());
-    let mut rest = &arg[t..];
-    let neg = rest.first() == Some(&b'-');
-    if matches!(rest.first(), Some(b'+') | Some(b'-')) {
-        rest = &rest[1..];
+    let neg = arg.first() == Some(&b'-');
+    let body = if matches!(arg.first(), Some(b'+') | Some(b'-')) { &arg[1..] } else { arg };
+    let ndig = body.iter().take_while(|c| c.is_ascii_digit()).count();
+    if ndig == 0 {
+        // No conversion: strtoul points back at the start of the string.
+        return if arg.first().is_none_or(|&c| c == 0) { Ok(0) } else { Err(Error::InvalidCursor) };
     }
-    if rest.is_empty() || !rest.iter().all(|c| c.is_ascii_digit()) {
+    if body.get(ndig).is_some_and(|&c| c != 0) {
         return Err(Error::InvalidCursor);
     }
     let mut v: u64 = 0;
-    for &c in rest {
+    for &c in &body[..ndig] {
         v = v.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)).ok_or(Error::InvalidCursor)?;
     }
     Ok(if neg { v.wrapping_neg() } else { v })
