@@ -584,9 +584,8 @@ fn touch_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// moves with the value; an overwritten destination loses its own.
 pub fn rename(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], nx: bool) -> Result<bool> {
     let now = cx.now;
-    if cx.db().write(src, now).is_none() {
-        return Err(Error::NoSuchKey);
-    }
+    // `Db::remove` hands the entry back with its expiry cleared: read it now.
+    let Some(expire) = cx.db().write(src, now).map(|e| e.expire()) else { return Err(Error::NoSuchKey) };
     if src == dst {
         return Ok(!nx);
     }
@@ -598,7 +597,6 @@ pub fn rename(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], nx: bool) -> Result<bool
     }
     // Present: looked up just above, in the same instant.
     let Some(e) = cx.db().remove(src, now) else { return Err(Error::NoSuchKey) };
-    let expire = e.expire();
     cx.db().insert_new(dst.into(), e.value, expire, now);
     cx.touched(src);
     cx.touched(dst);
@@ -671,14 +669,12 @@ pub fn move_key(cx: &mut Ctx<'_>, key: &[u8], dst_db: usize) -> Result<bool> {
     if dst_db == cx.db {
         return Err(Error::err("source and destination objects are the same"));
     }
-    if cx.db().write(key, now).is_none() {
-        return Ok(false);
-    }
+    // `Db::remove` hands the entry back with its expiry cleared: read it now.
+    let Some(expire) = cx.db().write(key, now).map(|e| e.expire()) else { return Ok(false) };
     if cx.eng.dbs[dst_db].write(key, now).is_some() {
         return Ok(false);
     }
     let Some(e) = cx.db().remove(key, now) else { return Ok(false) };
-    let expire = e.expire();
     cx.eng.dbs[dst_db].insert_new(key.into(), e.value, expire, now);
     cx.touched(key);
     touched_in(cx, dst_db, key);
