@@ -537,7 +537,7 @@ fn digits(s: &[u8]) -> usize {
 /// An optional exponent `e[+-]digits` (or `p...` for hex) at the start of
 /// `s`: bytes used and value (saturated).
 fn exponent(s: &[u8], mark: u8) -> (usize, i64) {
-    if !s.first().is_some_and(|c| c.to_ascii_lowercase() == mark) {
+    if s.first().is_none_or(|c| c.to_ascii_lowercase() != mark) {
         return (0, 0);
     }
     let mut j = 1;
@@ -720,15 +720,17 @@ fn round53_carries(mant: u64) -> bool {
 
 /// `x * 2^e` for results that are exactly representable (or overflow).
 fn ldexp(mut x: f64, mut e: i64) -> f64 {
+    // 2^k for a normal exponent (|k| <= 1000 here), built from its bits.
+    let pow2 = |k: i64| f64::from_bits(((k + 1023) as u64) << 52);
     while e > 1000 {
-        x *= 2f64.powi(1000);
+        x *= pow2(1000);
         e -= 1000;
     }
     while e < -1000 {
-        x *= 2f64.powi(-1000);
+        x *= pow2(-1000);
         e += 1000;
     }
-    x * 2f64.powi(e as i32)
+    x * pow2(e)
 }
 
 impl Engine {
