@@ -1,14 +1,11 @@
 //! SORT and SORT_RO through `execute`; every expected reply was checked
-//! against Redis 7.0.15. Lists, sets and hashes are built through the
-//! keyspace directly so these tests do not depend on the list, set and hash
-//! command families.
+//! against Redis 7.0.15. Lists are built through the keyspace directly so
+//! these tests do not depend on the list command family.
 mod common;
 use common::*;
 
 use redlet::cmd::sort::{SortOptions, SortOutcome};
-use redlet::types::hash::Field;
-use redlet::types::set::Member;
-use redlet::types::{Hash, List, Set, Value};
+use redlet::types::{List, Value};
 use redlet::Engine;
 
 fn put(e: &mut Engine, key: &str, v: Value) {
@@ -26,22 +23,17 @@ fn list(e: &mut Engine, key: &str, items: &str) {
     put(e, key, Value::List(Box::new(l)));
 }
 
-/// SADD key members... of integers (an intset, as Redis would hold it).
+/// SADD key members... (via the set family).
 fn intset(e: &mut Engine, key: &str, members: &str) {
-    let mut s = Set::new(9);
-    for m in members.split(' ') {
-        s.members.insert(Member(m.as_bytes().into()));
-    }
-    put(e, key, Value::Set(Box::new(s)));
+    let c = redlet::engine::SYSTEM_CLIENT;
+    run(e, c, &format!("SADD {} {}", key, members));
 }
 
-/// HSET key field value...
+/// HSET key field value... (via the hash family).
 fn hash(e: &mut Engine, key: &str, pairs: &[(&str, &str)]) {
-    let mut h = Hash::new(5);
-    for (f, v) in pairs {
-        h.fields.insert(Field { name: f.as_bytes().into(), value: v.as_bytes().into() });
-    }
-    put(e, key, Value::Hash(Box::new(h)));
+    let c = redlet::engine::SYSTEM_CLIENT;
+    let args: Vec<String> = pairs.iter().map(|(f, v)| format!("{} {}", f, v)).collect();
+    run(e, c, &format!("HSET {} {}", key, args.join(" ")));
 }
 
 /// The RESP2 text of an array of bulk strings.

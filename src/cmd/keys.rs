@@ -758,7 +758,7 @@ pub fn scan(cx: &mut Ctx<'_>, cursor: u64, pattern: Option<&[u8]>, count: usize,
     let mut found: Vec<Box<[u8]>> = Vec::new();
     // `now = 0` makes `Db::scan` hand over expired entries too: Redis checks
     // expiry only after MATCH and TYPE, and deletes what it finds.
-    let next = cx.db().scan(cursor, count, 0, |e| found.push(e.key.clone()));
+    let next = cx.db().scan(cursor, count, 0, |e| found.push(e.key.as_slice().into()));
     let mut out = Vec::with_capacity(found.len());
     for k in found {
         if let Some(p) = pattern {

@@ -8,13 +8,16 @@
 //!
 //! Each family file exports `COMMANDS: &[Command]`; [`families`] lists them.
 
+pub mod bitmaps;
 pub mod hashes;
+pub mod hyperloglog;
 pub mod keys;
 pub mod lists;
 pub mod server;
 pub mod sets;
 pub mod sort;
 pub mod strings;
+pub mod zsets;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -154,8 +157,18 @@ impl Command {
 }
 
 /// Every family's table, in the order COMMAND lists them.
-pub fn families() -> [&'static [Command]; 6] {
-    [strings::COMMANDS, keys::COMMANDS, hashes::COMMANDS, lists::COMMANDS, sets::COMMANDS, server::COMMANDS]
+pub fn families() -> &'static [&'static [Command]] {
+    &[
+        strings::COMMANDS,
+        keys::COMMANDS,
+        hashes::COMMANDS,
+        lists::COMMANDS,
+        sets::COMMANDS,
+        zsets::COMMANDS,
+        bitmaps::COMMANDS,
+        hyperloglog::COMMANDS,
+        server::COMMANDS,
+    ]
 }
 
 /// A cursor over a command's arguments.
@@ -373,26 +386,30 @@ pub struct ScanArgs<'a> {
 }
 
 /// Parses a SCAN cursor like Redis 7.0.15's `parseScanCursorOrReply`:
-/// C `strtoul` in base 10, rejected when the first byte is whitespace, when
-/// anything but the end (or a NUL) follows the number, or on overflow. So
-/// `+5` and `007` are valid, `-1` wraps to 2^64-1, and the empty string
-/// (no number at all, nothing left over) is cursor 0.
+/// `strtoul` semantics after rejecting a leading space. So `""` is 0, `+5` is
+/// 5 and `-1` wraps around; trailing bytes and overflow are invalid; parsing
+/// stops at a NUL as C strings do.
 pub fn parse_cursor(arg: &[u8]) -> Result<u64> {
-    if arg.first().is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) {
+    if arg.first().is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')) {
         return Err(Error::InvalidCursor);
     }
-    let neg = arg.first() == Some(&b'-');
-    let body = if matches!(arg.first(), Some(b'+') | Some(b'-')) { &arg[1..] } else { arg };
-    let ndig = body.iter().take_while(|c| c.is_ascii_digit()).count();
-    if ndig == 0 {
-        // No conversion: strtoul points back at the start of the string.
-        return if arg.first().is_none_or(|&c| c == 0) { Ok(0) } else { Err(Error::InvalidCursor) };
+    let s = match arg.iter().position(|&c| c == 0) {
+        Some(p) => &arg[..p],
+        None => arg,
+    };
+    if s.is_empty() {
+        return Ok(0);
     }
-    if body.get(ndig).is_some_and(|&c| c != 0) {
+    let (neg, digits) = match s[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.iter().all(|c| c.is_ascii_digit()) {
         return Err(Error::InvalidCursor);
     }
     let mut v: u64 = 0;
-    for &c in &body[..ndig] {
+    for &c in digits {
         v = v.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)).ok_or(Error::InvalidCursor)?;
     }
     Ok(if neg { v.wrapping_neg() } else { v })

@@ -17,9 +17,11 @@
 //! - Redis's `qsort` is glibc's stable merge sort, except that BY with a
 //!   LIMIT uses Redis's own partial quicksort ([`pqsort`], ported
 //!   faithfully) whose order of equal elements is not stable;
-//! - sets are loaded in Redis's iteration order where we know it: ascending
-//!   for an intset, slot order for a hashtable (Redis's hash order cannot be
-//!   reproduced).
+//! - sets are loaded in the set type's iteration order: ascending for an
+//!   intset, as Redis; slot order for a hashtable (Redis's hash order cannot
+//!   be reproduced, which only shows with BY nosort or ties);
+//! - sorted sets are accepted; loading their members is a marked hook
+//!   ("ZSET HOOK") until the sorted-set type has members.
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -29,9 +31,8 @@ use core::cmp::Ordering;
 use crate::cmd::{is_kw, Args, Ctx};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::num;
 use crate::reply::Reply;
-use crate::types::{List, Set, Value};
+use crate::types::{List, Value};
 
 /// Options of [`sort`].
 #[derive(Debug, Clone, Default)]
@@ -155,20 +156,10 @@ pub fn lookup_by_pattern(cx: &mut Ctx<'_>, pattern: &[u8], subst: &[u8]) -> Opti
     let now = cx.now;
     let e = cx.db().read(&k, now)?;
     match (&e.value, field) {
-        (Value::Hash(h), Some(f)) => h.fields.get(f).map(|fv| fv.value.to_vec()),
+        (Value::Hash(h), Some(f)) => h.get(f).map(|v| v.to_vec()),
         (Value::Str(s), None) => Some(s.to_vec()),
         _ => None,
     }
-}
-
-/// Members of a set in Redis's iteration order where it is knowable: an
-/// intset iterates in ascending numeric order.
-fn set_members(s: &Set) -> Vec<Vec<u8>> {
-    let mut v: Vec<Vec<u8>> = s.members.iter().map(|m| m.0.to_vec()).collect();
-    if s.intset {
-        v.sort_by_key(|m| num::parse_i64(m).unwrap_or(0));
-    }
-    v
 }
 
 /// SORT / SORT_RO with all options, on the selected db.
@@ -190,11 +181,7 @@ pub fn sort(cx: &mut Ctx<'_>, key: &[u8], opts: &SortOptions<'_>) -> Result<Sort
         let total = match value {
             Value::List(l) => l.len(),
             Value::Set(s) => s.len(),
-            // ZSET HOOK: sorted sets are sortable too. When `Value::ZSet`
-            // exists, accept it here (its length), force nothing, and load it
-            // below: with `dontsort`, the LIMIT range by rank in score order
-            // (from the tail when `desc`), like the list branch; otherwise
-            // every member.
+            Value::ZSet(z) => z.len(),
             _ => return Err(Error::WrongType),
         };
         if dontsort && matches!(value, Value::Set(_)) && opts.store.is_some() {
@@ -236,7 +223,15 @@ pub fn sort(cx: &mut Ctx<'_>, key: &[u8], opts: &SortOptions<'_>) -> Result<Sort
                 v
             }
             Value::List(l) => l.items.iter().map(|x| new(x.clone())).collect(),
-            Value::Set(s) => set_members(s).into_iter().map(new).collect(),
+            Value::Set(s) => s.iter().map(|m| new(m.to_vec())).collect(),
+            // ZSET HOOK (to fill when `ZSet` has members; the placeholder is
+            // always empty). Redis: with `dontsort`, set
+            // `vectorlen = end-start+1` when LIMIT trims (as for lists above),
+            // load that many members by rank in score order starting at rank
+            // `start` (from the highest score when `desc`), then
+            // `end -= start; start = 0`; otherwise load every member in its
+            // dict order, to be sorted below like a set.
+            Value::ZSet(_) => Vec::new(),
             _ => return Err(Error::WrongType),
         };
     }
