@@ -20,6 +20,9 @@
 //! - sets are loaded in the set type's iteration order: ascending for an
 //!   intset, as Redis; slot order for a hashtable (Redis's hash order cannot
 //!   be reproduced, which only shows with BY nosort or ties);
+//! - not reproduced: Redis never clears `errno` before its `strtod`, so
+//!   after a SORT that hit a range error, a later SORT whose weights are
+//!   non-integer strings can fail too until unrelated code resets `errno`;
 //! - sorted sets are accepted; loading their members is a marked hook
 //!   ("ZSET HOOK") until the sorted-set type has members.
 
