@@ -37,6 +37,28 @@ pub struct Blocked {
     pub timeout_reply: Reply,
 }
 
+/// A transaction being queued between MULTI and EXEC.
+#[derive(Debug, Clone, Default)]
+pub struct MultiState {
+    /// Queued commands (argv, name included), resolved again at EXEC.
+    pub queue: Vec<Vec<Vec<u8>>>,
+    /// A command was rejected while queueing (Redis's `CLIENT_DIRTY_EXEC`):
+    /// EXEC answers EXECABORT, and nothing more is queued.
+    pub aborted: bool,
+}
+
+/// A key a client WATCHes.
+#[derive(Debug, Clone)]
+pub struct WatchedKey {
+    /// Db index (watches stay with the index across SWAPDB).
+    pub db: usize,
+    /// The key.
+    pub key: Box<[u8]>,
+    /// The key was already logically expired (but not yet deleted) when
+    /// watched: its expiry then does not fail EXEC.
+    pub expired: bool,
+}
+
 /// One client.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -68,6 +90,12 @@ pub struct Client {
     pub close: bool,
     /// `CLIENT NO-EVICT`-style and other flags, as letters for CLIENT LIST.
     pub flags: u32,
+    /// Pub/sub subscriptions, present while the client has any.
+    pub subs: Option<Box<crate::pubsub::ClientSubs>>,
+    /// The transaction being queued, between MULTI and EXEC/DISCARD.
+    pub multi: Option<MultiState>,
+    /// WATCHed keys, in WATCH order (each (db, key) once).
+    pub watched: Vec<WatchedKey>,
 }
 
 impl Client {
@@ -86,6 +114,9 @@ impl Client {
             woken: false,
             close: false,
             flags: 0,
+            subs: None,
+            multi: None,
+            watched: Vec::new(),
         }
     }
 }

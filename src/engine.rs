@@ -107,7 +107,7 @@ impl Table {
 
     /// Looks a command (and subcommand) up; returns the command to run and
     /// its stat index, or Redis's unknown-command / unknown-subcommand error.
-    fn resolve(&self, argv: &[&[u8]]) -> Result<(&'static Command, usize, usize)> {
+    pub(crate) fn resolve(&self, argv: &[&[u8]]) -> Result<(&'static Command, usize, usize)> {
         let name = argv.first().copied().unwrap_or(b"");
         let e = self.get(name).ok_or_else(|| Error::UnknownCommand {
             name: name.to_vec(),
@@ -184,6 +184,14 @@ pub struct Engine {
     woken: Vec<ClientId>,
     /// Facts about the host process for INFO.
     pub(crate) host: crate::config::HostInfo,
+    /// Who listens to which channels, patterns and shard channels.
+    pub(crate) pubsub: crate::pubsub::PubSub,
+    /// Per db: key -> clients WATCHing it, in WATCH order. Kept by db index
+    /// (SWAPDB and FLUSHDB invalidate watches, they do not move them).
+    pub(crate) watched: Vec<HashMap<Box<[u8]>, Vec<ClientId>, FixedState>>,
+    /// `notify-keyspace-events` parsed ([`crate::config::notify`] bits);
+    /// refreshed by [`Engine::refresh_notify_flags`].
+    pub(crate) notify_flags: u32,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -201,7 +209,9 @@ impl Engine {
         let start_ms = opts.clock.now_micros() / 1000;
         let mut clients = HashMap::with_hasher(FixedState::with_seed(rng.next_u64()));
         clients.insert(SYSTEM_CLIENT, Client::new(SYSTEM_CLIENT, ClientInfo { fd: -1, ..Default::default() }, start_ms));
-        Engine {
+        let pubsub = crate::pubsub::PubSub::new(rng.next_u64());
+        let watched = (0..ndb).map(|_| HashMap::with_hasher(FixedState::with_seed(rng.next_u64()))).collect();
+        let mut e = Engine {
             dbs,
             config: opts.config,
             clock: opts.clock,
@@ -220,19 +230,91 @@ impl Engine {
             serving: None,
             woken: Vec::new(),
             host: crate::config::HostInfo::default(),
+            pubsub,
+            watched,
+            notify_flags: 0,
+        };
+        e.refresh_notify_flags();
+        e
+    }
+
+    /// Re-reads `notify-keyspace-events` after a configuration change and
+    /// tells every db which events to record for it.
+    pub(crate) fn refresh_notify_flags(&mut self) {
+        self.notify_flags = self.config.notify_flags();
+        for db in 0..self.dbs.len() {
+            self.sync_db_events(db);
         }
     }
 
-    /// Publishes a keyspace notification (`__keyspace@<db>__:<key>` and/or
-    /// `__keyevent@<db>__:<event>`) when `notify-keyspace-events` enables
-    /// `class`. Delivery lands with pub/sub; until then this only checks the
-    /// configuration.
+    /// Sets which events db `db` records: the notification classes enabled
+    /// (when a keyspace or keyevent channel is on), plus expiries while
+    /// someone WATCHes a key there (an expired watched key fails EXEC).
+    pub(crate) fn sync_db_events(&mut self, db: usize) {
+        use crate::config::notify::{EXPIRED, KEYEVENT, KEYSPACE};
+        let f = self.notify_flags;
+        let mut classes = if f & (KEYSPACE | KEYEVENT) != 0 { f } else { 0 };
+        if self.watched.get(db).is_some_and(|w| !w.is_empty()) {
+            classes |= EXPIRED;
+        }
+        if let Some(d) = self.dbs.get_mut(db) {
+            d.record_events(classes);
+        }
+    }
+
+    /// Turns the events dbs recorded (expiries, key creations, read misses)
+    /// into WATCH invalidations and keyspace notifications, oldest first.
+    /// Runs before any command notification or key touch so those follow
+    /// the events that happened before them, as in Redis.
+    pub(crate) fn drain_db_events(&mut self) {
+        use crate::config::notify::{EXPIRED, KEY_MISS, NEW};
+        for db in 0..self.dbs.len() {
+            if !self.dbs[db].has_events() {
+                continue;
+            }
+            for (class, key) in self.dbs[db].take_events() {
+                let event = match class {
+                    EXPIRED => {
+                        // Redis signals the deleted key as modified.
+                        self.touch_watched(db, &key);
+                        "expired"
+                    }
+                    NEW => "new",
+                    KEY_MISS => "keymiss",
+                    _ => continue,
+                };
+                self.deliver_keyspace_event(class, event, &key, db);
+            }
+        }
+    }
+
+    /// Publishes a keyspace notification (`__keyspace@<db>__:<key>` with the
+    /// event as message and/or `__keyevent@<db>__:<event>` with the key as
+    /// message) when `notify-keyspace-events` enables `class`, after the
+    /// events the dbs recorded before it.
     pub(crate) fn notify_keyspace_event(&mut self, class: u32, event: &str, key: &[u8], db: usize) {
-        let flags = self.config.notify_flags();
-        if flags & class == 0 || flags & (crate::config::notify::KEYSPACE | crate::config::notify::KEYEVENT) == 0 {
+        self.drain_db_events();
+        self.deliver_keyspace_event(class, event, key, db);
+    }
+
+    fn deliver_keyspace_event(&mut self, class: u32, event: &str, key: &[u8], db: usize) {
+        use crate::config::notify::{KEYEVENT, KEYSPACE};
+        let flags = self.notify_flags;
+        if flags & class == 0 || self.pubsub.global_is_empty() {
             return;
         }
-        let _ = (event, key, db);
+        let mut prefix = alloc::format!("__keyspace@{}__:", db).into_bytes();
+        if flags & KEYSPACE != 0 {
+            let mut chan = prefix.clone();
+            chan.extend_from_slice(key);
+            self.publish_message(&chan, event.as_bytes(), false);
+        }
+        if flags & KEYEVENT != 0 {
+            // "__keyspace@" and "__keyevent@" have the same length.
+            prefix[2..10].copy_from_slice(b"keyevent");
+            prefix.extend_from_slice(event.as_bytes());
+            self.publish_message(&prefix, key, false);
+        }
     }
 
     /// Tells the engine about its host process (INFO server).
@@ -266,6 +348,8 @@ impl Engine {
             return;
         }
         self.unblock(id);
+        self.discard_transaction(id);
+        self.pubsub_unsubscribe_all(id);
         self.clients.remove(&id);
     }
 
@@ -326,36 +410,119 @@ impl Engine {
             return Some(Reply::Error(Error::err("no such client")));
         }
         let now_us = self.clock.now_micros();
-        let r = self.call(id, argv, now_us, false, false);
+        let r = self.call(id, argv, now_us, false, false).map(|r| self.with_own_output(id, r));
         self.serve_ready(now_us);
+        self.drain_db_events();
         r
+    }
+
+    /// `reply` preceded by what the client's outbox holds: messages published
+    /// to it (by its own command, or earlier and not yet drained) go out
+    /// before the reply, as Redis writes them to the connection then.
+    pub(crate) fn with_own_output(&mut self, id: ClientId, reply: Reply) -> Reply {
+        let Some(c) = self.clients.get_mut(&id) else { return reply };
+        if c.outbox.is_empty() || c.blocked.is_some() {
+            return reply;
+        }
+        let mut seq: Vec<Reply> = c.outbox.drain(..).collect();
+        match reply {
+            Reply::Seq(more) => seq.extend(more),
+            r => seq.push(r),
+        }
+        Reply::Seq(seq)
     }
 
     /// Runs a command through lookup, checks and handler. `reexec` marks a
     /// blocked client's retry; `no_block` forbids blocking (MULTI/EXEC).
+    ///
+    /// Before the handler, in Redis's order: unknown command, arity, then for
+    /// a new command (not a retry) the transaction and pub/sub gates: a
+    /// NO_MULTI command inside MULTI is refused, a RESP2 client in pub/sub
+    /// mode may only (un)subscribe, PING, QUIT and RESET, and inside MULTI
+    /// every command but EXEC, DISCARD, MULTI, WATCH, QUIT and RESET is
+    /// queued (+QUEUED). A command refused while queueing aborts the
+    /// transaction; EXEC refused answers EXECABORT and discards it.
     pub(crate) fn call(&mut self, id: ClientId, argv: &[&[u8]], now_us: u64, reexec: bool, no_block: bool) -> Option<Reply> {
         let (cmd, stat, pos) = match self.table.resolve(argv) {
             Ok(x) => x,
-            Err(e) => return Some(self.reject(None, e)),
+            Err(e) => {
+                self.flag_transaction(id);
+                return Some(self.reject(None, e));
+            }
         };
         let argc = argv.len() as i32;
         if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
             let name = self.table.full_names[stat].clone();
-            return Some(self.reject(Some(stat), Error::WrongArity(name)));
+            return Some(self.reject_in_multi(id, stat, Error::WrongArity(name)));
         }
         let now = now_us / 1000;
-        let db = match self.clients.get_mut(&id) {
+        let (in_multi, pubsub_resp2) = match self.clients.get_mut(&id) {
             Some(c) => {
                 c.last_ms = now;
                 c.last_cmd = if pos == 1 { cmd.name } else { crate::cmdmeta::static_name(&self.table.full_names[stat]).unwrap_or(cmd.name) };
-                c.db
+                (c.multi.is_some(), c.subs.is_some() && c.proto == Protocol::Resp2)
             }
             None => return Some(Reply::Error(Error::err("no such client"))),
         };
+        if !reexec && (in_multi || pubsub_resp2) {
+            let full = self.table.full_names[stat].as_str();
+            if in_multi && cmd.has(cmd::flags::NO_MULTI) {
+                return Some(self.reject_in_multi(id, stat, Error::err("Command not allowed inside a transaction")));
+            }
+            if pubsub_resp2
+                && !matches!(full, "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe" | "psubscribe" | "punsubscribe" | "quit" | "reset")
+            {
+                let msg = alloc::format!(
+                    "Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+                    full
+                );
+                return Some(self.reject_in_multi(id, stat, Error::err(&msg)));
+            }
+            if in_multi && !matches!(full, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
+                self.queue_command(id, argv);
+                return Some(Reply::status("QUEUED"));
+            }
+        }
+        self.dispatch(id, cmd, stat, pos, argv, now_us, reexec, no_block)
+    }
+
+    /// Rejects a command before it runs (Redis's `rejectCommand`): flags the
+    /// client's transaction; a rejected EXEC discards it and answers
+    /// EXECABORT with the reason.
+    fn reject_in_multi(&mut self, id: ClientId, stat: usize, e: Error) -> Reply {
+        self.flag_transaction(id);
+        if self.table.full_names[stat] == "exec" {
+            self.discard_transaction(id);
+            let text = e.to_bytes();
+            let reason = text.strip_prefix(b"ERR ").unwrap_or(&text);
+            let mut m = b"EXECABORT Transaction discarded because of: ".to_vec();
+            m.extend_from_slice(reason);
+            return self.reject(Some(stat), Error::msg(m));
+        }
+        self.reject(Some(stat), e)
+    }
+
+    /// Runs a resolved, checked command: the handler, then statistics and
+    /// blocking. EXEC runs its queued commands through here.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn dispatch(
+        &mut self,
+        id: ClientId,
+        cmd: &'static Command,
+        stat: usize,
+        pos: usize,
+        argv: &[&[u8]],
+        now_us: u64,
+        reexec: bool,
+        no_block: bool,
+    ) -> Option<Reply> {
+        let now = now_us / 1000;
+        let db = self.clients.get(&id).map_or(0, |c| c.db);
         let mut cx = Ctx { eng: self, client: id, db, now, now_us, block: None, reexec, no_block };
         let mut args = Args::new(argv, pos);
         let res = (cmd.handler)(&mut cx, &mut args);
         let block = cx.block.take();
+        self.drain_db_events();
         // Redis 7.0 counts a blocking command's call when it blocks, and
         // only its time (and failure) when it is served later.
         let elapsed = self.clock.now_micros().saturating_sub(now_us);
@@ -462,8 +629,21 @@ impl Engine {
         true
     }
 
-    /// Notes that `key` in `db` was written, if a client waits on it.
+    /// Notes that `key` in `db` was modified (Redis's `signalModifiedKey`
+    /// plus `signalKeyAsReady`): clients WATCHing it will fail EXEC, clients
+    /// blocked on it are served after the command.
     pub(crate) fn signal_ready(&mut self, db: usize, key: &[u8]) {
+        // Expiries recorded before this write come first (WATCH on a key
+        // that was stale when watched depends on that order).
+        if self.dbs[db].has_events() {
+            self.drain_db_events();
+        }
+        self.touch_watched(db, key);
+        self.mark_ready(db, key);
+    }
+
+    /// Queues `key` for serving if a client is blocked on it.
+    fn mark_ready(&mut self, db: usize, key: &[u8]) {
         if !self.blocked_keys[db].is_empty() && self.blocked_keys[db].contains_key(key) {
             let entry: (usize, Box<[u8]>) = (db, key.into());
             if self.ready_set.insert(entry.clone()) {
@@ -477,7 +657,7 @@ impl Engine {
     pub(crate) fn signal_all_ready(&mut self, db: usize) {
         let keys: Vec<Box<[u8]>> = self.blocked_keys[db].keys().cloned().collect();
         for k in keys {
-            self.signal_ready(db, &k);
+            self.mark_ready(db, &k);
         }
     }
 
@@ -546,6 +726,7 @@ impl Engine {
                 db.active_expire(&mut self.rng, now, 20, 16);
             }
         }
+        self.drain_db_events();
     }
 
     /// Times out blocked clients whose deadline is before `now`.
@@ -576,7 +757,9 @@ impl Engine {
         let now_us = self.clock.now_micros();
         let mut cx = Ctx { eng: self, client: SYSTEM_CLIENT, db, now: now_us / 1000, now_us, block: None, reexec: false, no_block: true };
         let r = f(&mut cx);
+        self.drain_db_events();
         self.serve_ready(now_us);
+        self.drain_db_events();
         r
     }
 
@@ -585,8 +768,9 @@ impl Engine {
     /// Blocking commands do not block here; they answer as inside MULTI.
     pub fn command(&mut self, argv: &[&[u8]]) -> Reply {
         let now_us = self.clock.now_micros();
-        let r = self.call(SYSTEM_CLIENT, argv, now_us, false, true);
+        let r = self.call(SYSTEM_CLIENT, argv, now_us, false, true).map(|r| self.with_own_output(SYSTEM_CLIENT, r));
         self.serve_ready(now_us);
+        self.drain_db_events();
         r.unwrap_or(Reply::NilArray)
     }
 

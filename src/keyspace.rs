@@ -73,12 +73,53 @@ pub struct Db {
     volatile: Vec<u32>,
     /// Counters for INFO.
     pub stats: DbStats,
+    /// Keyspace events (class, key) this db recorded for the engine, oldest
+    /// first: expiries, key creations and read misses happen here, below any
+    /// command context. See [`Db::record_events`].
+    events: Vec<(u32, Box<[u8]>)>,
+    /// The [`crate::config::notify`] classes to record (`EXPIRED`, `NEW`,
+    /// `KEY_MISS`); 0 records nothing.
+    record: u32,
 }
 
 impl Db {
     /// An empty database hashing with `seed`.
     pub fn new(seed: u64) -> Self {
-        Db { dict: Dict::with_seed(seed), volatile: Vec::new(), stats: DbStats::default() }
+        Db { dict: Dict::with_seed(seed), volatile: Vec::new(), stats: DbStats::default(), events: Vec::new(), record: 0 }
+    }
+
+    /// Chooses which keyspace events the db records from now on:
+    /// [`crate::config::notify`] `EXPIRED` (lazy and active expiry), `NEW`
+    /// (a key is created) and `KEY_MISS` (a read lookup misses). The engine
+    /// drains them with [`Db::take_events`] after each step and turns them
+    /// into notifications and WATCH invalidations, in order.
+    pub fn record_events(&mut self, classes: u32) {
+        use crate::config::notify::{EXPIRED, KEY_MISS, NEW};
+        self.record = classes & (EXPIRED | NEW | KEY_MISS);
+    }
+
+    /// True when events wait in [`Db::take_events`].
+    #[inline]
+    pub fn has_events(&self) -> bool {
+        !self.events.is_empty()
+    }
+
+    /// The recorded events, oldest first, leaving none.
+    pub fn take_events(&mut self) -> Vec<(u32, Box<[u8]>)> {
+        core::mem::take(&mut self.events)
+    }
+
+    #[inline]
+    fn record(&mut self, class: u32, key: &[u8]) {
+        if self.record & class != 0 {
+            self.events.push((class, key.into()));
+        }
+    }
+
+    /// The entry stored under `key`, expired or not, touching nothing (Redis's
+    /// raw `dictFind`, for WATCH bookkeeping).
+    pub fn lookup_raw(&self, key: &[u8]) -> Option<&Entry> {
+        self.dict.get(key)
     }
 
     /// Number of keys (expired but not yet reclaimed keys included, as DBSIZE).
@@ -101,7 +142,9 @@ impl Db {
         // Redis's keyIsExpired: expired only once `now > when`.
         let expired = self.dict.slot(i).is_some_and(|e| e.expire != 0 && e.expire < now);
         if expired {
-            self.remove_slot(i);
+            if let Some(e) = self.remove_slot(i) {
+                self.record(crate::config::notify::EXPIRED, &e.key);
+            }
             self.stats.expired_keys += 1;
         }
         expired
@@ -127,6 +170,7 @@ impl Db {
             }
             None => {
                 self.stats.misses += 1;
+                self.record(crate::config::notify::KEY_MISS, key);
                 None
             }
         }
@@ -162,13 +206,16 @@ impl Db {
                 }
                 i
             }
-            None => self.dict.insert_new(Entry {
-                key: SmallBytes::new(key),
-                value: Value::Str(crate::types::Str::Int(0)),
-                expire: 0,
-                lru: 0,
-                vpos: NO_VPOS,
-            }),
+            None => {
+                self.record(crate::config::notify::NEW, key);
+                self.dict.insert_new(Entry {
+                    key: SmallBytes::new(key),
+                    value: Value::Str(crate::types::Str::Int(0)),
+                    expire: 0,
+                    lru: 0,
+                    vpos: NO_VPOS,
+                })
+            }
         };
         // The slot was just found or inserted.
         let e = self.dict.slot_mut(slot).expect("slot is occupied");
@@ -179,6 +226,7 @@ impl Db {
 
     /// Inserts a key known to be absent (after a lookup), with an expiry.
     pub fn insert_new(&mut self, key: Box<[u8]>, value: Value, expire: Option<u64>, now: u64) -> &mut Entry {
+        self.record(crate::config::notify::NEW, &key);
         let i = self.dict.insert_new(Entry { key: key.into(), value, expire: 0, lru: lru_clock(now), vpos: NO_VPOS });
         if let Some(at) = expire {
             self.set_expire_slot(i, at);

@@ -63,6 +63,7 @@ pub mod info;
 pub mod keyspace;
 pub mod ldouble;
 pub mod num;
+pub mod pubsub;
 pub mod reply;
 pub mod resp;
 pub mod rng;

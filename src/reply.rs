@@ -47,6 +47,11 @@ pub enum Reply {
     Verbatim(&'static str, Vec<u8>),
     /// `>n` out-of-band push; an array in RESP2.
     Push(Vec<Reply>),
+    /// Several replies written one after another, not a RESP type of its
+    /// own: a command that answers more than once (SUBSCRIBE confirms each
+    /// channel), or pushes delivered to the caller while its command ran,
+    /// which Redis writes before the command's reply.
+    Seq(Vec<Reply>),
 }
 
 impl Reply {
@@ -125,6 +130,11 @@ impl Reply {
             }
             Reply::Push(items) => {
                 write_len(out, if r3 { b'>' } else { b'*' }, items.len());
+                for i in items {
+                    i.write_resp(proto, out);
+                }
+            }
+            Reply::Seq(items) => {
                 for i in items {
                     i.write_resp(proto, out);
                 }

@@ -696,11 +696,14 @@ pub fn swapdb(cx: &mut Ctx<'_>, a: usize, b: usize) -> Result<()> {
         return Err(Error::DbIndexOutOfRange);
     }
     if a != b {
+        let now = cx.now;
+        cx.eng.before_swapdb(a, b, now);
         cx.eng.dbs.swap(a, b);
         // Lookup counters are server-wide in Redis; keep them by index.
         let sa = core::mem::take(&mut cx.eng.dbs[a].stats);
         let sb = core::mem::replace(&mut cx.eng.dbs[b].stats, sa);
         cx.eng.dbs[a].stats = sb;
+        cx.eng.after_swapdb(a, b);
         cx.eng.signal_all_ready(a);
         cx.eng.signal_all_ready(b);
     }
@@ -1182,6 +1185,8 @@ pub fn flushdb(cx: &mut Ctx<'_>) -> u64 {
 
 fn flush_one(cx: &mut Ctx<'_>, db: usize) -> u64 {
     let n = cx.eng.dbs[db].len() as u64;
+    let now = cx.now;
+    cx.eng.before_flush(db, now);
     cx.eng.dbs[db].clear();
     cx.eng.signal_all_ready(db);
     cx.dirty(n);

@@ -829,10 +829,11 @@ impl Engine {
             flags.push('N');
         }
         let name = c.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+        let (sub, psub, ssub) = self.subscription_counts(id);
         let mut s = String::new();
         let _ = write!(
             s,
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 \
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
              qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll={} omem=0 tot-mem=0 events=r \
              cmd={} user=default redir=-1 resp={}",
             c.id,
@@ -844,6 +845,10 @@ impl Engine {
             (now / 1000).saturating_sub(c.last_ms / 1000),
             flags,
             c.db,
+            sub,
+            psub,
+            ssub,
+            c.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             c.outbox.len(),
             c.last_cmd,
             if c.proto == Protocol::Resp3 { 3 } else { 2 },
@@ -931,6 +936,8 @@ impl Engine {
     /// RESET: the client's connection state back to a new connection's
     /// (db 0, RESP2, no name, no per-connection modes).
     pub fn reset_client(&mut self, id: ClientId) {
+        self.discard_transaction(id);
+        self.pubsub_unsubscribe_all(id);
         if let Some(c) = self.clients.get_mut(&id) {
             c.db = 0;
             c.proto = Protocol::Resp2;
@@ -1126,6 +1133,7 @@ fn config_set_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let pairs: Vec<(&[u8], &[u8])> = rest.chunks(2).map(|p| (p[0], p[1])).collect();
     let protected_ok = protected_allowed(cx.eng, cx.client, "enable-protected-configs");
     cx.eng.config.config_set(&pairs, protected_ok)?;
+    cx.eng.refresh_notify_flags();
     Ok(Reply::ok())
 }
 
