@@ -16,6 +16,7 @@ use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 
 use crate::cmd::{flags::*, parse_scan_args, scan_reply, Args, Command, Ctx, ScanArgs};
+use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ldouble::LongDouble;
@@ -163,6 +164,7 @@ pub fn hset(cx: &mut Ctx<'_>, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<us
     h.try_conversion(pairs.iter().flat_map(|(f, v)| [*f, *v]), lim);
     let created = pairs.iter().filter(|(f, v)| h.set(f, v, lim)).count();
     cx.touched(key);
+    cx.notify(notify::HASH, "hset", key);
     cx.dirty(pairs.len() as u64);
     Ok(created)
 }
@@ -198,6 +200,7 @@ pub fn hsetnx(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], value: &[u8]) -> Resul
     h.try_conversion([field, value], lim);
     h.set(field, value, lim);
     cx.touched(key);
+    cx.notify(notify::HASH, "hset", key);
     cx.dirty(1);
     Ok(true)
 }
@@ -282,6 +285,10 @@ pub fn hdel(cx: &mut Ctx<'_>, key: &[u8], fields: &[&[u8]]) -> Result<usize> {
     }
     if deleted > 0 {
         cx.touched(key);
+        cx.notify(notify::HASH, "hdel", key);
+        if emptied {
+            cx.notify(notify::GENERIC, "del", key);
+        }
         cx.dirty(deleted as u64);
     }
     Ok(deleted)
@@ -333,6 +340,7 @@ pub fn hincrby(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], incr: i64) -> Result<
     let lim = limits(cx);
     hash_or_create(cx, key)?.set(field, num::fmt_i64(new).as_bytes(), lim);
     cx.touched(key);
+    cx.notify(notify::HASH, "hincrby", key);
     cx.dirty(1);
     Ok(new)
 }
@@ -368,6 +376,7 @@ pub fn hincrbyfloat(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], incr: LongDouble
     let lim = limits(cx);
     hash_or_create(cx, key)?.set(field, &text, lim);
     cx.touched(key);
+    cx.notify(notify::HASH, "hincrbyfloat", key);
     cx.dirty(1);
     Ok(text)
 }

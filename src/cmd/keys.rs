@@ -17,7 +17,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::cmd::{flags::*, is_kw, parse_scan_args, scan_reply, sort, Args, Command, Ctx};
-use crate::config::MaxmemoryPolicy;
+use crate::config::{notify, MaxmemoryPolicy};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::glob;
@@ -531,6 +531,7 @@ pub fn del(cx: &mut Ctx<'_>, keys: &[&[u8]]) -> u64 {
     for &k in keys {
         if cx.db().remove(k, now).is_some() {
             cx.touched(k);
+            cx.notify(notify::GENERIC, "del", k);
             cx.dirty(1);
             n += 1;
         }
@@ -600,6 +601,8 @@ pub fn rename(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], nx: bool) -> Result<bool
     cx.db().insert_new(dst.into(), e.value, expire, now);
     cx.touched(src);
     cx.touched(dst);
+    cx.notify(notify::GENERIC, "rename_from", src);
+    cx.notify(notify::GENERIC, "rename_to", dst);
     cx.dirty(1);
     Ok(true)
 }
@@ -638,6 +641,7 @@ pub fn copy(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], dst_db: Option<usize>, rep
     }
     target.insert_new(dst.into(), value, expire, now);
     touched_in(cx, dst_db, dst);
+    cx.eng.notify_keyspace_event(notify::GENERIC, "copy_to", dst, dst_db);
     cx.dirty(1);
     Ok(true)
 }
@@ -678,6 +682,8 @@ pub fn move_key(cx: &mut Ctx<'_>, key: &[u8], dst_db: usize) -> Result<bool> {
     cx.eng.dbs[dst_db].insert_new(key.into(), e.value, expire, now);
     cx.touched(key);
     touched_in(cx, dst_db, key);
+    cx.notify(notify::GENERIC, "move_from", key);
+    cx.eng.notify_keyspace_event(notify::GENERIC, "move_to", key, dst_db);
     cx.dirty(1);
     Ok(true)
 }
@@ -909,12 +915,15 @@ pub fn expire_at(cx: &mut Ctx<'_>, key: &[u8], when: i64, flags: ExpireFlags) ->
     if flags.lt && current.is_some_and(|c| when >= c) {
         return Ok(false);
     }
-    if when <= now as i64 {
+    let event = if when <= now as i64 {
         cx.db().remove(key, now);
+        "del"
     } else {
         cx.db().set_expire(key, when as u64, now);
-    }
+        "expire"
+    };
     cx.touched(key);
+    cx.notify(notify::GENERIC, event, key);
     cx.dirty(1);
     Ok(true)
 }
@@ -1028,6 +1037,7 @@ pub fn persist(cx: &mut Ctx<'_>, key: &[u8]) -> bool {
         return false;
     }
     cx.touched(key);
+    cx.notify(notify::GENERIC, "persist", key);
     cx.dirty(1);
     true
 }

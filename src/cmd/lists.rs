@@ -21,6 +21,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::cmd::{flags::*, is_kw, Args, Command, Ctx};
+use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::num;
@@ -134,12 +135,30 @@ fn write_list<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut List
 }
 
 /// Deletes `key` if its list became empty (containers are never stored
-/// empty).
-fn drop_if_empty(cx: &mut Ctx<'_>, key: &[u8]) {
+/// empty); true if it did.
+fn drop_if_empty(cx: &mut Ctx<'_>, key: &[u8]) -> bool {
     let now = cx.now;
     let empty = matches!(cx.db().peek(key, now), Some(e) if matches!(&e.value, Value::List(l) if l.is_empty()));
     if empty {
         cx.db().remove(key, now);
+    }
+    empty
+}
+
+/// The keyspace events of elements pushed at `end`.
+fn push_event(end: End) -> &'static str {
+    match end {
+        End::Left => "lpush",
+        End::Right => "rpush",
+    }
+}
+
+/// The keyspace events of elements popped at `end`, then `del` when the
+/// pop emptied the list (Redis's `listElementsRemoved` order).
+fn notify_popped(cx: &mut Ctx<'_>, key: &[u8], end: End, deleted: bool) {
+    cx.notify(notify::LIST, if end == End::Left { "lpop" } else { "rpop" }, key);
+    if deleted {
+        cx.notify(notify::GENERIC, "del", key);
     }
 }
 
@@ -198,6 +217,7 @@ pub fn push(cx: &mut Ctx<'_>, key: &[u8], elems: &[&[u8]], end: End, only_if_exi
     };
     cx.dirty(elems.len() as u64);
     cx.touched(key);
+    cx.notify(notify::LIST, push_event(end), key);
     Ok(len as i64)
 }
 
@@ -216,9 +236,10 @@ pub fn pop(cx: &mut Ctx<'_>, key: &[u8], end: End, count: Option<usize>) -> Resu
             out.push(v);
         }
     }
-    drop_if_empty(cx, key);
+    let deleted = drop_if_empty(cx, key);
     cx.dirty(out.len() as u64);
     cx.touched(key);
+    notify_popped(cx, key, end, deleted);
     Ok(Some(out))
 }
 
@@ -249,6 +270,7 @@ pub fn lset(cx: &mut Ctx<'_>, key: &[u8], index: i64, value: &[u8]) -> Result<()
     l.set(i, value);
     cx.dirty(1);
     cx.touched(key);
+    cx.notify(notify::LIST, "lset", key);
     Ok(())
 }
 
@@ -262,6 +284,7 @@ pub fn linsert(cx: &mut Ctx<'_>, key: &[u8], after: bool, pivot: &[u8], value: &
     let n = l.len() as i64;
     cx.dirty(1);
     cx.touched(key);
+    cx.notify(notify::LIST, "linsert", key);
     Ok(n)
 }
 
@@ -273,10 +296,14 @@ pub fn lrem(cx: &mut Ctx<'_>, key: &[u8], count: i64, value: &[u8]) -> Result<i6
     // count: it removes every match from the tail, as `unsigned_abs` does.
     let limit = (count != 0).then(|| usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX));
     let removed = l.remove(value, limit, count < 0);
-    drop_if_empty(cx, key);
+    let deleted = drop_if_empty(cx, key);
     if removed > 0 {
         cx.dirty(removed as u64);
         cx.touched(key);
+        cx.notify(notify::LIST, "lrem", key);
+    }
+    if deleted {
+        cx.notify(notify::GENERIC, "del", key);
     }
     Ok(removed as i64)
 }
@@ -291,9 +318,13 @@ pub fn ltrim(cx: &mut Ctx<'_>, key: &[u8], start: i64, end: i64) -> Result<()> {
     };
     l.trim_front(left);
     l.trim_back(right);
-    drop_if_empty(cx, key);
+    let deleted = drop_if_empty(cx, key);
     cx.dirty((left + right) as u64);
     cx.touched(key);
+    cx.notify(notify::LIST, "ltrim", key);
+    if deleted {
+        cx.notify(notify::GENERIC, "del", key);
+    }
     Ok(())
 }
 
@@ -376,8 +407,10 @@ pub fn lmove(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> Re
         cx.db().insert_new(dst.into(), Value::List(Box::new(l)), None, now);
     }
     cx.touched(dst);
-    drop_if_empty(cx, src);
+    cx.notify(notify::LIST, push_event(to), dst);
+    let deleted = drop_if_empty(cx, src);
     cx.touched(src);
+    notify_popped(cx, src, from, deleted);
     cx.dirty(1);
     Ok(Some(v))
 }

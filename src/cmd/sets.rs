@@ -20,6 +20,7 @@ use alloc::vec::Vec;
 
 use crate::cmd::hashes::{parse_scan_cursor, parse_scan_opts, random_reply_too_large, range_error, RANDOM_REPLY_MAX};
 use crate::cmd::{flags::*, scan_reply, Args, Command, Ctx, ScanArgs};
+use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::num;
@@ -130,16 +131,19 @@ impl Owned {
 }
 
 /// Stores `set` at `dst` (any old value and TTL replaced), or deletes `dst`
-/// when `set` is empty, as the *STORE commands do. Returns the cardinality.
-fn store(cx: &mut Ctx<'_>, dst: &[u8], set: Set) -> usize {
+/// when `set` is empty, as the *STORE commands do; `event` is the keyspace
+/// event of a store. Returns the cardinality.
+fn store(cx: &mut Ctx<'_>, dst: &[u8], set: Set, event: &str) -> usize {
     let now = cx.now;
     let n = set.len();
     if n > 0 {
         cx.db().set(dst, Value::Set(Box::new(set)), false, now);
         cx.touched(dst);
+        cx.notify(notify::SET, event, dst);
         cx.dirty(1);
     } else if cx.db().remove(dst, now).is_some() {
         cx.touched(dst);
+        cx.notify(notify::GENERIC, "del", dst);
         cx.dirty(1);
     }
     n
@@ -159,6 +163,7 @@ pub fn sadd(cx: &mut Ctx<'_>, key: &[u8], members: &[&[u8]]) -> Result<usize> {
     let added = members.iter().filter(|m| s.add(m, max)).count();
     if added > 0 {
         cx.touched(key);
+        cx.notify(notify::SET, "sadd", key);
         cx.dirty(added as u64);
     }
     Ok(added)
@@ -181,12 +186,17 @@ pub fn srem(cx: &mut Ctx<'_>, key: &[u8], members: &[&[u8]]) -> Result<usize> {
             }
         }
     }
-    if s.is_empty() {
+    let emptied = s.is_empty();
+    if emptied {
         let now = cx.now;
         cx.db().remove(key, now);
     }
     if deleted > 0 {
         cx.touched(key);
+        cx.notify(notify::SET, "srem", key);
+        if emptied {
+            cx.notify(notify::GENERIC, "del", key);
+        }
         cx.dirty(deleted as u64);
     }
     Ok(deleted)
@@ -253,8 +263,13 @@ pub fn spop(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Vec<u8>>> {
     };
     let Some(m) = s.random(|| rng.next_u64()).map(|e| e.to_vec()) else { return Ok(None) };
     s.remove(&m);
-    if s.is_empty() {
+    let emptied = s.is_empty();
+    if emptied {
         cx.db().remove(key, now);
+    }
+    cx.notify(notify::SET, "spop", key);
+    if emptied {
+        cx.notify(notify::GENERIC, "del", key);
     }
     cx.touched(key);
     cx.dirty(1);
@@ -284,6 +299,8 @@ pub fn spop_count(cx: &mut Ctx<'_>, key: &[u8], count: u64) -> Result<Vec<Vec<u8
         // CASE 1: everything, in the order SUNION of this one set gives.
         out = s.iter().map(|e| e.to_vec()).collect();
         cx.db().remove(key, now);
+        cx.notify(notify::SET, "spop", key);
+        cx.notify(notify::GENERIC, "del", key);
         cx.dirty(size);
     } else {
         let remaining = size - count;
@@ -311,6 +328,7 @@ pub fn spop_count(cx: &mut Ctx<'_>, key: &[u8], count: u64) -> Result<Vec<Vec<u8
                 **s = k;
             }
         }
+        cx.notify(notify::SET, "spop", key);
         cx.dirty(count);
     }
     cx.touched(key);
@@ -435,8 +453,13 @@ pub fn smove(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], member: &[u8]) -> Result<
     if !s.remove(member) {
         return Ok(false);
     }
-    if s.is_empty() {
+    let emptied = s.is_empty();
+    if emptied {
         cx.db().remove(src, now);
+    }
+    cx.notify(notify::SET, "srem", src);
+    if emptied {
+        cx.notify(notify::GENERIC, "del", src);
     }
     if dst_found.is_none() {
         let seed = cx.seed();
@@ -447,6 +470,7 @@ pub fn smove(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], member: &[u8]) -> Result<
     if peek_set(cx, dst).is_some_and(|d| d.add(member, max)) {
         cx.dirty(1);
         cx.touched(dst);
+        cx.notify(notify::SET, "sadd", dst);
     }
     Ok(true)
 }
@@ -568,7 +592,7 @@ fn sintercard_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// SINTERSTORE: stores the intersection at `dst`; returns its cardinality.
 pub fn sinterstore(cx: &mut Ctx<'_>, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
     match inter(cx, keys, InterMode::Store)? {
-        InterOut::Store(set) => Ok(store(cx, dst, set)),
+        InterOut::Store(set) => Ok(store(cx, dst, set, "sinterstore")),
         _ => Ok(0),
     }
 }
@@ -682,7 +706,7 @@ fn sdiff_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// SUNIONSTORE: stores the union at `dst`; returns its cardinality.
 pub fn sunionstore(cx: &mut Ctx<'_>, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
     let set = union_diff(cx, keys, Op::Union)?;
-    Ok(store(cx, dst, set))
+    Ok(store(cx, dst, set, "sunionstore"))
 }
 
 fn sunionstore_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -693,7 +717,7 @@ fn sunionstore_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// SDIFFSTORE: stores the difference at `dst`; returns its cardinality.
 pub fn sdiffstore(cx: &mut Ctx<'_>, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
     let set = union_diff(cx, keys, Op::Diff)?;
-    Ok(store(cx, dst, set))
+    Ok(store(cx, dst, set, "sdiffstore"))
 }
 
 fn sdiffstore_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {

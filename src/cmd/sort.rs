@@ -32,6 +32,7 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 use crate::cmd::{is_kw, Args, Ctx};
+use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::reply::Reply;
@@ -316,9 +317,11 @@ pub fn sort(cx: &mut Ctx<'_>, key: &[u8], opts: &SortOptions<'_>) -> Result<Sort
             if n > 0 {
                 cx.db().set(dst, Value::List(Box::new(List::from(list))), false, now);
                 cx.touched(dst);
+                cx.notify(notify::LIST, "sortstore", dst);
                 cx.dirty(n);
             } else if cx.db().remove(dst, now).is_some() {
                 cx.touched(dst);
+                cx.notify(notify::GENERIC, "del", dst);
                 cx.dirty(1);
             }
             Ok(SortOutcome::Stored(n))

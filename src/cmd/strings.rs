@@ -18,6 +18,7 @@
 use alloc::vec::Vec;
 
 use crate::cmd::{flags::*, is_kw, Args, Command, Ctx};
+use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::keyspace::Entry;
@@ -413,11 +414,13 @@ pub fn set(cx: &mut Ctx<'_>, key: &[u8], value: &[u8], opts: SetOptions) -> Resu
     }
     let keep = opts.expiry == SetExpiry::Keep;
     cx.db().set(key, Value::Str(Str::from_bytes(value)), keep, now);
-    if let SetExpiry::At(at) = opts.expiry {
-        cx.db().set_expire(key, at, now);
-    }
     cx.dirty(1);
     cx.touched(key);
+    cx.notify(notify::STRING, "set", key);
+    if let SetExpiry::At(at) = opts.expiry {
+        cx.db().set_expire(key, at, now);
+        cx.notify(notify::GENERIC, "expire", key);
+    }
     Ok(SetOutcome { written: true, old })
 }
 
@@ -586,6 +589,7 @@ pub fn mset(cx: &mut Ctx<'_>, pairs: &[(&[u8], &[u8])], nx: bool) -> Result<bool
     for &(k, v) in pairs {
         cx.db().set(k, Value::Str(Str::from_bytes(v)), false, now);
         cx.touched(k);
+        cx.notify(notify::STRING, "set", k);
     }
     cx.dirty(pairs.len() as u64);
     Ok(true)
@@ -617,6 +621,7 @@ pub fn getset(cx: &mut Ctx<'_>, key: &[u8], value: &[u8]) -> Result<Option<Vec<u
     let now = cx.now;
     cx.db().set(key, Value::Str(Str::from_bytes(value)), false, now);
     cx.touched(key);
+    cx.notify(notify::STRING, "set", key);
     cx.dirty(1);
     Ok(old)
 }
@@ -633,6 +638,7 @@ pub fn getdel(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Vec<u8>>> {
         let now = cx.now;
         cx.db().remove(key, now);
         cx.touched(key);
+        cx.notify(notify::GENERIC, "del", key);
         cx.dirty(1);
     }
     Ok(old)
@@ -672,16 +678,19 @@ fn getex_with(cx: &mut Ctx<'_>, key: &[u8], resolve: impl FnOnce(u64) -> Result<
         GetExExpiry::At(at) if at <= now => {
             cx.db().remove(key, now);
             cx.touched(key);
+            cx.notify(notify::GENERIC, "del", key);
             cx.dirty(1);
         }
         GetExExpiry::At(at) => {
             cx.db().set_expire(key, at, now);
             cx.touched(key);
+            cx.notify(notify::GENERIC, "expire", key);
             cx.dirty(1);
         }
         GetExExpiry::Persist => {
             if cx.db().persist(key, now) {
                 cx.touched(key);
+                cx.notify(notify::GENERIC, "persist", key);
                 cx.dirty(1);
             }
         }
@@ -732,6 +741,7 @@ pub fn append(cx: &mut Ctx<'_>, key: &[u8], value: &[u8]) -> Result<usize> {
         }
     };
     cx.touched(key);
+    cx.notify(notify::STRING, "append", key);
     cx.dirty(1);
     Ok(len)
 }
@@ -840,6 +850,7 @@ pub fn setrange(cx: &mut Ctx<'_>, key: &[u8], offset: i64, value: &[u8]) -> Resu
         len
     };
     cx.touched(key);
+    cx.notify(notify::STRING, "setrange", key);
     cx.dirty(1);
     Ok(len)
 }
@@ -870,6 +881,7 @@ pub fn incr_by(cx: &mut Ctx<'_>, key: &[u8], delta: i64) -> Result<i64> {
         }
     };
     cx.touched(key);
+    cx.notify(notify::STRING, "incrby", key);
     cx.dirty(1);
     Ok(v)
 }
@@ -923,6 +935,7 @@ pub fn incr_by_float(cx: &mut Ctx<'_>, key: &[u8], incr: &[u8]) -> Result<Vec<u8
     let stored = if text.len() <= EMBSTR_MAX { Str::Emb(text.as_slice().into()) } else { Str::Raw(text.clone()) };
     cx.db().set(key, Value::Str(stored), exists, now);
     cx.touched(key);
+    cx.notify(notify::STRING, "incrbyfloat", key);
     cx.dirty(1);
     Ok(text)
 }
