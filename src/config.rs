@@ -126,6 +126,16 @@ pub mod notify {
         Some(f)
     }
 
+    /// [`to_string`] plus the `n` that Redis's canonical form drops next to
+    /// `A` (its flags keep it), so the text parses back to exactly `flags`.
+    pub fn to_exact_string(flags: u32) -> alloc::string::String {
+        let mut s = to_string(flags);
+        if flags & ALL == ALL && flags & NEW != 0 {
+            s.push('n');
+        }
+        s
+    }
+
     /// The canonical class string of `flags` (`keyspaceEventsFlagsToString`).
     pub fn to_string(flags: u32) -> alloc::string::String {
         let mut s = alloc::string::String::new();
@@ -192,7 +202,8 @@ pub struct Config {
     pub zset_max_listpack_value: usize,
     /// `proto-max-bulk-len`: longest string a command may create.
     pub proto_max_bulk_len: u64,
-    /// `notify-keyspace-events` in canonical form (as CONFIG GET shows it);
+    /// `notify-keyspace-events` as class letters (CONFIG SET stores
+    /// [`notify::to_exact_string`]; CONFIG GET shows the canonical form);
     /// [`Config::notify_flags`] gives the [`notify`] bits.
     pub notify_keyspace_events: String,
     /// `timeout`: idle client timeout in seconds, 0 = never.
@@ -988,7 +999,7 @@ impl Param {
                 }
                 let end = argv[0].iter().position(|&c| c == 0).unwrap_or(argv[0].len());
                 match notify::parse(&argv[0][..end]) {
-                    Some(f) => Ok(notify::to_string(f)),
+                    Some(f) => Ok(notify::to_exact_string(f)),
                     None => Err("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into()),
                 }
             }
@@ -1056,7 +1067,7 @@ impl Config {
             "zset-max-listpack-entries" => self.zset_max_listpack_entries.to_string(),
             "zset-max-listpack-value" => self.zset_max_listpack_value.to_string(),
             "proto-max-bulk-len" => self.proto_max_bulk_len.to_string(),
-            "notify-keyspace-events" => self.notify_keyspace_events.clone(),
+            "notify-keyspace-events" => notify::to_string(self.notify_flags()),
             "timeout" => self.timeout.to_string(),
             "maxclients" => self.maxclients.to_string(),
             name => match self.extra.iter().find(|(n, _)| n == name) {

@@ -116,6 +116,14 @@ impl Db {
         }
     }
 
+    /// Counts a read lookup that found nothing and records its `keymiss`
+    /// event: for read paths that look keys up without [`Db::read`] (Redis's
+    /// `LOOKUP_NOTOUCH` reads).
+    pub fn note_miss(&mut self, key: &[u8]) {
+        self.stats.misses += 1;
+        self.record(crate::config::notify::KEY_MISS, key);
+    }
+
     /// The entry stored under `key`, expired or not, touching nothing (Redis's
     /// raw `dictFind`, for WATCH bookkeeping).
     pub fn lookup_raw(&self, key: &[u8]) -> Option<&Entry> {

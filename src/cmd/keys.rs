@@ -478,6 +478,20 @@ pub fn read_notouch<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Option<&'a mut Entry
         db.stats.hits += 1;
         db.peek(key, now)
     } else {
+        db.note_miss(key);
+        None
+    }
+}
+
+/// OBJECT's lookup (`LOOKUP_NOTOUCH|LOOKUP_NONOTIFY`): like [`read_notouch`]
+/// without the `keymiss` event.
+fn read_object<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Option<&'a mut Entry> {
+    let now = cx.now;
+    let db = cx.db();
+    if db.peek(key, now).is_some() {
+        db.stats.hits += 1;
+        db.peek(key, now)
+    } else {
         db.stats.misses += 1;
         None
     }
@@ -1074,7 +1088,7 @@ fn shares_integers(cx: &Ctx<'_>) -> bool {
 
 /// OBJECT ENCODING: the encoding name, `None` when the key is absent.
 pub fn object_encoding(cx: &mut Ctx<'_>, key: &[u8]) -> Option<&'static str> {
-    read_notouch(cx, key).map(|e| e.value.encoding())
+    read_object(cx, key).map(|e| e.value.encoding())
 }
 
 /// OBJECT REFCOUNT: Redis's reference count of the value: `INT_MAX` for a
@@ -1085,7 +1099,7 @@ pub fn object_encoding(cx: &mut Ctx<'_>, key: &[u8]) -> Option<&'static str> {
 /// Redis never shares, reports as shared here).
 pub fn object_refcount(cx: &mut Ctx<'_>, key: &[u8]) -> Option<i64> {
     let shared = shares_integers(cx);
-    let e = read_notouch(cx, key)?;
+    let e = read_object(cx, key)?;
     Some(match e.value {
         Value::Str(Str::Int(n)) if shared && (0..SHARED_INTEGERS).contains(&n) => SHARED_REFCOUNT,
         _ => 1,
@@ -1109,7 +1123,7 @@ pub fn idle_seconds(lru: u32, now_ms: u64) -> u64 {
 pub fn object_idletime(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<u64>> {
     let now = cx.now;
     let lfu = lfu_policy(cx);
-    let Some(e) = read_notouch(cx, key) else { return Ok(None) };
+    let Some(e) = read_object(cx, key) else { return Ok(None) };
     if lfu {
         return Err(Error::err("An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
@@ -1135,7 +1149,7 @@ pub fn object_freq(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<u64>> {
     let now = cx.now;
     let lfu = lfu_policy(cx);
     let decay = cx.config().lfu_decay_time;
-    let Some(e) = read_notouch(cx, key) else { return Ok(None) };
+    let Some(e) = read_object(cx, key) else { return Ok(None) };
     if !lfu {
         return Err(Error::err("An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
