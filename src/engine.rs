@@ -192,6 +192,10 @@ pub struct Engine {
     /// `notify-keyspace-events` parsed ([`crate::config::notify`] bits);
     /// refreshed by [`Engine::refresh_notify_flags`].
     pub(crate) notify_flags: u32,
+    /// Where the running command's reply goes among the messages published
+    /// to its own client: the client's outbox length when the handler said
+    /// its reply was out (`Ctx::reply_point`); `None` = after them all.
+    pub(crate) reply_mark: Option<usize>,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -233,6 +237,7 @@ impl Engine {
             pubsub,
             watched,
             notify_flags: 0,
+            reply_mark: None,
         };
         e.refresh_notify_flags();
         e
@@ -275,8 +280,11 @@ impl Engine {
             for (class, key) in self.dbs[db].take_events() {
                 let event = match class {
                     EXPIRED => {
-                        // Redis signals the deleted key as modified.
-                        self.touch_watched(db, &key);
+                        // Redis signals the key as modified right after the
+                        // deletion, whatever happened to the key since.
+                        if self.watched[db].contains_key(&key) {
+                            self.touch_watched_as(db, &key, true);
+                        }
                         "expired"
                     }
                     NEW => "new",
@@ -410,25 +418,30 @@ impl Engine {
             return Some(Reply::Error(Error::err("no such client")));
         }
         let now_us = self.clock.now_micros();
+        self.reply_mark = None;
         let r = self.call(id, argv, now_us, false, false).map(|r| self.with_own_output(id, r));
         self.serve_ready(now_us);
         self.drain_db_events();
         r
     }
 
-    /// `reply` preceded by what the client's outbox holds: messages published
-    /// to it (by its own command, or earlier and not yet drained) go out
-    /// before the reply, as Redis writes them to the connection then.
+    /// `reply` with what the client's outbox holds: messages published to it
+    /// (by its own command, or earlier and not yet drained) go out before
+    /// the reply, as Redis writes them to the connection, except those its
+    /// command published after saying its reply was out (`reply_mark`).
     pub(crate) fn with_own_output(&mut self, id: ClientId, reply: Reply) -> Reply {
+        let mark = self.reply_mark.take();
         let Some(c) = self.clients.get_mut(&id) else { return reply };
         if c.outbox.is_empty() || c.blocked.is_some() {
             return reply;
         }
         let mut seq: Vec<Reply> = c.outbox.drain(..).collect();
+        let after = seq.split_off(mark.unwrap_or(usize::MAX).min(seq.len()));
         match reply {
             Reply::Seq(more) => seq.extend(more),
             r => seq.push(r),
         }
+        seq.extend(after);
         Reply::Seq(seq)
     }
 
@@ -518,6 +531,7 @@ impl Engine {
     ) -> Option<Reply> {
         let now = now_us / 1000;
         let db = self.clients.get(&id).map_or(0, |c| c.db);
+        self.reply_mark = None;
         let mut cx = Ctx { eng: self, client: id, db, now, now_us, block: None, reexec, no_block };
         let mut args = Args::new(argv, pos);
         let res = (cmd.handler)(&mut cx, &mut args);

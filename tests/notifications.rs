@@ -57,6 +57,25 @@ fn flags(e: &mut Engine, w: ClientId, classes: &str) {
     assert_eq!(r, Reply::ok());
 }
 
+/// Runs `line` as client `cs[who]` and asserts the bytes every client
+/// received meanwhile (the issuer's reply included), each in its protocol.
+#[track_caller]
+fn st(e: &mut Engine, cs: &[ClientId], who: usize, line: &str, expected: &[&str]) {
+    let a = argv(line);
+    let refs: Vec<&[u8]> = a.iter().map(|v| v.as_slice()).collect();
+    let mut got = vec![Vec::new(); cs.len()];
+    if let Some(r) = e.execute(cs[who], &refs) {
+        r.write_resp(e.protocol(cs[who]), &mut got[who]);
+    }
+    for (i, &c) in cs.iter().enumerate() {
+        while let Some(r) = e.pop_output(c) {
+            r.write_resp(e.protocol(c), &mut got[i]);
+        }
+    }
+    let got: Vec<String> = got.into_iter().map(|b| String::from_utf8_lossy(&b).into_owned()).collect();
+    assert_eq!(got, expected, "{line}");
+}
+
 /// Runs `line` as `w`: asserts its RESP2 reply and the events `s` got.
 fn ev(e: &mut Engine, w: ClientId, s: ClientId, line: &str, reply: &str, expected: &[&str]) {
     assert_eq!(resp(e, w, line), reply, "{line}");
@@ -298,4 +317,150 @@ fn channels_classes_new_keymiss_expired() {
     evk(&mut e, w, s, "SET k v PX 100", "+OK\r\n", &["__keyspace@0__:k set", "__keyevent@0__:set k", "__keyspace@0__:k expire", "__keyevent@0__:expire k"]);
     clock.advance_ms(200);
     evk(&mut e, w, s, "GET k", "$-1\r\n", &["__keyspace@0__:k expired", "__keyevent@0__:expired k", "__keyspace@0__:k keymiss", "__keyevent@0__:keymiss k"]);
+}
+
+/// A RESP3 client subscribed to its own keys' events gets each message
+/// where Redis writes it: before the reply for most commands, after it for
+/// those that reply first (LPUSH, HSET, GETSET, EXPIRE, ...), around it for
+/// LMOVE and SPOP.
+#[test]
+fn own_events_around_the_reply() {
+    let (mut e, _clock) = engine();
+    let cs: Vec<ClientId> = (0..4).map(|_| client(&mut e)).collect();
+    run(&mut e, cs[0], "CONFIG SET notify-keyspace-events KEA");
+    run(&mut e, cs[2], "HELLO 3");
+    st(&mut e, &cs, 2, "PSUBSCRIBE __keyevent@*", &["", "", ">3\r\n$10\r\npsubscribe\r\n$12\r\n__keyevent@*\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k v", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k v2 EX 100", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:expire\r\n$1\r\nk\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k v3 KEEPTTL", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k v4 NX", &["", "", "_\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k v5 XX GET", &["", "", "$2\r\nv3\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n", ""]);
+    st(&mut e, &cs, 2, "SETNX k2 x", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$2\r\nk2\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "SETEX k3 10 x", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$2\r\nk3\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:expire\r\n$2\r\nk3\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "PSETEX k4 100000 x", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$2\r\nk4\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:expire\r\n$2\r\nk4\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "MSET a 1 b 2", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\na\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nb\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "MSETNX a 1 c 3", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "MSETNX c 3 d 4", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nc\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nd\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "GETSET a 10", &["", "", "$1\r\n1\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\na\r\n", ""]);
+    st(&mut e, &cs, 2, "GETDEL b", &["", "", "$1\r\n2\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$1\r\nb\r\n", ""]);
+    st(&mut e, &cs, 2, "GETDEL b", &["", "", "_\r\n", ""]);
+    st(&mut e, &cs, 2, "GETEX a EX 100", &["", "", "$2\r\n10\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:expire\r\n$1\r\na\r\n", ""]);
+    st(&mut e, &cs, 2, "GETEX a PERSIST", &["", "", "$2\r\n10\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$22\r\n__keyevent@0__:persist\r\n$1\r\na\r\n", ""]);
+    st(&mut e, &cs, 2, "GETEX a PERSIST", &["", "", "$2\r\n10\r\n", ""]);
+    st(&mut e, &cs, 2, "GETEX a PXAT 1", &["", "", "$2\r\n10\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$1\r\na\r\n", ""]);
+    st(&mut e, &cs, 2, "APPEND s hello", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:append\r\n$1\r\ns\r\n:5\r\n", ""]);
+    st(&mut e, &cs, 2, "APPEND s world", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:append\r\n$1\r\ns\r\n:10\r\n", ""]);
+    st(&mut e, &cs, 2, "SETRANGE s 0 J", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$23\r\n__keyevent@0__:setrange\r\n$1\r\ns\r\n:10\r\n", ""]);
+    st(&mut e, &cs, 2, "SETRANGE s2 3 x", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$23\r\n__keyevent@0__:setrange\r\n$2\r\ns2\r\n:4\r\n", ""]);
+    st(&mut e, &cs, 2, "INCR n", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:incrby\r\n$1\r\nn\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "INCRBY n 5", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:incrby\r\n$1\r\nn\r\n:6\r\n", ""]);
+    st(&mut e, &cs, 2, "DECR n", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:incrby\r\n$1\r\nn\r\n:5\r\n", ""]);
+    st(&mut e, &cs, 2, "DECRBY n 2", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:incrby\r\n$1\r\nn\r\n:3\r\n", ""]);
+    st(&mut e, &cs, 2, "INCRBYFLOAT f 1.5", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$26\r\n__keyevent@0__:incrbyfloat\r\n$1\r\nf\r\n$3\r\n1.5\r\n", ""]);
+    st(&mut e, &cs, 2, "INCR s", &["", "", "-ERR value is not an integer or out of range\r\n", ""]);
+    st(&mut e, &cs, 2, "GET nosuch", &["", "", "_\r\n", ""]);
+    st(&mut e, &cs, 2, "FLUSHALL", &["", "", "+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k v", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "EXPIRE k 100", &["", "", ":1\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:expire\r\n$1\r\nk\r\n", ""]);
+    st(&mut e, &cs, 2, "PEXPIRE k 200000 GT", &["", "", ":1\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$21\r\n__keyevent@0__:expire\r\n$1\r\nk\r\n", ""]);
+    st(&mut e, &cs, 2, "EXPIRE k 100 NX", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "PERSIST k", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$22\r\n__keyevent@0__:persist\r\n$1\r\nk\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "PERSIST k", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "EXPIREAT k 1", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$1\r\nk\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k v", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "RENAME k k2", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$26\r\n__keyevent@0__:rename_from\r\n$1\r\nk\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$24\r\n__keyevent@0__:rename_to\r\n$2\r\nk2\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "RENAMENX k2 k3", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$26\r\n__keyevent@0__:rename_from\r\n$2\r\nk2\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$24\r\n__keyevent@0__:rename_to\r\n$2\r\nk3\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k4 x", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$2\r\nk4\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "RENAMENX k3 k4", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "RENAME k3 k4", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$26\r\n__keyevent@0__:rename_from\r\n$2\r\nk3\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$24\r\n__keyevent@0__:rename_to\r\n$2\r\nk4\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "COPY k4 k5", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$22\r\n__keyevent@0__:copy_to\r\n$2\r\nk5\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "COPY k4 k5 REPLACE", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$22\r\n__keyevent@0__:copy_to\r\n$2\r\nk5\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "COPY k4 k6 DB 1", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$22\r\n__keyevent@1__:copy_to\r\n$2\r\nk6\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "MOVE k5 2", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$24\r\n__keyevent@0__:move_from\r\n$2\r\nk5\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$22\r\n__keyevent@2__:move_to\r\n$2\r\nk5\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "MOVE k4 2", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$24\r\n__keyevent@0__:move_from\r\n$2\r\nk4\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$22\r\n__keyevent@2__:move_to\r\n$2\r\nk4\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "DEL k4 k5 k6 nosuch", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "UNLINK k4", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "SET a 1", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\na\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "SWAPDB 0 1", &["", "", "+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "FLUSHDB", &["", "", "+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "FLUSHALL", &["", "", "+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "HSET h f v", &["", "", ":1\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:hset\r\n$1\r\nh\r\n", ""]);
+    st(&mut e, &cs, 2, "HSET h f v2 g w", &["", "", ":1\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:hset\r\n$1\r\nh\r\n", ""]);
+    st(&mut e, &cs, 2, "HSETNX h f x", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "HSETNX h n 1", &["", "", ":1\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:hset\r\n$1\r\nh\r\n", ""]);
+    st(&mut e, &cs, 2, "HMSET h a b", &["", "", "+OK\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:hset\r\n$1\r\nh\r\n", ""]);
+    st(&mut e, &cs, 2, "HINCRBY h n 5", &["", "", ":6\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$22\r\n__keyevent@0__:hincrby\r\n$1\r\nh\r\n", ""]);
+    st(&mut e, &cs, 2, "HINCRBYFLOAT h n 1.5", &["", "", "$3\r\n7.5\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$27\r\n__keyevent@0__:hincrbyfloat\r\n$1\r\nh\r\n", ""]);
+    st(&mut e, &cs, 2, "HDEL h nosuch", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "HDEL h f g", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:hdel\r\n$1\r\nh\r\n:2\r\n", ""]);
+    st(&mut e, &cs, 2, "HDEL h a n", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:hdel\r\n$1\r\nh\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$1\r\nh\r\n:2\r\n", ""]);
+    st(&mut e, &cs, 2, "HDEL h n", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "FLUSHALL", &["", "", "+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "LPUSH l a b", &["", "", ":2\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:lpush\r\n$1\r\nl\r\n", ""]);
+    st(&mut e, &cs, 2, "RPUSH l c", &["", "", ":3\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:rpush\r\n$1\r\nl\r\n", ""]);
+    st(&mut e, &cs, 2, "LPUSHX l d", &["", "", ":4\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:lpush\r\n$1\r\nl\r\n", ""]);
+    st(&mut e, &cs, 2, "RPUSHX nolist d", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "LINSERT l BEFORE a z", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$22\r\n__keyevent@0__:linsert\r\n$1\r\nl\r\n:5\r\n", ""]);
+    st(&mut e, &cs, 2, "LINSERT l BEFORE nopivot z", &["", "", ":-1\r\n", ""]);
+    st(&mut e, &cs, 2, "LSET l 0 q", &["", "", "+OK\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:lset\r\n$1\r\nl\r\n", ""]);
+    st(&mut e, &cs, 2, "LREM l 1 z", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:lrem\r\n$1\r\nl\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "LREM l 0 nosuch", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "LPOP l", &["", "", "$1\r\nq\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:lpop\r\n$1\r\nl\r\n", ""]);
+    st(&mut e, &cs, 2, "RPOP l 2", &["", "", "*2\r\n$1\r\nc\r\n$1\r\na\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:rpop\r\n$1\r\nl\r\n", ""]);
+    st(&mut e, &cs, 2, "LPOP l 0", &["", "", "*0\r\n", ""]);
+    st(&mut e, &cs, 2, "LTRIM l 0 0", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:ltrim\r\n$1\r\nl\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "LRANGE l 0 -1", &["", "", "*1\r\n$1\r\nb\r\n", ""]);
+    st(&mut e, &cs, 2, "LTRIM l 5 10", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:ltrim\r\n$1\r\nl\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$1\r\nl\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "RPUSH src a b", &["", "", ":2\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:rpush\r\n$3\r\nsrc\r\n", ""]);
+    st(&mut e, &cs, 2, "LMOVE src dst LEFT RIGHT", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:rpush\r\n$3\r\ndst\r\n$1\r\na\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:lpop\r\n$3\r\nsrc\r\n", ""]);
+    st(&mut e, &cs, 2, "RPOPLPUSH src dst", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:lpush\r\n$3\r\ndst\r\n$1\r\nb\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:rpop\r\n$3\r\nsrc\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$3\r\nsrc\r\n", ""]);
+    st(&mut e, &cs, 2, "LMOVE dst dst LEFT LEFT", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:lpush\r\n$3\r\ndst\r\n$1\r\nb\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:lpop\r\n$3\r\ndst\r\n", ""]);
+    st(&mut e, &cs, 2, "LMPOP 2 nolist dst RIGHT COUNT 5", &["", "", "*2\r\n$3\r\ndst\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:rpop\r\n$3\r\ndst\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$3\r\ndst\r\n", ""]);
+    st(&mut e, &cs, 2, "RPUSH l2 a", &["", "", ":1\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:rpush\r\n$2\r\nl2\r\n", ""]);
+    st(&mut e, &cs, 2, "BLPOP l2 0", &["", "", "*2\r\n$2\r\nl2\r\n$1\r\na\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:lpop\r\n$2\r\nl2\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$2\r\nl2\r\n", ""]);
+    st(&mut e, &cs, 2, "FLUSHALL", &["", "", "+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "SADD s a b c", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:sadd\r\n$1\r\ns\r\n:3\r\n", ""]);
+    st(&mut e, &cs, 2, "SADD s a", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "SREM s a nosuch", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:srem\r\n$1\r\ns\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "SREM s nosuch", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "SMOVE s t b", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:srem\r\n$1\r\ns\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:sadd\r\n$1\r\nt\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "SMOVE s t c", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:srem\r\n$1\r\ns\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$1\r\ns\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:sadd\r\n$1\r\nt\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "SMOVE t t c", &["", "", ":1\r\n", ""]);
+    st(&mut e, &cs, 2, "SADD s1 1 2 3", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:sadd\r\n$2\r\ns1\r\n:3\r\n", ""]);
+    st(&mut e, &cs, 2, "SADD s2 2 3 4", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:sadd\r\n$2\r\ns2\r\n:3\r\n", ""]);
+    st(&mut e, &cs, 2, "SINTERSTORE d s1 s2", &["", "", ":2\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$26\r\n__keyevent@0__:sinterstore\r\n$1\r\nd\r\n", ""]);
+    st(&mut e, &cs, 2, "SUNIONSTORE d s1 s2", &["", "", ":4\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$26\r\n__keyevent@0__:sunionstore\r\n$1\r\nd\r\n", ""]);
+    st(&mut e, &cs, 2, "SDIFFSTORE d s1 s2", &["", "", ":1\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$25\r\n__keyevent@0__:sdiffstore\r\n$1\r\nd\r\n", ""]);
+    st(&mut e, &cs, 2, "SINTERSTORE d s1 nosuch", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$1\r\nd\r\n:0\r\n", ""]);
+    st(&mut e, &cs, 2, "SINTERSTORE d s1 nosuch", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "SDIFFSTORE d s1 s1", &["", "", ":0\r\n", ""]);
+    st(&mut e, &cs, 2, "SADD one x", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:sadd\r\n$3\r\none\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "SPOP one", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:spop\r\n$3\r\none\r\n$1\r\nx\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$3\r\none\r\n", ""]);
+    st(&mut e, &cs, 2, "SADD two 1 2", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:sadd\r\n$3\r\ntwo\r\n:2\r\n", ""]);
+    st(&mut e, &cs, 2, "SPOP two 0", &["", "", "~0\r\n", ""]);
+    st(&mut e, &cs, 2, "SPOP two 5", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$19\r\n__keyevent@0__:spop\r\n$3\r\ntwo\r\n~2\r\n$1\r\n1\r\n$1\r\n2\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$3\r\ntwo\r\n", ""]);
+    st(&mut e, &cs, 2, "FLUSHALL", &["", "", "+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "RPUSH l 3 1 2", &["", "", ":3\r\n>4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$20\r\n__keyevent@0__:rpush\r\n$1\r\nl\r\n", ""]);
+    st(&mut e, &cs, 2, "SORT l STORE dst", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$24\r\n__keyevent@0__:sortstore\r\n$3\r\ndst\r\n:3\r\n", ""]);
+    st(&mut e, &cs, 2, "SORT nosuch STORE dst", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$18\r\n__keyevent@0__:del\r\n$3\r\ndst\r\n:0\r\n", ""]);
+    st(&mut e, &cs, 2, "SORT l STORE l", &["", "", ">4\r\n$8\r\npmessage\r\n$12\r\n__keyevent@*\r\n$24\r\n__keyevent@0__:sortstore\r\n$1\r\nl\r\n:3\r\n", ""]);
+    st(&mut e, &cs, 2, "PUNSUBSCRIBE", &["", "", ">3\r\n$12\r\npunsubscribe\r\n$12\r\n__keyevent@*\r\n:0\r\n", ""]);
+    run(&mut e, cs[0], "CONFIG SET notify-keyspace-events x");
+    run(&mut e, cs[0], "FLUSHALL");
+    // keyspace events to a RESP3 subscriber: its own come before its replies,
+    // inside EXEC before each command's reply
+    run(&mut e, cs[0], "CONFIG SET notify-keyspace-events KEA");
+    run(&mut e, cs[2], "HELLO 3");
+    st(&mut e, &cs, 2, "PSUBSCRIBE __keyevent@0__:*", &["", "", ">3\r\n$10\r\npsubscribe\r\n$16\r\n__keyevent@0__:*\r\n:1\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k v", &["", "", ">4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "MULTI", &["", "", "+OK\r\n", ""]);
+    st(&mut e, &cs, 2, "SET k v2", &["", "", "+QUEUED\r\n", ""]);
+    st(&mut e, &cs, 2, "DEL k", &["", "", "+QUEUED\r\n", ""]);
+    st(&mut e, &cs, 2, "EXEC", &["", "", "*2\r\n>4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n+OK\r\n>4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n$18\r\n__keyevent@0__:del\r\n$1\r\nk\r\n:1\r\n", ""]);
+    // a blocked client served by a write: events of the serving follow the reply
+    st(&mut e, &cs, 1, "BLPOP l 0", &["", "", "", ""]);
+    st(&mut e, &cs, 2, "LPUSH l x", &["", "*2\r\n$1\r\nl\r\n$1\r\nx\r\n", ":1\r\n>4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n$20\r\n__keyevent@0__:lpush\r\n$1\r\nl\r\n>4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n$19\r\n__keyevent@0__:lpop\r\n$1\r\nl\r\n>4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n$18\r\n__keyevent@0__:del\r\n$1\r\nl\r\n", ""]);
+    st(&mut e, &cs, 0, "LPUSH l y", &[":1\r\n", "", ">4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n$20\r\n__keyevent@0__:lpush\r\n$1\r\nl\r\n", ""]);
+    st(&mut e, &cs, 2, "PUNSUBSCRIBE", &["", "", ">3\r\n$12\r\npunsubscribe\r\n$16\r\n__keyevent@0__:*\r\n:0\r\n", ""]);
+    run(&mut e, cs[0], "CONFIG SET notify-keyspace-events x");
 }

@@ -10,6 +10,7 @@ use redlet::{ClientId, Engine, Reply};
 /// Runs `line` as client `cs[who]` and asserts the bytes every client
 /// received meanwhile: the issuer's reply (with what was published to it
 /// first) and anything delivered to the others, each in its protocol.
+#[track_caller]
 pub fn st(e: &mut Engine, cs: &[ClientId], who: usize, line: &str, expected: &[&str]) {
     let a = argv(line);
     let refs: Vec<&[u8]> = a.iter().map(|v| v.as_slice()).collect();

@@ -164,6 +164,7 @@ pub fn hset(cx: &mut Ctx<'_>, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<us
     h.try_conversion(pairs.iter().flat_map(|(f, v)| [*f, *v]), lim);
     let created = pairs.iter().filter(|(f, v)| h.set(f, v, lim)).count();
     cx.touched(key);
+    cx.reply_point();
     cx.notify(notify::HASH, "hset", key);
     cx.dirty(pairs.len() as u64);
     Ok(created)
@@ -200,6 +201,7 @@ pub fn hsetnx(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], value: &[u8]) -> Resul
     h.try_conversion([field, value], lim);
     h.set(field, value, lim);
     cx.touched(key);
+    cx.reply_point();
     cx.notify(notify::HASH, "hset", key);
     cx.dirty(1);
     Ok(true)
@@ -340,6 +342,7 @@ pub fn hincrby(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], incr: i64) -> Result<
     let lim = limits(cx);
     hash_or_create(cx, key)?.set(field, num::fmt_i64(new).as_bytes(), lim);
     cx.touched(key);
+    cx.reply_point();
     cx.notify(notify::HASH, "hincrby", key);
     cx.dirty(1);
     Ok(new)
@@ -376,6 +379,7 @@ pub fn hincrbyfloat(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], incr: LongDouble
     let lim = limits(cx);
     hash_or_create(cx, key)?.set(field, &text, lim);
     cx.touched(key);
+    cx.reply_point();
     cx.notify(notify::HASH, "hincrbyfloat", key);
     cx.dirty(1);
     Ok(text)

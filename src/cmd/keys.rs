@@ -934,6 +934,8 @@ pub fn expire_at(cx: &mut Ctx<'_>, key: &[u8], when: i64, flags: ExpireFlags) ->
         "del"
     } else {
         cx.db().set_expire(key, when as u64, now);
+        // Redis replies before notifying a new expiry (not a deletion).
+        cx.reply_point();
         "expire"
     };
     cx.touched(key);

@@ -217,6 +217,8 @@ pub fn push(cx: &mut Ctx<'_>, key: &[u8], elems: &[&[u8]], end: End, only_if_exi
     };
     cx.dirty(elems.len() as u64);
     cx.touched(key);
+    // Redis replies with the length before notifying.
+    cx.reply_point();
     cx.notify(notify::LIST, push_event(end), key);
     Ok(len as i64)
 }
@@ -239,6 +241,7 @@ pub fn pop(cx: &mut Ctx<'_>, key: &[u8], end: End, count: Option<usize>) -> Resu
     let deleted = drop_if_empty(cx, key);
     cx.dirty(out.len() as u64);
     cx.touched(key);
+    cx.reply_point();
     notify_popped(cx, key, end, deleted);
     Ok(Some(out))
 }
@@ -270,6 +273,7 @@ pub fn lset(cx: &mut Ctx<'_>, key: &[u8], index: i64, value: &[u8]) -> Result<()
     l.set(i, value);
     cx.dirty(1);
     cx.touched(key);
+    cx.reply_point();
     cx.notify(notify::LIST, "lset", key);
     Ok(())
 }
@@ -408,6 +412,8 @@ pub fn lmove(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> Re
     }
     cx.touched(dst);
     cx.notify(notify::LIST, push_event(to), dst);
+    // Redis replies between the push and the pop notifications.
+    cx.reply_point();
     let deleted = drop_if_empty(cx, src);
     cx.touched(src);
     notify_popped(cx, src, from, deleted);

@@ -394,6 +394,20 @@ impl Engine {
     }
 }
 
+impl Ctx<'_> {
+    /// Says the command's reply is out at this point, for a handler whose
+    /// Redis counterpart adds its reply before (some of) its keyspace
+    /// notifications: messages its own client receives from here on follow
+    /// the reply (a RESP3 client subscribed to its own keys sees them in
+    /// Redis's order). Events recorded before this point are delivered
+    /// first.
+    pub fn reply_point(&mut self) {
+        self.eng.drain_db_events();
+        let id = self.client;
+        self.eng.reply_mark = Some(self.eng.clients.get(&id).map_or(0, |c| c.outbox.len()));
+    }
+}
+
 // ------------------------------------------------------------------ commands
 
 /// Redis refuses subscriptions from clients that expect exactly one reply

@@ -132,17 +132,22 @@ impl Owned {
 
 /// Stores `set` at `dst` (any old value and TTL replaced), or deletes `dst`
 /// when `set` is empty, as the *STORE commands do; `event` is the keyspace
-/// event of a store. Returns the cardinality.
-fn store(cx: &mut Ctx<'_>, dst: &[u8], set: Set, event: &str) -> usize {
+/// event of a store. Redis replies before notifying, except SINTERSTORE
+/// with a missing source (`reply_last`). Returns the cardinality.
+fn store(cx: &mut Ctx<'_>, dst: &[u8], set: Set, event: &str, reply_last: bool) -> usize {
     let now = cx.now;
     let n = set.len();
     if n > 0 {
         cx.db().set(dst, Value::Set(Box::new(set)), false, now);
         cx.touched(dst);
+        cx.reply_point();
         cx.notify(notify::SET, event, dst);
         cx.dirty(1);
     } else if cx.db().remove(dst, now).is_some() {
         cx.touched(dst);
+        if !reply_last {
+            cx.reply_point();
+        }
         cx.notify(notify::GENERIC, "del", dst);
         cx.dirty(1);
     }
@@ -268,6 +273,7 @@ pub fn spop(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Vec<u8>>> {
         cx.db().remove(key, now);
     }
     cx.notify(notify::SET, "spop", key);
+    cx.reply_point();
     if emptied {
         cx.notify(notify::GENERIC, "del", key);
     }
@@ -300,6 +306,7 @@ pub fn spop_count(cx: &mut Ctx<'_>, key: &[u8], count: u64) -> Result<Vec<Vec<u8
         out = s.iter().map(|e| e.to_vec()).collect();
         cx.db().remove(key, now);
         cx.notify(notify::SET, "spop", key);
+        cx.reply_point();
         cx.notify(notify::GENERIC, "del", key);
         cx.dirty(size);
     } else {
@@ -592,7 +599,13 @@ fn sintercard_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// SINTERSTORE: stores the intersection at `dst`; returns its cardinality.
 pub fn sinterstore(cx: &mut Ctx<'_>, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
     match inter(cx, keys, InterMode::Store)? {
-        InterOut::Store(set) => Ok(store(cx, dst, set, "sinterstore")),
+        InterOut::Store(set) => {
+            // A missing source takes Redis's early exit, which deletes the
+            // destination before replying.
+            let now = cx.now;
+            let missing = keys.iter().any(|k| cx.db().peek(k, now).is_none());
+            Ok(store(cx, dst, set, "sinterstore", missing))
+        }
         _ => Ok(0),
     }
 }
@@ -706,7 +719,7 @@ fn sdiff_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// SUNIONSTORE: stores the union at `dst`; returns its cardinality.
 pub fn sunionstore(cx: &mut Ctx<'_>, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
     let set = union_diff(cx, keys, Op::Union)?;
-    Ok(store(cx, dst, set, "sunionstore"))
+    Ok(store(cx, dst, set, "sunionstore", false))
 }
 
 fn sunionstore_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -717,7 +730,7 @@ fn sunionstore_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// SDIFFSTORE: stores the difference at `dst`; returns its cardinality.
 pub fn sdiffstore(cx: &mut Ctx<'_>, dst: &[u8], keys: &[&[u8]]) -> Result<usize> {
     let set = union_diff(cx, keys, Op::Diff)?;
-    Ok(store(cx, dst, set, "sdiffstore"))
+    Ok(store(cx, dst, set, "sdiffstore", false))
 }
 
 fn sdiffstore_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {

@@ -403,6 +403,10 @@ pub struct SetOutcome {
 pub fn set(cx: &mut Ctx<'_>, key: &[u8], value: &[u8], opts: SetOptions) -> Result<SetOutcome> {
     let now = cx.now;
     let old = if opts.get { get(cx, key)? } else { None };
+    if opts.get {
+        // Redis replies with the old value before writing.
+        cx.reply_point();
+    }
     let found = cx.db().write(key, now).is_some();
     let skip = match opts.condition {
         SetCondition::Always => false,
@@ -618,6 +622,7 @@ fn msetnx_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// holds another type), then the new value with any TTL cleared.
 pub fn getset(cx: &mut Ctx<'_>, key: &[u8], value: &[u8]) -> Result<Option<Vec<u8>>> {
     let old = get(cx, key)?;
+    cx.reply_point();
     let now = cx.now;
     cx.db().set(key, Value::Str(Str::from_bytes(value)), false, now);
     cx.touched(key);
@@ -635,6 +640,7 @@ fn getset_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 pub fn getdel(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Vec<u8>>> {
     let old = get(cx, key)?;
     if old.is_some() {
+        cx.reply_point();
         let now = cx.now;
         cx.db().remove(key, now);
         cx.touched(key);
@@ -673,7 +679,9 @@ pub fn getex(cx: &mut Ctx<'_>, key: &[u8], expiry: GetExExpiry) -> Result<Option
 fn getex_with(cx: &mut Ctx<'_>, key: &[u8], resolve: impl FnOnce(u64) -> Result<GetExExpiry>) -> Result<Option<Vec<u8>>> {
     let Some(value) = get(cx, key)? else { return Ok(None) };
     let now = cx.now;
-    match resolve(now)? {
+    let expiry = resolve(now)?;
+    cx.reply_point();
+    match expiry {
         GetExExpiry::Keep => {}
         GetExExpiry::At(at) if at <= now => {
             cx.db().remove(key, now);
