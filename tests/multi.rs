@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use redlet::{ClientId, Engine};
+use redlet::{ClientId, Engine, Reply};
 
 /// Runs `line` as client `cs[who]` and asserts the bytes every client
 /// received meanwhile (the issuer's reply included), each in its protocol.
@@ -284,4 +284,54 @@ fn watch_and_expiry() {
     st(&mut e, &cs, 0, "SET k 3", &["+QUEUED\r\n", "", "", ""]);
     st(&mut e, &cs, 0, "EXEC", &["*-1\r\n", "", "", ""]);
     st(&mut e, &cs, 0, "GET k", &["$1\r\n2\r\n", "", "", ""]);
+}
+
+/// Closing a client in MULTI, watching keys and subscribed leaves nothing
+/// behind; RESET leaves MULTI and forgets watches.
+#[test]
+fn close_and_reset_clear_transaction_state() {
+    let (mut e, _clock) = engine();
+    let cs = clients(&mut e, 2);
+    let (a, b) = (cs[0], cs[1]);
+    run(&mut e, a, "WATCH k j");
+    run(&mut e, a, "MULTI");
+    run(&mut e, a, "SET k 1");
+    e.close_client(a);
+    assert_eq!(resp(&mut e, b, "SET k 2"), "+OK\r\n");
+    assert_eq!(resp(&mut e, b, "CLIENT LIST").matches("id=").count(), 1);
+    let c = client(&mut e);
+    run(&mut e, c, "WATCH k");
+    run(&mut e, c, "MULTI");
+    run(&mut e, c, "SET k 3");
+    assert_eq!(resp(&mut e, c, "RESET"), "+RESET\r\n");
+    assert_eq!(resp(&mut e, c, "EXEC"), "-ERR EXEC without MULTI\r\n");
+    run(&mut e, b, "SET k 4");
+    run(&mut e, c, "MULTI");
+    assert_eq!(resp(&mut e, c, "EXEC"), "*0\r\n");
+    assert_eq!(resp(&mut e, c, "GET k"), "$1\r\n4\r\n");
+}
+
+/// The typed WATCH/MULTI API and the engine's own client.
+#[test]
+fn typed_api_and_internal_client() {
+    let (mut e, _clock) = engine();
+    let a = client(&mut e);
+    let b = client(&mut e);
+    e.watch(a, 0, &[b"k"]).unwrap();
+    run(&mut e, b, "SET k 1");
+    e.multi(a).unwrap();
+    assert_eq!(e.multi(a).unwrap_err().to_bytes(), b"ERR MULTI calls can not be nested");
+    assert_eq!(e.watch(a, 0, &[b"x"]).unwrap_err().to_bytes(), b"ERR WATCH inside MULTI is not allowed");
+    assert_eq!(e.multi_len(a), Some(0));
+    assert_eq!(resp(&mut e, a, "EXEC"), "*-1\r\n");
+    e.watch(a, 0, &[b"k"]).unwrap();
+    run(&mut e, b, "SET k 2");
+    e.unwatch(a);
+    run(&mut e, a, "MULTI");
+    assert_eq!(resp(&mut e, a, "GET k"), "+QUEUED\r\n");
+    assert_eq!(resp(&mut e, a, "EXEC"), "*1\r\n$1\r\n2\r\n");
+    // The internal client queues too, and never blocks.
+    assert_eq!(e.command(&[b"MULTI"]), Reply::ok());
+    assert_eq!(e.command(&[b"BLPOP", b"l", b"0"]), Reply::status("QUEUED"));
+    assert_eq!(e.command(&[b"EXEC"]), Reply::Array(vec![Reply::NilArray]));
 }

@@ -111,3 +111,129 @@ fn subscribe_publish_introspect_unsubscribe() {
     st(&mut e, &cs, 0, "EXEC", &["*2\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\nm\r\n:1\r\n*3\r\n$7\r\nmessage\r\n$1\r\nm\r\n$5\r\ninner\r\n:1\r\n", "", "", ""]);
     st(&mut e, &cs, 0, "UNSUBSCRIBE", &["*3\r\n$11\r\nunsubscribe\r\n$1\r\nm\r\n:0\r\n", "", "", ""]);
 }
+
+/// The `flags`/`sub`/`psub`/`ssub`/`multi` fields of a client's CLIENT LIST
+/// line, as another client sees them.
+fn list_fields(e: &mut Engine, viewer: ClientId, id: ClientId) -> String {
+    let Reply::Verbatim(_, text) = run(e, viewer, "CLIENT LIST") else { panic!() };
+    let text = String::from_utf8(text).unwrap();
+    let line = text.lines().find(|l| l.starts_with(&format!("id={id} "))).unwrap();
+    let from = line.find("flags=").unwrap();
+    let to = line.find(" qbuf=").unwrap();
+    line[from..to].to_string()
+}
+
+/// Verified with CLIENT LIST on redis-server 7.0.15.
+#[test]
+fn client_list_shows_subscriptions_and_transactions() {
+    let (mut e, _clock) = engine();
+    let a = client(&mut e);
+    let b = client(&mut e);
+    run(&mut e, a, "SUBSCRIBE x y");
+    run(&mut e, a, "PSUBSCRIBE p");
+    run(&mut e, a, "SSUBSCRIBE s");
+    assert_eq!(list_fields(&mut e, b, a), "flags=P db=0 sub=2 psub=1 ssub=1 multi=-1");
+    assert_eq!(resp(&mut e, b, "CLIENT LIST TYPE pubsub").matches("id=").count(), 1);
+    assert_eq!(resp(&mut e, a, "RESET"), "+RESET\r\n");
+    assert_eq!(list_fields(&mut e, b, a), "flags=N db=0 sub=0 psub=0 ssub=0 multi=-1");
+    run(&mut e, a, "MULTI");
+    run(&mut e, a, "SET a 1");
+    run(&mut e, a, "GET a");
+    assert_eq!(list_fields(&mut e, b, a), "flags=x db=0 sub=0 psub=0 ssub=0 multi=2");
+    run(&mut e, a, "DISCARD");
+    run(&mut e, a, "WATCH k");
+    run(&mut e, b, "SET k 1");
+    assert_eq!(list_fields(&mut e, b, a), "flags=d db=0 sub=0 psub=0 ssub=0 multi=-1");
+    run(&mut e, a, "MULTI");
+    run(&mut e, a, "SET a 1");
+    assert_eq!(list_fields(&mut e, b, a), "flags=xd db=0 sub=0 psub=0 ssub=0 multi=0");
+    run(&mut e, a, "EXEC");
+    assert_eq!(list_fields(&mut e, b, a), "flags=N db=0 sub=0 psub=0 ssub=0 multi=-1");
+    run(&mut e, a, "MULTI");
+    run(&mut e, a, "SET a 1");
+    run(&mut e, a, "FOO");
+    run(&mut e, a, "SET b 1");
+    assert_eq!(list_fields(&mut e, b, a), "flags=x db=0 sub=0 psub=0 ssub=0 multi=1");
+    run(&mut e, a, "EXEC");
+    run(&mut e, a, "HELLO 3");
+    run(&mut e, a, "SUBSCRIBE q");
+    run(&mut e, a, "MULTI");
+    run(&mut e, a, "PING");
+    assert_eq!(list_fields(&mut e, b, a), "flags=Px db=0 sub=1 psub=0 ssub=0 multi=1");
+}
+
+/// Contexts that expect one reply per command (the engine's own client)
+/// cannot subscribe, as Redis's DENY_BLOCKING clients.
+#[test]
+fn internal_client_cannot_subscribe() {
+    let (mut e, _clock) = engine();
+    let r = e.command(&[b"SUBSCRIBE", b"x"]);
+    assert_eq!(r.to_resp(redlet::Protocol::Resp2), b"-ERR SUBSCRIBE isn't allowed for a DENY BLOCKING client\r\n");
+    let r = e.command(&[b"PSUBSCRIBE", b"x"]);
+    assert_eq!(r.to_resp(redlet::Protocol::Resp2), b"-ERR PSUBSCRIBE isn't allowed for a DENY BLOCKING client\r\n");
+    let r = e.command(&[b"SSUBSCRIBE", b"x"]);
+    assert_eq!(r.to_resp(redlet::Protocol::Resp2), b"-ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client\r\n");
+    assert_eq!(e.command(&[b"PUBLISH", b"x", b"m"]), Reply::Int(0));
+}
+
+/// The typed API shares the command implementations.
+#[test]
+fn typed_api() {
+    use redlet::pubsub::Kind;
+    let (mut e, _clock) = engine();
+    let a = client(&mut e);
+    let b = client(&mut e);
+    assert_eq!(e.subscribe(a, Kind::Channel, &[b"n1", b"n2"]).len(), 2);
+    e.subscribe(b, Kind::Pattern, &[b"n*"]);
+    e.subscribe(b, Kind::Shard, &[b"s"]);
+    assert_eq!(e.publish(b"n1", b"hi"), 2);
+    assert_eq!(e.spublish(b"s", b"hi"), 1);
+    assert_eq!(e.pubsub_numsub(false, &[b"n1", b"zz"]), vec![1, 0]);
+    assert_eq!(e.pubsub_numsub(true, &[b"s"]), vec![1]);
+    assert_eq!(e.pubsub_numpat(), 1);
+    let mut chans = e.pubsub_channels(false, None);
+    chans.sort();
+    assert_eq!(chans, vec![b"n1".to_vec(), b"n2".to_vec()]);
+    assert_eq!(e.pubsub_channels(false, Some(b"*2")), vec![b"n2".to_vec()]);
+    assert_eq!(e.pubsub_channels(true, None), vec![b"s".to_vec()]);
+    assert_eq!(e.subscription_counts(a), (2, 0, 0));
+    assert_eq!(e.subscription_counts(b), (0, 1, 1));
+    let woken = e.take_woken();
+    assert!(woken.contains(&a) && woken.contains(&b));
+    let msg = e.pop_output(a).unwrap();
+    assert_eq!(msg, Reply::Push(vec![Reply::bulk(b"message"), Reply::bulk(b"n1"), Reply::bulk(b"hi")]));
+    assert_eq!(e.unsubscribe(a, Kind::Channel, &[]).len(), 2);
+    assert_eq!(e.subscription_counts(a), (0, 0, 0));
+    e.close_client(b);
+    assert_eq!(e.pubsub_numpat(), 0);
+    assert_eq!(e.publish(b"n1", b"x"), 0);
+}
+
+/// Messages reach each receiver in publish order, interleaved across
+/// channels and patterns as they were published.
+#[test]
+fn publish_order_per_receiver() {
+    let (mut e, _clock) = engine();
+    let a = client(&mut e);
+    let p = client(&mut e);
+    run(&mut e, a, "SUBSCRIBE c1 c2");
+    run(&mut e, a, "PSUBSCRIBE c*");
+    for i in 0..50 {
+        let ch = if i % 3 == 0 { "c1" } else if i % 3 == 1 { "c2" } else { "c3" };
+        run(&mut e, p, &format!("PUBLISH {ch} m{i}"));
+    }
+    let mut seen = Vec::new();
+    while let Some(Reply::Push(items)) = e.pop_output(a) {
+        let Reply::Bulk(m) = items.last().unwrap() else { panic!() };
+        let Reply::Bulk(kind) = &items[0] else { panic!() };
+        seen.push(format!("{} {}", String::from_utf8_lossy(kind), String::from_utf8_lossy(m)));
+    }
+    let mut expected = Vec::new();
+    for i in 0..50 {
+        if i % 3 != 2 {
+            expected.push(format!("message m{i}"));
+        }
+        expected.push(format!("pmessage m{i}"));
+    }
+    assert_eq!(seen, expected);
+}
