@@ -1,5 +1,11 @@
 //! Clients: every caller of the engine (a connection, a browser tab, a plugin)
-//! is a client with its own selected db, name, protocol and blocked state.
+//! is a client with its own selected db, name, protocol and blocked state,
+//! its pub/sub subscriptions, transaction (MULTI queue) and WATCHed keys.
+//!
+//! Invariants: `subs` is `Some` exactly while the client has a subscription
+//! (and then `flags` has `client_flags::PUBSUB`); `multi` is `Some` exactly
+//! while the client is inside MULTI (flag `MULTI`); every entry of `watched`
+//! is mirrored in the engine's per-db watch table.
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;

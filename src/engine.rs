@@ -9,9 +9,17 @@
 //! times a second (and at [`Engine::next_deadline_ms`]) for timeouts and
 //! active expiry.
 //!
-//! Generic checks (lookup, subcommands, arity) run here before any handler.
+//! Generic checks (lookup, subcommands, arity) run here before any handler,
+//! then the transaction and pub/sub gates: inside MULTI commands are queued,
+//! a RESP2 client in pub/sub mode may only (un)subscribe, PING, QUIT, RESET.
 //! After every command, keys written that blocked clients wait on are served,
 //! in the order those clients blocked, by re-running their commands.
+//!
+//! Output order: a command may answer several times (SUBSCRIBE confirms each
+//! channel) and messages may be published to its own client while it runs;
+//! `execute` returns them all, in the order Redis writes them, as one
+//! [`Reply`] (a [`Reply::Seq`] when there are several). Messages to other
+//! clients wait in their outbox, announced by [`Engine::take_woken`].
 
 use alloc::boxed::Box;
 use alloc::collections::{BTreeSet, VecDeque};

@@ -4,6 +4,11 @@
 //! nowhere else: every read or write lookup first deletes the key if its
 //! absolute expiry time (ms) is at or before the command's instant.
 //!
+//! Lazy and active expiry, key creation and read misses happen here, below
+//! any command context, so the db records them as events (only the classes
+//! the engine asked for with [`Db::record_events`]); the engine drains them
+//! in order into keyspace notifications and WATCH invalidations.
+//!
 //! Invariants:
 //! - `Entry::expire == 0` means no expiry; otherwise it is an absolute Unix
 //!   time in milliseconds, and the entry's slot is listed in `volatile` at

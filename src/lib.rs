@@ -23,6 +23,7 @@
 //! | [`num`] | Redis's integer/double parsing and `%.17g` formatting |
 //! | [`ldouble`] | x87 80-bit `long double` arithmetic for INCRBYFLOAT |
 //! | [`glob`] | Redis's glob matching (KEYS, SCAN MATCH, ...) |
+//! | [`pubsub`] | the pub/sub subscription registry |
 //! | [`info`] | INFO text and deterministic memory accounting |
 //! | [`clock`], [`rng`] | time and randomness, both inputs |
 //!

@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use redlet::{ClientId, Engine, Protocol, Reply};
+use redlet::{ClientId, Engine, Reply};
 
 /// The events a subscriber received since the last call, as `event key`
 /// (`event@db key` outside db 0) for keyevent channels and

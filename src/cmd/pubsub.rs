@@ -1,6 +1,6 @@
 //! Pub/Sub commands: SUBSCRIBE PSUBSCRIBE SSUBSCRIBE, their UNSUBSCRIBE
 //! counterparts, PUBLISH SPUBLISH and PUBSUB, plus the delivery the keyspace
-//! notifications share ([`Engine::publish_message`]).
+//! notifications share (`Engine::publish_message`).
 //!
 //! Replies: a (un)subscribe command answers once per name, so its reply is a
 //! [`Reply::Seq`] of push-shaped confirmations (`>3` in RESP3, `*3` in
