@@ -454,11 +454,13 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
     Some(ranges.iter().map(|&(s, e)| out[s..e].to_vec()).collect())
 }
 
+/// A request's arguments, owned, and the bytes it used.
+pub type OwnedRequest = (Vec<Vec<u8>>, usize);
+
 /// One-shot parse of the request at the start of `buf` into owned
 /// arguments and the bytes consumed (no state kept between calls). Handy
 /// for embedders and tests; servers should keep a [`Parser`].
-#[allow(clippy::type_complexity)]
-pub fn parse_owned(buf: &[u8], max_bulk_len: u64) -> Result<Option<(Vec<Vec<u8>>, usize)>, ProtocolError> {
+pub fn parse_owned(buf: &[u8], max_bulk_len: u64) -> Result<Option<OwnedRequest>, ProtocolError> {
     let mut p = Parser::new(max_bulk_len);
     Ok(p.parse(buf)?.map(|r| (r.iter().map(|a| a.to_vec()).collect(), r.consumed())))
 }
@@ -468,7 +470,7 @@ mod tests {
     use super::*;
     use alloc::vec;
 
-    fn one(buf: &[u8]) -> Result<Option<(Vec<Vec<u8>>, usize)>, ProtocolError> {
+    fn one(buf: &[u8]) -> Result<Option<OwnedRequest>, ProtocolError> {
         parse_owned(buf, DEFAULT_MAX_BULK_LEN)
     }
 
@@ -663,15 +665,15 @@ mod tests {
         let alphabet = b"*$\r\n0123456789-+ \"'\\xabAZ\0";
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut p = Parser::default();
-        for round in 0..20_000 {
+        for round in 0..20_000u32 {
             let len = (xorshift(&mut seed) % 64) as usize;
             let mut buf = Vec::with_capacity(len);
             for _ in 0..len {
                 let r = xorshift(&mut seed);
-                let b = if r % 4 == 0 { (r >> 8) as u8 } else { alphabet[(r >> 8) as usize % alphabet.len()] };
+                let b = if r.is_multiple_of(4) { (r >> 8) as u8 } else { alphabet[(r >> 8) as usize % alphabet.len()] };
                 buf.push(b);
             }
-            if round % 3 == 0 {
+            if round.is_multiple_of(3) {
                 buf.splice(0..0, b"*9999999\r\n".iter().copied());
             }
             // Feed in growing prefixes like a socket would, consuming requests.
