@@ -104,6 +104,7 @@ struct Server {
 /// Reuses a vector's allocation for slices of another lifetime. The vector
 /// is emptied first, so no reference survives; collecting a `FilterMap` of a
 /// `Vec`'s own `IntoIter` into a `Vec` of the same layout reuses the buffer.
+#[allow(clippy::unnecessary_filter_map)] // `filter` cannot change the item type.
 fn recycle<'b>(mut v: Vec<&[u8]>) -> Vec<&'b [u8]> {
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
@@ -257,7 +258,12 @@ fn host_info(port: u16, config_file: Option<&std::path::Path>) -> HostInfo {
 /// it blocks, it is to be closed, or its output is too large.
 fn process_input(engine: &mut Engine, c: &mut Conn, spare: &mut Vec<&'static [u8]>) {
     c.parser.set_max_bulk_len(engine.config().proto_max_bulk_len);
-    while !c.blocked && !c.closing && c.rstart < c.rend && c.pending_out() < OUTPUT_PAUSE {
+    while !c.blocked && !c.closing && c.rstart < c.rend {
+        if c.pending_out() >= OUTPUT_PAUSE {
+            // Resumed by `flush` once the client has read enough.
+            c.read_paused = true;
+            break;
+        }
         let consumed = match c.parser.parse(&c.rbuf[c.rstart..c.rend]) {
             Ok(None) => break,
             Err(e) => {
@@ -454,11 +460,15 @@ impl Server {
     /// `WouldBlock` or EOF instead of stopping at a short read.
     fn on_readable(&mut self, tok: usize, hup: bool) {
         let Some(Some(c)) = self.conns.get_mut(tok) else { return };
+        if c.read_paused {
+            // `flush` calls us again once the output has drained.
+            return;
+        }
         // Input left over from a pause is served first.
         process_input(&mut self.engine, c, &mut self.argv);
         let mut dead = false;
         let mut reads = 0;
-        while !c.closing {
+        while !c.closing && !c.read_paused {
             if c.pending_out() >= OUTPUT_PAUSE {
                 c.read_paused = true;
                 break;
@@ -482,7 +492,11 @@ impl Server {
             }
             match c.stream.read(&mut c.rbuf[c.rend..c.rend + want]) {
                 Ok(0) => {
-                    dead = true;
+                    // The peer is gone or only half-closed: replies already
+                    // due are still written (then the connection closes),
+                    // unanswered input is dropped.
+                    c.closing = true;
+                    c.rstart = c.rend;
                     break;
                 }
                 Ok(n) => {
@@ -560,6 +574,7 @@ impl Server {
         }
         if c.read_paused && c.pending_out() < OUTPUT_PAUSE / 2 {
             c.read_paused = false;
+            // Serve the buffered input, then read on (no new edge may come).
             self.reads.push(tok);
         }
     }

@@ -186,6 +186,16 @@ fn requests_split_across_writes() {
 }
 
 #[test]
+fn half_closed_client_still_gets_its_replies() {
+    let srv = Server::start(&[]);
+    let mut c = srv.connect();
+    send(&mut c, b"PING\r\n*1\r\n$4\r\nPING\r\n");
+    c.shutdown(std::net::Shutdown::Write).unwrap();
+    expect(&mut c, b"+PONG\r\n+PONG\r\n");
+    assert!(closed(&mut c));
+}
+
+#[test]
 fn inline_commands() {
     let srv = Server::start(&[]);
     let mut c = srv.connect();
