@@ -12,6 +12,7 @@
 //! |---|---|
 //! | [`engine`] | [`Engine`]: databases, clients, config, clock, RNG; `execute`, blocking, `tick` |
 //! | [`keyspace`] | [`keyspace::Db`]: the one key-lookup path (lazy expiry), active expiry |
+//! | [`bytes`] | [`bytes::SmallBytes`], inline short keys |
 //! | [`dict`] | stable-slot hash map behind the keyspace, hashes and sets (SCAN guarantee) |
 //! | [`types`] | one file per value type |
 //! | [`cmd`] | the command table, argument cursor, one file per command family |
@@ -46,6 +47,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod bytes;
 pub mod client;
 pub mod clock;
 pub mod cmd;
