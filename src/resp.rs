@@ -203,6 +203,52 @@ fn find_byte(buf: &[u8], from: usize, want: u8) -> Option<usize> {
     None
 }
 
+/// A `*N` / `$N` length line whose number starts at `start`.
+enum LenLine {
+    /// No `\r` (before any NUL) yet.
+    NoCr,
+    /// `\r` found but not the byte after it.
+    Short,
+    /// The number (`None` if it is not a valid `string2ll` integer) and the
+    /// offset after the line.
+    Line(Option<i64>, usize),
+}
+
+/// Reads a length line. The common case (1 to 18 plain digits, no leading
+/// zero) is decoded while scanning; anything else goes through `strchr` +
+/// `string2ll` semantics ([`find_cr`], [`num::parse_i64`]).
+#[inline]
+fn len_line(buf: &[u8], start: usize) -> LenLine {
+    let digits = buf.get(start..).unwrap_or(&[]);
+    let mut v: u64 = 0;
+    for (i, &b) in digits.iter().enumerate().take(19) {
+        if b.is_ascii_digit() {
+            v = v * 10 + u64::from(b - b'0');
+            continue;
+        }
+        if b == b'\r' && i > 0 && !(digits[0] == b'0' && i > 1) {
+            let next = start + i + 2;
+            if next > buf.len() {
+                return LenLine::Short;
+            }
+            // At most 18 digits: fits i64.
+            return LenLine::Line(Some(v as i64), next);
+        }
+        break;
+    }
+    len_line_from(buf, start, start)
+}
+
+/// [`len_line`] the slow way: the line end is searched from `search`
+/// (`strchr` semantics), the number starts at `start`.
+fn len_line_from(buf: &[u8], search: usize, start: usize) -> LenLine {
+    match find_cr(buf, search) {
+        None => LenLine::NoCr,
+        Some(cr) if cr + 2 > buf.len() => LenLine::Short,
+        Some(cr) => LenLine::Line(buf.get(start..cr).and_then(num::parse_i64), cr + 2),
+    }
+}
+
 impl Parser {
     /// A parser rejecting bulk arguments longer than `max_bulk_len`
     /// (`proto-max-bulk-len`).
@@ -257,53 +303,47 @@ impl Parser {
                 Some(b'*') => {}
                 Some(_) => return self.parse_inline(buf),
             }
-            let Some(cr) = find_cr(buf, 0) else {
-                if buf.len() > INLINE_MAX_SIZE {
-                    return Err(ProtocolError::TooBigMultibulkCount);
-                }
-                return Ok(None);
-            };
             // Redis wants one byte after the `\r` (assumed `\n`, unchecked).
-            if cr + 2 > buf.len() {
-                return Ok(None);
-            }
-            let n = match num::parse_i64(&buf[1..cr]) {
-                Some(n) if n <= MAX_MULTIBULK_LEN => n,
-                _ => return Err(ProtocolError::InvalidMultibulkLength),
+            let (n, next) = match len_line(buf, 1) {
+                LenLine::NoCr if buf.len() > INLINE_MAX_SIZE => return Err(ProtocolError::TooBigMultibulkCount),
+                LenLine::NoCr | LenLine::Short => return Ok(None),
+                LenLine::Line(Some(n), next) if n <= MAX_MULTIBULK_LEN => (n, next),
+                LenLine::Line(..) => return Err(ProtocolError::InvalidMultibulkLength),
             };
             if n <= 0 {
-                return Ok(Some(Request { src: buf, args: &[], consumed: cr + 2 }));
+                return Ok(Some(Request { src: buf, args: &[], consumed: next }));
             }
-            self.pending = Some(Pending { remaining: n as u64, pos: cr + 2, bulk_len: None });
+            self.pending = Some(Pending { remaining: n as u64, pos: next, bulk_len: None });
         }
         let Some(mut p) = self.pending else { return Ok(None) };
         while p.remaining > 0 {
             let len = match p.bulk_len {
                 Some(len) => len,
                 None => {
-                    let Some(cr) = find_cr(buf, p.pos) else {
-                        if buf.len() - p.pos > INLINE_MAX_SIZE {
+                    let Some(&first) = buf.get(p.pos) else { break };
+                    // Redis finds the line end (searching from the type
+                    // byte itself) before it checks the type byte.
+                    let line = if first == b'$' { len_line(buf, p.pos + 1) } else { len_line_from(buf, p.pos, p.pos + 1) };
+                    let (n, next) = match line {
+                        LenLine::NoCr if buf.len() - p.pos > INLINE_MAX_SIZE => {
                             self.reset();
                             return Err(ProtocolError::TooBigBulkCount);
                         }
-                        break;
+                        LenLine::NoCr | LenLine::Short => break,
+                        LenLine::Line(n, next) => (n, next),
                     };
-                    if cr + 2 > buf.len() {
-                        break;
-                    }
-                    let first = buf[p.pos];
                     if first != b'$' {
                         self.reset();
                         return Err(ProtocolError::ExpectedDollar(first));
                     }
-                    let len = match num::parse_i64(&buf[p.pos + 1..cr]) {
+                    let len = match n {
                         Some(l) if l >= 0 && (l as u64) <= self.max_bulk_len => l as u64,
                         _ => {
                             self.reset();
                             return Err(ProtocolError::InvalidBulkLength);
                         }
                     };
-                    p.pos = cr + 2;
+                    p.pos = next;
                     p.bulk_len = Some(len);
                     len
                 }
@@ -650,6 +690,29 @@ mod tests {
         // A shorter, different buffer resets instead of panicking.
         assert!(p.parse(b"*2\r\n$4\r\nECHO\r\n$5\r\nhel").unwrap().is_none());
         assert!(p.parse(b"*1").unwrap().is_none());
+    }
+
+    #[test]
+    fn fast_length_lines_agree_with_string2ll() {
+        let same = |a: LenLine, b: LenLine| match (a, b) {
+            (LenLine::NoCr, LenLine::NoCr) | (LenLine::Short, LenLine::Short) => true,
+            (LenLine::Line(x, i), LenLine::Line(y, j)) => x == y && i == j,
+            _ => false,
+        };
+        let mut seed = 7u64;
+        for _ in 0..100_000 {
+            let len = (xorshift(&mut seed) % 24) as usize;
+            let mut b = vec![b'$'];
+            for _ in 0..len {
+                let r = xorshift(&mut seed);
+                let alphabet = b"0123456789012345678901-\r\n\0x";
+                b.push(alphabet[(r % alphabet.len() as u64) as usize]);
+            }
+            assert!(same(len_line(&b, 1), len_line_from(&b, 1, 1)), "{:?}", b);
+        }
+        for t in [&b"$9223372036854775807\r\n"[..], b"$9223372036854775808\r\n", b"$999999999999999999\r\n", b"$1234567890123456789\r\n"] {
+            assert!(same(len_line(t, 1), len_line_from(t, 1, 1)));
+        }
     }
 
     /// A tiny xorshift, so the fuzz test needs no dependency.
