@@ -50,29 +50,50 @@ wait_ready() {
     exit 1
 }
 
-# run_one NAME ROUND: starts a fresh server, benchmarks it, stops it.
-run_one() {
-    local name=$1 round=$2 port pid
-    port=$(free_port)
+# start NAME: starts a fresh server; sets PORT and PID.
+start() {
+    local name=$1
+    PORT=$(free_port)
     if [ "$name" = redlet ]; then
-        "$REDLET" serve --port "$port" --dir "$WORK/redlet" >"$WORK/$name.log" 2>&1 &
+        "$REDLET" serve --port "$PORT" --dir "$WORK/redlet" >"$WORK/$name.log" 2>&1 &
     else
-        redis-server --port "$port" --save '' --appendonly no --dir "$WORK" >"$WORK/$name.log" 2>&1 &
+        redis-server --port "$PORT" --save '' --appendonly no --dir "$WORK" >"$WORK/$name.log" 2>&1 &
     fi
-    pid=$!
-    PIDS+=("$pid")
-    wait_ready "$port"
-    redis-benchmark -p "$port" --csv -n "$REQUESTS" -c "$CLIENTS" -P "$PIPELINE" -t "$TESTS" 2>/dev/null |
-        tail -n +2 | awk -F'","' -v r="$round" '{ gsub(/"/, "", $1); gsub(/"/, "", $2); print $1 "\t" $2 }' \
-        >"$WORK/$name.$round.tsv" || true  # a failing test (unknown command) must not stop the run
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
+    PID=$!
+    PIDS+=("$PID")
+    wait_ready "$PORT"
 }
 
+# bench NAME PORT ROUND TEST: one test (a failing test, e.g. an unknown
+# command, makes redis-benchmark stop, so each runs on its own).
+bench() {
+    local name=$1 port=$2 round=$3 t=$4
+    redis-benchmark -p "$port" --csv -n "$REQUESTS" -c "$CLIENTS" -P "$PIPELINE" -t "$t" 2>/dev/null |
+        tail -n +2 | awk -F'","' '{ gsub(/"/, "", $1); gsub(/"/, "", $2); print $1 "\t" $2 }' \
+        >>"$WORK/$name.$round.tsv" || true
+}
+
+# Each round starts both servers afresh and runs every test on both back to
+# back (order alternating by round), so load changes hit both alike.
 for r in $(seq 1 "$ROUNDS"); do
     echo "round $r/$ROUNDS ..." >&2
-    run_one redlet "$r"
-    run_one redis "$r"
+    start redlet
+    P1=$PORT Q1=$PID
+    start redis
+    P2=$PORT Q2=$PID
+    : >"$WORK/redlet.$r.tsv"
+    : >"$WORK/redis.$r.tsv"
+    for t in ${TESTS//,/ }; do
+        if [ $((r % 2)) = 1 ]; then
+            bench redlet "$P1" "$r" "$t"
+            bench redis "$P2" "$r" "$t"
+        else
+            bench redis "$P2" "$r" "$t"
+            bench redlet "$P1" "$r" "$t"
+        fi
+    done
+    kill "$Q1" "$Q2"
+    wait "$Q1" "$Q2" 2>/dev/null || true
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
