@@ -5,6 +5,8 @@
 #
 #   bench/resp.sh [ROUNDS]          (default 3)
 #   REQUESTS=200000 CLIENTS=50 PIPELINE=16 TESTS=set,get,... bench/resp.sh
+#   PIN=0 bench/resp.sh             (default PIN=1 with 2+ CPUs: servers on CPU 0,
+#                                    redis-benchmark on CPU 1, for steadier numbers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,12 @@ REQUESTS=${REQUESTS:-200000}
 CLIENTS=${CLIENTS:-50}
 PIPELINE=${PIPELINE:-16}
 TESTS=${TESTS:-set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,lrange_100}
+
+PIN=${PIN:-1}
+SRV_PIN=() CLI_PIN=()
+if [ "$PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    SRV_PIN=(taskset -c 0) CLI_PIN=(taskset -c 1)
+fi
 
 command -v redis-server >/dev/null || { echo "redis-server not installed" >&2; exit 1; }
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark not installed" >&2; exit 1; }
@@ -55,9 +63,9 @@ start() {
     local name=$1
     PORT=$(free_port)
     if [ "$name" = redlet ]; then
-        "$REDLET" serve --port "$PORT" --dir "$WORK/redlet" >"$WORK/$name.log" 2>&1 &
+        "${SRV_PIN[@]}" "$REDLET" serve --port "$PORT" --dir "$WORK/redlet" >"$WORK/$name.log" 2>&1 &
     else
-        redis-server --port "$PORT" --save '' --appendonly no --dir "$WORK" >"$WORK/$name.log" 2>&1 &
+        "${SRV_PIN[@]}" redis-server --port "$PORT" --save '' --appendonly no --dir "$WORK" >"$WORK/$name.log" 2>&1 &
     fi
     PID=$!
     PIDS+=("$PID")
@@ -68,7 +76,7 @@ start() {
 # command, makes redis-benchmark stop, so each runs on its own).
 bench() {
     local name=$1 port=$2 round=$3 t=$4
-    redis-benchmark -p "$port" --csv -n "$REQUESTS" -c "$CLIENTS" -P "$PIPELINE" -t "$t" 2>/dev/null |
+    "${CLI_PIN[@]}" redis-benchmark -p "$port" --csv -n "$REQUESTS" -c "$CLIENTS" -P "$PIPELINE" -t "$t" 2>/dev/null |
         tail -n +2 | awk -F'","' '{ gsub(/"/, "", $1); gsub(/"/, "", $2); print $1 "\t" $2 }' \
         >>"$WORK/$name.$round.tsv" || true
 }
