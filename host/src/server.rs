@@ -596,12 +596,15 @@ impl Server {
             for id in woken {
                 let Some(&tok) = self.by_id.get(&id) else { continue };
                 let Some(Some(c)) = self.conns.get_mut(tok) else { continue };
+                if self.engine.should_close(id) && !c.closing {
+                    // Closed by someone else (CLIENT KILL): like Redis's
+                    // close-ASAP, pending output is dropped.
+                    self.close_conn(tok);
+                    continue;
+                }
                 let proto = self.engine.protocol(id);
                 while let Some(r) = self.engine.pop_output(id) {
                     r.write_resp(proto, &mut c.wbuf);
-                }
-                if self.engine.should_close(id) {
-                    c.closing = true;
                 }
                 if c.blocked && !self.engine.is_blocked(id) {
                     c.blocked = false;

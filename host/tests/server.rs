@@ -343,6 +343,30 @@ fn blpop_is_woken_by_lpush_from_another_client() {
 }
 
 #[test]
+fn client_kill_closes_another_connection() {
+    let srv = Server::start(&[]);
+    let mut a = srv.connect();
+    let mut b = srv.connect();
+    let r = cmd(&mut a, &[b"CLIENT", b"ID"]);
+    if r.starts_with(b"-") {
+        eprintln!("CLIENT not implemented yet: skipping");
+        return;
+    }
+    let id = String::from_utf8_lossy(&r[1..r.len() - 2]).into_owned();
+    // A is blocked (when lists exist) or idle; either way it is closed.
+    send(&mut a, b"*3\r\n$5\r\nBLPOP\r\n$5\r\nkillq\r\n$1\r\n0\r\n");
+    std::thread::sleep(Duration::from_millis(50));
+    let r = cmd(&mut b, &[b"CLIENT", b"KILL", b"ID", id.as_bytes()]);
+    assert_eq!(r, b":1\r\n");
+    a.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut rest = Vec::new();
+    let _ = a.read_to_end(&mut rest);
+    // Only an "unknown command" error for BLPOP may have come before.
+    assert!(rest.is_empty() || unknown(&rest), "{:?}", String::from_utf8_lossy(&rest));
+    assert_eq!(cmd(&mut b, &[b"PING"]), b"+PONG\r\n");
+}
+
+#[test]
 fn many_concurrent_clients() {
     let srv = Server::start(&[]);
     let port = srv.port;
