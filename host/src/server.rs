@@ -241,6 +241,7 @@ fn os_seed() -> u64 {
 }
 
 /// INFO server facts: `os` is `uname -s -r -m` as Redis prints it.
+#[allow(clippy::needless_update)] // HostInfo may grow fields.
 fn host_info(port: u16, config_file: Option<&std::path::Path>) -> HostInfo {
     let read = |p: &str| std::fs::read_to_string(p).map(|s| s.trim().to_string()).ok();
     let os = match (read("/proc/sys/kernel/ostype"), read("/proc/sys/kernel/osrelease")) {
@@ -255,6 +256,8 @@ fn host_info(port: u16, config_file: Option<&std::path::Path>) -> HostInfo {
         os,
         arch_bits: usize::BITS,
         multiplexing_api: "epoll".into(),
+        // Facts this host does not know keep their defaults.
+        ..HostInfo::default()
     }
 }
 
