@@ -20,7 +20,7 @@ if ! cargo build --release -q -p redlet-host 2>"$WORK/build.log"; then
     rm -rf "$WORK"
     exit 1
 fi
-REDLET=$PWD/target/release/redlet
+REDLET=${CARGO_TARGET_DIR:-$PWD/target}/release/redlet
 PIDS=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
