@@ -367,6 +367,27 @@ fn client_kill_closes_another_connection() {
 }
 
 #[test]
+fn config_and_info_report_the_host() {
+    let srv = Server::start(&["--hz", "20"]);
+    let mut c = srv.connect();
+    let r = cmd(&mut c, &[b"CONFIG", b"GET", b"port"]);
+    if unknown(&r) {
+        eprintln!("CONFIG not implemented yet: skipping");
+        return;
+    }
+    let port = srv.port.to_string();
+    assert_eq!(r, format!("*2\r\n$4\r\nport\r\n${}\r\n{port}\r\n", port.len()).into_bytes());
+    assert_eq!(cmd(&mut c, &[b"CONFIG", b"GET", b"bind"]), b"*2\r\n$4\r\nbind\r\n$9\r\n127.0.0.1\r\n");
+    assert_eq!(cmd(&mut c, &[b"CONFIG", b"GET", b"hz"]), b"*2\r\n$2\r\nhz\r\n$2\r\n20\r\n");
+    let dir = cmd(&mut c, &[b"CONFIG", b"GET", b"dir"]);
+    assert!(String::from_utf8_lossy(&dir).contains(&*srv.dir.display().to_string()), "{:?}", String::from_utf8_lossy(&dir));
+    let info = String::from_utf8_lossy(&cmd(&mut c, &[b"INFO", b"server"])).into_owned();
+    assert!(info.contains(&format!("tcp_port:{port}\r\n")), "{info}");
+    assert!(info.contains("multiplexing_api:epoll\r\n"), "{info}");
+    assert!(info.contains(&format!("process_id:{}\r\n", srv.child.id())), "{info}");
+}
+
+#[test]
 fn many_concurrent_clients() {
     let srv = Server::start(&[]);
     let port = srv.port;
