@@ -86,29 +86,7 @@ pub(crate) fn range_error(min: i64, max: i64) -> Error {
 /// leading whitespace, no overflow. A sign is accepted and a negative value
 /// wraps around, and an empty string is cursor 0, as with `strtoul`.
 pub fn parse_scan_cursor(arg: &[u8]) -> Result<u64> {
-    if arg.first().is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')) {
-        return Err(Error::InvalidCursor);
-    }
-    let s = match arg.iter().position(|&c| c == 0) {
-        Some(p) => &arg[..p],
-        None => arg,
-    };
-    if s.is_empty() {
-        return Ok(0);
-    }
-    let (neg, digits) = match s[0] {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.iter().all(|c| c.is_ascii_digit()) {
-        return Err(Error::InvalidCursor);
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        v = v.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)).ok_or(Error::InvalidCursor)?;
-    }
-    Ok(if neg { v.wrapping_neg() } else { v })
+    crate::cmd::parse_cursor(arg)
 }
 
 /// Parses the options after an HSCAN/SSCAN cursor (`MATCH`, `COUNT`; no
