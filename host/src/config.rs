@@ -54,11 +54,17 @@ pub fn from_args(args: &[String]) -> Result<Settings, String> {
         dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         config_file,
     };
+    // The host's defaults differ from Redis's (bind 127.0.0.1, dir = the
+    // current folder); they go through the engine config like any value.
+    set_engine_param(&mut s.config, "bind", "127.0.0.1")?;
     for d in &directives {
         apply(&mut s, &d.name, &d.args).map_err(|why| {
             format!("Reading the configuration file, at line {}\n>>> '{}'\n{}", d.line, d.origin, why)
         })?;
     }
+    let dir = std::path::absolute(&s.dir).unwrap_or_else(|_| s.dir.clone());
+    set_engine_param(&mut s.config, "dir", &dir.display().to_string())?;
+    s.dir = dir;
     Ok(s)
 }
 
@@ -99,10 +105,12 @@ fn read_args(args: &[String], out: &mut Vec<Directive>) -> Result<(), String> {
 }
 
 /// Applies one directive. `bind`, `port` and `dir` are the host's; the rest
-/// go to the engine configuration. Host settings are also recorded in
-/// `Config::extra` so `CONFIG GET port` and friends can report them.
+/// go to the engine configuration. Host settings are recorded there too, so
+/// `CONFIG GET port` and friends report them.
 fn apply(s: &mut Settings, name: &str, args: &[String]) -> Result<(), String> {
     let value = args.join(" ");
+    // The engine validates first, so errors carry Redis's texts.
+    set_engine_param(&mut s.config, name, &value)?;
     match name {
         "bind" => {
             if args.is_empty() {
@@ -118,7 +126,7 @@ fn apply(s: &mut Settings, name: &str, args: &[String]) -> Result<(), String> {
         }
         _ => {}
     }
-    set_engine_param(&mut s.config, name, &value)
+    Ok(())
 }
 
 fn one_arg(args: &[String]) -> Result<&str, String> {
@@ -128,69 +136,13 @@ fn one_arg(args: &[String]) -> Result<&str, String> {
     }
 }
 
-/// Hands a directive to the engine configuration.
-///
-/// TODO(config): once `Config::set_param(name, value)` lands in
-/// src/config.rs, this whole body becomes `cfg.set_param(name, value)`
-/// (mapping its error to text). Until then the host understands the few
-/// parameters it needs at start and records every other one verbatim.
+/// Hands a directive to the engine configuration ([`Config::set_param`]:
+/// Redis's validation, aliases, units and error texts).
 fn set_engine_param(cfg: &mut Config, name: &str, value: &str) -> Result<(), String> {
-    let int = |lo: i64, hi: i64| -> Result<i64, String> {
-        match value.parse::<i64>() {
-            Ok(n) if (lo..=hi).contains(&n) => Ok(n),
-            _ => Err(format!("argument must be between {lo} and {hi} inclusive")),
-        }
-    };
-    match name {
-        "databases" => cfg.databases = int(1, i32::MAX as i64)? as usize,
-        // Redis clamps hz to 1..=500 rather than rejecting.
-        "hz" => cfg.hz = int(0, i32::MAX as i64)?.clamp(1, 500) as u32,
-        "maxclients" => cfg.maxclients = int(1, u32::MAX as i64)? as u64,
-        "timeout" => cfg.timeout = int(0, i32::MAX as i64)? as u64,
-        "maxmemory-samples" => cfg.maxmemory_samples = int(1, 64)? as u32,
-        "maxmemory" => cfg.maxmemory = parse_memory(value)?,
-        "proto-max-bulk-len" => cfg.proto_max_bulk_len = parse_memory(value)?.max(1024 * 1024),
-        "maxmemory-policy" => {
-            let lower = value.to_ascii_lowercase();
-            cfg.maxmemory_policy = redlet::config::MaxmemoryPolicy::ALL
-                .iter()
-                .find(|(_, n)| *n == lower)
-                .map(|(p, _)| *p)
-                .ok_or_else(|| "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction".to_string())?;
-        }
-        _ => {
-            let value = if name == "dir" {
-                std::path::absolute(value).map(|p| p.display().to_string()).unwrap_or_else(|_| value.to_string())
-            } else {
-                value.to_string()
-            };
-            match cfg.extra.iter_mut().find(|(n, _)| n == name) {
-                Some(slot) => slot.1 = value,
-                None => cfg.extra.push((name.to_string(), value)),
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Redis's `memtoull`: digits with an optional unit (b, k, kb, m, mb, g, gb;
-/// k/m/g are powers of 1000, kb/mb/gb of 1024), any case.
-fn parse_memory(v: &str) -> Result<u64, String> {
-    let bad = || "argument must be a memory value".to_string();
-    let lower = v.to_ascii_lowercase();
-    let split = lower.find(|c: char| !c.is_ascii_digit()).unwrap_or(lower.len());
-    let (num, unit) = lower.split_at(split);
-    let mul: u64 = match unit {
-        "" | "b" => 1,
-        "k" => 1000,
-        "kb" => 1024,
-        "m" => 1000 * 1000,
-        "mb" => 1024 * 1024,
-        "g" => 1000 * 1000 * 1000,
-        "gb" => 1024 * 1024 * 1024,
-        _ => return Err(bad()),
-    };
-    num.parse::<u64>().ok().and_then(|n| n.checked_mul(mul)).ok_or_else(bad)
+    cfg.set_param(name, value).map_err(|e| {
+        let text = e.to_string();
+        text.strip_prefix("ERR ").map(str::to_string).unwrap_or(text)
+    })
 }
 
 #[cfg(test)]
@@ -207,21 +159,16 @@ mod tests {
         assert_eq!(s.port, 7000);
         assert_eq!(s.bind, vec!["127.0.0.1", "-::1"]);
         assert_eq!(s.config.hz, 500);
-        assert!(s.config.extra.contains(&("save".into(), "".into())));
-        assert!(s.config.extra.contains(&("port".into(), "7000".into())));
-        assert!(from_args(&args(&["--port", "70000"])).is_err());
-        assert!(from_args(&args(&["--databases", "0"])).is_err());
+        assert_eq!(s.config.get_param("save").as_deref(), Some(""));
+        assert_eq!(s.config.get_param("port").as_deref(), Some("7000"));
+        assert_eq!(s.config.get_param("bind").as_deref(), Some("127.0.0.1 -::1"));
+        let s = from_args(&args(&["--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru"])).unwrap();
+        assert_eq!(s.config.maxmemory, 2 << 20);
+        assert_eq!(s.config.get_param("bind").as_deref(), Some("127.0.0.1"));
+        let err = |a: &[&str]| from_args(&args(a)).unwrap_err();
+        assert!(err(&["--port", "70000"]).ends_with("argument must be between 0 and 65535 inclusive"), "{}", err(&["--port", "70000"]));
+        assert!(err(&["--nosuch", "1"]).ends_with("Bad directive or wrong number of arguments"));
         assert!(from_args(&args(&["port", "1"])).is_err());
-    }
-
-    #[test]
-    fn memory_units() {
-        assert_eq!(parse_memory("100"), Ok(100));
-        assert_eq!(parse_memory("1kb"), Ok(1024));
-        assert_eq!(parse_memory("2M"), Ok(2_000_000));
-        assert_eq!(parse_memory("1gb"), Ok(1 << 30));
-        assert!(parse_memory("-1").is_err());
-        assert!(parse_memory("1tb").is_err());
     }
 
     #[test]

@@ -99,6 +99,9 @@ struct Server {
     /// Spare argv storage, recycled across commands (see [`recycle`]).
     argv: Vec<&'static [u8]>,
     next_tick: Instant,
+    /// INFO facts; CPU and RSS are refreshed every tick (Redis samples RSS
+    /// in its cron too).
+    host: HostInfo,
     /// When the last poll returned: the time of client activity (one clock
     /// read per iteration instead of one per read and write).
     loop_now: Instant,
@@ -150,12 +153,12 @@ pub fn run(s: Settings) -> Result<(), String> {
     let mut config = s.config;
     if s.port == 0 {
         // The chosen port is what CONFIG GET port should say.
-        if let Some(slot) = config.extra.iter_mut().find(|(n, _)| n == "port") {
-            slot.1 = port.to_string();
-        }
+        config.set_param("port", &port.to_string()).map_err(|e| e.to_string())?;
     }
     let mut engine = Engine::new(Options { config, clock: Box::new(SystemClock), seed: os_seed() });
-    engine.set_host_info(host_info(port, s.config_file.as_deref()));
+    let mut host = host_info(port, s.config_file.as_deref());
+    refresh_usage(&mut host);
+    engine.set_host_info(host.clone());
 
     log('M', Level::Notice, &format!("Running mode=standalone, port={port}."));
     log(
@@ -178,6 +181,7 @@ pub fn run(s: Settings) -> Result<(), String> {
         reads: Vec::new(),
         argv: Vec::new(),
         next_tick: Instant::now(),
+        host,
         loop_now: Instant::now(),
     };
     srv.run(&signal)?;
@@ -256,8 +260,34 @@ fn host_info(port: u16, config_file: Option<&std::path::Path>) -> HostInfo {
         os,
         arch_bits: usize::BITS,
         multiplexing_api: "epoll".into(),
+        total_system_memory: std::fs::read_to_string("/proc/meminfo").ok().and_then(|t| kb_field(&t, "MemTotal:")).unwrap_or(0),
         // Facts this host does not know keep their defaults.
         ..HostInfo::default()
+    }
+}
+
+/// The value of a `Name:   123 kB` line of a /proc file, in bytes.
+fn kb_field(text: &str, name: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(name))?;
+    let kb: u64 = line[name.len()..].split_whitespace().next()?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Updates CPU time and RSS from /proc (Linux; left as they are elsewhere).
+fn refresh_usage(h: &mut HostInfo) {
+    if let Some(rss) = std::fs::read_to_string("/proc/self/status").ok().and_then(|t| kb_field(&t, "VmRSS:")) {
+        h.rss_bytes = rss;
+    }
+    // Fields 14 and 15 of /proc/self/stat: user and system time in clock
+    // ticks (USER_HZ, 100 on Linux); the name field may hold spaces, so
+    // count from the closing parenthesis.
+    if let Ok(stat) = std::fs::read_to_string("/proc/self/stat") {
+        if let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) {
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            if let (Some(u), Some(s)) = (f.get(11).and_then(|v| v.parse::<u64>().ok()), f.get(12).and_then(|v| v.parse::<u64>().ok())) {
+                h.cpu_secs = (s as f64 / 100.0, u as f64 / 100.0);
+            }
+        }
     }
 }
 
@@ -385,6 +415,8 @@ impl Server {
         let now = Instant::now();
         if now >= self.next_tick {
             self.engine.tick();
+            refresh_usage(&mut self.host);
+            self.engine.set_host_info(self.host.clone());
             self.next_tick = now + self.tick_period();
             self.close_idle(now);
         }
