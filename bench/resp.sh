@@ -48,13 +48,16 @@ free_port() {
     done
 }
 
+# wait_ready PORT PID LOG
 wait_ready() {
-    local port=$1 i
-    for i in $(seq 1 100); do
+    local port=$1 pid=$2 log=$3 i
+    for i in $(seq 1 400); do
         if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then return 0; fi
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
     done
-    echo "server on port $port did not start" >&2
+    echo "server on port $port did not start:" >&2
+    cat "$log" >&2
     exit 1
 }
 
@@ -69,7 +72,7 @@ start() {
     fi
     PID=$!
     PIDS+=("$PID")
-    wait_ready "$PORT"
+    wait_ready "$PORT" "$PID" "$WORK/$name.log"
 }
 
 # bench NAME PORT ROUND TEST: one test (a failing test, e.g. an unknown
