@@ -31,7 +31,8 @@ trap cleanup EXIT
 free_port() {
     local p
     while :; do
-        p=$((20000 + RANDOM % 40000))
+        # Below the kernel's ephemeral range (32768+), where client sockets live.
+        p=$((20000 + RANDOM % 12000))
         if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return; fi
     done
 }
