@@ -7,6 +7,10 @@
 //! host keeps `bind`, `port` and `dir`; every directive, those included, also
 //! reaches the engine's [`redlet::Config`] (see [`config::apply`]).
 
+/// See host/Cargo.toml for why the server uses mimalloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod config;
 mod log;
 mod server;
