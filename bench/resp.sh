@@ -78,12 +78,19 @@ start() {
 
 # bench NAME PORT ROUND TEST: one test (a failing test, e.g. an unknown
 # command, makes redis-benchmark stop, so each runs on its own).
+# Also records the server's CPU time (utime+stime ticks) for the test: on a
+# shared machine CPU per request is steadier than requests per second.
 bench() {
-    local name=$1 port=$2 round=$3 t=$4
+    local name=$1 port=$2 round=$3 t=$4 pid=$5 c0 c1
+    c0=$(cpu_ticks "$pid")
     "${CLI_PIN[@]}" redis-benchmark -p "$port" --csv -n "$REQUESTS" -c "$CLIENTS" -P "$PIPELINE" -t "$t" 2>/dev/null |
         tail -n +2 | awk -F'","' '{ gsub(/"/, "", $1); gsub(/"/, "", $2); print $1 "\t" $2 }' \
         >>"$WORK/$name.$round.tsv" || true
+    c1=$(cpu_ticks "$pid")
+    printf '%s\t%s\n' "$t" "$((c1 - c0))" >>"$WORK/$name.$round.cpu"
 }
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # Each round starts both servers afresh and runs every test on both back to
 # back (order alternating by round), so load changes hit both alike.
@@ -97,11 +104,11 @@ for r in $(seq 1 "$ROUNDS"); do
     : >"$WORK/redis.$r.tsv"
     for t in ${TESTS//,/ }; do
         if [ $((r % 2)) = 1 ]; then
-            bench redlet "$P1" "$r" "$t"
-            bench redis "$P2" "$r" "$t"
+            bench redlet "$P1" "$r" "$t" "$Q1"
+            bench redis "$P2" "$r" "$t" "$Q2"
         else
-            bench redis "$P2" "$r" "$t"
-            bench redlet "$P1" "$r" "$t"
+            bench redis "$P2" "$r" "$t" "$Q2"
+            bench redlet "$P1" "$r" "$t" "$Q1"
         fi
     done
     kill "$Q1" "$Q2"
@@ -117,4 +124,15 @@ cut -f1 "$WORK/redis.1.tsv" | while IFS= read -r t; do
     a=$(cat "$WORK"/redlet.*.tsv | awk -F'\t' -v t="$t" '$1 == t { print $2 }' | median)
     b=$(cat "$WORK"/redis.*.tsv | awk -F'\t' -v t="$t" '$1 == t { print $2 }' | median)
     awk -v t="$t" -v a="${a:-0}" -v b="${b:-0}" 'BEGIN { printf "%-38s %14.0f %14.0f %8.2f\n", t, a, b, (b > 0 ? a / b : 0) }'
+done
+
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+echo
+echo "server CPU per request, median of $ROUNDS rounds (us; lower is better; a test's LPUSH prefill included)"
+printf '%-38s %14s %14s %8s\n' test redlet redis 'redis/redlet'
+for t in ${TESTS//,/ }; do
+    a=$(cat "$WORK"/redlet.*.cpu | awk -F'\t' -v t="$t" '$1 == t { print $2 }' | median)
+    b=$(cat "$WORK"/redis.*.cpu | awk -F'\t' -v t="$t" '$1 == t { print $2 }' | median)
+    awk -v t="$t" -v a="${a:-0}" -v b="${b:-0}" -v n="$REQUESTS" -v us="$TICK_US" \
+        'BEGIN { printf "%-38s %14.3f %14.3f %8.2f\n", t, a * us / n, b * us / n, (a > 0 ? b / a : 0) }'
 done
