@@ -290,6 +290,37 @@ fn walk_sparse(v: &[u8], mut zeros: impl FnMut(usize), mut val: impl FnMut(usize
     idx
 }
 
+/// PFDEBUG DECODE's text for a sparse HLL: `z:<n>` for ZERO, `Z:<n>` for
+/// XZERO, `v:<value>,<n>` for VAL, space separated.
+pub fn decode_sparse(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut p = HDR_SIZE;
+    while p < v.len() {
+        let b = v[p];
+        let text = if is_zero(b) {
+            p += 1;
+            alloc::format!("z:{} ", zero_len(b))
+        } else if is_xzero(b) {
+            let n = xzero_len(v, p);
+            p += 2;
+            alloc::format!("Z:{} ", n)
+        } else {
+            p += 1;
+            alloc::format!("v:{},{} ", val_value(b), val_len(b))
+        };
+        out.extend_from_slice(text.as_bytes());
+    }
+    while out.last() == Some(&b' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Register `i` of a dense HLL string (PFDEBUG GETREG).
+pub fn dense_register(v: &[u8], i: usize) -> u8 {
+    dense_get(v.get(HDR_SIZE..).unwrap_or(&[]), i)
+}
+
 /// Converts a sparse HLL to dense in place (the header, cache included, is
 /// kept; the encoding byte changes). A dense HLL is left alone.
 pub fn sparse_to_dense(v: &mut Vec<u8>) -> Result<(), Corrupt> {
@@ -666,6 +697,72 @@ fn scale(mut v: f64, mut k: i64) -> f64 {
         k += 1000;
     }
     v * f64::from_bits(((k + 1023) as u64) << 52)
+}
+
+/// PFSELFTEST, as Redis runs it: (1) 1000 rounds of random dense register
+/// writes read back; (2) 10,000,000 elements added to a dense and a sparse
+/// HLL, checking at each power of ten that the sparse one is still sparse
+/// while small, that both estimate the same, and that the error stays
+/// within six standard errors. The error text is Redis's.
+pub fn selftest(mut rand: impl FnMut() -> u32, max_bytes: u64) -> Result<(), alloc::string::String> {
+    use alloc::format;
+    let mut dense = vec![0u8; DENSE_SIZE];
+    let mut want = vec![0u8; REGISTERS];
+    for _ in 0..1000 {
+        for (i, w) in want.iter_mut().enumerate() {
+            let r = (rand() & REGISTER_MAX as u32) as u8;
+            *w = r;
+            dense_put(&mut dense[HDR_SIZE..], i, r);
+        }
+        for (i, &w) in want.iter().enumerate() {
+            let got = dense_get(&dense[HDR_SIZE..], i);
+            if got != w {
+                return Err(format!("TESTFAILED Register {} should be {} but is {}", i, w, got));
+            }
+        }
+    }
+    dense.iter_mut().for_each(|b| *b = 0);
+    dense[..4].copy_from_slice(b"HYLL");
+    let mut sparse = new_sparse();
+    let relerr = 1.04 / 128.0; // 1.04 / sqrt(16384)
+    let mut checkpoint: u64 = 1;
+    let seed = rand() as u64 | ((rand() as u64) << 32);
+    for j in 1..=10_000_000u64 {
+        let ele = (j ^ seed).to_le_bytes();
+        let (index, run) = pat_len(&ele);
+        dense_set(&mut dense[HDR_SIZE..], index, run);
+        let _ = set_register(&mut sparse, index, run, max_bytes);
+        if j != checkpoint {
+            continue;
+        }
+        if j < max_bytes / 2 && is_dense(&sparse) {
+            return Err(alloc::string::String::from("TESTFAILED sparse encoding not used"));
+        }
+        let dc = count(&dense).unwrap_or(0);
+        if Ok(dc) != count(&sparse) {
+            return Err(alloc::string::String::from("TESTFAILED dense/sparse disagree"));
+        }
+        let abserr = (checkpoint as i64 - dc as i64).unsigned_abs();
+        let mut maxerr = ceil(relerr * 6.0 * checkpoint as f64);
+        if j == 10 {
+            maxerr = 1;
+        }
+        if abserr > maxerr {
+            return Err(format!("TESTFAILED Too big error. card:{} abserr:{}", checkpoint, abserr));
+        }
+        checkpoint *= 10;
+    }
+    Ok(())
+}
+
+/// `ceil` of a non-negative double below 2^63.
+fn ceil(x: f64) -> u64 {
+    let t = x as u64;
+    if (t as f64) < x {
+        t + 1
+    } else {
+        t
+    }
 }
 
 #[cfg(test)]
