@@ -19,16 +19,16 @@ fn random_script() -> Vec<String> {
         "0", "1", "-1", "2", "-2", "3", "7", "8", "-8", "15", "100", "127", "128", "-128", "-129", "255", "256", "1000", "65535", "-32768",
         "9223372036854775807", "-9223372036854775808", "4611686018427387904", "-4611686018427387905", "2147483647", "-2147483648",
     ];
-    for _ in 0..4000 {
+    for _ in 0..6000 {
         let k = if g.chance(3) { "l" } else { g.pick(&keys) };
         let small = |g: &mut Gen| g.range(-30, 30).to_string();
         let cmd = match g.below(20) {
             0..=3 => {
-                let off = match g.below(20) {
+                let off = match g.below(60) {
                     0 => "-1".to_string(),
                     1 => "4294967296".to_string(),
                     2 => "x".to_string(),
-                    3 => g.range(0, 4000).to_string(),
+                    3..=5 => g.range(0, 4000).to_string(),
                     _ => g.range(0, 120).to_string(),
                 };
                 let v = match g.below(30) {
@@ -39,11 +39,11 @@ fn random_script() -> Vec<String> {
                 format!("SETBIT {k} {off} {v}")
             }
             4 | 5 => format!("GETBIT {k} {}", if g.chance(5) { "-1".to_string() } else { g.range(0, 130).to_string() }),
-            6 | 7 => match g.below(5) {
-                0 => format!("BITCOUNT {k}"),
-                1 => format!("BITCOUNT {k} {}", small(&mut g)),
-                2 => format!("BITCOUNT {k} {} {}", small(&mut g), small(&mut g)),
-                3 => format!("BITCOUNT {k} {} {} {}", g.range(-130, 130), g.range(-130, 130), g.pick(&["BIT", "BYTE", "bit", "bits"])),
+            6 | 7 => match g.below(40) {
+                0..=5 => format!("BITCOUNT {k}"),
+                6 => format!("BITCOUNT {k} {}", small(&mut g)),
+                7..=20 => format!("BITCOUNT {k} {} {}", small(&mut g), small(&mut g)),
+                21..=38 => format!("BITCOUNT {k} {} {} {}", g.range(-130, 130), g.range(-130, 130), g.pick(&["BIT", "BYTE", "bit", "byte", "BIT", "bits"])),
                 _ => format!("BITCOUNT {k} {} {} BYTE x", small(&mut g), small(&mut g)),
             },
             8 | 9 => {
@@ -52,12 +52,13 @@ fn random_script() -> Vec<String> {
                     0 => format!("BITPOS {k} {bit}"),
                     1 => format!("BITPOS {k} {bit} {}", small(&mut g)),
                     2 => format!("BITPOS {k} {bit} {} {}", small(&mut g), small(&mut g)),
-                    3 => format!("BITPOS {k} {bit} {} {} {}", g.range(-130, 130), g.range(-130, 130), g.pick(&["BIT", "BYTE", "bit", "x"])),
-                    _ => format!("BITPOS {k} {bit} {} {} BIT x", small(&mut g), small(&mut g)),
+                    3 => format!("BITPOS {k} {bit} {} {} {}", g.range(-130, 130), g.range(-130, 130), g.pick(&["BIT", "BYTE", "bit", "BIT", "byte", "x"])),
+                    _ if g.chance(20) => format!("BITPOS {k} {bit} {} {} BIT x", small(&mut g), small(&mut g)),
+                    _ => format!("BITPOS {k} {bit} {} {} BIT", g.range(-300, 300), g.range(-300, 300)),
                 }
             }
             10 | 11 => {
-                let op = g.pick(&["AND", "OR", "XOR", "NOT", "and", "nand"]);
+                let op = g.pick(&["AND", "OR", "XOR", "NOT", "and", "AND", "OR", "XOR", "NOT", "or", "xor", "not", "nand"]);
                 let n = if op == "NOT" && g.chance(80) { 1 } else { g.range(1, 4) as usize };
                 let srcs: Vec<&str> = (0..n).map(|_| if g.chance(3) { "l" } else { g.pick(&keys) }).collect();
                 format!("BITOP {op} {} {}", g.pick(&keys[..4]), srcs.join(" "))
@@ -66,16 +67,16 @@ fn random_script() -> Vec<String> {
                 let ro = g.chance(15);
                 let mut parts = vec![if ro { "BITFIELD_RO" } else { "BITFIELD" }.to_string(), k.to_string()];
                 for _ in 0..g.range(0, 4) {
-                    let ty = if g.chance(3) { g.pick(&["u64", "i65", "i0", "x8", "u"]) } else { g.pick(&types) };
-                    let off = match g.below(10) {
-                        0 => format!("#{}", g.range(0, 10)),
-                        1 => "-1".to_string(),
+                    let ty = if g.chance(1) { g.pick(&["u64", "i65", "i0", "x8", "u"]) } else { g.pick(&types) };
+                    let off = match g.below(40) {
+                        0..=3 => format!("#{}", g.range(0, 10)),
+                        4 => "-1".to_string(),
                         _ => g.range(0, 100).to_string(),
                     };
                     match g.below(if ro { 5 } else { 4 }) {
                         0 => {
                             parts.push("OVERFLOW".into());
-                            parts.push(g.pick(&["WRAP", "SAT", "FAIL", "fail", "nope"]).into());
+                            parts.push(g.pick(&["WRAP", "SAT", "FAIL", "fail", "sat", "wrap", "WRAP", "SAT", "FAIL", "nope"]).into());
                         }
                         1 => parts.extend(["GET".to_string(), ty.to_string(), off]),
                         2 => parts.extend(["SET".to_string(), ty.to_string(), off, g.pick(&values).to_string()]),
@@ -91,7 +92,7 @@ fn random_script() -> Vec<String> {
             16 => format!("GET {k}"),
             17 => format!("SET {k} {}", g.pick(&["foobar", "123", "-7", "0", "\u{7f}x", "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnop"])),
             18 => format!("STRLEN {k}"),
-            _ => format!("DEL {k}"),
+            _ => format!("GETDEL {k}"),
         };
         out.push(cmd);
     }
