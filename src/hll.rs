@@ -33,8 +33,11 @@
 //! neighbours merge, when promotion happens), because the bytes are visible
 //! to GET. Values written by users may be corrupt: the validity check
 //! ([`is_valid`]) is Redis's (magic, encoding, dense length); sparse opcodes
-//! are checked as they are walked, and a read past the end of the string
-//! sees the zero byte Redis's strings always carry after their end.
+//! are checked as they are walked (decoding fails on a run passing the last
+//! register or a total other than 16384, as in Redis builds carrying the
+//! CVE-2025-32023 fix, such as the reference 7.0.15), and a read past the
+//! end of the string sees the zero byte Redis's strings always carry after
+//! their end.
 //!
 //! The estimate is Ertl's improved estimator ("New cardinality estimation
 //! algorithms for HyperLogLog sketches", arXiv:1702.01284) computed with the
@@ -259,35 +262,35 @@ fn push_zeros(out: &mut Vec<u8>, len: usize) {
 }
 
 /// Walks the sparse opcodes of `v` (after the header) as Redis's decoders
-/// do: `zeros(n)` for zero runs and `val(first, n, value)` for VAL runs,
-/// stopping before a VAL run that would pass the last register. Returns the
-/// number of registers covered; a valid HLL covers exactly [`REGISTERS`].
-fn walk_sparse(v: &[u8], mut zeros: impl FnMut(usize), mut val: impl FnMut(usize, usize, u8)) -> usize {
+/// do: `zeros(n)` for zero runs and `val(first, n, value)` for VAL runs.
+/// True when the opcodes cover exactly [`REGISTERS`] registers; a run that
+/// would pass the last register stops the walk as invalid (the bounds check
+/// of the CVE-2025-32023 fix, which the reference Redis 7.0.15 build
+/// carries).
+fn walk_sparse(v: &[u8], mut zeros: impl FnMut(usize), mut val: impl FnMut(usize, usize, u8)) -> bool {
     let mut idx = 0usize;
     let mut p = HDR_SIZE;
     while p < v.len() {
         let b = v[p];
-        if is_zero(b) {
-            let n = zero_len(b);
-            zeros(n);
-            idx += n;
-            p += 1;
+        let (n, step) = if is_zero(b) {
+            (zero_len(b), 1)
         } else if is_xzero(b) {
-            let n = xzero_len(v, p);
-            zeros(n);
-            idx += n;
-            p += 2;
+            (xzero_len(v, p), 2)
         } else {
-            let n = val_len(b);
-            if idx + n > REGISTERS {
-                break;
-            }
-            val(idx, n, val_value(b));
-            idx += n;
-            p += 1;
+            (val_len(b), 1)
+        };
+        if idx + n > REGISTERS {
+            return false;
         }
+        if is_val(b) {
+            val(idx, n, val_value(b));
+        } else {
+            zeros(n);
+        }
+        idx += n;
+        p += step;
     }
-    idx
+    idx == REGISTERS
 }
 
 /// PFDEBUG DECODE's text for a sparse HLL: `z:<n>` for ZERO, `Z:<n>` for
@@ -332,12 +335,12 @@ pub fn sparse_to_dense(v: &mut Vec<u8>) -> Result<(), Corrupt> {
     dense[..HDR_SIZE].copy_from_slice(hdr);
     dense[4] = DENSE;
     let regs = &mut dense[HDR_SIZE..];
-    let idx = walk_sparse(v, |_| {}, |first, n, value| {
+    let valid = walk_sparse(v, |_| {}, |first, n, value| {
         for i in first..first + n {
             dense_put(regs, i, value);
         }
     });
-    if idx != REGISTERS {
+    if !valid {
         return Err(Corrupt);
     }
     *v = dense;
@@ -489,8 +492,7 @@ pub fn add(v: &mut Vec<u8>, ele: &[u8], max_bytes: u64) -> Result<bool, Corrupt>
 }
 
 /// Merges the registers of `v` into `max` (`max[i] = max(max[i], reg[i])`).
-/// A sparse value that does not cover exactly every register is corrupt
-/// (what was merged before noticing stays merged, as in Redis).
+/// A sparse value that does not cover exactly every register is corrupt.
 pub fn merge_into(max: &mut [u8; REGISTERS], v: &[u8]) -> Result<(), Corrupt> {
     if at(v, 4) == DENSE {
         let regs = v.get(HDR_SIZE..).unwrap_or(&[]);
@@ -499,12 +501,12 @@ pub fn merge_into(max: &mut [u8; REGISTERS], v: &[u8]) -> Result<(), Corrupt> {
         }
         return Ok(());
     }
-    let idx = walk_sparse(v, |_| {}, |first, n, value| {
+    let valid = walk_sparse(v, |_| {}, |first, n, value| {
         for m in &mut max[first..first + n] {
             *m = (*m).max(value);
         }
     });
-    if idx == REGISTERS {
+    if valid {
         Ok(())
     } else {
         Err(Corrupt)
@@ -540,40 +542,13 @@ pub fn count(v: &[u8]) -> Result<u64, Corrupt> {
         }
     } else {
         let mut zeros = 0u64;
-        let idx = walk_sparse_histo(v, &mut zeros, &mut histo);
+        let valid = walk_sparse(v, |n| zeros += n as u64, |_, n, value| histo[value as usize] += n as u64);
         histo[0] += zeros;
-        if idx != REGISTERS {
+        if !valid {
             return Err(Corrupt);
         }
     }
     Ok(estimate(&histo))
-}
-
-/// Redis's `hllSparseRegHisto`: unlike the other decoders it never stops
-/// early on a VAL run that passes the last register.
-fn walk_sparse_histo(v: &[u8], zeros: &mut u64, histo: &mut [u64; 64]) -> usize {
-    let mut idx = 0usize;
-    let mut p = HDR_SIZE;
-    while p < v.len() {
-        let b = v[p];
-        if is_zero(b) {
-            let n = zero_len(b);
-            idx += n;
-            *zeros += n as u64;
-            p += 1;
-        } else if is_xzero(b) {
-            let n = xzero_len(v, p);
-            idx += n;
-            *zeros += n as u64;
-            p += 2;
-        } else {
-            let n = val_len(b);
-            idx += n;
-            histo[val_value(b) as usize] += n as u64;
-            p += 1;
-        }
-    }
-    idx
 }
 
 /// The estimate for one register per byte (PFCOUNT over several keys).
