@@ -66,9 +66,12 @@ fn random_script() -> Vec<String> {
     // Corrupted and crafted values: build an HLL (sparse or dense), damage
     // it, then run every command on it.
     for case in 0..150 {
-        let n = if g.chance(30) { g.range(1500, 2500) } else { g.range(0, 40) };
+        let n = if g.chance(10) { g.range(300, 900) } else { g.range(0, 60) };
         let eles: Vec<String> = (0..n).map(|j| format!("c{case}x{j}")).collect();
-        out.push(format!("PFADD h5 {}", eles.join(" ")));
+        out.push(format!("PFADD h5 {}", eles.join(" ")).trim_end().to_string());
+        if g.chance(30) {
+            out.push("PFDEBUG TODENSE h5".to_string());
+        }
         out.push("PFADD h6 q1 q2 q3".to_string());
         for _ in 0..g.range(1, 2) {
             out.push(match g.below(6) {
@@ -97,6 +100,38 @@ fn random_script() -> Vec<String> {
         out.push("GET h5".to_string());
         out.push("GETDEL h5".to_string());
         out.push("GETDEL h6".to_string());
+    }
+    // Crafted dense values whose registers repeat a 4-register pattern,
+    // partly overwritten by a second one: histograms with zeros, 51s (the
+    // estimator's tau term) and values the hash can never produce.
+    let pick_reg = |g: &mut Gen| -> u32 {
+        match g.below(10) {
+            0..=2 => 0,
+            3 => 51,
+            4 => g.range(50, 63) as u32,
+            _ => g.range(1, 20) as u32,
+        }
+    };
+    let pack = |r: [u32; 4]| -> String {
+        let b = [r[0] | (r[1] << 6), (r[1] >> 2) | (r[2] << 4), (r[2] >> 4) | (r[3] << 2)];
+        b.iter().map(|x| format!("{:02x}", x & 0xff)).collect()
+    };
+    for _ in 0..60 {
+        let p1 = pack([pick_reg(&mut g), pick_reg(&mut g), pick_reg(&mut g), pick_reg(&mut g)]);
+        let p2 = pack([pick_reg(&mut g), pick_reg(&mut g), pick_reg(&mut g), pick_reg(&mut g)]);
+        let cache = if g.chance(80) { "0000000000000080" } else { "0102030405060700" };
+        out.push(format!("SET hx @48594c4c00000000{cache}+{p1}*4096"));
+        let at = g.range(0, 4095);
+        let n = g.range(1, 4096 - at);
+        out.push(format!("SETRANGE hx {} @{p2}*{n}", 16 + 3 * at));
+        out.push("PFCOUNT hx".to_string());
+        out.push("PFCOUNT hx nokey".to_string());
+        out.push(format!("PFADD hx {}", (0..g.range(0, 5)).map(|j| format!("y{j}")).collect::<Vec<_>>().join(" ")).trim_end().to_string());
+        out.push("PFCOUNT hx".to_string());
+        out.push("PFMERGE hy hx".to_string());
+        out.push("PFCOUNT hy".to_string());
+        out.push("GET hy".to_string());
+        out.push("GETDEL hy".to_string());
     }
     out
 }

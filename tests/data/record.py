@@ -4,7 +4,8 @@
 Usage: record.py PORT < commands.txt > expected.txt
 
 Each input line is one command, arguments separated by single spaces. The
-server is flushed first. Each output line is the command, a TAB, and the
+server is flushed first. A token `@part+part...` stands for binary bytes:
+each part is hex, or `hex*n` for that hex repeated n times. Each output line is the command, a TAB, and the
 reply as RESP2 bytes: hex when at most 256 bytes, else `len:<n>:fnv:<hex>`
 (64-bit FNV-1a of the reply), so long HLL values stay small in the repo.
 """
@@ -84,6 +85,17 @@ class Conn:
         return r
 
 
+def token(t):
+    """`@part+part...` is binary: each part is hex, or hex*n repeated."""
+    if not t.startswith(b"@"):
+        return t
+    out = b""
+    for part in t[1:].split(b"+"):
+        h, _, n = part.partition(b"*")
+        out += bytes.fromhex(h.decode()) * (int(n) if n else 1)
+    return out
+
+
 def main():
     c = Conn(int(sys.argv[1]))
     c.call([b"FLUSHALL"])
@@ -92,7 +104,7 @@ def main():
         line = line.rstrip(b"\n")
         if not line:
             continue
-        r = c.call(line.split(b" "))
+        r = c.call([token(t) for t in line.split(b" ")])
         enc = r.hex() if len(r) <= 256 else "len:%d:fnv:%016x" % (len(r), fnv1a(r))
         sys.stdout.write(line.decode() + "\t" + enc + "\n")
 

@@ -62,6 +62,21 @@ pub fn unhex(s: &str) -> Vec<u8> {
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
+/// Decodes a script token: `@part+part...` is binary, each part hex or
+/// `hex*n` (repeated n times); anything else is the token's bytes.
+pub fn token(t: &str) -> Vec<u8> {
+    let Some(parts) = t.strip_prefix('@') else { return t.as_bytes().to_vec() };
+    let mut out = Vec::new();
+    for part in parts.split('+') {
+        let (h, n) = part.split_once('*').map_or((part, 1), |(h, n)| (h, n.parse().unwrap()));
+        let b = unhex(h);
+        for _ in 0..n {
+            out.extend_from_slice(&b);
+        }
+    }
+    out
+}
+
 /// Checks that `script` (one command per line) is what `expected` recorded,
 /// or, when `REDLET_DUMP` names a file, writes the script there for
 /// `record.py` and returns false.
@@ -85,7 +100,8 @@ pub fn replay(e: &mut Engine, expected: &str) -> usize {
     let mut n = 0;
     for (i, line) in expected.lines().enumerate() {
         let (cmd, want) = line.split_once('\t').unwrap();
-        let argv: Vec<&[u8]> = cmd.split(' ').map(|s| s.as_bytes()).collect();
+        let owned: Vec<Vec<u8>> = cmd.split(' ').map(token).collect();
+        let argv: Vec<&[u8]> = owned.iter().map(|s| s.as_slice()).collect();
         let got = e.execute(c, &argv).expect("blocked").to_resp(Protocol::Resp2);
         let enc = encode(&got);
         if enc != want {
