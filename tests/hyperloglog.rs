@@ -146,3 +146,239 @@ fn randomized_script_matches_redis() {
     let (mut e, _clock) = engine();
     assert_eq!(replay::replay(&mut e, expected), script.len());
 }
+
+const NOT_HLL: &str = "-WRONGTYPE Key is not a valid HyperLogLog string value.\r\n";
+const WRONGTYPE: &str = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+const CORRUPT: &str = "-INVALIDOBJ Corrupted HLL object detected\r\n";
+
+/// Runs raw argv and renders RESP2.
+fn resp_argv(e: &mut redlet::Engine, c: redlet::ClientId, a: &[&[u8]]) -> String {
+    String::from_utf8_lossy(&run_argv(e, c, a).unwrap().to_resp(redlet::Protocol::Resp2)).into_owned()
+}
+
+/// `GET key` as raw bytes.
+fn get(e: &mut redlet::Engine, c: redlet::ClientId, key: &str) -> Vec<u8> {
+    match run(e, c, &format!("GET {key}")) {
+        redlet::Reply::Bulk(b) => b,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// PFADD of `e0 .. e{n-1}`.
+fn pfadd_n(e: &mut redlet::Engine, c: redlet::ClientId, key: &str, n: usize) -> String {
+    let line = format!("PFADD {key} {}", (0..n).map(|i| format!("e{i}")).collect::<Vec<_>>().join(" "));
+    resp(e, c, &line)
+}
+
+/// Redis 7.0.15's value after `PFADD s a b ... z` and `PFCOUNT s` (sparse,
+/// cache valid at 25).
+const REDIS_SPARSE_AZ: &str = "48594c4c01000000190000000000000044458c42268040898846e89441758440ec840e8040c484449094446680426280443c843880408f8041ac8047d18043b08042ed8441fc8c43938443188840df80426d8041d080407e8408";
+
+#[test]
+fn sparse_bytes_match_redis() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    let letters: Vec<String> = (b'a'..=b'z').map(|b| (b as char).to_string()).collect();
+    assert_eq!(resp(&mut e, c, &format!("PFADD s {}", letters.join(" "))), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT s"), ":25\r\n");
+    assert_eq!(get(&mut e, c, "s"), replay::unhex(REDIS_SPARSE_AZ));
+    assert_eq!(resp(&mut e, c, "PFDEBUG ENCODING s"), "+sparse\r\n");
+    // Adding elements already counted changes nothing.
+    assert_eq!(resp(&mut e, c, "PFADD s a b c"), ":0\r\n");
+    assert_eq!(resp(&mut e, c, "PFADD s"), ":0\r\n");
+    assert_eq!(resp(&mut e, c, "PFADD new"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT new"), ":0\r\n");
+}
+
+#[test]
+fn larger_values_match_redis_bytes_and_promote_at_3000_bytes() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    // (elements, PFCOUNT, encoding, RESP length and FNV-1a of GET) from Redis 7.0.15.
+    let cases = [
+        (1000, 1008, "sparse", 1915, 0xefb1_ddaa_7890_6e97u64),
+        (1400, 1407, "sparse", 2570, 0x5482_7538_2b1b_dd4f),
+        (3000, 2979, "dense", 12314, 0x16f9_40be_a380_3fb0),
+    ];
+    for (n, card, enc, len, fnv) in cases {
+        let key = format!("d{n}");
+        assert_eq!(pfadd_n(&mut e, c, &key, n), ":1\r\n");
+        assert_eq!(resp(&mut e, c, &format!("PFDEBUG ENCODING {key}")), format!("+{enc}\r\n"));
+        assert_eq!(resp(&mut e, c, &format!("PFCOUNT {key}")), format!(":{card}\r\n"));
+        let r = run(&mut e, c, &format!("GET {key}")).to_resp(redlet::Protocol::Resp2);
+        assert_eq!((r.len(), replay::fnv1a(&r)), (len, fnv), "{key}");
+    }
+}
+
+#[test]
+fn accepts_hll_values_made_by_redis() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    let mut v = replay::unhex(REDIS_SPARSE_AZ);
+    assert_eq!(resp_argv(&mut e, c, &[b"SET", b"x", &v]), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT x"), ":25\r\n");
+    // With the cache marked stale the estimate is recomputed, and stored.
+    v[15] |= 0x80;
+    assert_eq!(resp_argv(&mut e, c, &[b"SET", b"y", &v]), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT y"), ":25\r\n");
+    assert_eq!(get(&mut e, c, "y"), replay::unhex(REDIS_SPARSE_AZ));
+    // A valid cache is trusted as is.
+    v[8] = 99;
+    v[15] = 0;
+    assert_eq!(resp_argv(&mut e, c, &[b"SET", b"z", &v]), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT z"), ":99\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT z nokey"), ":25\r\n");
+}
+
+#[test]
+fn crafted_dense_estimate_overflows_like_redis() {
+    // Every register at 63: Redis's llroundl of an infinite estimate gives
+    // LLONG_MIN, and the stored cache (top bit set) stays stale.
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    let mut v = vec![0xffu8; 12304];
+    v[..8].copy_from_slice(b"HYLL\0\0\0\0");
+    assert_eq!(resp_argv(&mut e, c, &[b"SET", b"d", &v]), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT d"), ":-9223372036854775808\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT d d"), ":-9223372036854775808\r\n");
+    assert_eq!(&get(&mut e, c, "d")[8..16], &[0, 0, 0, 0, 0, 0, 0, 0x80]);
+}
+
+#[test]
+fn errors_match_redis() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    resp(&mut e, c, "SADD l a");
+    resp(&mut e, c, "SET n 12");
+    resp(&mut e, c, "SET s HYLLxxxxxxxxxxxxxxxx");
+    resp(&mut e, c, "PFADD h a");
+    for k in ["n", "s"] {
+        assert_eq!(resp(&mut e, c, &format!("PFADD {k} a")), NOT_HLL);
+        assert_eq!(resp(&mut e, c, &format!("PFCOUNT {k}")), NOT_HLL);
+        assert_eq!(resp(&mut e, c, &format!("PFCOUNT h {k}")), NOT_HLL);
+        assert_eq!(resp(&mut e, c, &format!("PFMERGE h {k}")), NOT_HLL);
+        assert_eq!(resp(&mut e, c, &format!("PFDEBUG ENCODING {k}")), NOT_HLL);
+    }
+    assert_eq!(resp(&mut e, c, "PFADD l a"), WRONGTYPE);
+    assert_eq!(resp(&mut e, c, "PFCOUNT l"), WRONGTYPE);
+    assert_eq!(resp(&mut e, c, "PFMERGE l h"), WRONGTYPE);
+    assert_eq!(resp(&mut e, c, "PFMERGE h l"), WRONGTYPE);
+    assert_eq!(resp(&mut e, c, "PFCOUNT h l"), WRONGTYPE);
+    assert_eq!(resp(&mut e, c, "PFADD"), "-ERR wrong number of arguments for 'pfadd' command\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG ENCODING nokey"), "-ERR The specified key does not exist\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG FOO nokey"), "-ERR The specified key does not exist\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG FOO h"), "-ERR Unknown PFDEBUG subcommand 'FOO'\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG TODENSE h"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG TODENSE h"), ":0\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG DECODE h"), "-ERR HLL encoding is not sparse\r\n");
+    // A sparse value whose opcodes cover too many registers.
+    let mut bad = b"HYLL\x01\0\0\0\0\0\0\0\0\0\0\x80".to_vec();
+    bad.extend_from_slice(&[0x7f, 0xff, 0x40, 0x00]);
+    assert_eq!(resp_argv(&mut e, c, &[b"SET", b"bad", &bad]), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT bad"), CORRUPT);
+    assert_eq!(resp(&mut e, c, "PFCOUNT bad h"), CORRUPT);
+    assert_eq!(resp(&mut e, c, "PFMERGE h bad"), CORRUPT);
+    // PFADD edits the opcodes it needs without validating the rest.
+    assert_eq!(resp(&mut e, c, "PFADD bad a"), ":1\r\n");
+    // A sparse value with no opcodes at all.
+    assert_eq!(resp_argv(&mut e, c, &[b"SET", b"empty", b"HYLL\x01\0\0\0\0\0\0\0\0\0\0\x80"]), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFADD empty a"), CORRUPT);
+}
+
+#[test]
+fn pfdebug_decode_and_getreg() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    resp(&mut e, c, "PFADD h a b");
+    assert_eq!(resp(&mut e, c, "PFDEBUG DECODE h"), "$32\r\nZ:12711 v:2,1 Z:3068 v:1,1 Z:603\r\n");
+    let regs = run(&mut e, c, "PFDEBUG GETREG h");
+    let redlet::Reply::Array(regs) = regs else { panic!() };
+    assert_eq!(regs.len(), 16384);
+    assert_eq!(regs.iter().filter(|r| **r != redlet::Reply::Int(0)).count(), 2);
+    assert_eq!(resp(&mut e, c, "PFDEBUG ENCODING h"), "+dense\r\n");
+}
+
+#[test]
+fn sparse_max_bytes_is_read_from_config() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "CONFIG SET hll-sparse-max-bytes 0"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFADD x a"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG ENCODING x"), "+dense\r\n");
+    assert_eq!(resp(&mut e, c, "PFADD y"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG ENCODING y"), "+sparse\r\n");
+}
+
+#[test]
+fn pfmerge_creates_dest_and_picks_encoding() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    resp(&mut e, c, "PFADD a x y z");
+    resp(&mut e, c, "PFADD b z w");
+    assert_eq!(resp(&mut e, c, "PFMERGE m a b nokey"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT m"), ":4\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT a b"), ":4\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG ENCODING m"), "+sparse\r\n");
+    assert_eq!(resp(&mut e, c, "PFMERGE empty"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT empty"), ":0\r\n");
+    // A dense input makes the destination dense.
+    resp(&mut e, c, "PFDEBUG TODENSE b");
+    assert_eq!(resp(&mut e, c, "PFMERGE m2 a b"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFDEBUG ENCODING m2"), "+dense\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT m2"), ":4\r\n");
+    // The destination merges into itself too.
+    assert_eq!(resp(&mut e, c, "PFMERGE a b"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT a"), ":4\r\n");
+}
+
+#[test]
+fn edits_keep_ttl() {
+    let (mut e, clock) = engine();
+    let c = client(&mut e);
+    resp(&mut e, c, "PFADD h a");
+    let at = e.now_ms() + 1000;
+    e.with_ctx(0, |cx| {
+        let now = cx.now;
+        cx.db().set_expire(b"h", at, now);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(resp(&mut e, c, "PFADD h b"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "PFCOUNT h"), ":2\r\n");
+    assert_eq!(resp(&mut e, c, "PFMERGE h h"), "+OK\r\n");
+    clock.advance_ms(999);
+    assert_eq!(resp(&mut e, c, "PFCOUNT h"), ":2\r\n");
+    clock.advance_ms(1);
+    assert_eq!(resp(&mut e, c, "PFCOUNT h"), ":0\r\n");
+}
+
+#[test]
+fn typed_api_agrees_with_execute() {
+    let (mut a, _c1) = engine();
+    let (mut b, _c2) = engine();
+    let ca = client(&mut a);
+    let eles: Vec<String> = (0..1500).map(|i| format!("t{i}")).collect();
+    let refs: Vec<&[u8]> = eles.iter().map(|s| s.as_bytes()).collect();
+    assert!(b.pfadd(0, b"k", &refs[..700]).unwrap());
+    assert!(b.pfadd(0, b"k2", &refs[600..]).unwrap());
+    assert!(!b.pfadd(0, b"k", &refs[..10]).unwrap());
+    resp(&mut a, ca, &format!("PFADD k {}", eles[..700].join(" ")));
+    resp(&mut a, ca, &format!("PFADD k2 {}", eles[600..].join(" ")));
+    assert_eq!(resp(&mut a, ca, "PFADD k t0"), ":0\r\n");
+    assert_eq!(b.pfcount(0, &[b"k"]).unwrap(), a.pfcount(0, &[b"k"]).unwrap());
+    assert_eq!(resp(&mut a, ca, "PFCOUNT k k2"), format!(":{}\r\n", b.pfcount(0, &[b"k", b"k2"]).unwrap()));
+    b.pfmerge(0, b"m", &[b"k", b"k2"]).unwrap();
+    assert_eq!(resp(&mut a, ca, "PFMERGE m k k2"), "+OK\r\n");
+    for key in ["k", "k2", "m"] {
+        assert_eq!(a.get(0, key.as_bytes()).unwrap(), b.get(0, key.as_bytes()).unwrap(), "{key}");
+    }
+    b.set(0, b"s", b"plain", Default::default()).unwrap();
+    assert_eq!(b.pfadd(0, b"s", &[b"x"]).unwrap_err().to_string(), "WRONGTYPE Key is not a valid HyperLogLog string value.");
+}
+
+#[test]
+fn pfselftest_passes() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "PFSELFTEST"), "+OK\r\n");
+}
