@@ -613,7 +613,7 @@ fn tau(mut x: f64) -> f64 {
 /// C's `llroundl` of a double: halves away from zero; out of range (or
 /// NaN) gives `LLONG_MIN`, as x86-64's conversion does.
 fn llround(x: f64) -> i64 {
-    if x.is_nan() || x >= 9_223_372_036_854_775_808.0 || x < -9_223_372_036_854_775_808.0 {
+    if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) {
         return i64::MIN;
     }
     let t = x as i64;
@@ -775,10 +775,10 @@ mod tests {
         let mut regs = vec![0u8; DENSE_SIZE - HDR_SIZE];
         let mut want = vec![0u8; REGISTERS];
         let mut s = 7u64;
-        for i in 0..REGISTERS {
+        for (i, w) in want.iter_mut().enumerate() {
             s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let r = (s >> 58) as u8;
-            want[i] = r;
+            *w = r;
             dense_put(&mut regs, i, r);
         }
         for (i, &w) in want.iter().enumerate() {

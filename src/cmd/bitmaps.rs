@@ -666,7 +666,9 @@ pub fn parse_bitfield(cx: &Ctx<'_>, a: &mut Args<'_>) -> Result<Vec<BitfieldOp>>
 fn get_unsigned(p: &[u8], offset: u64, bits: u32) -> u64 {
     let mut v = 0u64;
     for j in 0..bits as u64 {
-        let o = offset + j;
+        // Offsets are bounded by proto-max-bulk-len; wrapping only keeps an
+        // absurd configuration from panicking.
+        let o = offset.wrapping_add(j);
         let byte = usize::try_from(o >> 3).unwrap_or(usize::MAX);
         let b = p.get(byte).copied().unwrap_or(0);
         v = (v << 1) | ((b >> (7 - (o & 7))) & 1) as u64;
@@ -687,7 +689,7 @@ fn get_signed(p: &[u8], offset: u64, bits: u32) -> i64 {
 fn set_unsigned(p: &mut [u8], offset: u64, bits: u32, value: u64) {
     for j in 0..bits as u64 {
         let bit = (value >> (bits as u64 - 1 - j)) & 1;
-        let o = offset + j;
+        let o = offset.wrapping_add(j);
         let shift = 7 - (o & 7);
         if let Some(b) = usize::try_from(o >> 3).ok().and_then(|i| p.get_mut(i)) {
             *b = (*b & !(1 << shift)) | ((bit as u8) << shift);
@@ -848,7 +850,7 @@ fn bitfield_generic(cx: &mut Ctx<'_>, key: &[u8], ops: &[BitfieldOp], ro: bool) 
     for op in ops {
         check_op(cx, op)?;
     }
-    let highest = ops.iter().filter(|o| o.op != FieldOp::Get).map(|o| o.offset + o.bits as u64 - 1).max();
+    let highest = ops.iter().filter(|o| o.op != FieldOp::Get).map(|o| o.offset.saturating_add(o.bits as u64 - 1)).max();
     let Some(highest) = highest else {
         let Some(s) = read_str(cx, key)? else { return Ok(ops.iter().map(|op| Some(field_get(&[], op))).collect()) };
         let p = s.as_bytes();
