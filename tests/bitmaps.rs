@@ -369,7 +369,7 @@ fn ttl_and_encoding() {
     assert_eq!(resp(&mut e, c, "BITOP OR d s"), ":2\r\n");
     assert_eq!(expire_of(&e, "d"), None);
     assert_eq!(encoding(&e, "d"), "raw");
-    clock.advance_ms(1000);
+    clock.advance_ms(1001);
     assert_eq!(resp(&mut e, c, "GETBIT k 2"), ":0\r\n");
     assert_eq!(resp(&mut e, c, "BITCOUNT k"), ":0\r\n");
     assert_eq!(resp(&mut e, c, "GET d"), "$2\r\nab\r\n");

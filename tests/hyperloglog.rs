@@ -346,7 +346,7 @@ fn edits_keep_ttl() {
     assert_eq!(resp(&mut e, c, "PFADD h b"), ":1\r\n");
     assert_eq!(resp(&mut e, c, "PFCOUNT h"), ":2\r\n");
     assert_eq!(resp(&mut e, c, "PFMERGE h h"), "+OK\r\n");
-    clock.advance_ms(999);
+    clock.advance_ms(1000);
     assert_eq!(resp(&mut e, c, "PFCOUNT h"), ":2\r\n");
     clock.advance_ms(1);
     assert_eq!(resp(&mut e, c, "PFCOUNT h"), ":0\r\n");

@@ -19,6 +19,7 @@
 use alloc::vec::Vec;
 
 use crate::cmd::{flags::*, is_kw, Args, Command, Ctx};
+use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::keyspace::Entry;
@@ -217,6 +218,7 @@ pub fn setbit(cx: &mut Ctx<'_>, key: &[u8], offset: u64, on: bool) -> Result<boo
     if changed {
         buf[byte] = (buf[byte] & !(1 << shift)) | ((on as u8) << shift);
         cx.touched(key);
+        cx.notify(notify::STRING, "setbit", key);
         cx.dirty(1);
     }
     Ok(old)
@@ -540,9 +542,11 @@ pub fn bitop(cx: &mut Ctx<'_>, op: BitOp, dest: &[u8], sources: &[&[u8]]) -> Res
     if len > 0 {
         cx.db().set(dest, Value::Str(Str::Raw(res)), false, now);
         cx.touched(dest);
+        cx.notify(notify::STRING, "set", dest);
         cx.dirty(1);
     } else if cx.db().remove(dest, now).is_some() {
         cx.touched(dest);
+        cx.notify(notify::GENERIC, "del", dest);
         cx.dirty(1);
     }
     Ok(len)
@@ -872,6 +876,7 @@ fn bitfield_generic(cx: &mut Ctx<'_>, key: &[u8], ops: &[BitfieldOp], ro: bool) 
     }
     if changes > 0 {
         cx.touched(key);
+        cx.notify(notify::STRING, "setbit", key);
         cx.dirty(changes);
     }
     Ok(out)

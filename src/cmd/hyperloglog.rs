@@ -18,6 +18,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::cmd::{flags::*, is_kw, Args, Command, Ctx};
+use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::hll::{self, Corrupt, REGISTERS};
@@ -173,6 +174,7 @@ pub fn pfadd(cx: &mut Ctx<'_>, key: &[u8], elements: &[&[u8]]) -> Result<bool> {
     if updated > 0 {
         hll::invalidate_cache(v);
         cx.touched(key);
+        cx.notify(notify::STRING, "pfadd", key);
         cx.dirty(updated);
     }
     Ok(updated > 0)
@@ -238,6 +240,8 @@ pub fn pfmerge(cx: &mut Ctx<'_>, dest: &[u8], sources: &[&[u8]]) -> Result<()> {
     };
     hll::store_registers(v, &max, use_dense, max_bytes)?;
     cx.touched(dest);
+    // Redis reports a merge as a mass add.
+    cx.notify(notify::STRING, "pfadd", dest);
     cx.dirty(1);
     Ok(())
 }
