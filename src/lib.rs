@@ -24,6 +24,7 @@
 //! | [`ldouble`] | x87 80-bit `long double` arithmetic for INCRBYFLOAT |
 //! | [`glob`] | Redis's glob matching (KEYS, SCAN MATCH, ...) |
 //! | [`pubsub`] | the pub/sub subscription registry |
+//! | [`hll`] | HyperLogLog in Redis's byte format: sparse/dense registers, estimator |
 //! | [`info`] | INFO text and deterministic memory accounting |
 //! | [`clock`], [`rng`] | time and randomness, both inputs |
 //!
@@ -60,6 +61,7 @@ pub mod dict;
 pub mod engine;
 pub mod error;
 pub mod glob;
+pub mod hll;
 pub mod info;
 pub mod keyspace;
 pub mod ldouble;
