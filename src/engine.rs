@@ -204,6 +204,8 @@ pub struct Engine {
     /// to its own client: the client's outbox length when the handler said
     /// its reply was out (`Ctx::reply_point`); `None` = after them all.
     pub(crate) reply_mark: Option<usize>,
+    /// Number of dbs recording events: while 0 there is nothing to drain.
+    recording_dbs: usize,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -246,6 +248,7 @@ impl Engine {
             watched,
             notify_flags: 0,
             reply_mark: None,
+            recording_dbs: 0,
         };
         e.refresh_notify_flags();
         e
@@ -271,7 +274,17 @@ impl Engine {
             classes |= EXPIRED;
         }
         if let Some(d) = self.dbs.get_mut(db) {
+            let was = d.recorded_events() != 0;
             d.record_events(classes);
+            if classes == 0 {
+                // Nobody wants what it holds any more.
+                d.take_events();
+            }
+            match (was, classes != 0) {
+                (false, true) => self.recording_dbs += 1,
+                (true, false) => self.recording_dbs -= 1,
+                _ => {}
+            }
         }
     }
 
@@ -281,6 +294,9 @@ impl Engine {
     /// the events that happened before them, as in Redis.
     pub(crate) fn drain_db_events(&mut self) {
         use crate::config::notify::{EXPIRED, KEY_MISS, NEW};
+        if self.recording_dbs == 0 {
+            return;
+        }
         for db in 0..self.dbs.len() {
             if !self.dbs[db].has_events() {
                 continue;

@@ -103,6 +103,11 @@ impl Db {
         self.record = classes & (EXPIRED | NEW | KEY_MISS);
     }
 
+    /// The event classes the db records (see [`Db::record_events`]).
+    pub fn recorded_events(&self) -> u32 {
+        self.record
+    }
+
     /// True when events wait in [`Db::take_events`].
     #[inline]
     pub fn has_events(&self) -> bool {
