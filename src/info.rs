@@ -361,9 +361,9 @@ impl Engine {
                 line!("current_eviction_exceeded_time:0");
                 line!("keyspace_hits:{}", hits);
                 line!("keyspace_misses:{}", misses);
-                line!("pubsub_channels:0");
-                line!("pubsub_patterns:0");
-                line!("pubsubshard_channels:0");
+                line!("pubsub_channels:{}", self.pubsub.len(crate::pubsub::Kind::Channel));
+                line!("pubsub_patterns:{}", self.pubsub.len(crate::pubsub::Kind::Pattern));
+                line!("pubsubshard_channels:{}", self.pubsub.len(crate::pubsub::Kind::Shard));
                 line!("latest_fork_usec:0");
                 line!("total_forks:0");
                 line!("migrate_cached_sockets:0");

@@ -237,3 +237,20 @@ fn publish_order_per_receiver() {
     }
     assert_eq!(seen, expected);
 }
+
+/// INFO stats counts distinct channels, patterns and shard channels
+/// (verified on redis-server 7.0.15).
+#[test]
+fn info_counts_distinct_names() {
+    let (mut e, _clock) = engine();
+    let cs = clients(&mut e, 4);
+    run(&mut e, cs[0], "SUBSCRIBE x y");
+    run(&mut e, cs[1], "SUBSCRIBE x");
+    run(&mut e, cs[1], "PSUBSCRIBE p* q*");
+    run(&mut e, cs[0], "PSUBSCRIBE p*");
+    run(&mut e, cs[2], "SSUBSCRIBE s");
+    let Reply::Verbatim(_, text) = run(&mut e, cs[3], "INFO stats") else { panic!() };
+    let text = String::from_utf8(text).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| l.starts_with("pubsub")).collect();
+    assert_eq!(lines, ["pubsub_channels:2", "pubsub_patterns:2", "pubsubshard_channels:1"]);
+}
