@@ -795,7 +795,6 @@ impl Engine {
         let now_us = self.clock.now_micros();
         let mut cx = Ctx { eng: self, client: SYSTEM_CLIENT, db, now: now_us / 1000, now_us, block: None, reexec: false, no_block: true };
         let r = f(&mut cx);
-        self.drain_db_events();
         self.serve_ready(now_us);
         self.drain_db_events();
         r
