@@ -1466,6 +1466,11 @@ fn xautoclaim_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 pub fn xautoclaim(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], consumer: &[u8], minidle: i64, start: StreamId, count: u64, justid: bool) -> Result<AutoClaim> {
     let now = now_i(cx);
     let s = read_group(cx, key, group)?;
+    // Redis allocates COUNT stream ids up front; the official build's
+    // jemalloc refuses anything above 2^46 bytes, 2^42 ids.
+    if count > 1 << 42 {
+        return Err(Error::err("Insufficient memory, failed allocating transient memory, COUNT too high."));
+    }
     let Some(g) = s.groups.get_mut(group) else { return Err(nogroup(key, group)) };
     let entries = &s.entries;
     let mut count = count;
