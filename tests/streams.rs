@@ -740,9 +740,7 @@ fn typed_api_agrees_with_execute() {
 
 #[test]
 fn stream_node_config() {
-    let mut cfg = Config::default();
-    cfg.stream_node_max_entries = 2;
-    let (mut e, _clock) = engine_with(cfg);
+    let (mut e, _clock) = engine_with(Config { stream_node_max_entries: 2, ..Config::default() });
     let c = client(&mut e);
     assert_eq!(resp(&mut e, c, "CONFIG GET stream-node-max-entries"), "*2\r\n$23\r\nstream-node-max-entries\r\n$1\r\n2\r\n");
     for i in 1..6 {

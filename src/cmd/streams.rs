@@ -667,7 +667,7 @@ fn parse_read_args<'a>(argv: &'a [&'a [u8]], xreadgroup: bool) -> Result<ReadArg
         } else if ckw(o, "STREAMS") && moreargs > 0 {
             r.streams_arg = i + 1;
             let n = argv.len() - r.streams_arg;
-            if n % 2 != 0 {
+            if !n.is_multiple_of(2) {
                 return Err(Error::err("Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."));
             }
             r.keys = &argv[r.streams_arg..r.streams_arg + n / 2];

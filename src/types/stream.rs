@@ -802,7 +802,7 @@ impl Group {
             let id = e.id;
             if id > self.last_id {
                 if self.entries_read != -1 && !entries.range_has_tombstones(id) {
-                    self.entries_read += 1;
+                    self.entries_read = self.entries_read.wrapping_add(1);
                 } else if entries.entries_added != 0 {
                     self.entries_read = entries.estimate_distance(id);
                 }
