@@ -24,6 +24,13 @@
 //! XREADGROUP whose group is gone gets `-NOGROUP`, and one whose stream was
 //! deleted or replaced by another type gets `-UNBLOCKED` (it blocks with
 //! `wake_on_delete`). A timed-out reader gets the null array.
+//!
+//! Known differences: XGROUP DESTROY calls [`Ctx::touched`], which will
+//! also count as a WATCH-visible write once WATCH exists (Redis only makes
+//! the key ready); other families' writes to a stream key (EXPIRE, ...)
+//! re-run its waiters, which are then answered only if Redis's serving
+//! condition holds; a stream key removed by expiry does not yet answer its
+//! blocked XREADGROUP readers (the keyspace does not signal expiries).
 
 use alloc::boxed::Box;
 use alloc::vec;
