@@ -632,8 +632,9 @@ impl Engine {
                 db,
                 keys: b.keys,
                 deadline_ms: b.deadline_ms,
-                argv: argv.iter().map(|a| a.to_vec()).collect(),
+                argv: b.argv.take().unwrap_or_else(|| argv.iter().map(|a| a.to_vec()).collect()),
                 timeout_reply: b.timeout_reply,
+                wake_on_delete: b.wake_on_delete,
             });
         }
     }
@@ -671,13 +672,19 @@ impl Engine {
     /// plus `signalKeyAsReady`): clients WATCHing it will fail EXEC, clients
     /// blocked on it are served after the command.
     pub(crate) fn signal_ready(&mut self, db: usize, key: &[u8]) {
+        self.signal_modified(db, key);
+        self.mark_ready(db, key);
+    }
+
+    /// Notes that `key` in `db` was modified without making it ready for
+    /// blocked clients (Redis's `signalModifiedKey` alone): WATCH only.
+    pub(crate) fn signal_modified(&mut self, db: usize, key: &[u8]) {
         // Expiries recorded before this write come first (WATCH on a key
         // that was stale when watched depends on that order).
         if self.dbs[db].has_events() {
             self.drain_db_events();
         }
         self.touch_watched(db, key);
-        self.mark_ready(db, key);
     }
 
     /// Queues `key` for serving if a client is blocked on it.
@@ -702,7 +709,8 @@ impl Engine {
     /// Serves clients blocked on keys written by the last command, key by
     /// key in the order the keys became ready, each key's waiters in the
     /// order they blocked, while the key exists (Redis 7.0's
-    /// `handleClientsBlockedOnKeys`). A waiter is served by re-running its
+    /// `handleClientsBlockedOnKeys`; a waiter that blocked with
+    /// `wake_on_delete`, XREADGROUP, is re-run when it does not). A waiter is served by re-running its
     /// command with [`Engine::serving_key`] naming the ready key: the handler
     /// takes from that key only, and blocks again (stays blocked) when the
     /// key holds a type it cannot use. A served command may make further keys
@@ -716,10 +724,8 @@ impl Engine {
                 let Some(queue) = self.blocked_keys[db].get(&key) else { continue };
                 let waiting: Vec<ClientId> = queue.iter().copied().collect();
                 for id in waiting {
-                    if !self.dbs[db].exists(&key, now_us / 1000) {
-                        break;
-                    }
-                    let Some(argv) = self.clients.get(&id).and_then(|c| c.blocked.as_ref()).map(|b| b.argv.clone()) else {
+                    let exists = self.dbs[db].exists(&key, now_us / 1000);
+                    let Some(argv) = self.clients.get(&id).and_then(|c| c.blocked.as_ref()).filter(|b| exists || b.wake_on_delete).map(|b| b.argv.clone()) else {
                         continue;
                     };
                     let refs: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();

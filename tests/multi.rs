@@ -335,3 +335,28 @@ fn typed_api_and_internal_client() {
     assert_eq!(e.command(&[b"BLPOP", b"l", b"0"]), Reply::status("QUEUED"));
     assert_eq!(e.command(&[b"EXEC"]), Reply::Array(vec![Reply::NilArray]));
 }
+
+/// Writes that only mark a key modified (XDEL, XTRIM) fail EXEC as well.
+#[test]
+fn watch_sees_modified_only_writes() {
+    let (mut e, _clock) = engine();
+    let cs = clients(&mut e, 4);
+    // stream writes that only mark the key modified still fail EXEC
+    st(&mut e, &cs, 1, "XADD s 1-1 f v", &["", "$3\r\n1-1\r\n", "", ""]);
+    st(&mut e, &cs, 1, "XADD s 1-2 f v", &["", "$3\r\n1-2\r\n", "", ""]);
+    st(&mut e, &cs, 0, "WATCH s", &["+OK\r\n", "", "", ""]);
+    st(&mut e, &cs, 1, "XDEL s 1-1", &["", ":1\r\n", "", ""]);
+    st(&mut e, &cs, 0, "MULTI", &["+OK\r\n", "", "", ""]);
+    st(&mut e, &cs, 0, "PING", &["+QUEUED\r\n", "", "", ""]);
+    st(&mut e, &cs, 0, "EXEC", &["*-1\r\n", "", "", ""]);
+    st(&mut e, &cs, 0, "WATCH s", &["+OK\r\n", "", "", ""]);
+    st(&mut e, &cs, 1, "XDEL s 9-9", &["", ":0\r\n", "", ""]);
+    st(&mut e, &cs, 0, "MULTI", &["+OK\r\n", "", "", ""]);
+    st(&mut e, &cs, 0, "PING", &["+QUEUED\r\n", "", "", ""]);
+    st(&mut e, &cs, 0, "EXEC", &["*1\r\n+PONG\r\n", "", "", ""]);
+    st(&mut e, &cs, 0, "WATCH s", &["+OK\r\n", "", "", ""]);
+    st(&mut e, &cs, 1, "XTRIM s MAXLEN 0", &["", ":1\r\n", "", ""]);
+    st(&mut e, &cs, 0, "MULTI", &["+OK\r\n", "", "", ""]);
+    st(&mut e, &cs, 0, "PING", &["+QUEUED\r\n", "", "", ""]);
+    st(&mut e, &cs, 0, "EXEC", &["*-1\r\n", "", "", ""]);
+}
