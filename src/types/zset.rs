@@ -347,9 +347,8 @@ struct Tree {
     /// Number of inner levels; 0 means the root is a leaf.
     height: u32,
     len: usize,
-    /// First and last leaves (the first never changes: splits add to the
-    /// right and merges keep the left node).
-    head: u32,
+    /// The last leaf (the first never changes: splits add to the right and
+    /// merges keep the left node).
     tail: u32,
 }
 
@@ -363,7 +362,6 @@ impl Tree {
             root: 0,
             height: 0,
             len: 0,
-            head: 0,
             tail: 0,
         }
     }
@@ -784,7 +782,7 @@ impl Tree {
         }
         let mut leaves = Vec::new();
         assert_eq!(walk(self, self.root, 0, member, &mut leaves), self.len);
-        assert_eq!(leaves.first().copied(), Some(self.head));
+        assert_eq!(leaves.first().copied(), Some(0));
         assert_eq!(leaves.last().copied(), Some(self.tail));
         for w in leaves.windows(2) {
             assert_eq!(self.leaves[w[0] as usize].next, w[1]);
