@@ -1066,10 +1066,8 @@ fn zpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>, max: bool) -> Result<Reply> {
     let count = match a.next() {
         None => None,
         Some(c) => {
-            let n = num::parse_i64(c).ok_or(Error::NotInteger)?;
-            if n < 0 {
-                return Err(Error::MustBePositive);
-            }
+            // getPositiveLongFromObjectOrReply: one message for both.
+            let n = num::parse_i64(c).filter(|&n| n >= 0).ok_or(Error::MustBePositive)?;
             Some(n as u64)
         }
     };
@@ -1131,7 +1129,7 @@ fn parse_mpop<'a>(args: &'a [&'a [u8]]) -> Result<(&'a [&'a [u8]], bool, usize)>
         }
     }
     let count = count.unwrap_or(1);
-    Ok((keys, max, count.min(usize::MAX as i64) as usize))
+    Ok((keys, max, usize::try_from(count).unwrap_or(usize::MAX)))
 }
 
 fn mpop_reply(r: Option<(Vec<u8>, Vec<Scored>)>) -> Reply {
