@@ -132,7 +132,6 @@ fn exact_zincrby_scores() {
 fn exact_negative_zero_and_listpack_scores() {
     let (mut e, _) = engine();
     let c = client(&mut e);
-    let c3 = client3(&mut e);
     assert_eq!(resp(&mut e, c, "ZADD lp -0 a 1e18 b 0.5 c 4611686018427387904 d 4611686018427387905 e"), ":5\r\n");
     assert_eq!(resp(&mut e, c, "ZSCORE lp a"), "$1\r\n0\r\n");
     assert_eq!(resp(&mut e, c, "ZSCAN lp 0"), "*2\r\n$1\r\n0\r\n*10\r\n$1\r\na\r\n$1\r\n0\r\n$1\r\nc\r\n$3\r\n0.5\r\n$1\r\nb\r\n$19\r\n1000000000000000000\r\n$1\r\nd\r\n$19\r\n4611686018427387904\r\n$1\r\ne\r\n$19\r\n4611686018427387904\r\n");
@@ -200,7 +199,6 @@ fn exact_zrank_zrevrank() {
 fn exact_zcount_ranges() {
     let (mut e, _) = engine();
     let c = client(&mut e);
-    let c3 = client3(&mut e);
     assert_eq!(resp(&mut e, c, "ZADD z 1 a 2 b 3 c 4 d 5 e -inf ninf inf pinf"), ":7\r\n");
     assert_eq!(resp(&mut e, c, "ZCOUNT z -inf +inf"), ":7\r\n");
     assert_eq!(resp(&mut e, c, "ZCOUNT z (1 3"), ":2\r\n");
@@ -231,7 +229,6 @@ fn exact_zcount_ranges() {
 fn exact_lex_ranges() {
     let (mut e, _) = engine();
     let c = client(&mut e);
-    let c3 = client3(&mut e);
     assert_eq!(resp(&mut e, c, "ZADD z 0 a 0 b 0 c 0 d 0 e 0 f 0 g"), ":7\r\n");
     assert_eq!(resp(&mut e, c, "ZLEXCOUNT z - +"), ":7\r\n");
     assert_eq!(resp(&mut e, c, "ZLEXCOUNT z [b (f"), ":4\r\n");
@@ -382,7 +379,6 @@ fn exact_zrange_by_score() {
 fn exact_zrangestore() {
     let (mut e, _) = engine();
     let c = client(&mut e);
-    let c3 = client3(&mut e);
     assert_eq!(resp(&mut e, c, "ZADD z 1 a 2 b 3 c 4 d 5 e"), ":5\r\n");
     assert_eq!(resp(&mut e, c, "ZRANGESTORE dst z 0 -1"), ":5\r\n");
     assert_eq!(resp(&mut e, c, "ZRANGE dst 0 -1 WITHSCORES"), "*10\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\ne\r\n$1\r\n5\r\n");
@@ -416,7 +412,6 @@ fn exact_zrangestore() {
 fn exact_zremrange() {
     let (mut e, _) = engine();
     let c = client(&mut e);
-    let c3 = client3(&mut e);
     assert_eq!(resp(&mut e, c, "ZADD z 1 a 2 b 3 c 4 d 5 e 6 f 7 g"), ":7\r\n");
     assert_eq!(resp(&mut e, c, "ZREMRANGEBYRANK z 0 0"), ":1\r\n");
     assert_eq!(resp(&mut e, c, "ZREMRANGEBYRANK z -1 -1"), ":1\r\n");
@@ -602,7 +597,6 @@ fn exact_set_operations() {
 fn exact_set_operation_stores() {
     let (mut e, _) = engine();
     let c = client(&mut e);
-    let c3 = client3(&mut e);
     assert_eq!(resp(&mut e, c, "ZADD za 1 a 2 b 3 c"), ":3\r\n");
     assert_eq!(resp(&mut e, c, "ZADD zb 10 b 20 c 30 d"), ":3\r\n");
     assert_eq!(resp(&mut e, c, "ZUNIONSTORE out 2 za zb"), ":4\r\n");
@@ -638,3 +632,438 @@ fn exact_set_operation_stores() {
     assert_eq!(resp(&mut e, c, "ZUNIONSTORE out 1 str"), ":3\r\n");
 }
 
+/// ZADD builds a listpack unless the first member is too long (or the
+/// entry limit is 0); it converts at entry 129 or at a 65-byte member and
+/// never converts back, even when shrinking (checked on redis-server).
+#[test]
+fn encodings_and_conversions() {
+    let (mut e, _) = engine();
+    let c = client(&mut e);
+    let members: Vec<String> = (0..128).map(|i| format!("{} m{}", i, i)).collect();
+    assert_eq!(resp(&mut e, c, &format!("ZADD big {}", members.join(" "))), ":128\r\n");
+    assert_eq!(encoding(&e, "big"), Some("listpack"));
+    assert_eq!(resp(&mut e, c, "ZADD big 128 m128"), ":1\r\n");
+    assert_eq!(encoding(&e, "big"), Some("skiplist"));
+    assert_eq!(resp(&mut e, c, "ZREMRANGEBYRANK big 0 100"), ":101\r\n");
+    assert_eq!(encoding(&e, "big"), Some("skiplist"));
+    // Updating an existing member never converts.
+    assert_eq!(resp(&mut e, c, "ZADD small 1 a 2 b"), ":2\r\n");
+    assert_eq!(resp(&mut e, c, "ZINCRBY small 5 a"), "$1\r\n6\r\n");
+    assert_eq!(encoding(&e, "small"), Some("listpack"));
+    let x64 = "x".repeat(64);
+    let y65 = "y".repeat(65);
+    assert_eq!(resp(&mut e, c, &format!("ZADD long 1 {}", x64)), ":1\r\n");
+    assert_eq!(encoding(&e, "long"), Some("listpack"));
+    assert_eq!(resp(&mut e, c, &format!("ZADD long 1 {}", y65)), ":1\r\n");
+    assert_eq!(encoding(&e, "long"), Some("skiplist"));
+    assert_eq!(resp(&mut e, c, &format!("ZADD long2 1 {}", y65)), ":1\r\n");
+    assert_eq!(encoding(&e, "long2"), Some("skiplist"));
+    assert_eq!(resp(&mut e, c, &format!("ZADD long3 1 a 2 {}", y65)), ":2\r\n");
+    assert_eq!(encoding(&e, "long3"), Some("skiplist"));
+    // A rejected XX addition does not convert.
+    assert_eq!(resp(&mut e, c, &format!("ZADD small XX 1 {}", y65)), ":0\r\n");
+    assert_eq!(encoding(&e, "small"), Some("listpack"));
+    // Stores rebuild by size: a small result of a skiplist is a listpack.
+    assert_eq!(resp(&mut e, c, "ZUNIONSTORE u 1 big"), ":28\r\n");
+    assert_eq!(encoding(&e, "u"), Some("listpack"));
+    assert_eq!(resp(&mut e, c, "ZUNIONSTORE u 1 long"), ":2\r\n");
+    assert_eq!(encoding(&e, "u"), Some("skiplist"));
+    assert_eq!(resp(&mut e, c, "ZINTERSTORE u 2 long long"), ":2\r\n");
+    assert_eq!(encoding(&e, "u"), Some("skiplist"));
+    assert_eq!(resp(&mut e, c, "ZDIFFSTORE u 2 big small"), ":28\r\n");
+    assert_eq!(encoding(&e, "u"), Some("listpack"));
+    // ZRANGESTORE: a rank range longer than 128 starts as a skiplist; score
+    // and lex ranges start as a listpack and convert while filled.
+    let all: Vec<String> = (0..200).map(|i| format!("{} n{}", i, i)).collect();
+    assert_eq!(resp(&mut e, c, &format!("ZADD two {}", all.join(" "))), ":200\r\n");
+    assert_eq!(resp(&mut e, c, "ZRANGESTORE r two 0 128"), ":129\r\n");
+    assert_eq!(encoding(&e, "r"), Some("skiplist"));
+    assert_eq!(resp(&mut e, c, "ZRANGESTORE r two 0 127"), ":128\r\n");
+    assert_eq!(encoding(&e, "r"), Some("listpack"));
+    assert_eq!(resp(&mut e, c, "ZRANGESTORE r two -inf +inf BYSCORE"), ":200\r\n");
+    assert_eq!(encoding(&e, "r"), Some("skiplist"));
+    assert_eq!(resp(&mut e, c, "ZRANGESTORE r long -inf +inf BYSCORE"), ":2\r\n");
+    assert_eq!(encoding(&e, "r"), Some("skiplist"));
+    // Configured limits apply.
+    resp(&mut e, c, "CONFIG SET zset-max-listpack-entries 2");
+    assert_eq!(resp(&mut e, c, "ZADD cfg 1 a 2 b"), ":2\r\n");
+    assert_eq!(encoding(&e, "cfg"), Some("listpack"));
+    assert_eq!(resp(&mut e, c, "ZADD cfg 3 c"), ":1\r\n");
+    assert_eq!(encoding(&e, "cfg"), Some("skiplist"));
+    resp(&mut e, c, "CONFIG SET zset-max-listpack-entries 0");
+    assert_eq!(resp(&mut e, c, "ZADD cfg0 1 a"), ":1\r\n");
+    assert_eq!(encoding(&e, "cfg0"), Some("skiplist"));
+    resp(&mut e, c, "CONFIG SET zset-max-listpack-entries 128");
+    resp(&mut e, c, "CONFIG SET zset-max-listpack-value 0");
+    assert_eq!(resp(&mut e, c, "ZADD cfgv 1 a"), ":1\r\n");
+    assert_eq!(encoding(&e, "cfgv"), Some("skiplist"));
+}
+
+/// Arguments the space-split helpers cannot carry: empty strings, NUL bytes
+/// and spaces (replies checked on redis-server).
+#[test]
+fn odd_arguments() {
+    let (mut e, _) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp_argv(&mut e, c, &[b"ZADD", b"z", b"1", b""]), ":1\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZSCORE", b"z", b""]), "$1\r\n1\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZADD", b"z", b"", b"a"]), "-ERR value is not a valid float\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZADD", b"z", b" 1", b"a"]), "-ERR value is not a valid float\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZADD", b"z", b"1\x00", b"a"]), "-ERR value is not a valid float\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZADD", b"z", b"2", b"b\x00c"]), ":1\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZRANGE", b"z", b"0", b"-1"]), "*2\r\n$0\r\n\r\n$3\r\nb\x00c\r\n");
+    // Range ends go through strtod up to the end of the C string: leading
+    // spaces, an empty end (0) and a NUL terminator are accepted.
+    assert_eq!(resp_argv(&mut e, c, &[b"ZCOUNT", b"z", b" 1", b"2"]), ":2\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZCOUNT", b"z", b"", b"1\x00junk"]), ":1\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZCOUNT", b"z", b"(", b"+inf"]), ":2\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZCOUNT", b"z", b" ", b"+inf"]), "-ERR min or max is not a float\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZCOUNT", b"z", b"1 ", b"+inf"]), "-ERR min or max is not a float\r\n");
+    // Lex ends: `+`/`-` must be alone (up to a NUL), `[`/`(` keep all bytes.
+    assert_eq!(resp_argv(&mut e, c, &[b"ZLEXCOUNT", b"z", b"-\x00x", b"+"]), ":2\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZLEXCOUNT", b"z", b"", b"+"]), "-ERR min or max not valid string range item\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZLEXCOUNT", b"z", b"(", b"+"]), ":1\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZRANGEBYLEX", b"z", b"[b\x00", b"+"]), "*1\r\n$3\r\nb\x00c\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZADD", b"s", b"1", b"a b"]), ":1\r\n");
+    assert_eq!(resp_argv(&mut e, c, &[b"ZRANK", b"s", b"a b"]), ":0\r\n");
+}
+
+/// Members with equal scores order by bytes (memcmp, shorter first), in
+/// both encodings.
+#[test]
+fn tie_order_is_bytewise() {
+    for entries in ["128", "0"] {
+        let (mut e, _) = engine();
+        let c = client(&mut e);
+        resp(&mut e, c, &format!("CONFIG SET zset-max-listpack-entries {}", entries));
+        assert_eq!(resp_argv(&mut e, c, &[b"ZADD", b"z", b"1", b"b", b"1", b"a\xff", b"1", b"a", b"1", b"B", b"0", b"zz"]), ":5\r\n");
+        assert_eq!(
+            resp(&mut e, c, "ZRANGE z 0 -1"),
+            "*5\r\n$2\r\nzz\r\n$1\r\nB\r\n$1\r\na\r\n$2\r\na\u{fffd}\r\n$1\r\nb\r\n"
+        );
+        assert_eq!(resp(&mut e, c, "ZRANK z b"), ":4\r\n");
+        assert_eq!(resp(&mut e, c, "ZREVRANK z zz"), ":4\r\n");
+    }
+}
+
+/// ZSCAN: a listpack comes back whole, in order, with cursor 0 and scores
+/// as the listpack stores them; a skiplist is scanned with cursors and
+/// returns every member present for the whole scan exactly once.
+#[test]
+fn zscan_semantics() {
+    let (mut e, _) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "ZADD z 3 c 1 a 2.5 b 1e18 big"), ":4\r\n");
+    assert_eq!(
+        resp(&mut e, c, "ZSCAN z 0"),
+        "*2\r\n$1\r\n0\r\n*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$3\r\n2.5\r\n$1\r\nc\r\n$1\r\n3\r\n$3\r\nbig\r\n$19\r\n1000000000000000000\r\n"
+    );
+    assert_eq!(resp(&mut e, c, "ZSCAN z 0 MATCH b*"), "*2\r\n$1\r\n0\r\n*4\r\n$1\r\nb\r\n$3\r\n2.5\r\n$3\r\nbig\r\n$19\r\n1000000000000000000\r\n");
+    assert_eq!(resp(&mut e, c, "ZSCAN z 0 COUNT 0"), "-ERR syntax error\r\n");
+    assert_eq!(resp(&mut e, c, "ZSCAN z 0 COUNT x"), "-ERR value is not an integer or out of range\r\n");
+    assert_eq!(resp(&mut e, c, "ZSCAN z 0 FOO"), "-ERR syntax error\r\n");
+    assert_eq!(resp(&mut e, c, "ZSCAN z abc"), "-ERR invalid cursor\r\n");
+    assert_eq!(resp(&mut e, c, "ZSCAN nokey abc"), "-ERR invalid cursor\r\n");
+    // Options are only looked at once the key exists.
+    assert_eq!(resp(&mut e, c, "ZSCAN nokey 0 COUNT 0"), "*2\r\n$1\r\n0\r\n*0\r\n");
+    resp(&mut e, c, "SET str x");
+    assert_eq!(resp(&mut e, c, "ZSCAN str 0"), "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+    // Skiplist: %.17g scores, and the SCAN guarantee under churn.
+    resp(&mut e, c, "CONFIG SET zset-max-listpack-entries 0");
+    assert_eq!(resp(&mut e, c, "ZADD s 1e18 big"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "ZSCAN s 0"), "*2\r\n$1\r\n0\r\n*2\r\n$3\r\nbig\r\n$5\r\n1e+18\r\n");
+    for i in 0..1000 {
+        e.zadd(0, b"s", &[(i as f64, format!("m{}", i).as_bytes())]).unwrap();
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut cursor = 0u64;
+    let mut next_new = 1000;
+    loop {
+        let args = ScanArgs { cursor, pattern: None, count: 10, type_name: None };
+        let (next, items) = e.zscan(0, b"s", &args).unwrap();
+        for pair in items.chunks(2) {
+            *seen.entry(String::from_utf8(pair[0].clone()).unwrap()).or_default() += 1;
+        }
+        for _ in 0..3 {
+            e.zadd(0, b"s", &[(1.0, format!("new{}", next_new).as_bytes())]).unwrap();
+            next_new += 1;
+        }
+        let victim = format!("m{}", 500 + next_new % 500);
+        e.zrem(0, b"s", &[victim.as_bytes()]).unwrap();
+        cursor = next;
+        if cursor == 0 {
+            break;
+        }
+    }
+    for i in 0..500 {
+        assert_eq!(seen.get(&format!("m{}", i)), Some(&1), "m{} seen once", i);
+    }
+}
+
+/// ZRANDMEMBER: picks are members with their own scores, distinct for a
+/// positive count, the right number for a negative one, and a listpack's
+/// small distinct sample comes in order.
+#[test]
+fn zrandmember_picks() {
+    for entries in ["128", "0"] {
+        let (mut e, _) = engine();
+        let c = client(&mut e);
+        resp(&mut e, c, &format!("CONFIG SET zset-max-listpack-entries {}", entries));
+        let pairs: Vec<String> = (0..100).map(|i| format!("{} m{:03}", i, i)).collect();
+        resp(&mut e, c, &format!("ZADD z {}", pairs.join(" ")));
+        let score_of = |m: &[u8]| -> f64 { std::str::from_utf8(&m[1..]).unwrap().parse().unwrap() };
+        for count in [1i64, 5, 30, 40, 99, 100, 150, -1, -5, -300] {
+            let picks = e.zrandmember_count(0, b"z", count, true).unwrap();
+            let want = if count < 0 { (-count) as usize } else { (count as usize).min(100) };
+            assert_eq!(picks.len(), want, "count {}", count);
+            for (m, s) in &picks {
+                assert_eq!(*s, score_of(m));
+            }
+            if count > 0 {
+                let distinct: HashSet<&Vec<u8>> = picks.iter().map(|(m, _)| m).collect();
+                assert_eq!(distinct.len(), want);
+            }
+            if entries == "128" && count > 1 && count * 3 <= 100 {
+                assert!(picks.windows(2).all(|w| w[0].1 < w[1].1), "listpack sample in order");
+            }
+        }
+        match run(&mut e, c, "ZRANDMEMBER z") {
+            Reply::Bulk(m) => assert!(m.starts_with(b"m")),
+            other => panic!("{:?}", other),
+        }
+        // Redis streams any number of picks; like HRANDFIELD and SRANDMEMBER
+        // the engine bounds the reply (RANDOM_REPLY_MAX) instead.
+        assert_eq!(resp(&mut e, c, "ZRANDMEMBER z -5000000"), "-ERR value is out of range\r\n");
+    }
+}
+
+/// BZPOPMIN/BZPOPMAX/BZMPOP block on empty keys, are served in blocking
+/// order by a later write, time out with a null array, ignore keys that get
+/// another type, and answer at once where blocking is not allowed.
+#[test]
+fn blocking_pops() {
+    let (mut e, clock) = engine();
+    let a = client(&mut e);
+    let b = client(&mut e);
+    let w = client(&mut e);
+    let a3 = client3(&mut e);
+    assert_eq!(run_argv(&mut e, a, &[b"BZPOPMIN", b"k1", b"k2", b"0"]), None);
+    assert_eq!(run_argv(&mut e, b, &[b"BZPOPMAX", b"k2", b"0"]), None);
+    assert!(e.is_blocked(a) && e.is_blocked(b));
+    assert_eq!(resp(&mut e, w, "ZADD k2 1 x 2 y"), ":2\r\n");
+    let woken = e.take_woken();
+    assert_eq!(woken, vec![a, b]);
+    assert_eq!(e.pop_output(a).unwrap().to_resp(Protocol::Resp2), b"*3\r\n$2\r\nk2\r\n$1\r\nx\r\n$1\r\n1\r\n");
+    assert_eq!(e.pop_output(b).unwrap().to_resp(Protocol::Resp2), b"*3\r\n$2\r\nk2\r\n$1\r\ny\r\n$1\r\n2\r\n");
+    assert_eq!(resp(&mut e, w, "ZCARD k2"), ":0\r\n");
+
+    // One member serves only the first waiter.
+    assert_eq!(run_argv(&mut e, a, &[b"BZPOPMIN", b"k", b"0"]), None);
+    assert_eq!(run_argv(&mut e, b, &[b"BZMPOP", b"0", b"1", b"k", b"MAX", b"COUNT", b"5"]), None);
+    assert_eq!(resp(&mut e, w, "ZADD k 1 x"), ":1\r\n");
+    assert_eq!(e.take_woken(), vec![a]);
+    assert_eq!(e.pop_output(a).unwrap().to_resp(Protocol::Resp2), b"*3\r\n$1\r\nk\r\n$1\r\nx\r\n$1\r\n1\r\n");
+    assert!(e.is_blocked(b));
+    // Another type at the key leaves the waiter blocked.
+    assert_eq!(resp(&mut e, w, "SET k str"), "+OK\r\n");
+    assert!(e.is_blocked(b));
+    e.with_ctx(0, |cx| {
+        let now = cx.now;
+        cx.db().remove(b"k", now);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(resp(&mut e, w, "ZADD k 1 a 2 b 3 c"), ":3\r\n");
+    assert_eq!(e.take_woken(), vec![b]);
+    assert_eq!(
+        e.pop_output(b).unwrap().to_resp(Protocol::Resp2),
+        b"*2\r\n$1\r\nk\r\n*3\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n"
+    );
+
+    // RESP3 client: the score is a double.
+    assert_eq!(run_argv(&mut e, a3, &[b"BZPOPMIN", b"r3", b"0"]), None);
+    assert_eq!(resp(&mut e, w, "ZADD r3 1.5 m"), ":1\r\n");
+    assert_eq!(e.take_woken(), vec![a3]);
+    assert_eq!(e.pop_output(a3).unwrap().to_resp(Protocol::Resp3), b"*3\r\n$2\r\nr3\r\n$1\r\nm\r\n,1.5\r\n");
+
+    // Timeouts.
+    assert_eq!(run_argv(&mut e, a, &[b"BZPOPMIN", b"t", b"0.5"]), None);
+    assert_eq!(run_argv(&mut e, b, &[b"BZMPOP", b"1", b"1", b"t", b"MIN"]), None);
+    clock.advance_ms(501);
+    e.tick();
+    assert_eq!(e.take_woken(), vec![a]);
+    assert_eq!(e.pop_output(a).unwrap().to_resp(Protocol::Resp2), b"*-1\r\n");
+    clock.advance_ms(500);
+    e.tick();
+    assert_eq!(e.pop_output(b).unwrap().to_resp(Protocol::Resp3), b"_\r\n");
+
+    // Served at once when data is there; errors before blocking.
+    assert_eq!(resp(&mut e, w, "ZADD now 1 a"), ":1\r\n");
+    assert_eq!(resp(&mut e, a, "BZPOPMAX nokey now 0"), "*3\r\n$3\r\nnow\r\n$1\r\na\r\n$1\r\n1\r\n");
+    assert_eq!(resp(&mut e, a, "BZPOPMIN now -1"), "-ERR timeout is negative\r\n");
+    assert_eq!(resp(&mut e, a, "BZPOPMIN now abc"), "-ERR timeout is not a float or out of range\r\n");
+    assert_eq!(resp(&mut e, w, "SET kstr x"), "+OK\r\n");
+    assert_eq!(resp(&mut e, a, "BZPOPMIN nokey kstr 0"), "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+    assert_eq!(resp(&mut e, a, "BZMPOP abc 1 now MIN"), "-ERR timeout is not a float or out of range\r\n");
+    assert_eq!(resp(&mut e, a, "BZMPOP 0 0 now MIN"), "-ERR numkeys should be greater than 0\r\n");
+    assert_eq!(resp(&mut e, a, "BZMPOP -1 1 now FOO"), "-ERR syntax error\r\n");
+    // The typed/embedded entry point never blocks.
+    assert_eq!(e.command(&[b"BZPOPMIN", b"empty", b"0"]), Reply::NilArray);
+    assert_eq!(e.command(&[b"BZMPOP", b"0", b"1", b"empty", b"MIN"]), Reply::NilArray);
+}
+
+/// Writes made by the *STORE commands wake clients blocked on the
+/// destination.
+#[test]
+fn stores_wake_blocked_clients() {
+    let (mut e, _) = engine();
+    let a = client(&mut e);
+    let w = client(&mut e);
+    assert_eq!(run_argv(&mut e, a, &[b"BZPOPMIN", b"dst", b"0"]), None);
+    assert_eq!(resp(&mut e, w, "ZADD src 1 a 2 b"), ":2\r\n");
+    assert_eq!(resp(&mut e, w, "ZRANGESTORE dst src 0 0"), ":1\r\n");
+    assert_eq!(e.pop_output(a).unwrap().to_resp(Protocol::Resp2), b"*3\r\n$3\r\ndst\r\n$1\r\na\r\n$1\r\n1\r\n");
+    assert_eq!(run_argv(&mut e, a, &[b"BZPOPMAX", b"dst", b"0"]), None);
+    assert_eq!(resp(&mut e, w, "ZUNIONSTORE dst 1 src"), ":2\r\n");
+    assert_eq!(e.pop_output(a).unwrap().to_resp(Protocol::Resp2), b"*3\r\n$3\r\ndst\r\n$1\r\nb\r\n$1\r\n2\r\n");
+}
+
+/// Lazy expiry applies to every lookup; *STORE destinations lose their TTL.
+#[test]
+fn expiry() {
+    let (mut e, clock) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "ZADD z 1 a"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "ZADD d 5 old"), ":1\r\n");
+    let at = e.now_ms() + 1000;
+    e.with_ctx(0, |cx| {
+        let now = cx.now;
+        cx.db().set_expire(b"z", at, now);
+        cx.db().set_expire(b"d", at + 10_000, now);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(resp(&mut e, c, "ZUNIONSTORE d 1 z"), ":1\r\n");
+    let d = e.db(0).unwrap().iter().find(|x| &*x.key == b"d").unwrap();
+    assert_eq!(d.expire(), None);
+    clock.advance_ms(1000);
+    assert_eq!(resp(&mut e, c, "ZCARD z"), ":0\r\n");
+    assert_eq!(resp(&mut e, c, "ZADD z XX 1 a"), ":0\r\n");
+    assert_eq!(resp(&mut e, c, "ZCARD d"), ":1\r\n");
+}
+
+/// A big set (skiplist) driven through `execute` against a model: ranks,
+/// rank ranges, score ranges with LIMIT, counts and range removals.
+#[test]
+fn large_set_against_model() {
+    let (mut e, _) = engine();
+    let c = client(&mut e);
+    let mut model: BTreeMap<(i64, String), ()> = BTreeMap::new();
+    let mut seed = 42u64;
+    let mut rnd = move || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed >> 33
+    };
+    let mut scores: std::collections::HashMap<String, i64> = Default::default();
+    for _ in 0..5000 {
+        let m = format!("m{}", rnd() % 3000);
+        let s = (rnd() % 200) as i64 - 100;
+        run(&mut e, c, &format!("ZADD z {} {}", s, m));
+        if let Some(old) = scores.insert(m.clone(), s) {
+            model.remove(&(old, m.clone()));
+        }
+        model.insert((s, m), ());
+    }
+    let order: Vec<&(i64, String)> = model.keys().collect();
+    assert_eq!(resp(&mut e, c, "ZCARD z"), format!(":{}\r\n", order.len()));
+    for i in (0..order.len()).step_by(97) {
+        assert_eq!(resp(&mut e, c, &format!("ZRANK z {}", order[i].1)), format!(":{}\r\n", i));
+        assert_eq!(resp(&mut e, c, &format!("ZREVRANK z {}", order[i].1)), format!(":{}\r\n", order.len() - 1 - i));
+        let got = e.zrange(0, b"z", i as i64, i as i64 + 4).unwrap();
+        let want: Vec<(Vec<u8>, f64)> = order[i..(i + 5).min(order.len())].iter().map(|(s, m)| (m.clone().into_bytes(), *s as f64)).collect();
+        assert_eq!(got, want);
+    }
+    for (lo, hi) in [(-100, 99), (-5, 5), (10, 10), (50, 20)] {
+        let want = order.iter().filter(|(s, _)| *s >= lo && *s <= hi).count();
+        assert_eq!(resp(&mut e, c, &format!("ZCOUNT z {} {}", lo, hi)), format!(":{}\r\n", want));
+        let spec = RangeSpec { by: RangeBy::Score(ScoreRange { min: lo as f64, max: hi as f64, minex: true, maxex: false }), rev: true, offset: 3, limit: 7 };
+        let got: Vec<Vec<u8>> = e.zrange_by(0, b"z", &spec).unwrap().into_iter().map(|(m, _)| m).collect();
+        let want: Vec<Vec<u8>> = order.iter().rev().filter(|(s, _)| *s > lo && *s <= hi).skip(3).take(7).map(|(_, m)| m.clone().into_bytes()).collect();
+        assert_eq!(got, want);
+    }
+    let before = order.len();
+    let in_range = order.iter().filter(|(s, _)| *s >= 0 && *s < 50).count();
+    assert_eq!(resp(&mut e, c, "ZREMRANGEBYSCORE z 0 (50"), format!(":{}\r\n", in_range));
+    assert_eq!(resp(&mut e, c, "ZREMRANGEBYRANK z 10 -11"), format!(":{}\r\n", before - in_range - 20));
+    assert_eq!(resp(&mut e, c, "ZCARD z"), ":20\r\n");
+    let mut popped = 0;
+    while let Reply::Array(v) = run(&mut e, c, "ZPOPMIN z 3") {
+        if v.is_empty() {
+            break;
+        }
+        popped += v.len() / 2;
+    }
+    assert_eq!(popped, 20);
+    assert_eq!(resp(&mut e, c, "ZCARD z"), ":0\r\n");
+}
+
+/// The typed API and `execute` share one implementation: the same
+/// operations give the same results and leave the same data.
+#[test]
+fn typed_api_agrees_with_execute() {
+    let (mut t, _) = engine();
+    let (mut x, _) = engine();
+    let c = client(&mut x);
+    assert_eq!(t.zadd(0, b"z", &[(1.0, b"a"), (2.0, b"b"), (3.0, b"c")]).unwrap(), 3);
+    assert_eq!(resp(&mut x, c, "ZADD z 1 a 2 b 3 c"), ":3\r\n");
+    let o = ZAddOptions { xx: true, ch: true, ..Default::default() };
+    assert_eq!(t.zadd_with(0, b"z", o, &[(5.0, b"a"), (1.0, b"nope")]).unwrap(), ZAddReply::Count(1));
+    assert_eq!(resp(&mut x, c, "ZADD z XX CH 5 a 1 nope"), ":1\r\n");
+    let o = ZAddOptions { nx: true, incr: true, ..Default::default() };
+    assert_eq!(t.zadd_with(0, b"z", o, &[(1.0, b"a")]).unwrap(), ZAddReply::Score(None));
+    assert_eq!(resp(&mut x, c, "ZADD z NX INCR 1 a"), "$-1\r\n");
+    let o = ZAddOptions { nx: true, xx: true, ..Default::default() };
+    assert_eq!(t.zadd_with(0, b"z", o, &[(1.0, b"a")]).unwrap_err().to_string(), "ERR XX and NX options at the same time are not compatible");
+    assert_eq!(t.zadd(0, b"z", &[(f64::NAN, b"a")]).unwrap_err().to_string(), "ERR value is not a valid float");
+    assert_eq!(t.zincrby(0, b"z", 0.5, b"b").unwrap(), 2.5);
+    assert_eq!(resp(&mut x, c, "ZINCRBY z 0.5 b"), "$3\r\n2.5\r\n");
+    assert_eq!(t.zadd(0, b"inf", &[(f64::INFINITY, b"a")]).unwrap(), 1);
+    assert_eq!(t.zincrby(0, b"inf", f64::NEG_INFINITY, b"a").unwrap_err().to_string(), "ERR resulting score is not a number (NaN)");
+    assert_eq!(t.zscore(0, b"z", b"b").unwrap(), Some(2.5));
+    assert_eq!(t.zmscore(0, b"z", &[b"a", b"zz"]).unwrap(), vec![Some(5.0), None]);
+    assert_eq!(t.zrank(0, b"z", b"a").unwrap(), Some(2));
+    assert_eq!(t.zrevrank(0, b"z", b"a").unwrap(), Some(0));
+    assert_eq!(t.zcard(0, b"z").unwrap(), 3);
+    assert_eq!(t.zcount(0, b"z", &ScoreRange { min: 2.0, max: 5.0, minex: true, maxex: false }).unwrap(), 3);
+    let all = t.zrange(0, b"z", 0, -1).unwrap();
+    assert_eq!(all, vec![(b"b".to_vec(), 2.5), (b"c".to_vec(), 3.0), (b"a".to_vec(), 5.0)]);
+    assert_eq!(resp(&mut x, c, "ZRANGE z 0 -1 WITHSCORES"), "*6\r\n$1\r\nb\r\n$3\r\n2.5\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\na\r\n$1\r\n5\r\n");
+    assert_eq!(t.zrangestore(0, b"d", b"z", &RangeSpec::rank(0, 1)).unwrap(), 2);
+    assert_eq!(resp(&mut x, c, "ZRANGESTORE d z 0 1"), ":2\r\n");
+    assert_eq!(t.zsetop(0, SetOp::Union, &[b"z", b"d"], Some(&[1.0, 2.0]), Aggregate::Max).unwrap(), vec![(b"a".to_vec(), 5.0), (b"b".to_vec(), 5.0), (b"c".to_vec(), 6.0)]);
+    assert_eq!(resp(&mut x, c, "ZUNION 2 z d WEIGHTS 1 2 AGGREGATE MAX WITHSCORES"), "*6\r\n$1\r\na\r\n$1\r\n5\r\n$1\r\nb\r\n$1\r\n5\r\n$1\r\nc\r\n$1\r\n6\r\n");
+    assert_eq!(t.zsetop_store(0, SetOp::Inter, b"i", &[b"z", b"d"], None, Aggregate::Sum).unwrap(), 2);
+    assert_eq!(resp(&mut x, c, "ZINTERSTORE i 2 z d"), ":2\r\n");
+    assert_eq!(t.zintercard(0, &[b"z", b"d"], 1).unwrap(), 1);
+    assert_eq!(t.zremrange(0, b"z", &RemRange::Rank(0, 0)).unwrap(), 1);
+    assert_eq!(resp(&mut x, c, "ZREMRANGEBYRANK z 0 0"), ":1\r\n");
+    assert_eq!(t.zpop(0, b"z", true, 1).unwrap(), vec![(b"a".to_vec(), 5.0)]);
+    assert_eq!(resp(&mut x, c, "ZPOPMAX z"), "*2\r\n$1\r\na\r\n$1\r\n5\r\n");
+    assert_eq!(t.zmpop(0, &[b"nokey", b"i"], false, 10).unwrap(), Some((b"i".to_vec(), vec![(b"b".to_vec(), 5.0), (b"c".to_vec(), 6.0)])));
+    assert_eq!(resp(&mut x, c, "ZMPOP 2 nokey i MIN COUNT 10"), "*2\r\n$1\r\ni\r\n*2\r\n*2\r\n$1\r\nb\r\n$1\r\n5\r\n*2\r\n$1\r\nc\r\n$1\r\n6\r\n");
+    assert_eq!(t.zrem(0, b"z", &[b"c", b"x"]).unwrap(), 1);
+    assert_eq!(resp(&mut x, c, "ZREM z c x"), ":1\r\n");
+    // Same data left behind in both engines.
+    for key in ["z", "d", "i", "inf"] {
+        let (tk, xk) = (t.zrange(0, key.as_bytes(), 0, -1).unwrap(), x.zrange(0, key.as_bytes(), 0, -1).unwrap());
+        if key != "inf" {
+            assert_eq!(tk, xk, "{}", key);
+        }
+        assert_eq!(encoding(&t, key), if key == "inf" { Some("listpack") } else { encoding(&x, key) });
+    }
+    // Wrong types through the typed API.
+    resp(&mut x, c, "SET s v");
+    assert_eq!(x.zscore(0, b"s", b"a").unwrap_err().to_string(), "WRONGTYPE Operation against a key holding the wrong kind of value");
+    // SORT and others can walk a set in ascending order.
+    let _ = Config::default();
+}

@@ -575,7 +575,7 @@ fn zadd_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
         a.next();
     }
     let rest = a.rest();
-    if rest.is_empty() || rest.len() % 2 != 0 {
+    if rest.is_empty() || !rest.len().is_multiple_of(2) {
         return Err(Error::Syntax);
     }
     // Option conflicts are reported before any score is parsed.
@@ -592,7 +592,7 @@ fn check_zadd_options(o: &ZAddOptions, npairs: usize) -> Result<()> {
     if o.nx && o.xx {
         return Err(Error::err("XX and NX options at the same time are not compatible"));
     }
-    if (o.gt && o.nx) || (o.lt && o.nx) || (o.gt && o.lt) {
+    if (o.nx && (o.gt || o.lt)) || (o.gt && o.lt) {
         return Err(Error::err("GT, LT, and/or NX options at the same time are not compatible"));
     }
     if o.incr && npairs > 1 {

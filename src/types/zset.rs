@@ -1482,7 +1482,7 @@ mod tests {
         let mut z = ZSet::new_skiplist(7);
         let mut model: BTreeMap<Vec<u8>, f64> = BTreeMap::new();
         let mut seed = 1u64;
-        for step in 0..20000 {
+        for step in 0..20000u32 {
             let k = format!("m{}", lcg(&mut seed) % 3000).into_bytes();
             let op = lcg(&mut seed) % 10;
             if op < 6 {
@@ -1492,7 +1492,7 @@ mod tests {
             } else {
                 assert_eq!(z.remove(&k), model.remove(&k));
             }
-            if step % 2000 == 0 {
+            if step.is_multiple_of(2000) {
                 z.check();
             }
         }
@@ -1509,10 +1509,10 @@ mod tests {
         // Drain everything by popping from both ends.
         let mut n = sorted.len();
         while n > 0 {
-            let (m, _) = z.pop(n % 2 == 0).unwrap();
+            let (m, _) = z.pop(n.is_multiple_of(2)).unwrap();
             assert!(model.remove(&*m).is_some());
             n -= 1;
-            if n % 500 == 0 {
+            if n.is_multiple_of(500) {
                 z.check();
             }
         }
