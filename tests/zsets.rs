@@ -867,12 +867,8 @@ fn blocking_pops() {
     // Another type at the key leaves the waiter blocked.
     assert_eq!(resp(&mut e, w, "SET k str"), "+OK\r\n");
     assert!(e.is_blocked(b));
-    e.with_ctx(0, |cx| {
-        let now = cx.now;
-        cx.db().remove(b"k", now);
-        Ok(())
-    })
-    .unwrap();
+    assert_eq!(resp(&mut e, w, "DEL k"), ":1\r\n");
+    assert!(e.is_blocked(b));
     assert_eq!(resp(&mut e, w, "ZADD k 1 a 2 b 3 c"), ":3\r\n");
     assert_eq!(e.take_woken(), vec![b]);
     assert_eq!(
@@ -928,27 +924,28 @@ fn stores_wake_blocked_clients() {
     assert_eq!(e.pop_output(a).unwrap().to_resp(Protocol::Resp2), b"*3\r\n$3\r\ndst\r\n$1\r\nb\r\n$1\r\n2\r\n");
 }
 
-/// Lazy expiry applies to every lookup; *STORE destinations lose their TTL.
+/// Lazy expiry applies to every lookup (a key lives through its expiry
+/// millisecond); *STORE destinations lose their TTL; ZADD keeps it.
 #[test]
 fn expiry() {
     let (mut e, clock) = engine();
     let c = client(&mut e);
     assert_eq!(resp(&mut e, c, "ZADD z 1 a"), ":1\r\n");
     assert_eq!(resp(&mut e, c, "ZADD d 5 old"), ":1\r\n");
-    let at = e.now_ms() + 1000;
-    e.with_ctx(0, |cx| {
-        let now = cx.now;
-        cx.db().set_expire(b"z", at, now);
-        cx.db().set_expire(b"d", at + 10_000, now);
-        Ok(())
-    })
-    .unwrap();
-    assert_eq!(resp(&mut e, c, "ZUNIONSTORE d 1 z"), ":1\r\n");
-    let d = e.db(0).unwrap().iter().find(|x| &*x.key == b"d").unwrap();
-    assert_eq!(d.expire(), None);
+    assert_eq!(resp(&mut e, c, "PEXPIRE z 1000"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "PEXPIRE d 5000"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "ZADD z 2 b"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "PTTL z"), ":1000\r\n");
+    assert_eq!(resp(&mut e, c, "ZUNIONSTORE d 1 z"), ":2\r\n");
+    assert_eq!(resp(&mut e, c, "PTTL d"), ":-1\r\n");
+    assert_eq!(resp(&mut e, c, "ZRANGESTORE d z 0 0"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "PTTL d"), ":-1\r\n");
     clock.advance_ms(1000);
+    assert_eq!(resp(&mut e, c, "ZCARD z"), ":2\r\n");
+    clock.advance_ms(1);
     assert_eq!(resp(&mut e, c, "ZCARD z"), ":0\r\n");
     assert_eq!(resp(&mut e, c, "ZADD z XX 1 a"), ":0\r\n");
+    assert_eq!(resp(&mut e, c, "EXISTS z"), ":0\r\n");
     assert_eq!(resp(&mut e, c, "ZCARD d"), ":1\r\n");
 }
 

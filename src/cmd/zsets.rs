@@ -28,6 +28,7 @@ use hashbrown::HashMap;
 
 use crate::cmd::hashes::{parse_scan_cursor, parse_scan_opts, random_reply_too_large, range_error, RANDOM_REPLY_MAX};
 use crate::cmd::{flags::*, is_kw, scan_reply, Args, Command, Ctx, ScanArgs};
+use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::num;
@@ -400,25 +401,30 @@ fn peek_zset<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Option<&'c mut ZSet> {
     }
 }
 
-/// Deletes `key` if its sorted set became empty.
-fn drop_if_empty(cx: &mut Ctx<'_>, key: &[u8]) {
+/// Deletes `key` if its sorted set became empty; true if it did.
+fn drop_if_empty(cx: &mut Ctx<'_>, key: &[u8]) -> bool {
     if peek_zset(cx, key).is_some_and(|z| z.is_empty()) {
         let now = cx.now;
         cx.db().remove(key, now);
+        return true;
     }
+    false
 }
 
 /// Stores `z` at `dst` (old value and TTL replaced) or, when empty, deletes
-/// `dst`, as the *STORE commands do. Returns the stored cardinality.
-fn store(cx: &mut Ctx<'_>, dst: &[u8], z: ZSet) -> usize {
+/// `dst`, as the *STORE commands do, notifying `event` (or `del`). Returns
+/// the stored cardinality.
+fn store(cx: &mut Ctx<'_>, dst: &[u8], z: ZSet, event: &str) -> usize {
     let now = cx.now;
     let n = z.len();
     if n > 0 {
         cx.db().set(dst, Value::ZSet(Box::new(z)), false, now);
         cx.touched(dst);
+        cx.notify(notify::ZSET, event, dst);
         cx.dirty(1);
     } else if cx.db().remove(dst, now).is_some() {
         cx.touched(dst);
+        cx.notify(notify::GENERIC, "del", dst);
         cx.dirty(1);
     }
     n
@@ -538,10 +544,11 @@ pub fn zadd_with(cx: &mut Ctx<'_>, key: &[u8], o: ZAddOptions, pairs: &[(f64, &[
         }
     }
     if added + updated > 0 {
-        cx.touched(key);
         if !failed {
             cx.dirty((added + updated) as u64);
         }
+        cx.touched(key);
+        cx.notify(notify::ZSET, if o.incr { "zincr" } else { "zadd" }, key);
     }
     if failed {
         return Err(Error::err("resulting score is not a number (NaN)"));
@@ -637,8 +644,12 @@ pub fn zrem(cx: &mut Ctx<'_>, key: &[u8], members: &[&[u8]]) -> Result<usize> {
             break;
         }
     }
-    drop_if_empty(cx, key);
+    let removed = drop_if_empty(cx, key);
     if deleted > 0 {
+        cx.notify(notify::ZSET, "zrem", key);
+        if removed {
+            cx.notify(notify::GENERIC, "del", key);
+        }
         cx.touched(key);
         cx.dirty(deleted as u64);
     }
@@ -850,7 +861,7 @@ pub fn zrangestore(cx: &mut Ctx<'_>, dst: &[u8], src: &[u8], spec: &RangeSpec) -
     for (m, s) in &items {
         let _ = z.add(*s, m, AddFlags::default(), lim);
     }
-    Ok(store(cx, dst, z))
+    Ok(store(cx, dst, z, "zrangestore"))
 }
 
 /// Parses `[BYSCORE|BYLEX] [REV] [WITHSCORES] [LIMIT offset count]` and the
@@ -960,6 +971,11 @@ pub enum RemRange {
 /// members were removed; deletes an emptied key.
 pub fn zremrange(cx: &mut Ctx<'_>, key: &[u8], range: &RemRange) -> Result<usize> {
     let Some(z) = write_zset(cx, key)? else { return Ok(0) };
+    let event = match range {
+        RemRange::Rank(..) => "zremrangebyrank",
+        RemRange::Score(_) => "zremrangebyscore",
+        RemRange::Lex(_) => "zremrangebylex",
+    };
     let deleted = match range {
         RemRange::Rank(start, end) => {
             let llen = z.len() as i64;
@@ -984,9 +1000,13 @@ pub fn zremrange(cx: &mut Ctx<'_>, key: &[u8], range: &RemRange) -> Result<usize
         RemRange::Score(r) => z.remove_score_range(r),
         RemRange::Lex(r) => z.remove_lex_range(r),
     };
-    drop_if_empty(cx, key);
+    let removed = drop_if_empty(cx, key);
     if deleted > 0 {
         cx.touched(key);
+        cx.notify(notify::ZSET, event, key);
+        if removed {
+            cx.notify(notify::GENERIC, "del", key);
+        }
         cx.dirty(deleted as u64);
     }
     Ok(deleted)
@@ -1027,24 +1047,37 @@ fn pop_from(cx: &mut Ctx<'_>, key: &[u8], max: bool, count: usize) -> Vec<Scored
             None => break,
         }
     }
-    drop_if_empty(cx, key);
     if !out.is_empty() {
-        cx.touched(key);
         cx.dirty(out.len() as u64);
+        cx.notify(notify::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
+        cx.touched(key);
+    }
+    if drop_if_empty(cx, key) {
+        cx.notify(notify::GENERIC, "del", key);
     }
     out
 }
 
 /// The first of `keys` holding a sorted set (`genericZpopCommand`'s
-/// lookup): WRONGTYPE stops at the first key of another type, unless
-/// `skip_other` (a blocked client being served only waits for sorted sets).
-fn first_zset_key<'k>(cx: &mut Ctx<'_>, keys: &[&'k [u8]], skip_other: bool) -> Result<Option<&'k [u8]>> {
+/// lookup): WRONGTYPE stops at the first key of another type. When a
+/// blocked client is served (`cx.reexec`), only the key that became ready
+/// is considered, as Redis serves that key, and a key of another type just
+/// does not serve a sorted-set waiter.
+fn first_zset_key<'k>(cx: &mut Ctx<'_>, keys: &[&'k [u8]]) -> Result<Option<&'k [u8]>> {
+    let serving: Option<Vec<u8>> = if cx.reexec { cx.eng.serving_key(cx.db).map(|k| k.to_vec()) } else { None };
+    let reexec = cx.reexec;
     for k in keys {
+        if serving.as_deref().is_some_and(|s| s != *k) {
+            continue;
+        }
         match write_zset(cx, k) {
             Ok(Some(z)) if !z.is_empty() => return Ok(Some(k)),
             Ok(_) => {}
-            Err(e) if !skip_other => return Err(e),
+            Err(e) if !reexec => return Err(e),
             Err(_) => {}
+        }
+        if serving.is_some() {
+            break;
         }
     }
     Ok(None)
@@ -1091,8 +1124,7 @@ fn zpopmax_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// ZMPOP: pops from the first non-empty sorted set among `keys`; returns
 /// its key and the popped members, `None` when all are absent.
 pub fn zmpop(cx: &mut Ctx<'_>, keys: &[&[u8]], max: bool, count: usize) -> Result<Option<(Vec<u8>, Vec<Scored>)>> {
-    let skip = cx.reexec;
-    let Some(k) = first_zset_key(cx, keys, skip)? else { return Ok(None) };
+    let Some(k) = first_zset_key(cx, keys)? else { return Ok(None) };
     let items = pop_from(cx, k, max, count);
     Ok(Some((k.to_vec(), items)))
 }
@@ -1149,8 +1181,7 @@ fn bzpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>, max: bool) -> Result<Reply> {
     let args = a.rest();
     let Some((timeout, keys)) = args.split_last() else { return Err(Error::Syntax) };
     let deadline = cx.parse_timeout_secs(timeout)?;
-    let skip = cx.reexec;
-    if let Some(k) = first_zset_key(cx, keys, skip)? {
+    if let Some(k) = first_zset_key(cx, keys)? {
         let items = pop_from(cx, k, max, 1);
         let mut out = Vec::with_capacity(3);
         out.push(Reply::Bulk(k.to_vec()));
@@ -1600,7 +1631,7 @@ fn typed_op(cx: &mut Ctx<'_>, keys: &[&[u8]], weights: Option<&[f64]>, agg: Aggr
     Ok(compute(cx, srcs, op, agg, None).0)
 }
 
-fn store_result(cx: &mut Ctx<'_>, dst: &[u8], res: OpResult) -> usize {
+fn store_result(cx: &mut Ctx<'_>, dst: &[u8], res: OpResult, op: SetOp) -> usize {
     let lim = limits(cx);
     let seed = cx.seed();
     let mut z = ZSet::new_skiplist(seed);
@@ -1611,7 +1642,12 @@ fn store_result(cx: &mut Ctx<'_>, dst: &[u8], res: OpResult) -> usize {
     if !z.is_empty() {
         z.convert_to_listpack_if_needed(res.maxelelen, res.totelelen, lim);
     }
-    store(cx, dst, z)
+    let event = match op {
+        SetOp::Union => "zunionstore",
+        SetOp::Inter => "zinterstore",
+        SetOp::Diff => "zdiffstore",
+    };
+    store(cx, dst, z, event)
 }
 
 /// ZUNION / ZINTER / ZDIFF: the result, sorted, with scores.
@@ -1623,7 +1659,7 @@ pub fn zsetop(cx: &mut Ctx<'_>, op: SetOp, keys: &[&[u8]], weights: Option<&[f64
 /// ZUNIONSTORE / ZINTERSTORE / ZDIFFSTORE: returns the stored cardinality.
 pub fn zsetop_store(cx: &mut Ctx<'_>, op: SetOp, dst: &[u8], keys: &[&[u8]], weights: Option<&[f64]>, agg: Aggregate) -> Result<usize> {
     let res = typed_op(cx, keys, weights, agg, op)?;
-    Ok(store_result(cx, dst, res))
+    Ok(store_result(cx, dst, res, op))
 }
 
 /// ZINTERCARD: the intersection's cardinality, at most `limit` (0 = none).
@@ -1648,7 +1684,7 @@ fn op_store_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>, op: SetOp, name: &str) -> Re
     let args = a.rest();
     let (srcs, o) = parse_op(cx, args, name, op, true, false)?;
     let (res, _) = compute(cx, srcs, op, o.agg, None);
-    Ok(Reply::Int(store_result(cx, dst, res) as i64))
+    Ok(Reply::Int(store_result(cx, dst, res, op) as i64))
 }
 
 fn zunion_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
