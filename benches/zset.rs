@@ -8,8 +8,8 @@
 //! The baseline's rank and range queries are O(n), so it runs only
 //! `REDLET_BENCH_Q` of them (default 1000) and rates are compared per
 //! operation. Prints medians of several rounds as ops/s and the ratio
-//! engine/baseline (higher is better; targets: >= 1.0 for ZRANK/ZRANGE,
-//! >= 0.5 for ZADD/ZSCORE). Run: `cargo bench --bench zset`
+//! engine/baseline (higher is better; targets: at least 1.0 for ZRANK and
+//! ZRANGE, 0.5 for ZADD and ZSCORE). Run: `cargo bench --bench zset`
 //! (N via REDLET_BENCH_N, rounds via REDLET_BENCH_ROUNDS).
 
 use std::cmp::Ordering;
