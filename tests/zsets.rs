@@ -112,6 +112,9 @@ fn exact_zincrby_scores() {
     assert_eq!(resp(&mut e, c, "ZINCRBY z 0.2 b"), "$19\r\n0.30000000000000004\r\n");
     assert_eq!(resp(&mut e, c, "ZINCRBY z abc a"), "-ERR value is not a valid float\r\n");
     assert_eq!(resp(&mut e, c, "ZINCRBY z nan a"), "-ERR value is not a valid float\r\n");
+    assert_eq!(resp(&mut e, c, "ZINCRBY z nx a"), "-ERR syntax error\r\n");
+    assert_eq!(resp(&mut e, c, "ZINCRBY z INCR a"), "-ERR syntax error\r\n");
+    assert_eq!(resp(&mut e, c, "ZINCRBY z 1 ch"), "$1\r\n1\r\n");
     assert_eq!(resp(&mut e, c, "ZINCRBY z 1e17 big"), "$5\r\n1e+17\r\n");
     assert_eq!(resp(&mut e, c, "ZINCRBY z 123456789012345678 big2"), "$22\r\n1.2345678901234568e+17\r\n");
     assert_eq!(resp(&mut e, c, "ZINCRBY z -0 negz"), "$2\r\n-0\r\n");
@@ -119,8 +122,8 @@ fn exact_zincrby_scores() {
     assert_eq!(resp(&mut e, c, "ZINCRBY inf inf a"), "$3\r\ninf\r\n");
     assert_eq!(resp(&mut e, c, "ZINCRBY inf -inf a"), "-ERR resulting score is not a number (NaN)\r\n");
     assert_eq!(resp(&mut e, c, "ZINCRBY inf 1 a"), "$3\r\ninf\r\n");
-    assert_eq!(resp(&mut e, c, "ZRANGE z 0 -1 WITHSCORES"), "*10\r\n$4\r\nnegz\r\n$1\r\n0\r\n$1\r\nb\r\n$19\r\n0.30000000000000004\r\n$1\r\na\r\n$3\r\n2.5\r\n$3\r\nbig\r\n$5\r\n1e+17\r\n$4\r\nbig2\r\n$22\r\n1.2345678901234568e+17\r\n");
-    assert_eq!(resp3(&mut e, c3, "ZRANGE z 0 -1 WITHSCORES"), "*5\r\n*2\r\n$4\r\nnegz\r\n,0\r\n*2\r\n$1\r\nb\r\n,0.30000000000000004\r\n*2\r\n$1\r\na\r\n,2.5\r\n*2\r\n$3\r\nbig\r\n,1e+17\r\n*2\r\n$4\r\nbig2\r\n,1.2345678901234568e+17\r\n");
+    assert_eq!(resp(&mut e, c, "ZRANGE z 0 -1 WITHSCORES"), "*12\r\n$4\r\nnegz\r\n$1\r\n0\r\n$1\r\nb\r\n$19\r\n0.30000000000000004\r\n$2\r\nch\r\n$1\r\n1\r\n$1\r\na\r\n$3\r\n2.5\r\n$3\r\nbig\r\n$5\r\n1e+17\r\n$4\r\nbig2\r\n$22\r\n1.2345678901234568e+17\r\n");
+    assert_eq!(resp3(&mut e, c3, "ZRANGE z 0 -1 WITHSCORES"), "*6\r\n*2\r\n$4\r\nnegz\r\n,0\r\n*2\r\n$1\r\nb\r\n,0.30000000000000004\r\n*2\r\n$2\r\nch\r\n,1\r\n*2\r\n$1\r\na\r\n,2.5\r\n*2\r\n$3\r\nbig\r\n,1e+17\r\n*2\r\n$4\r\nbig2\r\n,1.2345678901234568e+17\r\n");
     assert_eq!(resp3(&mut e, c3, "ZINCRBY z 1 a"), ",3.5\r\n");
     assert_eq!(resp(&mut e, c, "ZINCRBY str 1 a"), "$1\r\n1\r\n");
     assert_eq!(resp(&mut e, c, "SET str x"), "+OK\r\n");

@@ -627,7 +627,13 @@ pub fn zincrby(cx: &mut Ctx<'_>, key: &[u8], incr: f64, member: &[u8]) -> Result
 
 fn zincrby_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let key = a.req()?;
-    let incr = parse_score(a.req()?).ok_or(Error::NotFloat)?;
+    let incr = a.req()?;
+    // ZINCRBY is ZADD INCR underneath: an option word where the increment
+    // goes leaves an odd number of arguments.
+    if ["nx", "xx", "ch", "incr", "gt", "lt"].iter().any(|o| is_kw(incr, o)) {
+        return Err(Error::Syntax);
+    }
+    let incr = parse_score(incr).ok_or(Error::NotFloat)?;
     let member = a.req()?;
     Ok(Reply::Double(zincrby(cx, key, incr, member)?))
 }
