@@ -1,6 +1,8 @@
 //! In-process sorted-set benchmark: ZADD of N random members (16-byte
-//! members, random scores) into one key, then N ZSCORE, ZRANK and ZRANGE
-//! (10 members from a random rank, with scores) through the engine's typed
+//! members, random scores) into one key, then N ZSCORE (members in random
+//! order, and again in insertion order as the engine benchmark probes its
+//! keys), ZRANK and ZRANGE (10 members from a random rank, with scores)
+//! through the engine's typed
 //! API, against a baseline of `BTreeSet<(OrderedScore, Vec<u8>)>` plus
 //! `HashMap<Vec<u8>, f64>` doing the same work (rank on a BTreeSet is a
 //! count over `range(..)`; a range from rank r walks r elements).
@@ -78,8 +80,9 @@ fn data(n: usize) -> Data {
     Data { members, scores, probes, ranks }
 }
 
-/// Seconds for: adds, score lookups, rank lookups (q of them), ranges (q).
-type Times = [f64; 4];
+/// Seconds for: adds, score lookups (random order), rank lookups (q of
+/// them), ranges (q), score lookups (insertion order).
+type Times = [f64; 5];
 
 fn run_baseline(d: &Data, q: usize) -> Times {
     let mut set: BTreeSet<(OrderedScore, Vec<u8>)> = BTreeSet::new();
@@ -110,7 +113,12 @@ fn run_baseline(d: &Data, q: usize) -> Times {
         black_box(v);
     }
     let range = t.elapsed().as_secs_f64();
-    [add, score, rank, range]
+    let t = Instant::now();
+    for m in &d.members {
+        black_box(map.get(&m[..]).copied());
+    }
+    let seq = t.elapsed().as_secs_f64();
+    [add, score, rank, range, seq]
 }
 
 fn run_engine(d: &Data) -> Times {
@@ -136,7 +144,12 @@ fn run_engine(d: &Data) -> Times {
         let _ = black_box(e.zrange(0, key, r as i64, r as i64 + 9));
     }
     let range = t.elapsed().as_secs_f64();
-    [add, score, rank, range]
+    let t = Instant::now();
+    for m in &d.members {
+        let _ = black_box(e.zscore(0, key, m));
+    }
+    let seq = t.elapsed().as_secs_f64();
+    [add, score, rank, range, seq]
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -149,24 +162,24 @@ fn main() {
     let rounds: usize = std::env::var("REDLET_BENCH_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     let q: usize = std::env::var("REDLET_BENCH_Q").ok().and_then(|s| s.parse().ok()).unwrap_or(1000).min(n);
     let d = data(n);
-    let mut base: [Vec<f64>; 4] = Default::default();
-    let mut eng: [Vec<f64>; 4] = Default::default();
+    let mut base: [Vec<f64>; 5] = Default::default();
+    let mut eng: [Vec<f64>; 5] = Default::default();
     for _ in 0..rounds {
         let b = run_baseline(&d, q);
         let x = run_engine(&d);
-        for i in 0..4 {
+        for i in 0..5 {
             base[i].push(b[i]);
             eng[i].push(x[i]);
         }
     }
     // Operations each timing covers.
-    let base_ops = [n, n, q, q];
-    let eng_ops = [n, n, n, n];
+    let base_ops = [n, n, q, q, n];
+    let eng_ops = [n, n, n, n, n];
     println!("sorted set of {} random members, median of {} rounds (baseline rank/range: {} queries)", n, rounds, q);
-    println!("{:<8} {:>16} {:>16} {:>8}", "op", "baseline ops/s", "engine ops/s", "ratio");
-    for (i, name) in ["ZADD", "ZSCORE", "ZRANK", "ZRANGE"].iter().enumerate() {
+    println!("{:<24} {:>16} {:>16} {:>8}", "op", "baseline ops/s", "engine ops/s", "ratio");
+    for (i, name) in ["ZADD", "ZSCORE", "ZRANK", "ZRANGE", "ZSCORE (insertion order)"].iter().enumerate() {
         let b = base_ops[i] as f64 / median(base[i].clone());
         let x = eng_ops[i] as f64 / median(eng[i].clone());
-        println!("{:<8} {:>16.0} {:>16.0} {:>7.2}x", name, b, x, x / b);
+        println!("{:<24} {:>16.0} {:>16.0} {:>7.2}x", name, b, x, x / b);
     }
 }

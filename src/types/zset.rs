@@ -27,6 +27,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
+use crate::bytes::SmallBytes;
 use crate::dict::{Dict, Keyed};
 
 /// Redis's `LISTPACK_MAX_SAFETY_SIZE`: a listpack never grows past 1 GiB.
@@ -49,10 +50,12 @@ impl Limits {
 }
 
 /// A member with its score, as a skiplist-encoded set's dict holds it.
+/// Short members live inline, saving an allocation and a cache miss per
+/// lookup and per tie comparison.
 #[derive(Debug, Clone)]
 pub struct Elem {
     /// The member.
-    pub member: Box<[u8]>,
+    pub member: SmallBytes,
     /// Its score (never NaN).
     pub score: f64,
 }
@@ -834,7 +837,7 @@ impl Tree {
 /// One member of a listpack-encoded set.
 #[derive(Debug, Clone)]
 struct PackEntry {
-    member: Box<[u8]>,
+    member: SmallBytes,
     score: f64,
 }
 
@@ -886,7 +889,7 @@ impl Big {
     }
 
     fn insert_new(&mut self, member: &[u8], score: f64) {
-        let slot = self.dict.insert_new(Elem { member: member.into(), score });
+        let slot = self.dict.insert_new(Elem { member: SmallBytes::new(member), score });
         let Big { dict, tree } = self;
         tree.insert(score, slot, &|ks, kk| cmp_key(ks, member_of(dict, kk), score, member) == Ordering::Less);
     }
@@ -1054,7 +1057,7 @@ impl ZSet {
     /// Converts a skiplist to a listpack.
     fn convert_to_listpack(&mut self) {
         let Repr::Tree(_) = &self.repr else { return };
-        let v: Vec<PackEntry> = self.iter().map(|(m, s)| PackEntry { member: m.into(), score: pack_score(s) }).collect();
+        let v: Vec<PackEntry> = self.iter().map(|(m, s)| PackEntry { member: SmallBytes::new(m), score: pack_score(s) }).collect();
         self.repr = Repr::Pack(v);
     }
 
@@ -1096,7 +1099,7 @@ impl ZSet {
             Repr::Pack(v) => {
                 let score = pack_score(score);
                 let pos = v.partition_point(|e| cmp_key(e.score, &e.member, score, member) == Ordering::Less);
-                v.insert(pos, PackEntry { member: member.into(), score });
+                v.insert(pos, PackEntry { member: SmallBytes::new(member), score });
             }
             Repr::Tree(b) => b.insert_new(member, score),
         }
@@ -1367,11 +1370,11 @@ impl ZSet {
         let out = match &mut self.repr {
             Repr::Pack(v) => {
                 let e = v.remove(rank);
-                (e.member, e.score)
+                (e.member.into_boxed(), e.score)
             }
             Repr::Tree(b) => {
                 let e = b.remove_rank(rank)?;
-                (e.member, e.score)
+                (e.member.into_boxed(), e.score)
             }
         };
         self.bytes -= out.0.len();
