@@ -1,0 +1,2 @@
+//! Multi-client scenarios.
+#![allow(dead_code)]
