@@ -40,3 +40,8 @@ fn differential_sets() {
 fn differential_server() {
     run_family(Family::Server);
 }
+
+#[test]
+fn differential_blocking() {
+    diff::multi::run_blocking();
+}

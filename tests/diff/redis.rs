@@ -39,6 +39,11 @@ fn free_port() -> u16 {
 impl RedisServer {
     /// Starts a fresh server (no persistence) and waits until it answers.
     pub fn start() -> RedisServer {
+        Self::start_with(&[])
+    }
+
+    /// [`RedisServer::start`] with extra `--option value` arguments.
+    pub fn start_with(extra: &[&str]) -> RedisServer {
         let bin = redis_server_path();
         let mut last_err = String::new();
         for _ in 0..5 {
@@ -46,6 +51,7 @@ impl RedisServer {
             let child = Command::new(&bin)
                 .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
                 .args(["--daemonize", "no", "--protected-mode", "no", "--logfile", ""])
+                .args(extra)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -136,6 +142,23 @@ impl Conn {
     /// Like [`Conn::cmd_str`], panicking on I/O errors (control traffic).
     pub fn must(&mut self, argv: &[&str]) -> V {
         self.cmd_str(argv).unwrap_or_else(|e| panic!("redis {:?}: {e}", argv))
+    }
+
+    /// A reply if one arrives within `wait`, else `None` (nothing consumed).
+    pub fn poll(&mut self, wait: Duration) -> io::Result<Option<V>> {
+        use std::io::BufRead;
+        if self.r.buffer().is_empty() {
+            let _ = self.w.set_read_timeout(Some(wait.max(Duration::from_micros(100))));
+            let r = self.r.fill_buf().map(|b| b.len());
+            let _ = self.w.set_read_timeout(Some(Duration::from_secs(20)));
+            match r {
+                Ok(0) => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed")),
+                Ok(_) => {}
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        self.recv().map(Some)
     }
 
     /// Changes the read timeout.

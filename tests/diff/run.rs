@@ -626,42 +626,46 @@ impl<'s> Pair<'s> {
 
     /// Compares every db's keys, types, values and TTL presence.
     pub fn keyspace(&mut self) -> Result<(), Mismatch> {
-        let mut c = self.srv.connect();
-        let r = redis_dump(&mut c);
-        let l = match redlet_dump(&self.redlet.eng) {
-            Ok(l) => l,
-            Err(e) => return Err(ks_mismatch(String::new(), e)),
-        };
         if let Some(p) = &self.redlet.poisoned {
             return Err(ks_mismatch(String::new(), format!("engine panicked: {p}")));
         }
-        let mut diffs = Vec::new();
-        let all: BTreeSet<&(usize, Vec<u8>)> = r.keys().chain(l.keys()).collect();
-        for k in all {
-            let (a, b) = (r.get(k), l.get(k));
-            let same = match (a, b) {
-                (Some(a), Some(b)) => {
-                    a.ty == b.ty && a.val == b.val && (a.ttl < 0) == (b.ttl < 0) && (a.ttl - b.ttl).abs() <= 2000
-                }
-                _ => false,
-            };
-            if !same {
-                diffs.push(format!(
-                    "db{} {}: redis {} / redlet {}",
-                    k.0,
-                    resp::quote(&k.1),
-                    a.map_or("absent".into(), |x| x.show()),
-                    b.map_or("absent".into(), |x| x.show())
-                ));
-            }
+        compare_keyspace(self.srv, &self.redlet.eng)
+    }
+}
+
+/// Compares every db's keys, types, values and TTL presence of a Redis
+/// server and an engine.
+pub fn compare_keyspace(srv: &RedisServer, eng: &Engine) -> Result<(), Mismatch> {
+    let mut c = srv.connect();
+    let r = redis_dump(&mut c);
+    let l = match redlet_dump(eng) {
+        Ok(l) => l,
+        Err(e) => return Err(ks_mismatch(String::new(), e)),
+    };
+    let mut diffs = Vec::new();
+    let all: BTreeSet<&(usize, Vec<u8>)> = r.keys().chain(l.keys()).collect();
+    for k in all {
+        let (a, b) = (r.get(k), l.get(k));
+        let same = match (a, b) {
+            (Some(a), Some(b)) => a.ty == b.ty && a.val == b.val && (a.ttl < 0) == (b.ttl < 0) && (a.ttl - b.ttl).abs() <= 2000,
+            _ => false,
+        };
+        if !same {
+            diffs.push(format!(
+                "db{} {}: redis {} / redlet {}",
+                k.0,
+                resp::quote(&k.1),
+                a.map_or("absent".into(), |x| x.show()),
+                b.map_or("absent".into(), |x| x.show())
+            ));
         }
-        if diffs.is_empty() {
-            Ok(())
-        } else {
-            let n = diffs.len();
-            diffs.truncate(6);
-            Err(ks_mismatch(format!("{n} keys differ"), diffs.join("; ")))
-        }
+    }
+    if diffs.is_empty() {
+        Ok(())
+    } else {
+        let n = diffs.len();
+        diffs.truncate(6);
+        Err(ks_mismatch(format!("{n} keys differ"), diffs.join("; ")))
     }
 }
 
@@ -866,6 +870,43 @@ pub fn shrink(srv: &RedisServer, avail: &Avail, cmds: &[Argv], first: &Mismatch,
             }
             n = (n * 2).min(cur.len());
         }
+    }
+    // Then simplify arguments: drop each one, shorten long ones.
+    let mut i = 0;
+    while i < cur.len() && start.elapsed() < budget {
+        let mut j = cur[i].len();
+        while j > 1 && start.elapsed() < budget {
+            j -= 1;
+            let mut variants = vec![];
+            let mut dropped = cur.clone();
+            dropped[i].remove(j);
+            variants.push(dropped);
+            if j >= 2 {
+                // Options with an argument go in pairs (EX 100).
+                let mut pair = cur.clone();
+                pair[i].drain(j - 1..=j);
+                variants.push(pair);
+            }
+            if cur[i][j].len() > 12 {
+                let mut short = cur.clone();
+                let keep = short[i][j][..8].to_vec();
+                short[i][j] = keep;
+                variants.push(short);
+            }
+            for cand in variants {
+                if let Some(m) = fails(&cand) {
+                    let end = (m.idx + 1).min(cand.len());
+                    cur = cand[..end].to_vec();
+                    best = m;
+                    break;
+                }
+            }
+            if i >= cur.len() {
+                break;
+            }
+            j = j.min(cur[i].len());
+        }
+        i += 1;
     }
     (cur, best)
 }
