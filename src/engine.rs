@@ -89,7 +89,7 @@ impl Table {
     fn build() -> Table {
         let mut t = Table { by_name: HashMap::with_hasher(FixedState::with_seed(0)), entries: Vec::new(), full_names: Vec::new() };
         for fam in cmd::families() {
-            for c in fam {
+            for c in fam.iter() {
                 let stat = t.full_names.len();
                 t.full_names.push(String::from(c.name));
                 for s in c.subcommands {
@@ -328,6 +328,7 @@ impl Engine {
         let db = match self.clients.get_mut(&id) {
             Some(c) => {
                 c.last_ms = now;
+                c.last_cmd = if pos == 1 { cmd.name } else { crate::cmdmeta::static_name(&self.table.full_names[stat]).unwrap_or(cmd.name) };
                 c.db
             }
             None => return Some(Reply::Error(Error::err("no such client"))),

@@ -13,6 +13,7 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+use crate::bytes::SmallBytes;
 use crate::dict::{Dict, Keyed};
 use crate::rng::Rng;
 use crate::types::Value;
@@ -30,8 +31,8 @@ pub fn lru_clock(now_ms: u64) -> u32 {
 /// A key and its value, with expiry and access metadata.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The key.
-    pub key: Box<[u8]>,
+    /// The key (inline when short).
+    pub key: SmallBytes,
     /// The value.
     pub value: Value,
     /// Absolute expiry in Unix milliseconds; 0 = persistent.
@@ -161,7 +162,7 @@ impl Db {
                 i
             }
             None => self.dict.insert_new(Entry {
-                key: key.into(),
+                key: SmallBytes::new(key),
                 value: Value::Str(crate::types::Str::Int(0)),
                 expire: 0,
                 lru: 0,
@@ -177,7 +178,7 @@ impl Db {
 
     /// Inserts a key known to be absent (after a lookup), with an expiry.
     pub fn insert_new(&mut self, key: Box<[u8]>, value: Value, expire: Option<u64>, now: u64) -> &mut Entry {
-        let i = self.dict.insert_new(Entry { key, value, expire: 0, lru: lru_clock(now), vpos: NO_VPOS });
+        let i = self.dict.insert_new(Entry { key: key.into(), value, expire: 0, lru: lru_clock(now), vpos: NO_VPOS });
         if let Some(at) = expire {
             self.set_expire_slot(i, at);
         }
@@ -252,7 +253,7 @@ impl Db {
         for _ in 0..100 {
             let i = self.dict.random_slot(|| rng.next_u64())?;
             if !self.expire_slot_if_needed(i, now) {
-                return self.dict.slot(i).map(|e| e.key.clone());
+                return self.dict.slot(i).map(|e| e.key.as_slice().into());
             }
         }
         // Everything sampled was expired: give up like Redis's bounded loop.

@@ -12,15 +12,18 @@
 //! |---|---|
 //! | [`engine`] | [`Engine`]: databases, clients, config, clock, RNG; `execute`, blocking, `tick` |
 //! | [`keyspace`] | [`keyspace::Db`]: the one key-lookup path (lazy expiry), active expiry |
+//! | [`bytes`] | [`bytes::SmallBytes`], inline short keys |
 //! | [`dict`] | stable-slot hash map behind the keyspace, hashes and sets (SCAN guarantee) |
 //! | [`types`] | one file per value type |
 //! | [`cmd`] | the command table, argument cursor, one file per command family |
+//! | [`cmdmeta`] | COMMAND INFO/DOCS metadata Redis reports: tips, key specs, complexity, history |
 //! | [`reply`] | [`Reply`], RESP3-shaped; RESP2 is a rendering |
 //! | [`resp`] | RESP request parsing (multibulk and inline) with Redis's limits |
 //! | [`error`] | [`Error`]: every error text, defined once |
 //! | [`num`] | Redis's integer/double parsing and `%.17g` formatting |
 //! | [`ldouble`] | x87 80-bit `long double` arithmetic for INCRBYFLOAT |
 //! | [`glob`] | Redis's glob matching (KEYS, SCAN MATCH, ...) |
+//! | [`info`] | INFO text and deterministic memory accounting |
 //! | [`clock`], [`rng`] | time and randomness, both inputs |
 //!
 //! ## Features
@@ -46,14 +49,17 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod bytes;
 pub mod client;
 pub mod clock;
 pub mod cmd;
+pub mod cmdmeta;
 pub mod config;
 pub mod dict;
 pub mod engine;
 pub mod error;
 pub mod glob;
+pub mod info;
 pub mod keyspace;
 pub mod ldouble;
 pub mod num;

@@ -8,13 +8,16 @@
 //!
 //! Each family file exports `COMMANDS: &[Command]`; [`families`] lists them.
 
+pub mod bitmaps;
 pub mod hashes;
+pub mod hyperloglog;
 pub mod keys;
 pub mod lists;
 pub mod server;
 pub mod sets;
 pub mod sort;
 pub mod strings;
+pub mod zsets;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -154,8 +157,18 @@ impl Command {
 }
 
 /// Every family's table, in the order COMMAND lists them.
-pub fn families() -> [&'static [Command]; 6] {
-    [strings::COMMANDS, keys::COMMANDS, hashes::COMMANDS, lists::COMMANDS, sets::COMMANDS, server::COMMANDS]
+pub fn families() -> &'static [&'static [Command]] {
+    &[
+        strings::COMMANDS,
+        keys::COMMANDS,
+        hashes::COMMANDS,
+        lists::COMMANDS,
+        sets::COMMANDS,
+        zsets::COMMANDS,
+        bitmaps::COMMANDS,
+        hyperloglog::COMMANDS,
+        server::COMMANDS,
+    ]
 }
 
 /// A cursor over a command's arguments.
@@ -372,24 +385,31 @@ pub struct ScanArgs<'a> {
     pub type_name: Option<&'a [u8]>,
 }
 
-/// Parses a SCAN cursor like Redis 7.0's `string2ull`: `string2ll` when
-/// possible (negative is invalid), otherwise `strtoull` (leading spaces and
-/// `+` accepted) that must consume everything.
+/// Parses a SCAN cursor like Redis 7.0.15's `parseScanCursorOrReply`:
+/// `strtoul` semantics after rejecting a leading space. So `""` is 0, `+5` is
+/// 5 and `-1` wraps around; trailing bytes and overflow are invalid; parsing
+/// stops at a NUL as C strings do.
 pub fn parse_cursor(arg: &[u8]) -> Result<u64> {
-    if let Some(v) = num::parse_i64(arg) {
-        return if v < 0 { Err(Error::InvalidCursor) } else { Ok(v as u64) };
+    if arg.first().is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')) {
+        return Err(Error::InvalidCursor);
     }
-    let t = arg.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)).unwrap_or(arg.len());
-    let mut rest = &arg[t..];
-    let neg = rest.first() == Some(&b'-');
-    if matches!(rest.first(), Some(b'+') | Some(b'-')) {
-        rest = &rest[1..];
+    let s = match arg.iter().position(|&c| c == 0) {
+        Some(p) => &arg[..p],
+        None => arg,
+    };
+    if s.is_empty() {
+        return Ok(0);
     }
-    if rest.is_empty() || !rest.iter().all(|c| c.is_ascii_digit()) {
+    let (neg, digits) = match s[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.iter().all(|c| c.is_ascii_digit()) {
         return Err(Error::InvalidCursor);
     }
     let mut v: u64 = 0;
-    for &c in rest {
+    for &c in digits {
         v = v.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)).ok_or(Error::InvalidCursor)?;
     }
     Ok(if neg { v.wrapping_neg() } else { v })

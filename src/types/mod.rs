@@ -5,6 +5,7 @@ pub mod hash;
 pub mod list;
 pub mod set;
 pub mod string;
+pub mod zset;
 
 use alloc::boxed::Box;
 
@@ -12,6 +13,7 @@ pub use hash::Hash;
 pub use list::List;
 pub use set::Set;
 pub use string::Str;
+pub use zset::ZSet;
 
 /// The value stored under a key. Large containers are boxed so a keyspace
 /// entry stays small (most keys hold strings).
@@ -25,6 +27,8 @@ pub enum Value {
     Hash(Box<Hash>),
     /// A set.
     Set(Box<Set>),
+    /// A sorted set.
+    ZSet(Box<ZSet>),
 }
 
 impl Value {
@@ -35,6 +39,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -45,6 +50,7 @@ impl Value {
             Value::List(l) => l.encoding(),
             Value::Hash(h) => h.encoding(),
             Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
@@ -56,6 +62,7 @@ impl Value {
             Value::List(l) => 16 + l.weight(),
             Value::Hash(h) => 16 + h.weight(),
             Value::Set(s) => 16 + s.weight(),
+            Value::ZSet(z) => 16 + z.weight(),
         }
     }
 }

@@ -1,0 +1,6 @@
+//! Sorted-set commands.
+
+use crate::cmd::Command;
+
+/// This family's command table.
+pub const COMMANDS: &[Command] = &[];
