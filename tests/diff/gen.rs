@@ -197,7 +197,9 @@ impl Family {
                 ("swapdb", 1),
                 ("move", 1),
                 ("command|info", 2),
-                ("command|count", 1),
+                // COMMAND COUNT / COMMAND / COMMAND INFO with no names list
+                // every command: redlet has fewer by design.
+                ("command|count", 0),
                 ("command|getkeys", 1),
                 ("config|get", 2),
                 ("client|getname", 1),
@@ -413,7 +415,7 @@ impl<'a> Gen<'a> {
         let cross = match self.fam {
             Family::Keys => 0.3,
             Family::Server => 0.25,
-            _ => 0.05,
+            _ => 0.03,
         };
         if r.chance(cross) {
             if let Some(c) = self.cross_write() {
@@ -439,7 +441,7 @@ impl<'a> Gen<'a> {
             return;
         }
         let mut argv = self.command(name);
-        if self.r.chance(0.03) {
+        if self.r.chance(0.03) && !name.starts_with("command|") {
             self.mutate_arity(&mut argv);
         }
         out.push(argv);
@@ -1087,14 +1089,17 @@ impl<'a> Gen<'a> {
             "command|info" | "command|getkeys" => {
                 let names: Vec<String> = self.avail.all().filter(|c| !c.contains('|')).cloned().collect();
                 if name == "command|getkeys" {
-                    let c = self.r.pick(&["get", "set", "mset", "sort", "lmpop", "blmove", "nosuch", "ping"]);
+                    let c = *self.r.pick(&["get", "set", "mset", "sort", "lmpop", "blmove", "nosuch", "ping", "rename", "sintercard"]);
+                    if c != "nosuch" && !self.avail.has(c) {
+                        return vec![v(b"PING")];
+                    }
                     let mut inner = self.command(c);
                     if inner.first().is_some_and(|x| x == b"GETKEYS") {
                         inner.clear();
                     }
                     a.extend(inner);
                 } else {
-                    for _ in 0..self.r.range(0, 3) {
+                    for _ in 0..self.r.range(1, 3) {
                         if self.r.chance(0.9) && !names.is_empty() {
                             a.push(self.r.pick(&names).clone().into_bytes());
                         } else {
