@@ -739,7 +739,8 @@ impl<'a> Gen<'a> {
             "setrange" => {
                 a.push(self.key());
                 let off = match self.r.below(8) {
-                    0 => v(self.r.pick(&[b"-1" as &[u8], b"536870912", b"abc", b"9223372036854775807", b"536870911"])),
+                    // (536870911 is legal and builds a 512 MB string: not generated.)
+                    0 => v(self.r.pick(&[b"-1" as &[u8], b"536870912", b"abc", b"9223372036854775807", b"536870913"])),
                     1 => n(self.r.range(0, 5000)),
                     _ => n(self.r.range(0, 20)),
                 };
@@ -1145,13 +1146,19 @@ impl<'a> Gen<'a> {
     }
 
     fn side(&mut self) -> Vec<u8> {
-        v(self.r.pick(&[b"LEFT" as &[u8], b"RIGHT", b"left", b"RIGHT", b"UP"]))
+        if self.r.chance(0.05) {
+            return v(self.r.pick(&[b"UP" as &[u8], b"", b"LEFTX"]));
+        }
+        v(self.r.pick(&[b"LEFT" as &[u8], b"RIGHT", b"left", b"Right"]))
     }
 
     /// A blocking timeout; the runner never lets a single-client command
     /// actually block (it checks the keys first or wraps it in MULTI).
     fn timeout(&mut self) -> Vec<u8> {
-        v(self.r.pick(&[b"0" as &[u8], b"0", b"1", b"0.5", b"100", b"-1", b"abc", b"1e20", b"inf", b"0.001"]))
+        if self.r.chance(0.1) {
+            return v(self.r.pick(&[b"-1" as &[u8], b"abc", b"1e20", b"inf", b"", b"-0.5", b"9223372036854775807"]));
+        }
+        v(self.r.pick(&[b"0" as &[u8], b"0", b"1", b"0.5", b"100", b"0.001", b"10"]))
     }
 
     fn scan_cursor(&mut self) -> Vec<u8> {
