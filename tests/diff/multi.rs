@@ -30,6 +30,16 @@ const QKEYS: &[&str] = &["q1", "q2", "q3"];
 /// Elements pushed.
 const ELEMS: &[&str] = &["a", "b", "c", "1", "x\r\ny"];
 
+thread_local! {
+    /// blocked, served by another client, timed out, unblocked by CLIENT
+    /// UNBLOCK, disconnected while blocked: how much each scenario exercised.
+    static COUNTS: std::cell::RefCell<[u64; 5]> = const { std::cell::RefCell::new([0; 5]) };
+}
+
+fn count(i: usize) {
+    COUNTS.with(|c| c.borrow_mut()[i] += 1);
+}
+
 /// What happened to the acting client.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
@@ -147,7 +157,7 @@ impl<'s> World<'s> {
     /// After a step: which previously blocked clients Redis served (their
     /// replies read), compared with redlet's woken clients; then the
     /// blocked sets.
-    fn settle(&mut self, acting: Option<usize>) -> Result<(), String> {
+    fn settle(&mut self, acting: Option<usize>, unblock: bool) -> Result<(), String> {
         let (rblocked, _) = redis_clients(&mut self.ctl);
         let mut served_r: BTreeMap<usize, Vec<V>> = BTreeMap::new();
         for i in 0..CLIENTS {
@@ -168,6 +178,9 @@ impl<'s> World<'s> {
                 m.iter().map(|(i, vs)| format!("c{i}: {}", vs.iter().map(show).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join("; ")
             };
             return Err(format!("served clients differ: redis {{{}}} / redlet {{{}}}", f(&served_r), f(&served_l)));
+        }
+        for _ in served_r.keys() {
+            count(if unblock { 3 } else { 1 });
         }
         for (i, vs) in &served_r {
             self.log.push(format!("  -> c{i} served: {}", vs.iter().map(show).collect::<Vec<_>>().join(", ")));
@@ -216,8 +229,10 @@ impl<'s> World<'s> {
         }
         if out_r == Outcome::Blocked {
             self.blocked[c] = true;
+            count(0);
         }
-        self.settle(Some(c))?;
+        let unblock = l.get(1).is_some_and(|x| x.eq_ignore_ascii_case(b"unblock"));
+        self.settle(Some(c), unblock)?;
         Ok(out_r)
     }
 
@@ -255,12 +270,16 @@ impl<'s> World<'s> {
             return Err(format!("timeout reply of c{c}: redis {} / redlet {}", show(&vr), show(&vl)));
         }
         self.blocked[c] = false;
-        self.settle(None)
+        count(2);
+        self.settle(None, false)
     }
 
     /// Client `c` disconnects (blocked or not) and a new client takes its slot.
     fn reconnect(&mut self, c: usize) -> Result<(), String> {
         self.log.push(format!("(c{c} disconnects; a new client takes its place)"));
+        if self.blocked[c] {
+            count(4);
+        }
         let old = self.rids[c];
         let fresh = self.srv.connect();
         drop(std::mem::replace(&mut self.conns[c], fresh));
@@ -275,7 +294,7 @@ impl<'s> World<'s> {
         self.redlet.eng.close_client(self.lids[c]);
         self.lids[c] = self.redlet.eng.open_client(ClientInfo::default());
         self.blocked[c] = false;
-        self.settle(None)
+        self.settle(None, false)
     }
 }
 
@@ -317,9 +336,9 @@ fn plain_command(r: &mut Rng) -> Argv {
 
 /// A blocking command and whether its timeout is short (real 0.1 s).
 fn blocking_command(r: &mut Rng) -> (Argv, bool) {
-    let t = match r.below(10) {
-        0..=4 => "0",
-        5..=7 => "100",
+    let t = match r.below(18) {
+        0..=9 => "0",
+        10..=15 => "100",
         _ => "0.1",
     };
     let k = pick(r, QKEYS);
@@ -368,7 +387,7 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
         }
         let c = free[r.below(free.len())];
         let roll = r.below(100);
-        if roll < 35 {
+        if roll < 28 {
             let (a, short) = blocking_command(&mut r);
             let out = w.command(c, &a, &a).map_err(|e| w.fail(e))?;
             if short && out == Outcome::Blocked {
@@ -445,7 +464,17 @@ pub fn run_blocking() {
             }
         }
     }
-    eprintln!("differential[blocking]: {count} scenarios, {} failed, {:.1}s", failures.len(), t0.elapsed().as_secs_f64());
+    let n = COUNTS.with(|c| *c.borrow());
+    eprintln!(
+        "differential[blocking]: {count} scenarios, {} failed, {:.1}s; {} blocks, {} served by pushes, {} timeouts, {} CLIENT UNBLOCKs, {} blocked clients disconnected",
+        failures.len(),
+        t0.elapsed().as_secs_f64(),
+        n[0],
+        n[1],
+        n[2],
+        n[3],
+        n[4]
+    );
     if !failures.is_empty() {
         for f in &failures {
             eprintln!("{f}");
