@@ -175,6 +175,11 @@ pub struct Engine {
     deadlines: BTreeSet<(u64, ClientId)>,
     /// Keys written this command that some client waits on.
     ready_keys: Vec<(usize, Box<[u8]>)>,
+    /// The keys queued in `ready_keys` and not yet being served: a key is
+    /// queued once until its turn comes, as Redis's `db->ready_keys` does.
+    ready_set: hashbrown::HashSet<(usize, Box<[u8]>), FixedState>,
+    /// The ready key (db, key) whose waiters are being served right now.
+    serving: Option<(usize, Box<[u8]>)>,
     /// Clients with something in their outbox (or to close), not yet drained.
     woken: Vec<ClientId>,
     /// Facts about the host process for INFO.
@@ -211,6 +216,8 @@ impl Engine {
             blocked_keys,
             deadlines: BTreeSet::new(),
             ready_keys: Vec::new(),
+            ready_set: hashbrown::HashSet::with_hasher(FixedState::with_seed(0)),
+            serving: None,
             woken: Vec::new(),
             host: crate::config::HostInfo::default(),
         }
@@ -337,17 +344,21 @@ impl Engine {
         let mut args = Args::new(argv, pos);
         let res = (cmd.handler)(&mut cx, &mut args);
         let block = cx.block.take();
+        // Redis 7.0 counts a blocking command's call when it blocks, and
+        // only its time (and failure) when it is served later.
+        let elapsed = self.clock.now_micros().saturating_sub(now_us);
+        let st = &mut self.cmdstats[stat];
+        st.usec += elapsed;
+        if !reexec {
+            st.calls += 1;
+            self.stats.total_commands_processed += 1;
+        }
         if let Some(b) = block {
             if !reexec {
                 self.block_client(id, db, argv, b);
             }
             return None;
         }
-        let elapsed = self.clock.now_micros().saturating_sub(now_us);
-        let st = &mut self.cmdstats[stat];
-        st.calls += 1;
-        st.usec += elapsed;
-        self.stats.total_commands_processed += 1;
         match res {
             Ok(r) => {
                 if let Reply::Error(e) = &r {
@@ -383,7 +394,16 @@ impl Engine {
         }
     }
 
-    fn block_client(&mut self, id: ClientId, db: usize, argv: &[&[u8]], b: cmd::BlockOn) {
+    fn block_client(&mut self, id: ClientId, db: usize, argv: &[&[u8]], mut b: cmd::BlockOn) {
+        // A key named twice (BLPOP k k 0) is waited on once.
+        let mut seen: Vec<Box<[u8]>> = Vec::with_capacity(b.keys.len());
+        b.keys.retain(|k| {
+            let dup = seen.contains(k);
+            if !dup {
+                seen.push(k.clone());
+            }
+            !dup
+        });
         for k in &b.keys {
             self.blocked_keys[db].entry(k.clone()).or_default().push_back(id);
         }
@@ -433,7 +453,10 @@ impl Engine {
     /// Notes that `key` in `db` was written, if a client waits on it.
     pub(crate) fn signal_ready(&mut self, db: usize, key: &[u8]) {
         if !self.blocked_keys[db].is_empty() && self.blocked_keys[db].contains_key(key) {
-            self.ready_keys.push((db, key.into()));
+            let entry: (usize, Box<[u8]>) = (db, key.into());
+            if self.ready_set.insert(entry.clone()) {
+                self.ready_keys.push(entry);
+            }
         }
     }
 
@@ -442,17 +465,24 @@ impl Engine {
     pub(crate) fn signal_all_ready(&mut self, db: usize) {
         let keys: Vec<Box<[u8]>> = self.blocked_keys[db].keys().cloned().collect();
         for k in keys {
-            self.ready_keys.push((db, k));
+            self.signal_ready(db, &k);
         }
     }
 
-    /// Serves clients blocked on keys written by the last command, in the
-    /// order they blocked, until no written key has a servable waiter. A
-    /// served command may write further keys (BLMOVE); those are served too.
+    /// Serves clients blocked on keys written by the last command, key by
+    /// key in the order the keys became ready, each key's waiters in the
+    /// order they blocked, while the key exists (Redis 7.0's
+    /// `handleClientsBlockedOnKeys`). A waiter is served by re-running its
+    /// command with [`Engine::serving_key`] naming the ready key: the handler
+    /// takes from that key only, and blocks again (stays blocked) when the
+    /// key holds a type it cannot use. A served command may make further keys
+    /// ready (BLMOVE's destination); they are served in a following round.
     fn serve_ready(&mut self, now_us: u64) {
         while !self.ready_keys.is_empty() {
             let batch = core::mem::take(&mut self.ready_keys);
-            for (db, key) in batch {
+            for entry in batch {
+                self.ready_set.remove(&entry);
+                let (db, key) = entry;
                 let Some(queue) = self.blocked_keys[db].get(&key) else { continue };
                 let waiting: Vec<ClientId> = queue.iter().copied().collect();
                 for id in waiting {
@@ -463,7 +493,10 @@ impl Engine {
                         continue;
                     };
                     let refs: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();
-                    if let Some(reply) = self.call(id, &refs, now_us, true, false) {
+                    self.serving = Some((db, key.clone()));
+                    let r = self.call(id, &refs, now_us, true, false);
+                    self.serving = None;
+                    if let Some(reply) = r {
                         self.unblock_with(id, reply);
                     }
                 }
@@ -471,9 +504,23 @@ impl Engine {
         }
     }
 
-    /// The earliest blocked-client deadline, ms, for the host's timer.
+    /// While a blocked client's command is re-run because a key it waits on
+    /// became ready: that key, if it is in `db`. Blocking handlers serve
+    /// from this key only (Redis serves the key that became ready, not the
+    /// first non-empty key of the command).
+    pub fn serving_key(&self, db: usize) -> Option<&[u8]> {
+        match &self.serving {
+            Some((d, k)) if *d == db => Some(k),
+            _ => None,
+        }
+    }
+
+    /// When the host should next call [`Engine::tick`] for blocked-client
+    /// timeouts: the first instant (ms) at which one is due. A deadline `d`
+    /// times out once the time is past it (`d < now`, as in Redis), so this
+    /// is the earliest deadline plus one.
     pub fn next_deadline_ms(&self) -> Option<u64> {
-        self.deadlines.iter().next().map(|&(d, _)| d)
+        self.deadlines.iter().next().map(|&(d, _)| d.saturating_add(1))
     }
 
     /// Periodic work the host drives about `hz` times a second: times out

@@ -12,7 +12,7 @@ use redlet::{Config, Engine, Error, Protocol};
 fn put_list(e: &mut Engine, key: &[u8]) {
     e.with_ctx(0, |cx| {
         let now = cx.now;
-        let l = List { items: [b"a".to_vec()].into() };
+        let l: List = [b"a".to_vec()].into_iter().collect();
         cx.db().set(key, Value::List(Box::new(l)), false, now);
         Ok(())
     })

@@ -13,9 +13,12 @@ pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
 pub mod lists;
+pub mod multi;
+pub mod pubsub;
 pub mod server;
 pub mod sets;
 pub mod sort;
+pub mod streams;
 pub mod strings;
 pub mod zsets;
 
@@ -167,6 +170,9 @@ pub fn families() -> &'static [&'static [Command]] {
         zsets::COMMANDS,
         bitmaps::COMMANDS,
         hyperloglog::COMMANDS,
+        streams::COMMANDS,
+        pubsub::COMMANDS,
+        multi::COMMANDS,
         server::COMMANDS,
     ]
 }
@@ -351,24 +357,18 @@ impl<'e> Ctx<'e> {
     }
 
     /// Parses a blocking timeout in seconds (`BLPOP ... 0.5`) into an absolute
-    /// deadline in ms (`None` = forever), with Redis 7.0's error texts.
+    /// deadline in ms (`None` = forever), exactly as Redis 7.0 computes it
+    /// (`ceill` of the 80-bit product by 1000, see [`lists::timeout`]), with
+    /// its error texts. Redis adds the current time without an overflow
+    /// check; a sum past `i64::MAX` wraps negative, which its (unsigned)
+    /// timeout table never reaches, so such a client waits forever here too.
     pub fn parse_timeout_secs(&self, arg: &[u8]) -> Result<Option<u64>> {
-        let secs = num::parse_f64(arg).ok_or(Error::TimeoutNotFloat)?;
-        let ms = secs * 1000.0;
-        if !ms.is_finite() || ms > i64::MAX as f64 || ms < i64::MIN as f64 {
-            return Err(Error::TimeoutNotFloat);
-        }
-        let ms = ms as i64;
-        if ms < 0 {
-            return Err(Error::TimeoutNegative);
-        }
+        let ms = lists::timeout::secs_to_ms(arg)?;
         if ms == 0 {
             return Ok(None);
         }
-        if ms > i64::MAX - self.now as i64 {
-            return Err(Error::TimeoutOutOfRange);
-        }
-        Ok(Some(self.now + ms as u64))
+        let at = (self.now as i64).wrapping_add(ms);
+        Ok((at >= 0).then_some(at as u64))
     }
 }
 

@@ -1,0 +1,6 @@
+//! Pub/Sub commands.
+
+use crate::cmd::Command;
+
+/// This family's command table.
+pub const COMMANDS: &[Command] = &[];
