@@ -52,7 +52,7 @@ rustup target add $targets >/dev/null
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 step "cargo test --workspace"
-cargo test --workspace 2>&1 | tee "$log"
+cargo test --workspace --no-fail-fast 2>&1 | tee "$log"
 
 step "no_std build (thumbv7em-none-eabihf)"
 cargo build -p redlet --no-default-features --target thumbv7em-none-eabihf
