@@ -42,6 +42,21 @@ fn differential_server() {
 }
 
 #[test]
+fn differential_zsets() {
+    run_family(Family::Zsets);
+}
+
+#[test]
+fn differential_bitmaps() {
+    run_family(Family::Bitmaps);
+}
+
+#[test]
+fn differential_hll() {
+    run_family(Family::Hll);
+}
+
+#[test]
 fn differential_blocking() {
     diff::multi::run_blocking();
 }

@@ -34,11 +34,27 @@ pub enum Family {
     Sets,
     /// Server and connection commands.
     Server,
+    /// Sorted-set commands.
+    Zsets,
+    /// Bitmap commands (on strings).
+    Bitmaps,
+    /// HyperLogLog commands.
+    Hll,
 }
 
 impl Family {
     /// Every family, in run order.
-    pub const ALL: [Family; 6] = [Family::Strings, Family::Keys, Family::Hashes, Family::Lists, Family::Sets, Family::Server];
+    pub const ALL: [Family; 9] = [
+        Family::Strings,
+        Family::Keys,
+        Family::Hashes,
+        Family::Lists,
+        Family::Sets,
+        Family::Server,
+        Family::Zsets,
+        Family::Bitmaps,
+        Family::Hll,
+    ];
 
     /// Lowercase name (as `REDLET_DIFF_FAMILY` takes it).
     pub fn name(self) -> &'static str {
@@ -49,6 +65,9 @@ impl Family {
             Family::Lists => "lists",
             Family::Sets => "sets",
             Family::Server => "server",
+            Family::Zsets => "zsets",
+            Family::Bitmaps => "bitmaps",
+            Family::Hll => "hll",
         }
     }
 
@@ -184,6 +203,69 @@ impl Family {
                 ("sdiffstore", 2),
                 ("sscan", 2),
                 ("object|encoding", 2),
+            ],
+            Family::Zsets => &[
+                ("zadd", 10),
+                ("zincrby", 2),
+                ("zcard", 1),
+                ("zscore", 2),
+                ("zmscore", 1),
+                ("zrank", 2),
+                ("zrevrank", 1),
+                ("zcount", 2),
+                ("zlexcount", 1),
+                ("zrange", 5),
+                ("zrangebyscore", 2),
+                ("zrevrangebyscore", 1),
+                ("zrangebylex", 1),
+                ("zrevrangebylex", 1),
+                ("zrevrange", 1),
+                ("zrangestore", 2),
+                ("zrem", 3),
+                ("zremrangebyrank", 1),
+                ("zremrangebyscore", 1),
+                ("zremrangebylex", 1),
+                ("zpopmin", 2),
+                ("zpopmax", 2),
+                ("bzpopmin", 1),
+                ("bzpopmax", 1),
+                ("zmpop", 1),
+                ("bzmpop", 1),
+                ("zrandmember", 2),
+                ("zscan", 1),
+                ("zunion", 1),
+                ("zinter", 1),
+                ("zdiff", 1),
+                ("zunionstore", 1),
+                ("zinterstore", 1),
+                ("zdiffstore", 1),
+                ("zintercard", 1),
+                ("object|encoding", 1),
+                ("del", 1),
+            ],
+            Family::Bitmaps => &[
+                ("setbit", 6),
+                ("getbit", 3),
+                ("bitcount", 3),
+                ("bitpos", 3),
+                ("bitop", 2),
+                ("bitfield", 4),
+                ("bitfield_ro", 1),
+                ("set", 2),
+                ("append", 1),
+                ("setrange", 1),
+                ("get", 2),
+                ("del", 1),
+            ],
+            Family::Hll => &[
+                ("pfadd", 8),
+                ("pfcount", 4),
+                ("pfmerge", 2),
+                ("pfdebug", 1),
+                ("del", 1),
+                ("get", 1),
+                ("append", 1),
+                ("set", 1),
             ],
             Family::Server => &[
                 ("ping", 3),
@@ -364,6 +446,9 @@ pub struct Gen<'a> {
     /// Current Unix time in seconds (for absolute expiry times).
     now_s: i64,
     weights: Vec<(&'static str, u32)>,
+    /// Zsets: every score is 0, so lex ranges are defined (with mixed scores
+    /// Redis's answer depends on its skiplist's random levels).
+    lex: bool,
 }
 
 fn v<T: AsRef<[u8]> + ?Sized>(s: &T) -> Vec<u8> {
@@ -378,8 +463,18 @@ impl<'a> Gen<'a> {
     /// A generator for `fam`, seeded with `seed`.
     pub fn new(fam: Family, seed: u64, avail: &'a Avail) -> Gen<'a> {
         let now_s = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-        let weights = fam.commands().iter().copied().filter(|(c, w)| *w > 0 && avail.has(c)).collect();
-        Gen { r: Rng::new(seed), avail, fam, now_s, weights }
+        let mut r = Rng::new(seed);
+        let lex = fam == Family::Zsets && r.chance(0.3);
+        const LEX_ONLY: &[&str] = &["zlexcount", "zrangebylex", "zrevrangebylex", "zremrangebylex"];
+        const SCORE_CHANGING: &[&str] = &["zincrby", "zunion", "zinter", "zunionstore", "zinterstore"];
+        let weights = fam
+            .commands()
+            .iter()
+            .copied()
+            .filter(|(c, w)| *w > 0 && avail.has(c))
+            .filter(|(c, _)| if lex { !SCORE_CHANGING.contains(c) } else { !LEX_ONLY.contains(c) })
+            .collect();
+        Gen { r, avail, fam, now_s, weights, lex }
     }
 
     /// The family's commands that redlet does not have (not generated).
@@ -1140,9 +1235,268 @@ impl<'a> Gen<'a> {
                     }
                 }
             }
+            // ----------------------------------------------------------- zsets
+            "zadd" => {
+                a.push(self.key());
+                for _ in 0..self.r.range(0, 2) {
+                    a.push(v(self.r.pick(&[b"NX" as &[u8], b"XX", b"GT", b"LT", b"CH", b"INCR", b"ch"])));
+                }
+                if self.r.chance(0.02) {
+                    for i in 0..140 {
+                        a.push(n(i % 7));
+                        a.push(format!("bulk{i}").into_bytes());
+                    }
+                } else {
+                    for _ in 0..self.r.range(1, 3) {
+                        a.push(self.score());
+                        a.push(self.zmember());
+                    }
+                }
+            }
+            "zincrby" => {
+                a.push(self.key());
+                a.push(self.score());
+                a.push(self.zmember());
+            }
+            "zcard" => a.push(self.key()),
+            "zscore" | "zrank" | "zrevrank" => {
+                a.push(self.key());
+                a.push(self.zmember());
+            }
+            "zmscore" | "zrem" => {
+                a.push(self.key());
+                for _ in 0..self.r.range(1, 3) {
+                    a.push(self.zmember());
+                }
+            }
+            "zcount" | "zremrangebyscore" => {
+                a.push(self.key());
+                a.push(self.score_bound());
+                a.push(self.score_bound());
+            }
+            "zlexcount" | "zremrangebylex" => {
+                a.push(self.key());
+                a.push(self.lex_bound());
+                a.push(self.lex_bound());
+            }
+            "zrange" | "zrangestore" => {
+                if name == "zrangestore" {
+                    a.push(self.key());
+                }
+                a.push(self.key());
+                let by: &[u8] = match self.r.below(3) {
+                    0 => {
+                        a.push(self.score_bound());
+                        a.push(self.score_bound());
+                        b"BYSCORE"
+                    }
+                    1 if self.lex => {
+                        a.push(self.lex_bound());
+                        a.push(self.lex_bound());
+                        b"BYLEX"
+                    }
+                    _ => {
+                        a.push(self.idx());
+                        a.push(self.idx());
+                        b""
+                    }
+                };
+                if !by.is_empty() && self.r.chance(0.9) {
+                    a.push(v(by));
+                }
+                self.zrange_opts(&mut a, name == "zrangestore");
+            }
+            "zrangebyscore" | "zrevrangebyscore" | "zrangebylex" | "zrevrangebylex" => {
+                a.push(self.key());
+                let lex = name.contains("lex");
+                for _ in 0..2 {
+                    let b = if lex { self.lex_bound() } else { self.score_bound() };
+                    a.push(b);
+                }
+                if !lex && self.r.chance(0.4) {
+                    a.push(v(b"WITHSCORES"));
+                }
+                if self.r.chance(0.3) {
+                    a.push(v(b"LIMIT"));
+                    a.push(self.idx());
+                    a.push(self.idx());
+                }
+            }
+            "zrevrange" | "zremrangebyrank" => {
+                a.push(self.key());
+                a.push(self.idx());
+                a.push(self.idx());
+                if name == "zrevrange" && self.r.chance(0.4) {
+                    a.push(v(b"WITHSCORES"));
+                }
+            }
+            "zpopmin" | "zpopmax" => {
+                a.push(self.key());
+                if self.r.chance(0.5) {
+                    a.push(self.count());
+                }
+            }
+            "bzpopmin" | "bzpopmax" => {
+                let ks = self.keys(1, 3);
+                a.extend(ks);
+                a.push(self.timeout());
+            }
+            "zmpop" | "bzmpop" => {
+                if name == "bzmpop" {
+                    a.push(self.timeout());
+                }
+                self.zkeys(&mut a);
+                a.push(v(self.r.pick(&[b"MIN" as &[u8], b"MAX", b"min", b"MIDDLE"])));
+                if self.r.chance(0.5) {
+                    a.push(v(b"COUNT"));
+                    a.push(self.count());
+                }
+            }
+            "zrandmember" => {
+                a.push(self.key());
+                if self.r.chance(0.7) {
+                    a.push(self.count());
+                    if self.r.chance(0.5) {
+                        a.push(v(self.r.pick(&[b"WITHSCORES" as &[u8], b"withscores", b"BAD"])));
+                    }
+                }
+            }
+            "zscan" => {
+                a.push(self.key());
+                a.push(self.scan_cursor());
+                self.scan_opts(&mut a, false);
+            }
+            "zunion" | "zinter" | "zdiff" | "zunionstore" | "zinterstore" | "zdiffstore" | "zintercard" => {
+                if name.ends_with("store") {
+                    a.push(self.key());
+                }
+                let k = self.r.range(1, 3);
+                a.push(if self.r.chance(0.93) { n(k) } else { v(self.r.pick(&[b"0" as &[u8], b"-1", b"abc", b"5"])) });
+                for _ in 0..k {
+                    a.push(self.key());
+                }
+                if name == "zintercard" {
+                    if self.r.chance(0.5) {
+                        a.push(v(b"LIMIT"));
+                        a.push(self.count());
+                    }
+                } else {
+                    if name != "zdiff" && name != "zdiffstore" && self.r.chance(0.4) {
+                        a.push(v(b"WEIGHTS"));
+                        for _ in 0..k {
+                            a.push(self.score());
+                        }
+                    }
+                    if name != "zdiff" && name != "zdiffstore" && self.r.chance(0.4) {
+                        a.push(v(b"AGGREGATE"));
+                        a.push(v(self.r.pick(&[b"SUM" as &[u8], b"MIN", b"MAX", b"max", b"AVG"])));
+                    }
+                    if !name.ends_with("store") && self.r.chance(0.5) {
+                        a.push(v(b"WITHSCORES"));
+                    }
+                }
+            }
+            // ------------------------------------------------------ hyperloglog
+            "pfadd" => {
+                a.push(self.key());
+                if self.r.chance(0.05) {
+                    // Enough distinct elements to go dense.
+                    for _ in 0..self.r.range(100, 3000) {
+                        a.push(n(self.r.range(0, 1 << 40)));
+                    }
+                } else {
+                    for _ in 0..self.r.range(0, 4) {
+                        a.push(if self.r.chance(0.8) { n(self.r.range(0, 50)) } else { self.val() });
+                    }
+                }
+            }
+            "pfcount" => {
+                let ks = self.keys(1, 3);
+                a.extend(ks);
+            }
+            "pfmerge" => {
+                let ks = self.keys(1, 3);
+                a.extend(ks);
+            }
+            "pfdebug" => {
+                a.push(v(self.r.pick(&[b"GETREG" as &[u8], b"ENCODE", b"DECODE", b"TODENSE", b"BOGUS"])));
+                a.push(self.key());
+            }
             _ => a.push(self.key()),
         }
         a
+    }
+
+    fn score(&mut self) -> Vec<u8> {
+        if self.lex {
+            return v(if self.r.chance(0.97) { b"0" as &[u8] } else { b"abc" });
+        }
+        match self.r.below(12) {
+            0 => v(self.r.pick(&[b"inf" as &[u8], b"-inf", b"+inf", b"nan", b"abc", b"", b"1e308", b"-0", b"9007199254740993", b"0x10", b"1e-320"])),
+            1 | 2 => v(self.r.pick(&[b"1.5" as &[u8], b"-2.25", b"0.1", b"3.0", b"100"])),
+            _ => n(self.r.range(-3, 5)),
+        }
+    }
+
+    fn zmember(&mut self) -> Vec<u8> {
+        match self.r.below(20) {
+            0 => self.val(),
+            1 => vec![b'm'; 65],
+            _ => v(self.r.pick(&[b"a" as &[u8], b"b", b"c", b"d", b"1", b"2", b"", b"a\x00", b"B"])),
+        }
+    }
+
+    /// A BYSCORE bound: inclusive, exclusive `(`, infinities, junk.
+    fn score_bound(&mut self) -> Vec<u8> {
+        match self.r.below(10) {
+            0 => v(self.r.pick(&[b"-inf" as &[u8], b"+inf", b"inf", b"(inf", b"abc", b"(", b"nan", b"(1e", b""])),
+            1..=3 => {
+                let mut b = b"(".to_vec();
+                b.extend(n(self.r.range(-3, 5)));
+                b
+            }
+            4 => v(self.r.pick(&[b"1.5" as &[u8], b"(2.25", b"-0.5"])),
+            _ => n(self.r.range(-3, 5)),
+        }
+    }
+
+    /// A BYLEX bound: `-`, `+`, `[x`, `(x`, junk.
+    fn lex_bound(&mut self) -> Vec<u8> {
+        match self.r.below(8) {
+            0 => v(self.r.pick(&[b"-" as &[u8], b"+"])),
+            1 => v(self.r.pick(&[b"a" as &[u8], b"", b"[", b"(", b"*"])),
+            _ => {
+                let mut b = v(self.r.pick(&[b"[" as &[u8], b"("]));
+                b.extend(v(self.r.pick(&[b"a" as &[u8], b"b", b"c", b"", b"1", b"a\x00"])));
+                b
+            }
+        }
+    }
+
+    fn zkeys(&mut self, a: &mut Argv) {
+        let k = self.r.range(1, 3);
+        a.push(if self.r.chance(0.93) { n(k) } else { v(self.r.pick(&[b"0" as &[u8], b"-1", b"abc", b"5"])) });
+        for _ in 0..k {
+            a.push(self.key());
+        }
+    }
+
+    fn zrange_opts(&mut self, a: &mut Argv, store: bool) {
+        for _ in 0..self.r.range(0, 3) {
+            match self.r.below(8) {
+                0 if self.lex => a.push(v(self.r.pick(&[b"BYSCORE" as &[u8], b"BYLEX", b"bylex"]))),
+                0 => a.push(v(self.r.pick(&[b"BYSCORE" as &[u8], b"byscore"]))),
+                1 => a.push(v(b"REV")),
+                2 => {
+                    a.push(v(b"LIMIT"));
+                    a.push(self.idx());
+                    a.push(self.idx());
+                }
+                3 if !store => a.push(v(b"WITHSCORES")),
+                4 => a.push(v(b"BOGUS")),
+                _ => {}
+            }
+        }
     }
 
     fn side(&mut self) -> Vec<u8> {

@@ -431,7 +431,7 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
     if let Some(p) = &w.redlet.poisoned {
         return Err(w.fail(format!("engine panicked: {p}")));
     }
-    compare_keyspace(srv, &w.redlet.eng).map_err(|m| w.fail(format!("final keyspace: {} {}", m.redis, m.note)))
+    compare_keyspace(srv, &mut w.redlet.eng).map_err(|m| w.fail(format!("final keyspace: {} {}", m.redis, m.note)))
 }
 
 /// The multi-client blocking test: `scenarios` scenarios (more with

@@ -234,8 +234,9 @@ fn classify(argv: &[Vec<u8>]) -> Kind {
         "scan" => Kind::Scan { pos: 1, pairs: false },
         "sscan" => Kind::Scan { pos: 2, pairs: false },
         "hscan" => Kind::Scan { pos: 2, pairs: true },
-        "srandmember" | "hrandfield" | "randomkey" | "spop" => Kind::Random,
-        "blpop" | "brpop" | "brpoplpush" | "blmove" | "blmpop" => Kind::Blocking,
+        "srandmember" | "hrandfield" | "randomkey" | "spop" | "zrandmember" => Kind::Random,
+        "zscan" => Kind::Scan { pos: 2, pairs: true },
+        "blpop" | "brpop" | "brpoplpush" | "blmove" | "blmpop" | "bzpopmin" | "bzpopmax" | "bzmpop" => Kind::Blocking,
         "hello" => Kind::Hello,
         "command|info" => Kind::CommandInfo,
         "sort" | "sort_ro" => {
@@ -356,6 +357,10 @@ enum Source {
 fn source_of(pre: &V, hash: bool) -> Option<Source> {
     match pre {
         V::Array(xs) | V::Set(xs) if !hash => Some(Source::Members(xs.iter().cloned().collect())),
+        // RESP3 WITHSCORES: nested [member, score] pairs.
+        V::Array(xs) if hash && !xs.is_empty() && xs.iter().all(|x| matches!(x, V::Array(p) if p.len() == 2)) => Some(Source::Fields(
+            xs.iter().filter_map(|x| x.items().map(|p| (p[0].clone(), p[1].clone()))).collect(),
+        )),
         V::Array(xs) if hash && xs.len() % 2 == 0 => {
             Some(Source::Fields(xs.chunks(2).map(|c| (c[0].clone(), c[1].clone())).collect()))
         }
@@ -380,7 +385,7 @@ fn validate_random(argv: &[Vec<u8>], v: &V, src: &Source) -> Result<Vec<V>, Stri
         };
     };
     let Some(count) = int_arg(count_arg) else { return Err("count did not parse but no error".into()) };
-    let withvalues = argv.get(3).is_some_and(|a| a.eq_ignore_ascii_case(b"withvalues"));
+    let withvalues = argv.get(3).is_some_and(|a| a.eq_ignore_ascii_case(b"withvalues") || a.eq_ignore_ascii_case(b"withscores"));
     let items = v.items().ok_or_else(|| format!("expected an array, got {}", show(v)))?;
     // Field/value pairs: flat in RESP2, nested in RESP3.
     let mut picks: Vec<(V, Option<V>)> = Vec::new();
@@ -543,7 +548,7 @@ impl<'s> Pair<'s> {
                 true
             } else {
                 let q = vec![b"OBJECT".to_vec(), b"ENCODING".to_vec(), argv.get(1).cloned().unwrap_or_default()];
-                self.on_redis(&q) == V::Bulk(b"hashtable".to_vec())
+                matches!(self.on_redis(&q).bytes(), Some(b"hashtable" | b"skiplist"))
             };
             let (r, l) = self.both(argv);
             let shape = |v: &V| matches!(v.items(), Some([V::Bulk(_), V::Array(_)]));
@@ -632,12 +637,14 @@ impl<'s> Pair<'s> {
         let key = argv.get(1).cloned().unwrap_or_default();
         let (pre, hash): (Argv, bool) = match name.as_str() {
             "randomkey" => (vec![b"KEYS".to_vec(), b"*".to_vec()], false),
+            "zrandmember" => (strs(&["ZRANGE", "", "0", "-1", "WITHSCORES"]).into_iter().enumerate().map(|(i, a)| if i == 1 { key.clone() } else { a }).collect(), true),
             "hrandfield" => (vec![b"HGETALL".to_vec(), key.clone()], true),
             _ => (vec![b"SMEMBERS".to_vec(), key.clone()], false),
         };
         let pre_ok = match name.as_str() {
             "randomkey" => self.avail.has("keys"),
             "hrandfield" => self.avail.has("hgetall"),
+            "zrandmember" => self.avail.has("zrange"),
             _ => self.avail.has("smembers"),
         };
         let (pr, pl) = if pre_ok && argv.len() >= 2 || name == "randomkey" && pre_ok {
@@ -720,10 +727,10 @@ impl<'s> Pair<'s> {
     fn blocking_keys(argv: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
         let name = signature(argv);
         match name.as_str() {
-            "blpop" | "brpop" if argv.len() >= 3 => Some(argv[1..argv.len() - 1].to_vec()),
+            "blpop" | "brpop" | "bzpopmin" | "bzpopmax" if argv.len() >= 3 => Some(argv[1..argv.len() - 1].to_vec()),
             "brpoplpush" if argv.len() == 4 => Some(vec![argv[1].clone()]),
             "blmove" if argv.len() == 6 => Some(vec![argv[1].clone()]),
-            "blmpop" => {
+            "blmpop" | "bzmpop" => {
                 let n = int_arg(argv.get(2)?)?;
                 if n < 1 || argv.len() < 3 + n as usize {
                     return None;
@@ -771,13 +778,39 @@ impl<'s> Pair<'s> {
         if let Some(p) = &self.redlet.poisoned {
             return Err(ks_mismatch(String::new(), format!("engine panicked: {p}")));
         }
-        compare_keyspace(self.srv, &self.redlet.eng)
+        compare_keyspace(self.srv, &mut self.redlet.eng)
+    }
+}
+
+/// How to read a whole value of a type the dump does not inspect directly:
+/// the same read command on both sides, every bulk string of the reply.
+fn read_all(ty: &str, key: &[u8]) -> Option<Argv> {
+    let mut a = match ty {
+        "zset" => strs(&["ZRANGE", "", "0", "-1", "WITHSCORES"]),
+        "stream" => strs(&["XRANGE", "", "-", "+"]),
+        _ => return None,
+    };
+    a[1] = key.to_vec();
+    Some(a)
+}
+
+/// Every bulk string (and double) of a reply, depth first.
+fn flatten(v: &V, out: &mut Vec<Vec<u8>>) {
+    match v {
+        V::Bulk(b) | V::Simple(b) | V::Double(b) => out.push(b.clone()),
+        V::Int(n) => out.push(n.to_string().into_bytes()),
+        V::Array(xs) | V::Set(xs) | V::Push(xs) => xs.iter().for_each(|x| flatten(x, out)),
+        V::Map(kv) => kv.iter().for_each(|(k, x)| {
+            flatten(k, out);
+            flatten(x, out)
+        }),
+        _ => out.push(show(v).into_bytes()),
     }
 }
 
 /// Compares every db's keys, types, values and TTL presence of a Redis
 /// server and an engine.
-pub fn compare_keyspace(srv: &RedisServer, eng: &Engine) -> Result<(), Mismatch> {
+pub fn compare_keyspace(srv: &RedisServer, eng: &mut Engine) -> Result<(), Mismatch> {
     let mut c = srv.connect();
     let t = Instant::now();
     let r = redis_dump(&mut c);
@@ -942,7 +975,14 @@ fn redis_dump(c: &mut Conn) -> Dump {
                     m.sort();
                     m
                 }
-                _ => vec![b"?".to_vec()],
+                other => match read_all(other, &k) {
+                    Some(a) => {
+                        let mut out = vec![];
+                        flatten(&c.cmd(&a).unwrap_or(V::Nil), &mut out);
+                        out
+                    }
+                    None => vec![b"?".to_vec()],
+                },
             };
             let ttl = match q(c, "PTTL") {
                 V::Int(n) if n >= 0 => n,
@@ -954,9 +994,10 @@ fn redis_dump(c: &mut Conn) -> Dump {
     out
 }
 
-fn redlet_dump(e: &Engine) -> Result<Dump, String> {
+fn redlet_dump(e: &mut Engine) -> Result<Dump, String> {
     let now = e.now_ms();
     let mut out = Dump::new();
+    let mut others: Vec<(usize, Vec<u8>, &'static str)> = vec![];
     for db in 0..e.databases() {
         let Some(d) = e.db(db) else { continue };
         for ent in d.iter() {
@@ -976,8 +1017,11 @@ fn redlet_dump(e: &Engine) -> Result<Dump, String> {
                     m.sort();
                     ("set", m)
                 }
-                // Types no generator writes yet: only the type is compared.
-                other => (other.type_name(), vec![b"?".to_vec()]),
+                // Other types are read through commands below.
+                other => {
+                    others.push((db, ent.key.to_vec(), other.type_name()));
+                    (other.type_name(), vec![b"?".to_vec()])
+                }
             };
             if ty != "string" && val.is_empty() {
                 return Err(format!("db{db} {}: empty {ty} stored (containers must be deleted when emptied)", resp::quote(&ent.key)));
@@ -985,6 +1029,24 @@ fn redlet_dump(e: &Engine) -> Result<Dump, String> {
             let ttl = ent.expire().map_or(-1, |t| t.saturating_sub(now) as i64);
             out.insert((db, ent.key.to_vec()), Item { ty: ty.into(), val, ttl });
         }
+    }
+    if !others.is_empty() {
+        let id = e.open_client(ClientInfo::default());
+        for (db, key, ty) in others {
+            let Some(a) = read_all(ty, &key) else { continue };
+            let sel = strs(&["SELECT", &db.to_string()]);
+            let run = |e: &mut Engine, a: &Argv| {
+                let refs: Vec<&[u8]> = a.iter().map(|x| x.as_slice()).collect();
+                e.execute(id, &refs).map(|r| resp::parse_one(&r.to_resp(redlet::Protocol::Resp2)).unwrap_or(V::Nil)).unwrap_or(V::Nil)
+            };
+            run(e, &sel);
+            let mut val = vec![];
+            flatten(&run(e, &a), &mut val);
+            if let Some(item) = out.get_mut(&(db, key)) {
+                item.val = val;
+            }
+        }
+        e.close_client(id);
     }
     Ok(out)
 }
