@@ -223,6 +223,18 @@ impl Engine {
         }
     }
 
+    /// Publishes a keyspace notification (`__keyspace@<db>__:<key>` and/or
+    /// `__keyevent@<db>__:<event>`) when `notify-keyspace-events` enables
+    /// `class`. Delivery lands with pub/sub; until then this only checks the
+    /// configuration.
+    pub(crate) fn notify_keyspace_event(&mut self, class: u32, event: &str, key: &[u8], db: usize) {
+        let flags = self.config.notify_flags();
+        if flags & class == 0 || flags & (crate::config::notify::KEYSPACE | crate::config::notify::KEYEVENT) == 0 {
+            return;
+        }
+        let _ = (event, key, db);
+    }
+
     /// Tells the engine about its host process (INFO server).
     pub fn set_host_info(&mut self, info: crate::config::HostInfo) {
         self.host = info;

@@ -98,7 +98,8 @@ impl Db {
 
     /// Deletes the key in slot `i` if it is expired at `now`; true if it was.
     fn expire_slot_if_needed(&mut self, i: u32, now: u64) -> bool {
-        let expired = self.dict.slot(i).is_some_and(|e| e.expire != 0 && e.expire <= now);
+        // Redis's keyIsExpired: expired only once `now > when`.
+        let expired = self.dict.slot(i).is_some_and(|e| e.expire != 0 && e.expire < now);
         if expired {
             self.remove_slot(i);
             self.stats.expired_keys += 1;
@@ -192,9 +193,14 @@ impl Db {
         self.remove_slot(i)
     }
 
+    /// Removes the entry in slot `i`; the returned entry keeps its expiry
+    /// (callers such as RENAME and MOVE carry it over).
     fn remove_slot(&mut self, i: u32) -> Option<Entry> {
+        let at = self.dict.slot(i).map_or(0, |e| e.expire);
         self.clear_expire_slot(i);
-        self.dict.remove_slot(i)
+        let mut e = self.dict.remove_slot(i)?;
+        e.expire = at;
+        Some(e)
     }
 
     /// Sets the absolute expiry (ms) of a live key. Returns false if absent.
@@ -264,7 +270,7 @@ impl Db {
     /// (not deleted: the scan is a read of a snapshot of slots).
     pub fn scan(&self, cursor: u64, count: usize, now: u64, mut f: impl FnMut(&Entry)) -> u64 {
         self.dict.scan(cursor, count, |e| {
-            if e.expire == 0 || e.expire > now {
+            if e.expire == 0 || e.expire >= now {
                 f(e)
             }
         })

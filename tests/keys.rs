@@ -72,7 +72,7 @@ fn type_names() {
     assert_eq!(resp(&mut e, c, "TYPE nokey"), "+none\r\n");
     e.with_ctx(0, |cx| {
         let now = cx.now;
-        cx.db().set(b"l", Value::List(Box::new(List { items: [b"x".to_vec()].into_iter().collect() })), false, now);
+        cx.db().set(b"l", Value::List(Box::new([b"x".to_vec()].into_iter().collect::<List>())), false, now);
         Ok(())
     })
     .unwrap();

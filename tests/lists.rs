@@ -523,7 +523,7 @@ fn expired_list_is_missing() {
     assert_eq!(resp(&mut e, c, "RPUSH k a"), ":1\r\n");
     assert_eq!(resp(&mut e, c, "SET k v PX 100"), "+OK\r\n");
     assert_eq!(resp(&mut e, c, "LLEN k"), "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
-    clock.advance_ms(100);
+    clock.advance_ms(101);
     assert_eq!(resp(&mut e, c, "LLEN k"), ":0\r\n");
     assert_eq!(resp(&mut e, c, "LPUSHX k a"), ":0\r\n");
     assert_eq!(resp(&mut e, c, "RPUSH k b"), ":1\r\n");

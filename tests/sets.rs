@@ -358,7 +358,7 @@ fn store_replaces_destination_and_ttl() {
     assert_eq!(resp(&mut e, c, "SMEMBERS d"), "*2\r\n$1\r\n5\r\n$1\r\n6\r\n", "the TTL went with the old value");
     // An expired source reads as absent.
     assert_eq!(resp(&mut e, c, "SET gone v PX 10"), "+OK\r\n");
-    clock.advance_ms(10);
+    clock.advance_ms(11);
     assert_eq!(resp(&mut e, c, "SUNIONSTORE d gone"), ":0\r\n");
     assert_eq!(resp(&mut e, c, "GET d"), "$-1\r\n");
     assert_eq!(resp(&mut e, c, "SINTER src gone"), "*0\r\n");

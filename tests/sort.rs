@@ -19,7 +19,7 @@ fn put(e: &mut Engine, key: &str, v: Value) {
 
 /// RPUSH key items... (space separated).
 fn list(e: &mut Engine, key: &str, items: &str) {
-    let l = List { items: items.split(' ').map(|s| s.as_bytes().to_vec()).collect() };
+    let l = items.split(' ').map(|s| s.as_bytes().to_vec()).collect::<List>();
     put(e, key, Value::List(Box::new(l)));
 }
 
@@ -54,7 +54,7 @@ fn stored(e: &Engine, key: &str) -> String {
     let db = e.db(0).unwrap();
     match db.iter().find(|en| &en.key[..] == key.as_bytes()).map(|en| &en.value) {
         Some(Value::List(l)) => {
-            let v: Vec<String> = l.items.iter().map(|x| String::from_utf8_lossy(x).into_owned()).collect();
+            let v: Vec<String> = l.iter().map(|x| String::from_utf8_lossy(x).into_owned()).collect();
             arr(&v.iter().map(|s| s.as_str()).collect::<Vec<_>>())
         }
         Some(_) => "not a list".into(),
@@ -90,9 +90,9 @@ fn numeric_weights_follow_strtod() {
     // Empty is 0; leading whitespace is fine, trailing is not.
     list(&mut e, "z", "3 ");
     assert_eq!(resp(&mut e, c, "SORT z"), arr(&["", "3"]));
-    put(&mut e, "x", Value::List(Box::new(List { items: [b"\t 5".to_vec(), b"4".to_vec()].into_iter().collect() })));
+    put(&mut e, "x", Value::List(Box::new([b"\t 5".to_vec(), b"4".to_vec()].into_iter().collect::<List>())));
     assert_eq!(resp(&mut e, c, "SORT x"), "*2\r\n$1\r\n4\r\n$3\r\n\t 5\r\n");
-    put(&mut e, "x", Value::List(Box::new(List { items: [b"5\t".to_vec()].into_iter().collect() })));
+    put(&mut e, "x", Value::List(Box::new([b"5\t".to_vec()].into_iter().collect::<List>())));
     assert_eq!(resp(&mut e, c, "SORT x"), DOUBLE_ERR);
     // Overflow and inexact underflow are range errors; NaN is refused.
     for bad in ["1e400", "1e-400", "1e-310", "nan", "abc", "1e", "0x"] {

@@ -51,8 +51,8 @@ fn set_get_roundtrip_and_options() {
     assert_eq!(resp(&mut e, c, "SET k w NX XX"), SYNTAX);
     assert_eq!(resp(&mut e, c, "SET k w EX 0"), "-ERR invalid expire time in 'set' command\r\n");
     assert_eq!(resp(&mut e, c, "SET k w PX 100"), "+OK\r\n");
-    clock.advance_ms(99);
-    assert_eq!(resp(&mut e, c, "GET k"), "$1\r\nw\r\n");
+    clock.advance_ms(100);
+    assert_eq!(resp(&mut e, c, "GET k"), "$1\r\nw\r\n", "alive through its expiry ms (now > when expires)");
     clock.advance_ms(1);
     assert_eq!(resp(&mut e, c, "GET k"), "$-1\r\n");
     assert_eq!(resp(&mut e, c, "GET"), "-ERR wrong number of arguments for 'get' command\r\n");
@@ -71,7 +71,7 @@ fn setnx() {
     assert_eq!(resp(&mut e, c, "SET t v PX 100"), "+OK\r\n");
     assert_eq!(resp(&mut e, c, "SETNX t y"), ":0\r\n");
     assert_eq!(expire_of(&e, "t"), Some(1_000_100));
-    clock.advance_ms(100);
+    clock.advance_ms(101);
     assert_eq!(resp(&mut e, c, "SETNX t y"), ":1\r\n");
     assert_eq!(expire_of(&e, "t"), None);
     put_list(&mut e, b"l");
@@ -96,7 +96,7 @@ fn setex_psetex() {
     assert_eq!(expire_of(&e, "k"), Some(1_010_000));
     assert_eq!(resp(&mut e, c, "PSETEX k 1500 w"), "+OK\r\n");
     assert_eq!(expire_of(&e, "k"), Some(1_001_500));
-    clock.advance_ms(1499);
+    clock.advance_ms(1500);
     assert_eq!(resp(&mut e, c, "GET k"), "$1\r\nw\r\n");
     clock.advance_ms(1);
     assert_eq!(resp(&mut e, c, "GET k"), "$-1\r\n");
@@ -135,7 +135,7 @@ fn mget_mset_msetnx() {
     assert_eq!(resp(&mut e, c, "MSET t x"), "+OK\r\n");
     assert_eq!(expire_of(&e, "t"), None);
     assert_eq!(resp(&mut e, c, "SET t v PX 10"), "+OK\r\n");
-    clock.advance_ms(10);
+    clock.advance_ms(11);
     assert_eq!(resp(&mut e, c, "MSETNX t new"), ":1\r\n");
     assert_eq!(resp(&mut e, c, "MGET t"), "*1\r\n$3\r\nnew\r\n");
     let r = run(&mut e, c, "MGET a nokey");
@@ -214,7 +214,7 @@ fn getex() {
     assert_eq!(resp(&mut e, c, "GETEX"), "-ERR wrong number of arguments for 'getex' command\r\n");
     // A relative TTL runs out like any other.
     assert_eq!(resp(&mut e, c, "GETEX k PX 10"), "$1\r\nv\r\n");
-    clock.advance_ms(10);
+    clock.advance_ms(11);
     assert_eq!(resp(&mut e, c, "GETEX k"), "$-1\r\n");
 }
 

@@ -451,3 +451,14 @@ pub fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
     }
     Reply::Array(alloc::vec![Reply::Bulk(c), Reply::Array(items)])
 }
+
+impl Ctx<'_> {
+    /// Emits a keyspace notification for `key` in the selected db: `class` is
+    /// one of [`crate::config::notify`]'s event classes, `event` the event
+    /// name exactly as Redis publishes it (`set`, `expire`, `lpush`, ...).
+    /// Call it wherever Redis calls `notifyKeyspaceEvent`, in the same order.
+    pub fn notify(&mut self, class: u32, event: &str, key: &[u8]) {
+        let db = self.db;
+        self.eng.notify_keyspace_event(class, event, key, db);
+    }
+}

@@ -216,16 +216,16 @@ pub fn sort(cx: &mut Ctx<'_>, key: &[u8], opts: &SortOptions<'_>) -> Result<Sort
                     let take = vectorlen.max(0) as usize;
                     let s = start as usize;
                     if desc {
-                        v.extend(l.items.iter().rev().skip(s).take(take).map(|x| new(x.clone())));
+                        v.extend(l.iter().rev().skip(s).take(take).map(|x| new(x.to_vec())));
                     } else {
-                        v.extend(l.items.iter().skip(s).take(take).map(|x| new(x.clone())));
+                        v.extend(l.iter().skip(s).take(take).map(|x| new(x.to_vec())));
                     }
                     end -= start;
                     start = 0;
                 }
                 v
             }
-            Value::List(l) => l.items.iter().map(|x| new(x.clone())).collect(),
+            Value::List(l) => l.iter().map(|x| new(x.to_vec())).collect(),
             Value::Set(s) => s.iter().map(|m| new(m.to_vec())).collect(),
             // ZSET HOOK (to fill when `ZSet` has members; the placeholder is
             // always empty). Redis: with `dontsort`, set
@@ -314,7 +314,7 @@ pub fn sort(cx: &mut Ctx<'_>, key: &[u8], opts: &SortOptions<'_>) -> Result<Sort
             }
             let n = list.len() as u64;
             if n > 0 {
-                cx.db().set(dst, Value::List(Box::new(List { items: list })), false, now);
+                cx.db().set(dst, Value::List(Box::new(List::from(list))), false, now);
                 cx.touched(dst);
                 cx.dirty(n);
             } else if cx.db().remove(dst, now).is_some() {
