@@ -56,17 +56,18 @@ const KEYS: &[&[u8]] = &[b"k", b"key", b"", b"a\x00b\r\n", b"{t}1", b"{t}2", b"d
 const GARBAGE_NAMES: &[&[u8]] = &[b"", b"NOSUCH", b"\x00", b"get\x00", b"CONFIG\r\n", b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", b"|", b"config|get"];
 
 struct Names {
-    /// (command, subcommand) pairs, subcommand empty for plain commands.
-    all: Vec<(String, String)>,
+    /// (command, subcommand, arity) triples, subcommand empty for plain
+    /// commands.
+    all: Vec<(String, String, i32)>,
 }
 
 fn names() -> Names {
     let mut all = vec![];
     for fam in redlet::cmd::families() {
         for c in fam.iter() {
-            all.push((c.name.to_string(), String::new()));
+            all.push((c.name.to_string(), String::new(), c.arity));
             for s in c.subcommands {
-                all.push((c.name.to_string(), s.name.to_string()));
+                all.push((c.name.to_string(), s.name.to_string(), s.arity));
             }
         }
     }
@@ -102,10 +103,12 @@ fn arg(r: &mut Rng) -> Vec<u8> {
 
 fn argv(r: &mut Rng, names: &Names) -> Vec<Vec<u8>> {
     let mut a = vec![];
+    let mut arity = 0;
     if r.chance(0.03) {
         a.push(r.pick(GARBAGE_NAMES).to_vec());
     } else {
-        let (c, s) = r.pick(&names.all).clone();
+        let (c, s, ar) = r.pick(&names.all).clone();
+        arity = ar;
         a.push(case(r, &c));
         if !s.is_empty() {
             a.push(case(r, &s));
@@ -113,11 +116,20 @@ fn argv(r: &mut Rng, names: &Names) -> Vec<Vec<u8>> {
             a.push(b"NOSUCHSUB".to_vec());
         }
     }
-    let n = match r.below(10) {
-        0 => 0,
-        1..=6 => r.range(1, 4) as usize,
-        7 | 8 => r.range(4, 9) as usize,
-        _ => r.range(9, 40) as usize,
+    // Mostly a count the arity check lets through, so handlers see it.
+    let have = a.len() as i64;
+    let n = if arity > 0 && r.chance(0.7) {
+        (arity as i64 - have).max(0) as usize
+    } else if arity < 0 && r.chance(0.7) {
+        let min = (-arity as i64 - have).max(0);
+        (min + r.range(0, 4)) as usize
+    } else {
+        match r.below(10) {
+            0 => 0,
+            1..=6 => r.range(1, 4) as usize,
+            7 | 8 => r.range(4, 9) as usize,
+            _ => r.range(9, 40) as usize,
+        }
     };
     for _ in 0..n {
         a.push(arg(r));
@@ -181,6 +193,7 @@ fn random_commands_never_panic() {
     let mut recent: VecDeque<String> = VecDeque::new();
     let t0 = Instant::now();
     let mut slow = vec![];
+    let mut errors = 0u64;
     for step in 0..total {
         if step % 5000 == 4999 {
             // Keep the data small so replies stay cheap.
@@ -209,6 +222,7 @@ fn random_commands_never_panic() {
                 let line = format!("c{ci}: {}", show(&a));
                 if let Some(reply) = e.execute(id, &refs) {
                     check_render(&reply).map_err(|m| format!("{line}: {m}"))?;
+                    errors += reply.is_error() as u64;
                 }
                 for w in e.take_woken() {
                     while let Some(reply) = e.pop_output(w) {
@@ -244,7 +258,11 @@ fn random_commands_never_panic() {
             recent.pop_front();
         }
     }
-    eprintln!("no_panic: {total} commands, seed {seed}, {:.1}s", t0.elapsed().as_secs_f64());
+    eprintln!(
+        "no_panic: {total} commands, seed {seed}, {:.1}s, {:.0}% error replies",
+        t0.elapsed().as_secs_f64(),
+        100.0 * errors as f64 / total as f64
+    );
     if !slow.is_empty() {
         eprintln!("no_panic: slow commands (> 0.5s):\n{}", slow.join("\n"));
     }
