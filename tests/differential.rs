@@ -57,6 +57,11 @@ fn differential_hll() {
 }
 
 #[test]
+fn differential_streams() {
+    run_family(Family::Streams);
+}
+
+#[test]
 fn differential_blocking() {
     diff::multi::run_blocking();
 }

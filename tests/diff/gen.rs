@@ -40,11 +40,13 @@ pub enum Family {
     Bitmaps,
     /// HyperLogLog commands.
     Hll,
+    /// Stream commands (explicit IDs only: `*` is the clock).
+    Streams,
 }
 
 impl Family {
     /// Every family, in run order.
-    pub const ALL: [Family; 9] = [
+    pub const ALL: [Family; 10] = [
         Family::Strings,
         Family::Keys,
         Family::Hashes,
@@ -54,6 +56,7 @@ impl Family {
         Family::Zsets,
         Family::Bitmaps,
         Family::Hll,
+        Family::Streams,
     ];
 
     /// Lowercase name (as `REDLET_DIFF_FAMILY` takes it).
@@ -68,6 +71,7 @@ impl Family {
             Family::Zsets => "zsets",
             Family::Bitmaps => "bitmaps",
             Family::Hll => "hll",
+            Family::Streams => "streams",
         }
     }
 
@@ -267,6 +271,30 @@ impl Family {
                 ("append", 1),
                 ("set", 1),
             ],
+            Family::Streams => &[
+                ("xadd", 10),
+                ("xrange", 3),
+                ("xrevrange", 2),
+                ("xlen", 1),
+                ("xdel", 2),
+                ("xtrim", 2),
+                ("xread", 2),
+                ("xgroup|create", 4),
+                ("xgroup|setid", 1),
+                ("xgroup|destroy", 1),
+                ("xgroup|createconsumer", 1),
+                ("xgroup|delconsumer", 1),
+                ("xreadgroup", 4),
+                ("xack", 2),
+                ("xpending", 2),
+                ("xclaim", 2),
+                ("xautoclaim", 2),
+                ("xinfo|stream", 2),
+                ("xinfo|groups", 1),
+                ("xinfo|consumers", 1),
+                ("xsetid", 1),
+                ("del", 1),
+            ],
             Family::Server => &[
                 ("ping", 3),
                 ("echo", 3),
@@ -316,6 +344,11 @@ impl Avail {
             }
         }
         Avail { names }
+    }
+
+    /// An `Avail` claiming every named command (generator tests).
+    pub fn with(names: &[&str]) -> Avail {
+        Avail { names: names.iter().map(|s| s.to_string()).collect() }
     }
 
     /// True if redlet has this command (`get`, `object|encoding`).
@@ -446,6 +479,8 @@ pub struct Gen<'a> {
     /// Current Unix time in seconds (for absolute expiry times).
     now_s: i64,
     weights: Vec<(&'static str, u32)>,
+    /// Streams: the next explicit ID's milliseconds (IDs mostly increase).
+    id_ms: i64,
     /// Zsets: every score is 0, so lex ranges are defined (with mixed scores
     /// Redis's answer depends on its skiplist's random levels).
     lex: bool,
@@ -474,7 +509,7 @@ impl<'a> Gen<'a> {
             .filter(|(c, w)| *w > 0 && avail.has(c))
             .filter(|(c, _)| if lex { !SCORE_CHANGING.contains(c) } else { !LEX_ONLY.contains(c) })
             .collect();
-        Gen { r, avail, fam, now_s, weights, lex }
+        Gen { r, avail, fam, now_s, weights, lex, id_ms: 1 }
     }
 
     /// The family's commands that redlet does not have (not generated).
@@ -615,6 +650,10 @@ impl<'a> Gen<'a> {
     }
 
     fn key(&mut self) -> Vec<u8> {
+        if self.fam == Family::Streams && self.r.chance(0.85) {
+            // Few keys, so groups and consumers meet their streams.
+            return v(self.r.pick(&[b"s1" as &[u8], b"s1", b"s1", b"s2"]));
+        }
         if self.fam == Family::Keys && self.r.chance(0.15) {
             return v(self.r.pick(SORT_KEYS));
         }
@@ -1422,6 +1461,185 @@ impl<'a> Gen<'a> {
                 a.push(v(self.r.pick(&[b"GETREG" as &[u8], b"ENCODE", b"DECODE", b"TODENSE", b"BOGUS"])));
                 a.push(self.key());
             }
+            // --------------------------------------------------------- streams
+            "xadd" => {
+                a.push(self.key());
+                if self.r.chance(0.1) {
+                    a.push(v(b"NOMKSTREAM"));
+                }
+                if self.r.chance(0.2) {
+                    self.xtrim_strategy(&mut a);
+                }
+                a.push(self.xadd_id());
+                for _ in 0..self.r.range(1, 2) {
+                    a.push(self.field());
+                    a.push(self.val());
+                }
+            }
+            "xrange" | "xrevrange" => {
+                a.push(self.key());
+                a.push(self.stream_id());
+                a.push(self.stream_id());
+                if self.r.chance(0.4) {
+                    a.push(v(b"COUNT"));
+                    a.push(self.count());
+                }
+            }
+            "xlen" => a.push(self.key()),
+            "xdel" => {
+                a.push(self.key());
+                for _ in 0..self.r.range(1, 3) {
+                    a.push(self.stream_id());
+                }
+            }
+            "xtrim" => {
+                a.push(self.key());
+                self.xtrim_strategy(&mut a);
+            }
+            "xread" | "xreadgroup" => {
+                if name == "xreadgroup" {
+                    a.push(v(b"GROUP"));
+                    a.push(self.group());
+                    a.push(self.consumer());
+                }
+                if self.r.chance(0.4) {
+                    a.push(v(b"COUNT"));
+                    a.push(self.count());
+                }
+                if name == "xreadgroup" && self.r.chance(0.2) {
+                    a.push(v(b"NOACK"));
+                }
+                a.push(v(b"STREAMS"));
+                let k = self.r.range(1, 2);
+                for _ in 0..k {
+                    a.push(self.key());
+                }
+                for _ in 0..k {
+                    let id = if name == "xreadgroup" {
+                        if self.r.chance(0.7) { v(b">") } else { self.stream_id() }
+                    } else if self.r.chance(0.2) {
+                        v(b"$")
+                    } else {
+                        self.stream_id()
+                    };
+                    a.push(id);
+                }
+            }
+            "xgroup|create" | "xgroup|setid" => {
+                a.push(self.key());
+                a.push(self.group());
+                a.push(match self.r.below(10) {
+                    0..=1 => v(b"$"),
+                    2..=5 => v(b"0"),
+                    _ => self.stream_id(),
+                });
+                if name == "xgroup|create" && self.r.chance(0.5) {
+                    a.push(v(b"MKSTREAM"));
+                }
+                if self.r.chance(0.2) {
+                    a.push(v(b"ENTRIESREAD"));
+                    a.push(self.count());
+                }
+            }
+            "xgroup|destroy" => {
+                a.push(self.key());
+                a.push(self.group());
+            }
+            "xgroup|createconsumer" | "xgroup|delconsumer" => {
+                a.push(self.key());
+                a.push(self.group());
+                a.push(self.consumer());
+            }
+            "xack" => {
+                a.push(self.key());
+                a.push(self.group());
+                for _ in 0..self.r.range(1, 3) {
+                    a.push(self.stream_id());
+                }
+            }
+            "xpending" => {
+                a.push(self.key());
+                a.push(self.group());
+                if self.r.chance(0.6) {
+                    if self.r.chance(0.2) {
+                        a.push(v(b"IDLE"));
+                        a.push(v(self.r.pick(&[b"0" as &[u8], b"100000000", b"-1"])));
+                    }
+                    a.push(self.stream_id());
+                    a.push(self.stream_id());
+                    a.push(self.count());
+                    if self.r.chance(0.5) {
+                        a.push(self.consumer());
+                    }
+                }
+            }
+            "xclaim" | "xautoclaim" => {
+                a.push(self.key());
+                a.push(self.group());
+                a.push(self.consumer());
+                // 0 claims everything, 10^8 ms nothing: no race with the clock.
+                a.push(v(self.r.pick(&[b"0" as &[u8], b"0", b"100000000", b"-1", b"abc"])));
+                if name == "xclaim" {
+                    for _ in 0..self.r.range(1, 3) {
+                        a.push(self.stream_id());
+                    }
+                    for _ in 0..self.r.range(0, 2) {
+                        match self.r.below(6) {
+                            0 => {
+                                a.push(v(b"RETRYCOUNT"));
+                                a.push(self.count());
+                            }
+                            1 => a.push(v(b"FORCE")),
+                            2 => a.push(v(b"JUSTID")),
+                            3 => {
+                                a.push(v(b"LASTID"));
+                                a.push(self.stream_id());
+                            }
+                            4 => {
+                                a.push(v(b"IDLE"));
+                                a.push(v(self.r.pick(&[b"0" as &[u8], b"100000000"])));
+                            }
+                            _ => a.push(v(b"BOGUS")),
+                        }
+                    }
+                } else {
+                    a.push(self.stream_id());
+                    if self.r.chance(0.4) {
+                        a.push(v(b"COUNT"));
+                        a.push(self.count());
+                    }
+                    if self.r.chance(0.3) {
+                        a.push(v(b"JUSTID"));
+                    }
+                }
+            }
+            "xinfo|stream" => {
+                a.push(self.key());
+                if self.r.chance(0.2) {
+                    a.push(v(b"FULL"));
+                    if self.r.chance(0.5) {
+                        a.push(v(b"COUNT"));
+                        a.push(self.count());
+                    }
+                }
+            }
+            "xinfo|groups" => a.push(self.key()),
+            "xinfo|consumers" => {
+                a.push(self.key());
+                a.push(self.group());
+            }
+            "xsetid" => {
+                a.push(self.key());
+                a.push(self.stream_id());
+                if self.r.chance(0.3) {
+                    a.push(v(b"ENTRIESADDED"));
+                    a.push(self.count());
+                }
+                if self.r.chance(0.3) {
+                    a.push(v(b"MAXDELETEDID"));
+                    a.push(self.stream_id());
+                }
+            }
             _ => a.push(self.key()),
         }
         a
@@ -1496,6 +1714,59 @@ impl<'a> Gen<'a> {
                 4 => a.push(v(b"BOGUS")),
                 _ => {}
             }
+        }
+    }
+
+    /// An XADD ID: mostly increasing explicit or `ms-*`, sometimes stale or
+    /// invalid.
+    fn xadd_id(&mut self) -> Vec<u8> {
+        match self.r.below(10) {
+            0 => v(self.r.pick(&[b"0-0" as &[u8], b"abc", b"1-1", b"0-1", b"18446744073709551615-18446744073709551615", b"-1", b"5-", b"1-*x"])),
+            1..=4 => {
+                self.id_ms += self.r.range(0, 2);
+                format!("{}-*", self.id_ms).into_bytes()
+            }
+            _ => {
+                self.id_ms += self.r.range(0, 2);
+                format!("{}-{}", self.id_ms, self.r.range(0, 3)).into_bytes()
+            }
+        }
+    }
+
+    /// An ID argument for ranges, XDEL, XACK, XCLAIM...
+    fn stream_id(&mut self) -> Vec<u8> {
+        match self.r.below(8) {
+            0 => v(self.r.pick(&[b"-" as &[u8], b"+", b"0", b"abc", b"(1-0", b"18446744073709551615-18446744073709551615", b"(+"])),
+            1 => n(self.r.range(0, self.id_ms + 1)),
+            _ => format!("{}-{}", self.r.range(0, self.id_ms + 1), self.r.range(0, 2)).into_bytes(),
+        }
+    }
+
+    fn group(&mut self) -> Vec<u8> {
+        v(self.r.pick(&[b"g1" as &[u8], b"g1", b"g1", b"g1", b"g1", b"g2", b"g2", b""]))
+    }
+
+    fn consumer(&mut self) -> Vec<u8> {
+        v(self.r.pick(&[b"c1" as &[u8], b"c2", b"c3"]))
+    }
+
+    fn xtrim_strategy(&mut self, a: &mut Argv) {
+        if self.r.chance(0.5) {
+            a.push(v(b"MAXLEN"));
+            if self.r.chance(0.4) {
+                a.push(v(self.r.pick(&[b"=" as &[u8], b"~"])));
+            }
+            a.push(v(self.r.pick(&[b"0" as &[u8], b"1", b"2", b"5", b"-1", b"abc", b"100"])));
+        } else {
+            a.push(v(b"MINID"));
+            if self.r.chance(0.4) {
+                a.push(v(self.r.pick(&[b"=" as &[u8], b"~"])));
+            }
+            a.push(self.stream_id());
+        }
+        if self.r.chance(0.2) {
+            a.push(v(b"LIMIT"));
+            a.push(v(self.r.pick(&[b"0" as &[u8], b"1", b"10", b"-1"])));
         }
     }
 

@@ -186,7 +186,7 @@ fn lower(b: &[u8]) -> String {
 pub fn signature(argv: &[Vec<u8>]) -> String {
     let Some(first) = argv.first() else { return String::from("<empty>") };
     let name = lower(first);
-    let containers = ["object", "command", "config", "client"];
+    let containers = ["object", "command", "config", "client", "xgroup", "xinfo"];
     if containers.contains(&name.as_str()) {
         if let Some(s) = argv.get(1) {
             return format!("{name}|{}", lower(s));
@@ -218,6 +218,9 @@ enum Kind {
     Hello,
     /// COMMAND INFO: subcommands come in dict order.
     CommandInfo,
+    /// Replies with idle times or delivery timestamps (XPENDING's extended
+    /// form, XINFO CONSUMERS, XINFO STREAM FULL): integers within a tolerance.
+    Timed,
     /// SORT that sorts: equal elements keep their input order, which for
     /// a set is its table order (and LIMIT uses an unstable partial sort).
     Sort,
@@ -239,6 +242,7 @@ fn classify(argv: &[Vec<u8>]) -> Kind {
         "blpop" | "brpop" | "brpoplpush" | "blmove" | "blmpop" | "bzpopmin" | "bzpopmax" | "bzmpop" => Kind::Blocking,
         "hello" => Kind::Hello,
         "command|info" => Kind::CommandInfo,
+        "xinfo|consumers" | "xinfo|stream" | "xpending" => Kind::Timed,
         "sort" | "sort_ro" => {
             // BY without '*' skips sorting: a set comes back in its own order.
             let mut nosort = false;
@@ -528,6 +532,14 @@ impl<'s> Pair<'s> {
                 check(argv, &nr, &nl)
             }
             Kind::Sort => self.sort(argv),
+            Kind::Timed => {
+                let (r, l) = self.both(argv);
+                if close_ints(&r, &l, 2000) {
+                    Ok(())
+                } else {
+                    Err(mism(argv, &r, &l, format!("(integers within 2 s) {}", first_diff(&r, &l))))
+                }
+            }
             Kind::Scan { pos, pairs } => self.scan(argv, pos, pairs),
             Kind::Random => self.random(argv),
             Kind::Blocking => self.blocking(argv),
@@ -784,14 +796,17 @@ impl<'s> Pair<'s> {
 
 /// How to read a whole value of a type the dump does not inspect directly:
 /// the same read command on both sides, every bulk string of the reply.
-fn read_all(ty: &str, key: &[u8]) -> Option<Argv> {
-    let mut a = match ty {
-        "zset" => strs(&["ZRANGE", "", "0", "-1", "WITHSCORES"]),
-        "stream" => strs(&["XRANGE", "", "-", "+"]),
+fn read_all(ty: &str, key: &[u8]) -> Option<Vec<Argv>> {
+    let mut cmds = match ty {
+        "zset" => vec![strs(&["ZRANGE", "", "0", "-1", "WITHSCORES"])],
+        "stream" => vec![strs(&["XRANGE", "", "-", "+"]), strs(&["XINFO", "GROUPS", ""])],
         _ => return None,
     };
-    a[1] = key.to_vec();
-    Some(a)
+    for a in &mut cmds {
+        let i = if a[0] == b"XINFO" { 2 } else { 1 };
+        a[i] = key.to_vec();
+    }
+    Some(cmds)
 }
 
 /// Every bulk string (and double) of a reply, depth first.
@@ -849,6 +864,20 @@ pub fn compare_keyspace(srv: &RedisServer, eng: &mut Engine) -> Result<(), Misma
 
 fn ks_mismatch(summary: String, detail: String) -> Mismatch {
     Mismatch { idx: 0, argv: vec![], redis: summary, redlet: String::new(), note: detail, sig: "keyspace".into() }
+}
+
+/// Equal, except that integers may differ by up to `tol`.
+fn close_ints(a: &V, b: &V, tol: i64) -> bool {
+    match (a, b) {
+        (V::Int(x), V::Int(y)) => (x - y).abs() <= tol,
+        (V::Array(xs), V::Array(ys)) | (V::Set(xs), V::Set(ys)) | (V::Push(xs), V::Push(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| close_ints(x, y, tol))
+        }
+        (V::Map(xs), V::Map(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|((k1, v1), (k2, v2))| k1 == k2 && close_ints(v1, v2, tol))
+        }
+        _ => a == b,
+    }
 }
 
 /// COMMAND INFO/COMMAND entries with their subcommand lists sorted and
@@ -976,9 +1005,11 @@ fn redis_dump(c: &mut Conn) -> Dump {
                     m
                 }
                 other => match read_all(other, &k) {
-                    Some(a) => {
+                    Some(cmds) => {
                         let mut out = vec![];
-                        flatten(&c.cmd(&a).unwrap_or(V::Nil), &mut out);
+                        for a in cmds {
+                            flatten(&c.cmd(&a).unwrap_or(V::Nil), &mut out);
+                        }
                         out
                     }
                     None => vec![b"?".to_vec()],
@@ -1033,7 +1064,7 @@ fn redlet_dump(e: &mut Engine) -> Result<Dump, String> {
     if !others.is_empty() {
         let id = e.open_client(ClientInfo::default());
         for (db, key, ty) in others {
-            let Some(a) = read_all(ty, &key) else { continue };
+            let Some(cmds) = read_all(ty, &key) else { continue };
             let sel = strs(&["SELECT", &db.to_string()]);
             let run = |e: &mut Engine, a: &Argv| {
                 let refs: Vec<&[u8]> = a.iter().map(|x| x.as_slice()).collect();
@@ -1041,7 +1072,9 @@ fn redlet_dump(e: &mut Engine) -> Result<Dump, String> {
             };
             run(e, &sel);
             let mut val = vec![];
-            flatten(&run(e, &a), &mut val);
+            for a in cmds {
+                flatten(&run(e, &a), &mut val);
+            }
             if let Some(item) = out.get_mut(&(db, key)) {
                 item.val = val;
             }
