@@ -1282,7 +1282,7 @@ impl<'a> Gen<'a> {
                 }
                 if self.r.chance(0.02) {
                     for i in 0..140 {
-                        a.push(n(i % 7));
+                        a.push(n(if self.lex { 0 } else { i % 7 }));
                         a.push(format!("bulk{i}").into_bytes());
                     }
                 } else {
