@@ -23,6 +23,7 @@
 //! | [`num`] | Redis's integer/double parsing and `%.17g` formatting |
 //! | [`ldouble`] | x87 80-bit `long double` arithmetic for INCRBYFLOAT |
 //! | [`glob`] | Redis's glob matching (KEYS, SCAN MATCH, ...) |
+//! | [`hll`] | HyperLogLog in Redis's byte format: sparse/dense registers, estimator |
 //! | [`info`] | INFO text and deterministic memory accounting |
 //! | [`clock`], [`rng`] | time and randomness, both inputs |
 //!
@@ -59,6 +60,7 @@ pub mod dict;
 pub mod engine;
 pub mod error;
 pub mod glob;
+pub mod hll;
 pub mod info;
 pub mod keyspace;
 pub mod ldouble;

@@ -1,0 +1,677 @@
+//! The server: one thread, one [`Engine`], an epoll loop (mio, edge
+//! triggered), like Redis's `ae` loop.
+//!
+//! Per connection: bytes are read into a query buffer and parsed in place by
+//! [`Parser`] (arguments are slices of that buffer), each command runs
+//! through [`Engine::execute`], and its reply is rendered into an output
+//! buffer that is written once per loop iteration (pipelined replies go out
+//! in one syscall).
+//!
+//! Invariants:
+//! - A blocked client's buffered commands wait until the engine wakes it
+//!   (`take_woken` then `is_blocked` false); its socket is still read so a
+//!   disconnect is seen and the engine can forget the client.
+//! - A client whose unsent output exceeds [`OUTPUT_PAUSE`] is neither read
+//!   nor processed until the output drains (memory stays bounded).
+//! - A connection slot freed during an iteration is reused only in the next
+//!   one, so events and queues still naming it never reach a new client.
+//! - Replies are written in order: direct replies and outbox (woken) replies
+//!   go to the same buffer, outbox first when a client resumes.
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token};
+use redlet::clock::SystemClock;
+use redlet::config::HostInfo;
+use redlet::resp::Parser;
+use redlet::{ClientId, ClientInfo, Engine, Options};
+
+use crate::config::Settings;
+use crate::log::{log, Level};
+
+/// Bytes asked of one `read` (Redis's `PROTO_IOBUF_LEN`); bigger only while
+/// a large bulk argument is being received.
+const READ_CHUNK: usize = 16 * 1024;
+/// Reads per connection per loop iteration before others get a turn.
+const MAX_READS_PER_EVENT: usize = 16;
+/// Unparsed input beyond which a client is dropped (Redis's default
+/// `client-query-buffer-limit`).
+const QUERY_BUF_LIMIT: usize = 1 << 30;
+/// Unsent output beyond which a client is not served until it reads.
+const OUTPUT_PAUSE: usize = 64 << 20;
+/// Buffers larger than this are shrunk once empty.
+const BUF_KEEP: usize = 64 * 1024;
+/// Listener `i` has token `LISTENER_BASE + i`; connections use their slot.
+const LISTENER_BASE: usize = usize::MAX - 256;
+
+/// One client connection.
+struct Conn {
+    stream: TcpStream,
+    id: ClientId,
+    /// Query buffer: unparsed bytes are `rbuf[rstart..rend]`; the rest of
+    /// `rbuf` is initialized spare room for the next read.
+    rbuf: Vec<u8>,
+    rstart: usize,
+    rend: usize,
+    parser: Parser,
+    /// Output buffer: unsent bytes are `wbuf[wpos..]`.
+    wbuf: Vec<u8>,
+    wpos: usize,
+    /// The engine holds a command of ours that is waiting (BLPOP).
+    blocked: bool,
+    /// Close once the output is written (QUIT, CLIENT KILL, protocol error).
+    closing: bool,
+    /// Reading stopped because too much output is pending.
+    read_paused: bool,
+    /// Listed in `Server::writes`.
+    queued_write: bool,
+    /// Last read or write, for the `timeout` directive.
+    last_active: Instant,
+}
+
+impl Conn {
+    fn pending_out(&self) -> usize {
+        self.wbuf.len() - self.wpos
+    }
+}
+
+struct Server {
+    poll: Poll,
+    listeners: Vec<TcpListener>,
+    conns: Vec<Option<Conn>>,
+    /// Slots free for new connections.
+    free: Vec<usize>,
+    /// Slots freed this iteration (see the module invariants).
+    freed: Vec<usize>,
+    by_id: HashMap<ClientId, usize>,
+    engine: Engine,
+    /// Connections with output to write at the end of the iteration.
+    writes: Vec<usize>,
+    /// Connections to read again without waiting for an event.
+    reads: Vec<usize>,
+    /// Spare argv storage, recycled across commands (see [`recycle`]).
+    argv: Vec<&'static [u8]>,
+    next_tick: Instant,
+    /// INFO facts; CPU and RSS are refreshed every tick (Redis samples RSS
+    /// in its cron too).
+    host: HostInfo,
+    /// When the last poll returned: the time of client activity (one clock
+    /// read per iteration instead of one per read and write).
+    loop_now: Instant,
+}
+
+/// Reuses a vector's allocation for slices of another lifetime. The vector
+/// is emptied first, so no reference survives; collecting a `FilterMap` of a
+/// `Vec`'s own `IntoIter` into a `Vec` of the same layout reuses the buffer.
+#[allow(clippy::unnecessary_filter_map)] // `filter` cannot change the item type.
+fn recycle<'b>(mut v: Vec<&[u8]>) -> Vec<&'b [u8]> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// Runs the server until SIGTERM/SIGINT.
+pub fn run(s: Settings) -> Result<(), String> {
+    log('C', Level::Warning, "oO0OoO0OoO0Oo redlet is starting oO0OoO0OoO0Oo");
+    log(
+        'C',
+        Level::Warning,
+        &format!(
+            "redlet version={}, bits={}, pid={}, just started",
+            env!("CARGO_PKG_VERSION"),
+            usize::BITS,
+            std::process::id()
+        ),
+    );
+    log('C', Level::Warning, "Configuration loaded");
+
+    std::fs::create_dir_all(&s.dir).map_err(|e| format!("Can't create the data directory '{}': {e}", s.dir.display()))?;
+    std::env::set_current_dir(&s.dir).map_err(|e| format!("Can't chdir to '{}': {e}", s.dir.display()))?;
+
+    // SIGTERM/SIGINT only set this flag; epoll_wait returns EINTR and the
+    // loop checks it.
+    let signal = Arc::new(AtomicUsize::new(0));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize)
+            .map_err(|e| format!("Can't install the signal handler: {e}"))?;
+    }
+
+    let poll = Poll::new().map_err(|e| format!("Can't create the event loop: {e}"))?;
+    let (mut listeners, port) = listen(&s.bind, s.port)?;
+    for (i, l) in listeners.iter_mut().enumerate() {
+        poll.registry()
+            .register(l, Token(LISTENER_BASE + i), Interest::READABLE)
+            .map_err(|e| format!("Can't register the listener: {e}"))?;
+    }
+
+    let mut config = s.config;
+    if s.port == 0 {
+        // The chosen port is what CONFIG GET port should say.
+        config.set_param("port", &port.to_string()).map_err(|e| e.to_string())?;
+    }
+    let mut engine = Engine::new(Options { config, clock: Box::new(SystemClock), seed: os_seed() });
+    let mut host = host_info(port, s.config_file.as_deref());
+    refresh_usage(&mut host);
+    engine.set_host_info(host.clone());
+
+    log('M', Level::Notice, &format!("Running mode=standalone, port={port}."));
+    log(
+        'M',
+        Level::Notice,
+        &format!("Data directory {} (persistence is not implemented yet: nothing is saved)", s.dir.display()),
+    );
+    log('M', Level::Warning, "Server initialized");
+    log('M', Level::Notice, "Ready to accept connections tcp");
+
+    let mut srv = Server {
+        poll,
+        listeners,
+        conns: Vec::new(),
+        free: Vec::new(),
+        freed: Vec::new(),
+        by_id: HashMap::new(),
+        engine,
+        writes: Vec::new(),
+        reads: Vec::new(),
+        argv: Vec::new(),
+        next_tick: Instant::now(),
+        host,
+        loop_now: Instant::now(),
+    };
+    srv.run(&signal)?;
+
+    let name = if signal.load(Ordering::Relaxed) == signal_hook::consts::SIGINT as usize { "SIGINT" } else { "SIGTERM" };
+    log('M', Level::Warning, &format!("Received {name} scheduling shutdown..."));
+    log('M', Level::Warning, "User requested shutdown...");
+    log('M', Level::Warning, "redlet is now ready to exit, bye bye...");
+    Ok(())
+}
+
+/// Binds every address of `bind` (`*` = all IPv4, `::*` = all IPv6, a `-`
+/// prefix = skip if unavailable). With port 0 the first bind picks a free
+/// port and the others use it.
+fn listen(bind: &[String], port: u16) -> Result<(Vec<TcpListener>, u16), String> {
+    let mut out = Vec::new();
+    let mut port = port;
+    for b in bind {
+        let (optional, host) = match b.strip_prefix('-') {
+            Some(h) => (true, h),
+            None => (false, b.as_str()),
+        };
+        let ip: IpAddr = match host {
+            "*" => Ipv4Addr::UNSPECIFIED.into(),
+            "::*" => Ipv6Addr::UNSPECIFIED.into(),
+            h => match h.parse() {
+                Ok(ip) => ip,
+                Err(_) => return Err(format!("Invalid bind address '{h}'")),
+            },
+        };
+        match TcpListener::bind(SocketAddr::new(ip, port)) {
+            Ok(l) => {
+                if port == 0 {
+                    port = l.local_addr().map(|a| a.port()).unwrap_or(0);
+                }
+                out.push(l);
+            }
+            Err(e) if optional => {
+                log('M', Level::Warning, &format!("Could not create server TCP listening socket {host}:{port}: {e} (skipped)"));
+            }
+            Err(e) => {
+                log('M', Level::Warning, &format!("Warning: Could not create server TCP listening socket {host}:{port}: bind: {e}"));
+                return Err(format!("Failed listening on port {port} (TCP), aborting."));
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(format!("Failed listening on port {port} (TCP), aborting."));
+    }
+    Ok((out, port))
+}
+
+/// A seed for the engine's RNG from the OS (std's hasher keys come from the
+/// OS random source) mixed with the time.
+fn os_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.write_u32(std::process::id());
+    h.finish()
+}
+
+/// INFO server facts: `os` is `uname -s -r -m` as Redis prints it.
+#[allow(clippy::needless_update)] // HostInfo may grow fields.
+fn host_info(port: u16, config_file: Option<&std::path::Path>) -> HostInfo {
+    let read = |p: &str| std::fs::read_to_string(p).map(|s| s.trim().to_string()).ok();
+    let os = match (read("/proc/sys/kernel/ostype"), read("/proc/sys/kernel/osrelease")) {
+        (Some(t), Some(r)) => format!("{t} {r} {}", std::env::consts::ARCH),
+        _ => format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+    };
+    HostInfo {
+        tcp_port: port,
+        process_id: std::process::id(),
+        executable: std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default(),
+        config_file: config_file.map(|p| p.display().to_string()).unwrap_or_default(),
+        os,
+        arch_bits: usize::BITS,
+        multiplexing_api: "epoll".into(),
+        total_system_memory: std::fs::read_to_string("/proc/meminfo").ok().and_then(|t| kb_field(&t, "MemTotal:")).unwrap_or(0),
+        // Facts this host does not know keep their defaults.
+        ..HostInfo::default()
+    }
+}
+
+/// The value of a `Name:   123 kB` line of a /proc file, in bytes.
+fn kb_field(text: &str, name: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(name))?;
+    let kb: u64 = line[name.len()..].split_whitespace().next()?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Updates CPU time and RSS from /proc (Linux; left as they are elsewhere).
+fn refresh_usage(h: &mut HostInfo) {
+    if let Some(rss) = std::fs::read_to_string("/proc/self/status").ok().and_then(|t| kb_field(&t, "VmRSS:")) {
+        h.rss_bytes = rss;
+    }
+    // Fields 14 and 15 of /proc/self/stat: user and system time in clock
+    // ticks (USER_HZ, 100 on Linux); the name field may hold spaces, so
+    // count from the closing parenthesis.
+    if let Ok(stat) = std::fs::read_to_string("/proc/self/stat") {
+        if let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) {
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            if let (Some(u), Some(s)) = (f.get(11).and_then(|v| v.parse::<u64>().ok()), f.get(12).and_then(|v| v.parse::<u64>().ok())) {
+                h.cpu_secs = (s as f64 / 100.0, u as f64 / 100.0);
+            }
+        }
+    }
+}
+
+/// Parses and runs the client's buffered commands until its input runs out,
+/// it blocks, it is to be closed, or its output is too large.
+fn process_input(engine: &mut Engine, c: &mut Conn, spare: &mut Vec<&'static [u8]>) {
+    c.parser.set_max_bulk_len(engine.config().proto_max_bulk_len);
+    while !c.blocked && !c.closing && c.rstart < c.rend {
+        if c.pending_out() >= OUTPUT_PAUSE {
+            // Resumed by `flush` once the client has read enough.
+            c.read_paused = true;
+            break;
+        }
+        let consumed = match c.parser.parse(&c.rbuf[c.rstart..c.rend]) {
+            Ok(None) => break,
+            Err(e) => {
+                // Like Redis: reply, drop the rest of the input, close once
+                // the reply is out.
+                e.write_reply(&mut c.wbuf);
+                c.closing = true;
+                c.rstart = c.rend;
+                break;
+            }
+            Ok(Some(req)) => {
+                if !req.is_empty() {
+                    let mut argv = recycle(std::mem::take(spare));
+                    req.fill(&mut argv);
+                    match engine.execute(c.id, &argv) {
+                        Some(reply) => reply.write_resp(engine.protocol(c.id), &mut c.wbuf),
+                        None => c.blocked = true,
+                    }
+                    *spare = recycle(argv);
+                    if engine.should_close(c.id) {
+                        c.closing = true;
+                    }
+                }
+                req.consumed()
+            }
+        };
+        c.rstart += consumed;
+    }
+    if c.rstart == c.rend {
+        c.rstart = 0;
+        c.rend = 0;
+        if c.rbuf.len() > BUF_KEEP && !c.parser.in_request() {
+            c.rbuf.truncate(READ_CHUNK);
+            c.rbuf.shrink_to_fit();
+        }
+    }
+}
+
+fn queue_write(writes: &mut Vec<usize>, c: &mut Conn, tok: usize) {
+    if !c.queued_write {
+        c.queued_write = true;
+        writes.push(tok);
+    }
+}
+
+impl Server {
+    fn run(&mut self, signal: &AtomicUsize) -> Result<(), String> {
+        let mut events = Events::with_capacity(1024);
+        while signal.load(Ordering::Relaxed) == 0 {
+            let timeout = self.poll_timeout();
+            if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(format!("Event loop failure: {e}"));
+                }
+                continue;
+            }
+            self.loop_now = Instant::now();
+            for ev in events.iter() {
+                let tok = ev.token().0;
+                if tok >= LISTENER_BASE {
+                    self.accept(tok - LISTENER_BASE);
+                    continue;
+                }
+                let hup = ev.is_read_closed() || ev.is_error();
+                if ev.is_readable() || hup {
+                    self.on_readable(tok, hup);
+                }
+                if ev.is_writable() {
+                    self.flush(tok);
+                }
+            }
+            for tok in std::mem::take(&mut self.reads) {
+                self.on_readable(tok, true);
+            }
+            self.handle_woken();
+            self.timers();
+            self.handle_woken();
+            for tok in std::mem::take(&mut self.writes) {
+                if let Some(Some(c)) = self.conns.get_mut(tok) {
+                    c.queued_write = false;
+                }
+                self.flush(tok);
+            }
+            self.free.append(&mut self.freed);
+        }
+        Ok(())
+    }
+
+    /// Until the next hz tick or blocked-client deadline, whichever is first.
+    fn poll_timeout(&self) -> Duration {
+        if !self.reads.is_empty() {
+            return Duration::ZERO;
+        }
+        let mut t = self.next_tick.saturating_duration_since(Instant::now());
+        if let Some(d) = self.engine.next_deadline_ms() {
+            // Deadlines are served once strictly passed.
+            let wait = d.saturating_add(1).saturating_sub(self.engine.now_ms());
+            t = t.min(Duration::from_millis(wait));
+        }
+        t
+    }
+
+    fn tick_period(&self) -> Duration {
+        Duration::from_millis(1000 / u64::from(self.engine.config().hz.clamp(1, 500)))
+    }
+
+    fn timers(&mut self) {
+        let now_ms = self.engine.now_ms();
+        if self.engine.next_deadline_ms().is_some_and(|d| d < now_ms) {
+            self.engine.expire_blocked(now_ms);
+        }
+        let now = Instant::now();
+        if now >= self.next_tick {
+            self.engine.tick();
+            refresh_usage(&mut self.host);
+            self.engine.set_host_info(self.host.clone());
+            self.next_tick = now + self.tick_period();
+            self.close_idle(now);
+        }
+    }
+
+    /// The `timeout` directive: closes clients idle that many seconds
+    /// (blocked clients are exempt: their own timeout applies).
+    fn close_idle(&mut self, now: Instant) {
+        let secs = self.engine.config().timeout;
+        if secs == 0 {
+            return;
+        }
+        let limit = Duration::from_secs(secs);
+        let idle: Vec<usize> = self
+            .conns
+            .iter()
+            .enumerate()
+            .filter_map(|(t, c)| c.as_ref().filter(|c| !c.blocked && now.duration_since(c.last_active) > limit).map(|_| t))
+            .collect();
+        for t in idle {
+            self.close_conn(t);
+        }
+    }
+
+    fn accept(&mut self, li: usize) {
+        loop {
+            let Some(l) = self.listeners.get(li) else { return };
+            let (mut stream, peer) = match l.accept() {
+                Ok(x) => x,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    log('M', Level::Warning, &format!("Accepting client connection: {e}"));
+                    return;
+                }
+            };
+            let _ = stream.set_nodelay(true);
+            if self.by_id.len() as u64 >= self.engine.config().maxclients {
+                // Best effort, like Redis; the stream closes when dropped.
+                let _ = stream.write(b"-ERR max number of clients reached\r\n");
+                continue;
+            }
+            let tok = match self.free.pop() {
+                Some(t) => t,
+                None => {
+                    self.conns.push(None);
+                    self.conns.len() - 1
+                }
+            };
+            if self.poll.registry().register(&mut stream, Token(tok), Interest::READABLE | Interest::WRITABLE).is_err() {
+                self.free.push(tok);
+                continue;
+            }
+            let info = ClientInfo {
+                addr: peer.to_string(),
+                laddr: stream.local_addr().map(|a| a.to_string()).unwrap_or_default(),
+                fd: stream.as_raw_fd() as i64,
+            };
+            let id = self.engine.open_client(info);
+            self.by_id.insert(id, tok);
+            self.conns[tok] = Some(Conn {
+                stream,
+                id,
+                rbuf: Vec::new(),
+                rstart: 0,
+                rend: 0,
+                parser: Parser::new(self.engine.config().proto_max_bulk_len),
+                wbuf: Vec::new(),
+                wpos: 0,
+                blocked: false,
+                closing: false,
+                read_paused: false,
+                queued_write: false,
+                last_active: self.loop_now,
+            });
+        }
+    }
+
+    /// Reads what the socket has (up to [`MAX_READS_PER_EVENT`] reads) and
+    /// runs the commands. `hup`: the peer may have closed, so read until
+    /// `WouldBlock` or EOF instead of stopping at a short read.
+    fn on_readable(&mut self, tok: usize, hup: bool) {
+        let Some(Some(c)) = self.conns.get_mut(tok) else { return };
+        if c.read_paused {
+            // `flush` calls us again once the output has drained.
+            return;
+        }
+        // Input left over from a pause is served first.
+        process_input(&mut self.engine, c, &mut self.argv);
+        let mut dead = false;
+        let mut reads = 0;
+        while !c.closing && !c.read_paused {
+            if c.pending_out() >= OUTPUT_PAUSE {
+                c.read_paused = true;
+                break;
+            }
+            let buffered = c.rend - c.rstart;
+            // A large bulk is read in bigger steps, growing with what has
+            // actually arrived, never with the length the peer announced.
+            let want = match c.parser.bulk_bytes_needed(buffered) {
+                Some(n) if n > READ_CHUNK as u64 => n.min(buffered.max(READ_CHUNK) as u64) as usize,
+                _ => READ_CHUNK,
+            };
+            if c.rbuf.len() - c.rend < want {
+                if c.rstart > 0 {
+                    c.rbuf.copy_within(c.rstart..c.rend, 0);
+                    c.rend -= c.rstart;
+                    c.rstart = 0;
+                }
+                if c.rbuf.len() - c.rend < want {
+                    c.rbuf.resize(c.rend + want, 0);
+                }
+            }
+            match c.stream.read(&mut c.rbuf[c.rend..c.rend + want]) {
+                Ok(0) => {
+                    // The peer is gone or only half-closed: replies already
+                    // due are still written (then the connection closes),
+                    // unanswered input is dropped.
+                    c.closing = true;
+                    c.rstart = c.rend;
+                    break;
+                }
+                Ok(n) => {
+                    c.rend += n;
+                    c.last_active = self.loop_now;
+                    process_input(&mut self.engine, c, &mut self.argv);
+                    if c.rend - c.rstart > QUERY_BUF_LIMIT {
+                        log('M', Level::Warning, "Closing client that reached max query buffer length");
+                        dead = true;
+                        break;
+                    }
+                    reads += 1;
+                    // A short read emptied the socket; a later arrival
+                    // raises a new edge.
+                    if n < want && !hup {
+                        break;
+                    }
+                    if reads >= MAX_READS_PER_EVENT {
+                        self.reads.push(tok);
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    dead = true;
+                    break;
+                }
+            }
+        }
+        if dead {
+            self.close_conn(tok);
+            return;
+        }
+        if c.pending_out() > 0 || c.closing {
+            queue_write(&mut self.writes, c, tok);
+        }
+    }
+
+    /// Writes pending output; closes the connection when it is done with.
+    fn flush(&mut self, tok: usize) {
+        let Some(Some(c)) = self.conns.get_mut(tok) else { return };
+        let mut dead = false;
+        while c.wpos < c.wbuf.len() {
+            match c.stream.write(&c.wbuf[c.wpos..]) {
+                Ok(0) => {
+                    dead = true;
+                    break;
+                }
+                Ok(n) => {
+                    c.wpos += n;
+                    c.last_active = self.loop_now;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    dead = true;
+                    break;
+                }
+            }
+        }
+        if c.wpos == c.wbuf.len() {
+            c.wbuf.clear();
+            c.wpos = 0;
+            if c.wbuf.capacity() > BUF_KEEP {
+                c.wbuf.shrink_to(BUF_KEEP);
+            }
+        } else if c.wpos > c.wbuf.len() / 2 && c.wpos > BUF_KEEP {
+            c.wbuf.drain(..c.wpos);
+            c.wpos = 0;
+        }
+        if dead || (c.closing && c.wbuf.is_empty()) {
+            self.close_conn(tok);
+            return;
+        }
+        if c.read_paused && c.pending_out() < OUTPUT_PAUSE / 2 {
+            c.read_paused = false;
+            // Serve the buffered input, then read on (no new edge may come).
+            self.reads.push(tok);
+        }
+    }
+
+    /// Delivers replies the engine produced outside `execute` (unblocked
+    /// commands, timeouts), resumes unblocked clients, and marks clients the
+    /// engine wants closed.
+    fn handle_woken(&mut self) {
+        loop {
+            let woken = self.engine.take_woken();
+            if woken.is_empty() {
+                return;
+            }
+            for id in woken {
+                let Some(&tok) = self.by_id.get(&id) else { continue };
+                let Some(Some(c)) = self.conns.get_mut(tok) else { continue };
+                if self.engine.should_close(id) && !c.closing {
+                    // Closed by someone else (CLIENT KILL): like Redis's
+                    // close-ASAP, pending output is dropped.
+                    self.close_conn(tok);
+                    continue;
+                }
+                let proto = self.engine.protocol(id);
+                while let Some(r) = self.engine.pop_output(id) {
+                    r.write_resp(proto, &mut c.wbuf);
+                }
+                if c.blocked && !self.engine.is_blocked(id) {
+                    c.blocked = false;
+                    process_input(&mut self.engine, c, &mut self.argv);
+                }
+                queue_write(&mut self.writes, c, tok);
+            }
+        }
+    }
+
+    fn close_conn(&mut self, tok: usize) {
+        let Some(slot) = self.conns.get_mut(tok) else { return };
+        let Some(mut c) = slot.take() else { return };
+        let _ = self.poll.registry().deregister(&mut c.stream);
+        self.engine.close_client(c.id);
+        self.by_id.remove(&c.id);
+        self.freed.push(tok);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recycle;
+
+    #[test]
+    fn recycle_keeps_the_allocation() {
+        let mut v: Vec<&[u8]> = Vec::with_capacity(8);
+        v.push(b"a");
+        let p = v.as_ptr() as usize;
+        let w: Vec<&[u8]> = recycle(v);
+        assert!(w.is_empty());
+        assert_eq!(w.capacity(), 8);
+        assert_eq!(w.as_ptr() as usize, p);
+    }
+}
