@@ -47,6 +47,9 @@ const NUMBERS: &[&str] = &[
     "-4611686018427387904", "2147483647", "-2147483648", "#1", "#-1", "i8", "u63", "i64", "u64", "i65",
 ];
 
+/// Commands slow by design (self-tests), drawn rarely.
+const SLOW: &[&str] = &["pfselftest"];
+
 /// Arguments that legally create huge values (SETRANGE/SETBIT offsets).
 const HUGE: &[&[u8]] = &[b"536870911", b"4294967295", b"100000000", b"65535"];
 
@@ -107,7 +110,12 @@ fn argv(r: &mut Rng, names: &Names) -> Vec<Vec<u8>> {
     if r.chance(0.03) {
         a.push(r.pick(GARBAGE_NAMES).to_vec());
     } else {
-        let (c, s, ar) = r.pick(&names.all).clone();
+        let mut pick = r.pick(&names.all).clone();
+        // Self-tests take ~0.5 s each: keep them rare.
+        while SLOW.contains(&pick.0.as_str()) && r.chance(0.995) {
+            pick = r.pick(&names.all).clone();
+        }
+        let (c, s, ar) = pick;
         arity = ar;
         a.push(case(r, &c));
         if !s.is_empty() {
@@ -315,6 +323,99 @@ fn blocking_storm_never_panics() {
             while let Some(reply) = e.pop_output(w) {
                 check_render(&reply).unwrap();
             }
+        }
+    }
+}
+
+/// Random byte streams through `redlet::resp`: valid, truncated, corrupted
+/// and garbage requests fed in random chunks to one incremental parser (as
+/// a connection does) must never panic; well-formed multibulk requests must
+/// come back with exactly their arguments.
+#[test]
+fn resp_parser_never_panics_and_round_trips() {
+    use redlet::resp::{parse_owned, split_args, Parser};
+    let seed = env_u64("REDLET_FUZZ_SEED").unwrap_or(3);
+    let long = std::env::var("REDLET_FUZZ_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
+    let mut r = Rng::new(seed);
+    let pieces: &[&[u8]] = &[
+        b"*", b"$", b"\r\n", b"\r", b"\n", b"\0", b"0", b"1", b"-1", b"2147483648", b"536870913", b"99999999999999999999",
+        b"*2\r\n", b"$3\r\nGET\r\n", b"PING", b" ", b"\"", b"'", b"\\x4", b"\\", b"+", b"-", b":", b"%", b"*-5\r\n",
+        b"$-1\r\n", b"*1\r\n$0\r\n\r\n", b"\"a\\x41\"", b"'it\\'s'",
+    ];
+    let rounds = if long { 2_000_000 } else { 100_000 };
+    for round in 0..rounds {
+        // A stream: several requests, some well formed (with their args).
+        let mut stream = Vec::new();
+        let mut expected: Vec<Vec<Vec<u8>>> = Vec::new();
+        let mut all_valid = true;
+        for _ in 0..r.range(1, 4) {
+            if r.chance(0.5) {
+                let args: Vec<Vec<u8>> = (0..r.range(1, 5)).map(|_| arg(&mut r)).collect();
+                resp::encode_cmd(&args, &mut stream);
+                expected.push(args);
+            } else {
+                all_valid = false;
+                for _ in 0..r.range(1, 12) {
+                    if r.chance(0.8) {
+                        stream.extend_from_slice(*r.pick(pieces));
+                    } else {
+                        let n = r.below(20);
+                        stream.extend(r.bytes(n));
+                    }
+                }
+            }
+        }
+        if r.chance(0.1) {
+            let cut = r.below(stream.len() + 1);
+            stream.truncate(cut);
+            all_valid = false;
+        }
+        let res = panic::catch_unwind(AssertUnwindSafe(|| {
+            // Incremental: the bytes arrive in random chunks.
+            let small = r.chance(0.1);
+            let mut p = Parser::new(if small { 10 } else { 512 * 1024 * 1024 });
+            let mut buf: Vec<u8> = Vec::new();
+            let mut fed = 0;
+            let mut got: Vec<Vec<Vec<u8>>> = Vec::new();
+            let mut errored = false;
+            while fed < stream.len() || !buf.is_empty() {
+                let take = (r.below(16) + 1).min(stream.len() - fed);
+                buf.extend_from_slice(&stream[fed..fed + take]);
+                fed += take;
+                loop {
+                    match p.parse(&buf) {
+                        Ok(Some(req)) => {
+                            let used = req.consumed();
+                            assert!(used > 0 && used <= buf.len(), "consumed {used} of {}", buf.len());
+                            if !req.is_empty() {
+                                got.push(req.iter().map(|a| a.to_vec()).collect());
+                            }
+                            buf.drain(..used);
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            let mut t = Vec::new();
+                            e.write_reply(&mut t);
+                            errored = true;
+                            buf.clear();
+                            p.reset();
+                            break;
+                        }
+                    }
+                }
+                if errored || (fed == stream.len() && take == 0) {
+                    break;
+                }
+            }
+            if all_valid && !small {
+                assert!(!errored, "valid requests rejected");
+                assert_eq!(got, expected, "multibulk round trip");
+            }
+            let _ = parse_owned(&stream, 512 * 1024 * 1024);
+            let _ = split_args(&stream);
+        }));
+        if res.is_err() {
+            panic!("seed {seed} round {round}: panic above (parser, or a failed round-trip check) on {}", resp::quote(&stream));
         }
     }
 }
