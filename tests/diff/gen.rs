@@ -312,6 +312,8 @@ impl Family {
                 ("command|count", 0),
                 ("command|getkeys", 1),
                 ("config|get", 2),
+                ("config|set", 2),
+                ("object|encoding", 2),
                 ("client|getname", 1),
                 ("client|setname", 1),
                 ("multi", 2),
@@ -1258,6 +1260,22 @@ impl<'a> Gen<'a> {
                         b"proto-max-bulk-len",
                         b"hz",
                     ])));
+                }
+            }
+            "config|set" => {
+                for _ in 0..self.r.range(1, 2) {
+                    let (p, vals): (&[u8], &[&[u8]]) = *self.r.pick(&[
+                        (b"hash-max-listpack-entries" as &[u8], &[b"0" as &[u8], b"1", b"2", b"512", b"-1", b"abc"] as &[&[u8]]),
+                        (b"hash-max-listpack-value", &[b"0", b"1", b"8", b"64"]),
+                        (b"set-max-intset-entries", &[b"0", b"1", b"2", b"512"]),
+                        (b"zset-max-listpack-entries", &[b"0", b"1", b"2", b"128"]),
+                        (b"zset-max-listpack-value", &[b"1", b"64"]),
+                        (b"list-max-listpack-size", &[b"-2", b"-1", b"1", b"2", b"-6", b"0"]),
+                        (b"maxmemory-policy", &[b"noeviction", b"allkeys-lru", b"bogus"]),
+                        (b"nosuchparam", &[b"1"]),
+                    ]);
+                    a.push(v(p));
+                    a.push(v(self.r.pick(vals)));
                 }
             }
             "client|setname" => a.push(v(self.r.pick(&[b"name" as &[u8], b"a b", b"", b"x-1", b"\n"]))),

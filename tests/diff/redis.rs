@@ -14,7 +14,20 @@ pub struct RedisServer {
     child: Child,
     /// Its port on 127.0.0.1.
     pub port: u16,
+    /// CONFIG SET arguments restoring the parameters tests may change.
+    defaults: Vec<Vec<u8>>,
 }
+
+/// Parameters the generators may CONFIG SET (restored before each sequence).
+pub const TUNABLES: &[&str] = &[
+    "hash-max-listpack-entries",
+    "hash-max-listpack-value",
+    "set-max-intset-entries",
+    "zset-max-listpack-entries",
+    "zset-max-listpack-value",
+    "list-max-listpack-size",
+    "maxmemory-policy",
+];
 
 /// Finds `redis-server` in PATH, or fails the test with instructions.
 fn redis_server_path() -> std::path::PathBuf {
@@ -57,7 +70,7 @@ impl RedisServer {
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-            let mut srv = RedisServer { child, port };
+            let mut srv = RedisServer { child, port, defaults: vec![] };
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
                 if let Ok(Some(st)) = srv.child.try_wait() {
@@ -66,6 +79,16 @@ impl RedisServer {
                 }
                 if let Ok(mut c) = Conn::connect(port) {
                     if c.cmd_str(&["PING"]).map(|v| v == V::Simple(b"PONG".to_vec())).unwrap_or(false) {
+                        let mut d = vec![b"CONFIG".to_vec(), b"SET".to_vec()];
+                        for p in TUNABLES {
+                            if let Ok(V::Array(kv)) = c.cmd_str(&["CONFIG", "GET", p]) {
+                                if let [V::Bulk(k), V::Bulk(v)] = kv.as_slice() {
+                                    d.push(k.clone());
+                                    d.push(v.clone());
+                                }
+                            }
+                        }
+                        srv.defaults = d;
                         return srv;
                     }
                 }
@@ -82,6 +105,13 @@ impl RedisServer {
     /// A new connection to this server.
     pub fn connect(&self) -> Conn {
         Conn::connect(self.port).unwrap_or_else(|e| panic!("connect to redis-server on {}: {e}", self.port))
+    }
+
+    /// Restores the parameters tests may change to the server's defaults.
+    pub fn reset_config(&self, c: &mut Conn) {
+        if self.defaults.len() > 2 {
+            let _ = c.cmd(&self.defaults);
+        }
     }
 
     /// `redis-server --version` output of the binary used.

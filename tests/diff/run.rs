@@ -444,6 +444,7 @@ impl<'s> Pair<'s> {
     pub fn new(srv: &'s RedisServer, avail: &'s Avail) -> Pair<'s> {
         let mut redis = srv.connect();
         redis.must(&["FLUSHALL"]);
+        srv.reset_config(&mut redis);
         Pair { srv, redis, redlet: Redlet::new(), in_multi: false, avail }
     }
 
