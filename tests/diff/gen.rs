@@ -643,12 +643,16 @@ impl<'a> Gen<'a> {
             };
             out.push(c);
         }
-        let end = match self.r.below(10) {
-            0 => b"DISCARD" as &[u8],
-            1 => b"MULTI",
-            _ => b"EXEC",
-        };
-        out.push(vec![v(end)]);
+        // Always closed: commands queued by a dangling MULTI would come back
+        // inside EXEC's array, where unordered replies cannot be compared.
+        match self.r.below(10) {
+            0 => out.push(vec![v(b"DISCARD")]),
+            1 => {
+                out.push(vec![v(b"MULTI")]);
+                out.push(vec![v(b"EXEC")]);
+            }
+            _ => out.push(vec![v(b"EXEC")]),
+        }
     }
 
     fn key(&mut self) -> Vec<u8> {

@@ -63,8 +63,17 @@ pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
 
 // ------------------------------------------------------------ the sides
 
-/// redlet's side of a pair: an in-process engine and one client.
+thread_local! {
+    /// `REDLET_DIFF_SELFTEST=1`: port of a second redis-server standing in
+    /// for redlet, to check the harness itself (it must find no mismatch).
+    static TWIN: RefCell<Option<u16>> = const { RefCell::new(None) };
+}
+
+/// redlet's side of a pair: an in-process engine and one client (or, in the
+/// harness self-test, a connection to a second redis-server).
 pub struct Redlet {
+    /// Self-test only: the stand-in server.
+    pub twin: Option<Conn>,
     /// The engine (system clock, fixed seed).
     pub eng: Engine,
     /// The client commands run as.
@@ -78,7 +87,12 @@ impl Redlet {
     pub fn new() -> Redlet {
         let mut eng = Engine::new(Options { config: Config::default(), clock: Box::new(SystemClock), seed: ENGINE_SEED });
         let cid = eng.open_client(ClientInfo { addr: "127.0.0.1:40000".into(), laddr: "127.0.0.1:6379".into(), fd: 8 });
-        Redlet { eng, cid, poisoned: None }
+        let twin = TWIN.with(|t| *t.borrow()).map(|port| {
+            let mut c = Conn::connect(port).expect("connect to the twin redis-server");
+            c.must(&["FLUSHALL"]);
+            c
+        });
+        Redlet { twin, eng, cid, poisoned: None }
     }
 
     /// Runs a command for client `cid`; `None` when it blocked.
@@ -108,6 +122,9 @@ impl Redlet {
 
     /// Runs a command for the main client (a blocked answer is shown as such).
     pub fn exec(&mut self, argv: &[Vec<u8>]) -> V {
+        if let Some(t) = &mut self.twin {
+            return t.cmd(argv).unwrap_or_else(|e| V::Err(format!("HARNESS twin I/O error: {e}").into_bytes()));
+        }
         let cid = self.cid;
         match self.exec_as(cid, argv) {
             Some(v) => v,
@@ -445,7 +462,11 @@ impl<'s> Pair<'s> {
         let mut redis = srv.connect();
         redis.must(&["FLUSHALL"]);
         srv.reset_config(&mut redis);
-        Pair { srv, redis, redlet: Redlet::new(), in_multi: false, avail }
+        let mut redlet = Redlet::new();
+        if let Some(t) = &mut redlet.twin {
+            srv.reset_config(t);
+        }
+        Pair { srv, redis, redlet, in_multi: false, avail }
     }
 
     /// Runs on Redis; an I/O error (timeout, closed) reconnects and answers
@@ -790,6 +811,13 @@ impl<'s> Pair<'s> {
     pub fn keyspace(&mut self) -> Result<(), Mismatch> {
         if let Some(p) = &self.redlet.poisoned {
             return Err(ks_mismatch(String::new(), format!("engine panicked: {p}")));
+        }
+        if let Some(port) = TWIN.with(|t| *t.borrow()) {
+            let mut t = Conn::connect(port).expect("connect to the twin");
+            let (a, b) = (redis_dump(&mut self.srv.connect()), redis_dump(&mut t));
+            let same = a.len() == b.len()
+                && a.iter().zip(&b).all(|((ka, x), (kb, y))| ka == kb && x.ty == y.ty && x.val == y.val && (x.ttl - y.ttl).abs() <= 2000);
+            return if same { Ok(()) } else { Err(ks_mismatch("twin keyspaces differ".into(), String::new())) };
         }
         compare_keyspace(self.srv, &mut self.redlet.eng)
     }
@@ -1261,7 +1289,15 @@ pub fn run_family(fam: Family) {
         return;
     }
     let srv = RedisServer::start();
-    let avail = Avail::from_table();
+    let selftest = std::env::var("REDLET_DIFF_SELFTEST").is_ok_and(|v| !v.is_empty() && v != "0");
+    let twin = selftest.then(RedisServer::start);
+    TWIN.with(|t| *t.borrow_mut() = twin.as_ref().map(|s| s.port));
+    let avail = if selftest {
+        let all: Vec<&str> = Family::ALL.iter().flat_map(|f| f.commands().iter().map(|(c, _)| *c)).chain(["multi", "exec", "keys", "hgetall", "smembers", "zrange", "object|encoding", "pexpiretime", "del", "sadd", "srem", "rpush"]).collect();
+        Avail::with(&all)
+    } else {
+        Avail::from_table()
+    };
     let skipped = Gen::skipped(fam, &avail);
     if !skipped.is_empty() {
         eprintln!("differential[{}]: not in redlet's command table, not generated: {}", fam.name(), skipped.join(" "));
