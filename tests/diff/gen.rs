@@ -322,6 +322,7 @@ impl Family {
                 ("reset", 1),
                 ("role", 1),
                 ("hello", 1),
+                ("publish", 2),
                 ("lastsave", 0),
             ],
         }
@@ -530,6 +531,11 @@ impl<'a> Gen<'a> {
         let mut out = Vec::with_capacity(len + 8);
         if self.avail.has("hello") && self.r.chance(0.15) {
             out.push(vec![v(b"HELLO"), v(b"3")]);
+        }
+        if self.avail.has("psubscribe") && self.avail.has("config|set") && self.r.chance(0.3) {
+            // The runner's subscribers see every keyspace notification.
+            let flags: &[u8] = *self.r.pick(&[b"KEA" as &[u8], b"KEA", b"AK", b"Eg$lshzxet", b"Kgx", b"KEAm", b"Ed", b"KEAn"]);
+            out.push(vec![v(b"CONFIG"), v(b"SET"), v(b"notify-keyspace-events"), v(flags)]);
         }
         while out.len() < len {
             self.step(&mut out);
@@ -1226,6 +1232,10 @@ impl<'a> Gen<'a> {
                 }
             }
             "echo" => a.push(self.val()),
+            "publish" => {
+                a.push(v(self.r.pick(&[b"ch" as &[u8], b"news.1", b"", b"__keyspace@0__:k"])));
+                a.push(self.val());
+            }
             "select" => a.push(self.db()),
             "command|info" | "command|getkeys" => {
                 let names: Vec<String> = self.avail.all().filter(|c| !c.contains('|')).cloned().collect();

@@ -27,6 +27,7 @@ pub const TUNABLES: &[&str] = &[
     "zset-max-listpack-value",
     "list-max-listpack-size",
     "maxmemory-policy",
+    "notify-keyspace-events",
 ];
 
 /// Finds `redis-server` in PATH, or fails the test with instructions.
@@ -63,7 +64,7 @@ impl RedisServer {
             let port = free_port();
             let child = Command::new(&bin)
                 .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .args(["--daemonize", "no", "--protected-mode", "no", "--logfile", ""])
+                .args(["--daemonize", "no", "--protected-mode", "no", "--logfile", "", "--enable-debug-command", "yes"])
                 .args(extra)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
@@ -89,6 +90,10 @@ impl RedisServer {
                             }
                         }
                         srv.defaults = d;
+                        // Expiry only on access, as in the engine (the
+                        // harness never ticks it): keys expire, and their
+                        // "expired" events fire, at the same commands.
+                        let _ = c.cmd_str(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
                         return srv;
                     }
                 }

@@ -156,6 +156,13 @@ pub struct Pair<'s> {
     pub redlet: Redlet,
     /// Inside MULTI (as Redis sees it): every reply is compared exactly.
     in_multi: bool,
+    /// A `PSUBSCRIBE *` client on each side (when redlet has pub/sub):
+    /// every command's keyspace notifications and messages are compared.
+    sub: Option<Subscriber>,
+    /// Notifications of the last command pair that differed.
+    notify_diff: Option<(V, V)>,
+    /// A harness-only command ran since the subscribers were last drained.
+    sub_dirty: bool,
     /// The names of commands redlet has (for the extra queries the
     /// comparison needs).
     avail: &'s Avail,
@@ -466,12 +473,14 @@ impl<'s> Pair<'s> {
         if let Some(t) = &mut redlet.twin {
             srv.reset_config(t);
         }
-        Pair { srv, redis, redlet, in_multi: false, avail }
+        let sub = Subscriber::open(srv, &mut redlet, avail);
+        Pair { srv, redis, redlet, in_multi: false, avail, sub, notify_diff: None, sub_dirty: false }
     }
 
     /// Runs on Redis; an I/O error (timeout, closed) reconnects and answers
     /// a harness error so the run reports instead of hanging.
     pub fn on_redis(&mut self, argv: &[Vec<u8>]) -> V {
+        self.sub_dirty = true;
         match self.redis.cmd(argv) {
             Ok(v) => v,
             Err(e) => {
@@ -483,10 +492,19 @@ impl<'s> Pair<'s> {
 
     /// Runs on redlet.
     pub fn on_redlet(&mut self, argv: &[Vec<u8>]) -> V {
+        self.sub_dirty = true;
         self.redlet.exec(argv)
     }
 
     fn both(&mut self, argv: &[Vec<u8>]) -> (V, V) {
+        // Drop what the subscribers got from harness-only commands (queries
+        // before a random pick, re-synchronisation after SPOP or SORT).
+        if self.sub_dirty {
+            if let Some(sub) = &mut self.sub {
+                sub.drain_redis();
+                sub.drain_redlet(&mut self.redlet);
+            }
+        }
         let r = self.on_redis(argv);
         STATS.with(|s| {
             let mut s = s.borrow_mut();
@@ -496,6 +514,18 @@ impl<'s> Pair<'s> {
         });
         let l = self.on_redlet(argv);
         self.track_multi(argv, &r);
+        if let Some(sub) = &mut self.sub {
+            let (mut nr, mut nl) = (sub.drain_redis(), sub.drain_redlet(&mut self.redlet));
+            if matches!(signature(argv).as_str(), "sort" | "sort_ro") {
+                // BY/GET lookups (keymiss events) follow a set's table order.
+                nr.sort();
+                nl.sort();
+            }
+            if nr != nl && self.notify_diff.is_none() {
+                self.notify_diff = Some((V::Array(nr), V::Array(nl)));
+            }
+        }
+        self.sub_dirty = false;
         (r, l)
     }
 
@@ -508,8 +538,21 @@ impl<'s> Pair<'s> {
         }
     }
 
-    /// Runs one command on both sides and compares.
+    /// Runs one command on both sides and compares its replies, then the
+    /// notifications it published.
     pub fn exec(&mut self, argv: &[Vec<u8>]) -> Result<(), Mismatch> {
+        self.exec_replies(argv)?;
+        match self.notify_diff.take() {
+            None => Ok(()),
+            Some((r, l)) => {
+                let mut m = mism(argv, &r, &l, format!("notifications: {}", first_diff(&r, &l)));
+                m.sig = format!("{}/notify", m.sig);
+                Err(m)
+            }
+        }
+    }
+
+    fn exec_replies(&mut self, argv: &[Vec<u8>]) -> Result<(), Mismatch> {
         if self.in_multi {
             let (r, l) = self.both(argv);
             return check(argv, &r, &l);
@@ -888,6 +931,74 @@ pub fn compare_keyspace(srv: &RedisServer, eng: &mut Engine) -> Result<(), Misma
         let n = diffs.len();
         diffs.truncate(6);
         Err(ks_mismatch(format!("{n} keys differ"), diffs.join("; ")))
+    }
+}
+
+/// The subscribers of a pair: Redis's (a connection) and redlet's (a client
+/// id, or a second connection in the self-test).
+pub struct Subscriber {
+    redis: Conn,
+    redlet_id: ClientId,
+    twin: Option<Conn>,
+}
+
+impl Subscriber {
+    fn open(srv: &RedisServer, redlet: &mut Redlet, avail: &Avail) -> Option<Subscriber> {
+        if !avail.has("psubscribe") {
+            return None;
+        }
+        let psub = strs(&["PSUBSCRIBE", "*"]);
+        let mut redis = srv.connect();
+        redis.cmd(&psub).ok()?;
+        let (mut redlet_id, mut twin) = (0, None);
+        if let Some(port) = TWIN.with(|t| *t.borrow()) {
+            let mut c = Conn::connect(port).ok()?;
+            c.cmd(&psub).ok()?;
+            twin = Some(c);
+        } else {
+            redlet_id = redlet.eng.open_client(ClientInfo::default());
+            redlet.exec_as(redlet_id, &psub);
+        }
+        let mut s = Subscriber { redis, redlet_id, twin };
+        s.drain_redlet(redlet);
+        Some(s)
+    }
+
+    /// Everything a subscriber connection received: a PING (which a
+    /// subscribed client answers with `["pong", ""]`) marks the end, since
+    /// Redis queues notifications before it reads the next command.
+    fn drain_conn(c: &mut Conn) -> Vec<V> {
+        let mut out = vec![];
+        if c.send(&strs(&["PING"])).is_err() {
+            return vec![V::Err(b"HARNESS subscriber send failed".to_vec())];
+        }
+        for _ in 0..100_000 {
+            match c.recv() {
+                Ok(V::Array(x)) if x.first().and_then(|p| p.bytes()) == Some(b"pong") => return out,
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    out.push(V::Err(format!("HARNESS subscriber read: {e}").into_bytes()));
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
+    fn drain_redis(&mut self) -> Vec<V> {
+        Self::drain_conn(&mut self.redis)
+    }
+
+    fn drain_redlet(&mut self, redlet: &mut Redlet) -> Vec<V> {
+        if let Some(t) = &mut self.twin {
+            return Self::drain_conn(t);
+        }
+        let _ = redlet.eng.take_woken();
+        let mut out = vec![];
+        while let Some(r) = redlet.eng.pop_output(self.redlet_id) {
+            out.push(redlet.render(self.redlet_id, &r));
+        }
+        out
     }
 }
 
@@ -1293,7 +1404,7 @@ pub fn run_family(fam: Family) {
     let twin = selftest.then(RedisServer::start);
     TWIN.with(|t| *t.borrow_mut() = twin.as_ref().map(|s| s.port));
     let avail = if selftest {
-        let all: Vec<&str> = Family::ALL.iter().flat_map(|f| f.commands().iter().map(|(c, _)| *c)).chain(["multi", "exec", "keys", "hgetall", "smembers", "zrange", "object|encoding", "pexpiretime", "del", "sadd", "srem", "rpush"]).collect();
+        let all: Vec<&str> = Family::ALL.iter().flat_map(|f| f.commands().iter().map(|(c, _)| *c)).chain(["multi", "exec", "keys", "hgetall", "smembers", "zrange", "object|encoding", "pexpiretime", "del", "sadd", "srem", "rpush", "psubscribe", "config|set", "publish"]).collect();
         Avail::with(&all)
     } else {
         Avail::from_table()
