@@ -376,6 +376,7 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
     let mut w = World::new(srv);
     let has_unblock = avail.has("client|unblock");
     let has_multi = avail.has("multi");
+    let has_watch = has_multi && avail.has("watch");
     for _ in 0..steps {
         let free: Vec<usize> = (0..CLIENTS).filter(|&i| !w.blocked[i]).collect();
         let blocked: Vec<usize> = (0..CLIENTS).filter(|&i| w.blocked[i]).collect();
@@ -401,6 +402,20 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
             let k = pick(&mut r, QKEYS);
             let k2 = pick(&mut r, QKEYS);
             for a in [argv(&["MULTI"]), argv(&["RPUSH", k, "m1", "m2"]), argv(&["LPUSH", k2, "m3"]), argv(&["EXEC"])] {
+                w.command(c, &a, &a).map_err(|e| w.fail(e))?;
+            }
+        } else if roll < 92 && has_watch && free.len() >= 2 {
+            // WATCH by one client, maybe a write by another, then EXEC:
+            // a touched watched key aborts the transaction (nil).
+            let other = free[(free.iter().position(|&x| x == c).unwrap_or(0) + 1) % free.len()];
+            let k = pick(&mut r, QKEYS);
+            w.command(c, &argv(&["WATCH", k]), &argv(&["WATCH", k])).map_err(|e| w.fail(e))?;
+            if r.chance(0.6) {
+                let a = plain_command(&mut r);
+                w.command(other, &a, &a).map_err(|e| w.fail(e))?;
+            }
+            let body = plain_command(&mut r);
+            for a in [argv(&["MULTI"]), body, argv(&["EXEC"])] {
                 w.command(c, &a, &a).map_err(|e| w.fail(e))?;
             }
         } else if roll < 95 && has_unblock {
