@@ -48,18 +48,22 @@ rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 # shellcheck disable=SC2086
 rustup target add $targets >/dev/null
 
-# --- tests --------------------------------------------------------------------
+# --- tests ---------------------------------------------------------------------
+# Every step runs even after a failure, so one run reports everything; the
+# exit status is non-zero if any step failed.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+status=0
 step "cargo test --workspace"
-cargo test --workspace --no-fail-fast 2>&1 | tee "$log"
+cargo test --workspace --no-fail-fast 2>&1 | tee "$log" || status=1
 
 step "no_std build (thumbv7em-none-eabihf)"
-cargo build -p redlet --no-default-features --target thumbv7em-none-eabihf
+cargo build -p redlet --no-default-features --target thumbv7em-none-eabihf || status=1
 
 step "wasm build (wasm32-unknown-unknown)"
-cargo build -p redlet --no-default-features --target wasm32-unknown-unknown
+cargo build -p redlet --no-default-features --target wasm32-unknown-unknown || status=1
 
 echo
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "test.sh: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
