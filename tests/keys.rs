@@ -594,3 +594,18 @@ fn typed_api_agrees_with_execute() {
     assert_eq!(e.flushall().unwrap(), 1);
     assert_eq!(resp(&mut e, c, "DBSIZE"), ":0\r\n");
 }
+
+/// Found by the differential harness: COPY duplicates a small integer out of
+/// Redis's shared pool (refcount 1) until a write makes it shared again.
+#[test]
+fn copy_of_small_integer_is_unshared() {
+    let (mut e, _) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "SET a 2"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "COPY a b"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "OBJECT REFCOUNT a"), ":2147483647\r\n");
+    assert_eq!(resp(&mut e, c, "OBJECT REFCOUNT b"), ":1\r\n");
+    assert_eq!(resp(&mut e, c, "OBJECT ENCODING b"), "$3\r\nint\r\n");
+    assert_eq!(resp(&mut e, c, "INCR b"), ":3\r\n");
+    assert_eq!(resp(&mut e, c, "OBJECT REFCOUNT b"), ":2147483647\r\n");
+}

@@ -567,3 +567,15 @@ fn command_introspection() {
     assert_eq!(r(&mut e, c, &["COMMAND", "GETKEYS", "SET", "a", "b"]), "*1\r\n$1\r\na\r\n");
     assert_eq!(r(&mut e, c, &["COMMAND", "GETKEYSANDFLAGS", "SET", "a", "b", "GET"]), "*1\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+update\r\n");
 }
+
+/// Found by the differential harness: SORT's keys come from Redis's
+/// sortGetKeys (the sort key and the last STORE target), any key bytes.
+#[test]
+fn command_getkeys_sort() {
+    let (mut e, _) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "COMMAND GETKEYS SORT a"), "*1\r\n$1\r\na\r\n");
+    assert_eq!(resp(&mut e, c, "COMMAND GETKEYS SORT a LIMIT 0 1 STORE b GET c STORE d"), "*2\r\n$1\r\na\r\n$1\r\nd\r\n");
+    let argv: [&[u8]; 4] = [b"COMMAND", b"GETKEYS", b"SORT", b"a\x00b\r\n"];
+    assert_eq!(e.execute(c, &argv), Some(redlet::Reply::Array(vec![redlet::Reply::bulk(b"a\x00b\r\n")])));
+}

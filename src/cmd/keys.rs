@@ -628,7 +628,11 @@ pub fn copy(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], dst_db: Option<usize>, rep
         return Err(Error::err("source and destination objects are the same"));
     }
     let Some(e) = cx.db().read(src, now) else { return Ok(false) };
-    let (value, expire) = (e.value.clone(), e.expire());
+    let value = match &e.value {
+        Value::Str(s) => Value::Str(s.duplicate()),
+        v => v.clone(),
+    };
+    let expire = e.expire();
     let target = &mut cx.eng.dbs[dst_db];
     if target.write(dst, now).is_some() {
         if !replace {
@@ -1068,8 +1072,8 @@ pub fn object_encoding(cx: &mut Ctx<'_>, key: &[u8]) -> Option<&'static str> {
 /// shared small integer, 1 otherwise. `None` when the key is absent.
 ///
 /// The sharing decision is Redis's at write time; we derive it from the
-/// value and the current configuration (a value copied with COPY, which
-/// Redis never shares, reports as shared here).
+/// value (COPY's duplicates are `Str::IntUnshared`) and the current
+/// configuration.
 pub fn object_refcount(cx: &mut Ctx<'_>, key: &[u8]) -> Option<i64> {
     let shared = shares_integers(cx);
     let e = read_notouch(cx, key)?;

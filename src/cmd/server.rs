@@ -1478,6 +1478,28 @@ fn variable_flag_keys(r: Resolved, argv: &[&[u8]]) -> Option<Vec<(usize, u16)>> 
             }
             Some(vec![(1, if readonly { RO | ACCESS } else { RW | ACCESS | UPDATE })])
         }
+        "sort" => {
+            // Redis's sortGetKeys: the sort key, plus the target of the last
+            // STORE; LIMIT/GET/BY skip their arguments while scanning.
+            let mut keys = vec![(1, RO | ACCESS)];
+            let mut store = None;
+            let mut i = 2;
+            while i < argv.len() {
+                let a = argv[i];
+                if is_kw(a, "limit") {
+                    i += 2;
+                } else if is_kw(a, "get") || is_kw(a, "by") {
+                    i += 1;
+                } else if is_kw(a, "store") && i + 1 < argv.len() {
+                    store = Some(i + 1);
+                }
+                i += 1;
+            }
+            if let Some(p) = store {
+                keys.push((p, OW | UPDATE));
+            }
+            Some(keys)
+        }
         _ => None,
     }
 }

@@ -905,7 +905,7 @@ pub fn incr_by_float(cx: &mut Ctx<'_>, key: &[u8], incr: &[u8]) -> Result<Vec<u8
         None => (false, LongDouble::from_i64(0)),
         Some(Entry { value: Value::Str(s), .. }) => {
             let v = match s {
-                Str::Int(n) => LongDouble::from_i64(*n),
+                Str::Int(n) | Str::IntUnshared(n) => LongDouble::from_i64(*n),
                 other => LongDouble::parse(&other.as_bytes()).ok_or(Error::NotFloat)?,
             };
             (true, v)

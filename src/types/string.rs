@@ -19,6 +19,10 @@ pub const EMBSTR_MAX: usize = 44;
 pub enum Str {
     /// Canonical decimal integer.
     Int(i64),
+    /// An integer Redis holds unshared even when small (a COPY's duplicate:
+    /// `dupStringObject` never uses the shared integer pool). Only OBJECT
+    /// REFCOUNT tells it from `Int`.
+    IntUnshared(i64),
     /// Short string written whole.
     Emb(Box<[u8]>),
     /// Any other string.
@@ -57,7 +61,7 @@ impl Str {
     /// The string's bytes.
     pub fn as_bytes(&self) -> Cow<'_, [u8]> {
         match self {
-            Str::Int(n) => Cow::Owned(num::fmt_i64(*n).into_bytes()),
+            Str::Int(n) | Str::IntUnshared(n) => Cow::Owned(num::fmt_i64(*n).into_bytes()),
             Str::Emb(b) => Cow::Borrowed(b),
             Str::Raw(v) => Cow::Borrowed(v),
         }
@@ -71,7 +75,7 @@ impl Str {
     /// Length in bytes.
     pub fn len(&self) -> usize {
         match self {
-            Str::Int(n) => {
+            Str::Int(n) | Str::IntUnshared(n) => {
                 let mut buf = Vec::new();
                 num::push_i64(&mut buf, *n);
                 buf.len()
@@ -89,7 +93,7 @@ impl Str {
     /// The value as an integer, as `INCR` reads it.
     pub fn as_i64(&self) -> Option<i64> {
         match self {
-            Str::Int(n) => Some(*n),
+            Str::Int(n) | Str::IntUnshared(n) => Some(*n),
             other => num::parse_i64(&other.as_bytes()),
         }
     }
@@ -107,10 +111,19 @@ impl Str {
         }
     }
 
+    /// The duplicate COPY stores: like Redis's `dupStringObject`, an integer
+    /// stays int-encoded but leaves the shared pool.
+    pub fn duplicate(&self) -> Str {
+        match self {
+            Str::Int(n) => Str::IntUnshared(*n),
+            other => other.clone(),
+        }
+    }
+
     /// The name `OBJECT ENCODING` reports.
     pub fn encoding(&self) -> &'static str {
         match self {
-            Str::Int(_) => "int",
+            Str::Int(_) | Str::IntUnshared(_) => "int",
             Str::Emb(_) => "embstr",
             Str::Raw(_) => "raw",
         }
@@ -119,7 +132,7 @@ impl Str {
     /// Deterministic heap weight.
     pub fn weight(&self) -> usize {
         match self {
-            Str::Int(_) => 0,
+            Str::Int(_) | Str::IntUnshared(_) => 0,
             Str::Emb(b) => b.len(),
             Str::Raw(v) => v.capacity(),
         }
