@@ -628,8 +628,10 @@ impl<'a> Gen<'a> {
             let keep = r.range(1, argv.len() as i64 - 1) as usize;
             argv.truncate(keep);
         } else {
+            // No small positive numbers: appended after a truncated EXPIRE
+            // or a trailing PX they would make TTLs short enough to race.
             for _ in 0..r.range(1, 3) {
-                argv.push(v(r.pick(&[b"x" as &[u8], b"1", b"", b"-1", b"GET", b"COUNT"])));
+                argv.push(v(r.pick(&[b"x" as &[u8], b"99999999", b"", b"-1", b"GET", b"COUNT"])));
             }
         }
     }
@@ -808,7 +810,7 @@ impl<'a> Gen<'a> {
             }
         }
         if self.r.chance(0.03) {
-            a.push(v(self.r.pick(&[b"ex" as &[u8], b"px", b"nx", b"bogus"])));
+            a.push(v(self.r.pick(&[b"exat" as &[u8], b"nx", b"bogus"])));
         }
     }
 
