@@ -302,11 +302,19 @@ fn pick<'a>(r: &mut Rng, xs: &[&'a str]) -> &'a str {
     xs[r.below(xs.len())]
 }
 
-/// A non-blocking command on the queue keys.
-fn plain_command(r: &mut Rng) -> Argv {
+/// A non-blocking command on the queue keys (sorted-set ones too when
+/// `zsets`).
+fn plain_command(r: &mut Rng, zsets: bool) -> Argv {
     let k = pick(r, QKEYS);
     let k2 = pick(r, QKEYS);
     let side = |r: &mut Rng| pick(r, &["LEFT", "RIGHT"]);
+    if zsets && r.chance(0.3) {
+        return match r.below(4) {
+            0 | 1 => argv(&["ZADD", k, pick(r, &["1", "2", "-1"]), pick(r, ELEMS), pick(r, &["3", "0"]), pick(r, ELEMS)]),
+            2 => argv(&["ZPOPMIN", k]),
+            _ => argv(&["ZUNIONSTORE", k, "2", k2, k]),
+        };
+    }
     match r.below(14) {
         0..=3 => {
             let mut a = argv(&[pick(r, &["LPUSH", "RPUSH"]), k]);
@@ -335,7 +343,7 @@ fn plain_command(r: &mut Rng) -> Argv {
 }
 
 /// A blocking command and whether its timeout is short (real 0.1 s).
-fn blocking_command(r: &mut Rng) -> (Argv, bool) {
+fn blocking_command(r: &mut Rng, zsets: bool) -> (Argv, bool) {
     let t = match r.below(18) {
         0..=9 => "0",
         10..=15 => "100",
@@ -344,6 +352,14 @@ fn blocking_command(r: &mut Rng) -> (Argv, bool) {
     let k = pick(r, QKEYS);
     let k2 = pick(r, QKEYS);
     let side = |r: &mut Rng| pick(r, &["LEFT", "RIGHT"]);
+    if zsets && r.chance(0.3) {
+        let a = match r.below(3) {
+            0 => argv(&["BZPOPMIN", k, k2, t]),
+            1 => argv(&["BZPOPMAX", k, t]),
+            _ => argv(&["BZMPOP", t, "2", k, k2, pick(r, &["MIN", "MAX"]), "COUNT", "2"]),
+        };
+        return (a, t == "0.1");
+    }
     let a = match r.below(6) {
         0 | 1 => {
             let mut a = argv(&[pick(r, &["BLPOP", "BRPOP"])]);
@@ -377,6 +393,7 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
     let has_unblock = avail.has("client|unblock");
     let has_multi = avail.has("multi");
     let has_watch = has_multi && avail.has("watch");
+    let zsets = ["zadd", "bzpopmin", "bzpopmax", "bzmpop", "zpopmin", "zunionstore"].iter().all(|c| avail.has(c));
     for _ in 0..steps {
         let free: Vec<usize> = (0..CLIENTS).filter(|&i| !w.blocked[i]).collect();
         let blocked: Vec<usize> = (0..CLIENTS).filter(|&i| w.blocked[i]).collect();
@@ -389,13 +406,13 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
         let c = free[r.below(free.len())];
         let roll = r.below(100);
         if roll < 28 {
-            let (a, short) = blocking_command(&mut r);
+            let (a, short) = blocking_command(&mut r, zsets);
             let out = w.command(c, &a, &a).map_err(|e| w.fail(e))?;
             if short && out == Outcome::Blocked {
                 w.wait_timeout(c).map_err(|e| w.fail(e))?;
             }
         } else if roll < 85 {
-            let a = plain_command(&mut r);
+            let a = plain_command(&mut r, zsets);
             w.command(c, &a, &a).map_err(|e| w.fail(e))?;
         } else if roll < 90 && has_multi {
             // Pushes inside a transaction serve waiters after EXEC.
@@ -411,10 +428,10 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
             let k = pick(&mut r, QKEYS);
             w.command(c, &argv(&["WATCH", k]), &argv(&["WATCH", k])).map_err(|e| w.fail(e))?;
             if r.chance(0.6) {
-                let a = plain_command(&mut r);
+                let a = plain_command(&mut r, zsets);
                 w.command(other, &a, &a).map_err(|e| w.fail(e))?;
             }
-            let body = plain_command(&mut r);
+            let body = plain_command(&mut r, zsets);
             for a in [argv(&["MULTI"]), body, argv(&["EXEC"])] {
                 w.command(c, &a, &a).map_err(|e| w.fail(e))?;
             }
@@ -467,7 +484,7 @@ pub fn run_blocking() {
     // hz 100: Redis checks blocked-client timeouts more often.
     let srv = RedisServer::start_with(&["--hz", "100"]);
     let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
-    let count = if long { 1000 } else { 60 };
+    let count = if long { 1000 } else { 100 };
     let t0 = Instant::now();
     let mut failures = vec![];
     for i in 0..count {
