@@ -35,6 +35,8 @@ pub struct Blocked {
     pub argv: Vec<Vec<u8>>,
     /// Reply on timeout.
     pub timeout_reply: Reply,
+    /// Re-run the command even when a waited key was deleted.
+    pub wake_on_delete: bool,
 }
 
 /// One client.

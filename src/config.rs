@@ -192,6 +192,12 @@ pub struct Config {
     pub zset_max_listpack_value: usize,
     /// `proto-max-bulk-len`: longest string a command may create.
     pub proto_max_bulk_len: u64,
+    /// `stream-node-max-entries`: entries (tombstones included) per stream
+    /// node, 0 = no limit.
+    pub stream_node_max_entries: i64,
+    /// `stream-node-max-bytes`: listpack bytes per stream node, 0 = the
+    /// 1 GiB cap.
+    pub stream_node_max_bytes: u64,
     /// `notify-keyspace-events` in canonical form (as CONFIG GET shows it);
     /// [`Config::notify_flags`] gives the [`notify`] bits.
     pub notify_keyspace_events: String,
@@ -227,6 +233,8 @@ impl Default for Config {
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
             proto_max_bulk_len: 512 * 1024 * 1024,
+            stream_node_max_entries: 100,
+            stream_node_max_bytes: 4096,
             notify_keyspace_events: String::new(),
             timeout: 0,
             maxclients: 10000,
@@ -1056,6 +1064,8 @@ impl Config {
             "zset-max-listpack-entries" => self.zset_max_listpack_entries.to_string(),
             "zset-max-listpack-value" => self.zset_max_listpack_value.to_string(),
             "proto-max-bulk-len" => self.proto_max_bulk_len.to_string(),
+            "stream-node-max-entries" => self.stream_node_max_entries.to_string(),
+            "stream-node-max-bytes" => self.stream_node_max_bytes.to_string(),
             "notify-keyspace-events" => self.notify_keyspace_events.clone(),
             "timeout" => self.timeout.to_string(),
             "maxclients" => self.maxclients.to_string(),
@@ -1085,6 +1095,8 @@ impl Config {
             "zset-max-listpack-entries" => self.zset_max_listpack_entries = n as usize,
             "zset-max-listpack-value" => self.zset_max_listpack_value = n as usize,
             "proto-max-bulk-len" => self.proto_max_bulk_len = n as u64,
+            "stream-node-max-entries" => self.stream_node_max_entries = n,
+            "stream-node-max-bytes" => self.stream_node_max_bytes = n as u64,
             "notify-keyspace-events" => self.notify_keyspace_events = v.text,
             "timeout" => self.timeout = n as u64,
             "maxclients" => self.maxclients = n as u64,

@@ -427,8 +427,9 @@ impl Engine {
                 db,
                 keys: b.keys,
                 deadline_ms: b.deadline_ms,
-                argv: argv.iter().map(|a| a.to_vec()).collect(),
+                argv: b.argv.take().unwrap_or_else(|| argv.iter().map(|a| a.to_vec()).collect()),
                 timeout_reply: b.timeout_reply,
+                wake_on_delete: b.wake_on_delete,
             });
         }
     }
@@ -484,7 +485,8 @@ impl Engine {
     /// Serves clients blocked on keys written by the last command, key by
     /// key in the order the keys became ready, each key's waiters in the
     /// order they blocked, while the key exists (Redis 7.0's
-    /// `handleClientsBlockedOnKeys`). A waiter is served by re-running its
+    /// `handleClientsBlockedOnKeys`; a waiter that blocked with
+    /// `wake_on_delete`, XREADGROUP, is re-run when it does not). A waiter is served by re-running its
     /// command with [`Engine::serving_key`] naming the ready key: the handler
     /// takes from that key only, and blocks again (stays blocked) when the
     /// key holds a type it cannot use. A served command may make further keys
@@ -498,10 +500,8 @@ impl Engine {
                 let Some(queue) = self.blocked_keys[db].get(&key) else { continue };
                 let waiting: Vec<ClientId> = queue.iter().copied().collect();
                 for id in waiting {
-                    if !self.dbs[db].exists(&key, now_us / 1000) {
-                        break;
-                    }
-                    let Some(argv) = self.clients.get(&id).and_then(|c| c.blocked.as_ref()).map(|b| b.argv.clone()) else {
+                    let exists = self.dbs[db].exists(&key, now_us / 1000);
+                    let Some(argv) = self.clients.get(&id).and_then(|c| c.blocked.as_ref()).filter(|b| exists || b.wake_on_delete).map(|b| b.argv.clone()) else {
                         continue;
                     };
                     let refs: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();

@@ -283,6 +283,12 @@ pub struct BlockOn {
     pub deadline_ms: Option<u64>,
     /// Reply sent when the deadline passes.
     pub timeout_reply: Reply,
+    /// The command line to re-run instead of the one received (XREAD
+    /// resolves `$` to an id when it blocks, as Redis remembers the id).
+    pub argv: Option<Vec<Vec<u8>>>,
+    /// Re-run the command even when a waited key no longer exists (Redis
+    /// answers a blocked XREADGROUP whose stream was deleted).
+    pub wake_on_delete: bool,
 }
 
 /// The context of one command execution: the engine, the calling client, its
@@ -353,7 +359,23 @@ impl<'e> Ctx<'e> {
     /// Asks to block on `keys` until `deadline_ms` (None = forever); the
     /// handler then returns any reply (it is discarded).
     pub fn block_on(&mut self, keys: Vec<Box<[u8]>>, deadline_ms: Option<u64>, timeout_reply: Reply) {
-        self.block = Some(BlockOn { keys, deadline_ms, timeout_reply });
+        self.block = Some(BlockOn { keys, deadline_ms, timeout_reply, argv: None, wake_on_delete: false });
+    }
+
+    /// Like [`Ctx::block_on`], re-running `argv` (when given) instead of
+    /// the received command, and also when a waited key is deleted if
+    /// `wake_on_delete`.
+    pub fn block_on_with(&mut self, keys: Vec<Box<[u8]>>, deadline_ms: Option<u64>, timeout_reply: Reply, argv: Option<Vec<Vec<u8>>>, wake_on_delete: bool) {
+        self.block = Some(BlockOn { keys, deadline_ms, timeout_reply, argv, wake_on_delete });
+    }
+
+    /// Records that `key` was modified in a way that does not make it ready
+    /// for blocked clients (Redis's `signalModifiedKey` without
+    /// `signalKeyAsReady`, e.g. XDEL or XGROUP SETID): a hook for WATCH,
+    /// which must see these writes as it sees [`Ctx::touched`]'s.
+    #[inline]
+    pub fn modified(&mut self, key: &[u8]) {
+        let _ = key;
     }
 
     /// Parses a blocking timeout in seconds (`BLPOP ... 0.5`) into an absolute

@@ -1835,7 +1835,7 @@ mod tests {
 
     fn block(e: &mut Engine, id: ClientId) {
         e.clients.get_mut(&id).unwrap().blocked =
-            Some(Blocked { db: 0, keys: Vec::new(), deadline_ms: None, argv: vec![b"BLPOP".to_vec()], timeout_reply: Reply::NilArray });
+            Some(Blocked { db: 0, keys: Vec::new(), deadline_ms: None, argv: vec![b"BLPOP".to_vec()], timeout_reply: Reply::NilArray, wake_on_delete: false });
     }
 
     #[test]

@@ -1,10 +1,876 @@
-//! Streams (placeholder until the representation lands).
+//! Streams, shaped like Redis 7.0's radix tree of listpacks so that every
+//! count Redis derives from its layout comes out the same.
+//!
+//! Redis keeps a stream as a radix tree keyed by 128-bit big-endian ids whose
+//! values are listpacks ("nodes"). A node starts with a master entry (live
+//! count, deleted count, the field names of the node's first entry) and then
+//! holds entries appended in id order; an entry whose field names equal the
+//! master's stores only its values. Deleting an entry (XDEL, exact trimming
+//! inside a node) only flags it: the tombstone stays in its node, still
+//! counts towards the node's capacity, and the node is dropped once its last
+//! live entry goes. Approximate trimming (`~`) removes whole nodes only, so
+//! how entries are grouped into nodes is visible in XADD/XTRIM replies.
+//!
+//! Here a node is a [`BTreeMap`] entry keyed by its master id (its first
+//! entry's id), holding its entries and tombstones in id order. New nodes
+//! are started exactly when Redis starts one: when the tail node's listpack
+//! size plus the new entry's raw field/value bytes reaches
+//! `stream-node-max-bytes`, or its entries (tombstones included) reach
+//! `stream-node-max-entries`. The listpack size is tracked in bytes as
+//! Redis's encoding would lay it out ([`lp_int_size`], [`lp_str_size`]).
+//! `XINFO STREAM`'s `radix-tree-nodes` is computed from the node keys as the
+//! canonical compressed radix tree, which is what Redis's rax holds for keys
+//! of equal length.
+//!
+//! Invariants:
+//! - nodes are disjoint and ordered: every entry of a node has an id at
+//!   least its key and below the next node's key; each node has at least one
+//!   live entry;
+//! - `length` is the number of live entries; `first_id` is the first live
+//!   id (0-0 when empty) as Redis records it; `last_id` never decreases
+//!   except through XSETID, which keeps it at or above the last live id.
+//!
+//! Consumer groups live in [`Stream::groups`], ordered by name bytes as
+//! Redis's rax orders them. A pending entry (NACK) is in its group's `pel`
+//! and in exactly one consumer's `pel`, the one it names.
 
-/// A stream value.
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::vec::Vec;
+
+/// A stream entry id: milliseconds and sequence, ordered as a 128-bit number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct StreamId {
+    /// Milliseconds part.
+    pub ms: u64,
+    /// Sequence part.
+    pub seq: u64,
+}
+
+impl StreamId {
+    /// `0-0`, the smallest id.
+    pub const MIN: StreamId = StreamId { ms: 0, seq: 0 };
+    /// The largest id, `18446744073709551615-18446744073709551615`.
+    pub const MAX: StreamId = StreamId { ms: u64::MAX, seq: u64::MAX };
+
+    /// The id `ms-seq`.
+    pub const fn new(ms: u64, seq: u64) -> StreamId {
+        StreamId { ms, seq }
+    }
+
+    /// The next id, `None` after the largest one.
+    pub fn incr(self) -> Option<StreamId> {
+        if self.seq == u64::MAX {
+            if self.ms == u64::MAX {
+                None
+            } else {
+                Some(StreamId::new(self.ms + 1, 0))
+            }
+        } else {
+            Some(StreamId::new(self.ms, self.seq + 1))
+        }
+    }
+
+    /// The previous id, `None` before `0-0`.
+    pub fn decr(self) -> Option<StreamId> {
+        if self.seq == 0 {
+            if self.ms == 0 {
+                None
+            } else {
+                Some(StreamId::new(self.ms - 1, u64::MAX))
+            }
+        } else {
+            Some(StreamId::new(self.ms, self.seq - 1))
+        }
+    }
+
+    /// True for `0-0`.
+    pub fn is_zero(self) -> bool {
+        self.ms == 0 && self.seq == 0
+    }
+
+    /// The `ms-seq` text Redis replies with.
+    pub fn to_bytes(self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(41);
+        push_u64(&mut v, self.ms);
+        v.push(b'-');
+        push_u64(&mut v, self.seq);
+        v
+    }
+
+    /// The radix-tree key: 16 bytes, big endian.
+    fn key(self) -> [u8; 16] {
+        let mut k = [0u8; 16];
+        k[..8].copy_from_slice(&self.ms.to_be_bytes());
+        k[8..].copy_from_slice(&self.seq.to_be_bytes());
+        k
+    }
+}
+
+fn push_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+// ---------------------------------------------------------------------------
+// Listpack sizes.
+
+/// Bytes a listpack backlen takes for an element of `l` bytes.
+fn lp_backlen_size(l: usize) -> usize {
+    match l {
+        0..=127 => 1,
+        128..=16382 => 2,
+        16383..=2097150 => 3,
+        2097151..=268435454 => 4,
+        _ => 5,
+    }
+}
+
+/// Bytes a listpack integer element holding `v` takes (encoding + backlen).
+pub fn lp_int_size(v: i64) -> usize {
+    let enc = if (0..=127).contains(&v) {
+        1
+    } else if (-4096..=4095).contains(&v) {
+        2
+    } else if (-32768..=32767).contains(&v) {
+        3
+    } else if (-8388608..=8388607).contains(&v) {
+        4
+    } else if (-2147483648..=2147483647).contains(&v) {
+        5
+    } else {
+        9
+    };
+    enc + 1
+}
+
+/// Listpack's `lpStringToInt64`: strict decimal, no `+`, no leading zeros,
+/// shorter than 21 bytes.
+fn lp_string_to_i64(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() >= 21 {
+        return None;
+    }
+    if s == b"0" {
+        return Some(0);
+    }
+    let (neg, digits) = match s[0] {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    match digits.first() {
+        Some(b'1'..=b'9') => {}
+        _ => return None,
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+    }
+    if neg {
+        (v <= 1 << 63).then(|| (v as i64).wrapping_neg())
+    } else {
+        i64::try_from(v).ok()
+    }
+}
+
+/// Bytes a listpack element holding the string `s` takes: strings that read
+/// as integers are stored as integers.
+pub fn lp_str_size(s: &[u8]) -> usize {
+    if let Some(v) = lp_string_to_i64(s) {
+        return lp_int_size(v);
+    }
+    let n = s.len();
+    let enc = if n < 64 {
+        1 + n
+    } else if n < 4096 {
+        2 + n
+    } else {
+        5 + n
+    };
+    enc + lp_backlen_size(enc)
+}
+
+/// Listpack header (total bytes, element count) plus the end byte.
+const LP_OVERHEAD: usize = 7;
+
+/// Redis caps a stream listpack at 1 GiB whatever the configuration.
+pub const STREAM_LISTPACK_MAX_SIZE: u64 = 1 << 30;
+
+// ---------------------------------------------------------------------------
+// Nodes.
+
+/// Entry flag: the entry is a tombstone.
+const FLAG_DELETED: u8 = 1;
+/// Entry flag: the entry's field names are the master entry's.
+const FLAG_SAMEFIELDS: u8 = 2;
+
+#[derive(Debug, Clone)]
+struct Item {
+    id: StreamId,
+    flags: u8,
+    /// Values only with [`FLAG_SAMEFIELDS`], else field, value, field, ...
+    data: Box<[Box<[u8]>]>,
+}
+
+impl Item {
+    fn deleted(&self) -> bool {
+        self.flags & FLAG_DELETED != 0
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    /// The master entry's field names.
+    fields: Box<[Box<[u8]>]>,
+    /// Entries and tombstones, by id.
+    items: Vec<Item>,
+    /// Live entries.
+    live: u64,
+    /// Tombstones.
+    deleted: u64,
+    /// Listpack bytes of everything but the header, the end byte and the
+    /// live/deleted counters (which change size as they grow).
+    body: usize,
+}
+
+impl Node {
+    fn new(master: StreamId, fv: &[&[u8]]) -> Node {
+        let fields: Box<[Box<[u8]>]> = fv.iter().step_by(2).map(|f| Box::<[u8]>::from(*f)).collect();
+        let body = lp_int_size(fields.len() as i64) + fields.iter().map(|f| lp_str_size(f)).sum::<usize>() + lp_int_size(0);
+        let mut n = Node { fields, items: Vec::new(), live: 0, deleted: 0, body };
+        n.push(master, master, fv);
+        n
+    }
+
+    /// The listpack's total size in bytes.
+    fn lp_bytes(&self) -> usize {
+        LP_OVERHEAD + lp_int_size(self.live as i64) + lp_int_size(self.deleted as i64) + self.body
+    }
+
+    /// Appends an entry; `master` is the node's key.
+    fn push(&mut self, master: StreamId, id: StreamId, fv: &[&[u8]]) {
+        let nfields = fv.len() / 2;
+        let same = nfields == self.fields.len() && fv.iter().step_by(2).zip(self.fields.iter()).all(|(a, b)| *a == &b[..]);
+        let mut size = lp_int_size(if same { FLAG_SAMEFIELDS as i64 } else { 0 });
+        // Redis stores the deltas as int64 after unsigned subtraction.
+        size += lp_int_size(id.ms.wrapping_sub(master.ms) as i64);
+        size += lp_int_size(id.seq.wrapping_sub(master.seq) as i64);
+        let data: Box<[Box<[u8]>]> = if same {
+            fv.iter().skip(1).step_by(2).map(|v| Box::<[u8]>::from(*v)).collect()
+        } else {
+            size += lp_int_size(nfields as i64);
+            fv.iter().map(|v| Box::<[u8]>::from(*v)).collect()
+        };
+        size += data.iter().map(|e| lp_str_size(e)).sum::<usize>();
+        let lp_count = nfields as i64 + 3 + if same { 0 } else { nfields as i64 + 1 };
+        size += lp_int_size(lp_count);
+        self.body += size;
+        self.items.push(Item { id, flags: if same { FLAG_SAMEFIELDS } else { 0 }, data });
+        self.live += 1;
+    }
+
+    fn entry<'a>(&'a self, item: &'a Item) -> EntryRef<'a> {
+        EntryRef { id: item.id, node: self, item }
+    }
+}
+
+/// A live entry of a stream, borrowed.
+#[derive(Clone, Copy)]
+pub struct EntryRef<'a> {
+    /// Its id.
+    pub id: StreamId,
+    node: &'a Node,
+    item: &'a Item,
+}
+
+impl<'a> EntryRef<'a> {
+    /// Number of field-value pairs.
+    pub fn len(&self) -> usize {
+        if self.item.flags & FLAG_SAMEFIELDS != 0 {
+            self.item.data.len()
+        } else {
+            self.item.data.len() / 2
+        }
+    }
+
+    /// True when the entry has no fields (never, for entries XADD made).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The field-value pairs, in insertion order.
+    pub fn fields(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + 'a {
+        let item = self.item;
+        let node = self.node;
+        let same = item.flags & FLAG_SAMEFIELDS != 0;
+        let n = self.len();
+        (0..n).map(move |i| {
+            if same {
+                (&node.fields[i][..], &item.data[i][..])
+            } else {
+                (&item.data[2 * i][..], &item.data[2 * i + 1][..])
+            }
+        })
+    }
+
+    /// The field-value pairs, copied.
+    pub fn to_pairs(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.fields().map(|(f, v)| (f.to_vec(), v.to_vec())).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Trimming.
+
+/// How XADD/XTRIM trim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrimStrategy {
+    /// `MAXLEN n`: keep at most n entries.
+    MaxLen(u64),
+    /// `MINID id`: drop entries below id.
+    MinId(StreamId),
+}
+
+/// A trim request, as Redis's `streamAddTrimArgs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trim {
+    /// What to keep.
+    pub strategy: TrimStrategy,
+    /// `~`: remove whole nodes only.
+    pub approx: bool,
+    /// Most entries to remove, 0 = no limit (only meaningful with `approx`).
+    pub limit: u64,
+}
+
+// ---------------------------------------------------------------------------
+// The entries.
+
+/// A stream's entries and counters (everything but its consumer groups), so
+/// group operations can read the entries while they update a group.
 #[derive(Debug, Clone, Default)]
-pub struct Stream {}
+pub struct Entries {
+    nodes: BTreeMap<StreamId, Node>,
+    length: u64,
+    last_id: StreamId,
+    first_id: StreamId,
+    max_deleted_id: StreamId,
+    entries_added: u64,
+}
+
+impl Entries {
+    /// Live entries.
+    pub fn len(&self) -> u64 {
+        self.length
+    }
+
+    /// True when no live entry is left (the key may still exist).
+    pub fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
+    /// The last id generated or set (`last-generated-id`).
+    pub fn last_id(&self) -> StreamId {
+        self.last_id
+    }
+
+    /// `recorded-first-entry-id`.
+    pub fn first_id(&self) -> StreamId {
+        self.first_id
+    }
+
+    /// `max-deleted-entry-id`.
+    pub fn max_deleted_id(&self) -> StreamId {
+        self.max_deleted_id
+    }
+
+    /// `entries-added`: every entry ever added.
+    pub fn entries_added(&self) -> u64 {
+        self.entries_added
+    }
+
+    /// XSETID's update; the caller checked the arguments.
+    pub fn set_ids(&mut self, last: StreamId, entries_added: Option<u64>, max_deleted: Option<StreamId>) {
+        self.last_id = last;
+        if let Some(n) = entries_added {
+            self.entries_added = n;
+        }
+        if let Some(m) = max_deleted {
+            self.max_deleted_id = m;
+        }
+    }
+
+    /// Appends an entry with `id` (already checked to be above `last_id`);
+    /// `fv` holds field, value, field, value... A new node is started as
+    /// Redis starts one for `max_bytes` (`stream-node-max-bytes`, 0 = the 1
+    /// GiB cap) and `max_entries` (`stream-node-max-entries`, 0 = none).
+    pub fn append(&mut self, id: StreamId, fv: &[&[u8]], max_bytes: u64, max_entries: i64) {
+        let raw: u64 = fv.iter().map(|e| e.len() as u64).sum();
+        let max_bytes = if max_bytes == 0 || max_bytes > STREAM_LISTPACK_MAX_SIZE { STREAM_LISTPACK_MAX_SIZE } else { max_bytes };
+        let tail = self.nodes.last_key_value().map(|(k, _)| *k);
+        let reuse = match self.nodes.last_key_value() {
+            None => false,
+            Some((_, n)) => {
+                if (n.lp_bytes() as u64).saturating_add(raw) >= max_bytes {
+                    false
+                } else {
+                    !(max_entries != 0 && (n.live + n.deleted) as i64 >= max_entries)
+                }
+            }
+        };
+        match tail {
+            Some(master) if reuse => {
+                if let Some(n) = self.nodes.get_mut(&master) {
+                    n.push(master, id, fv);
+                }
+            }
+            _ => {
+                self.nodes.insert(id, Node::new(id, fv));
+            }
+        }
+        self.length += 1;
+        self.entries_added += 1;
+        self.last_id = id;
+        if self.length == 1 {
+            self.first_id = id;
+        }
+    }
+
+    /// Flags the live entry `id` deleted (dropping its node if it was the
+    /// node's last live entry). False if there is no such live entry.
+    fn delete_one(&mut self, id: StreamId) -> bool {
+        let Some((&master, node)) = self.nodes.range_mut(..=id).next_back() else { return false };
+        let Ok(pos) = node.items.binary_search_by(|it| it.id.cmp(&id)) else { return false };
+        if node.items[pos].deleted() {
+            return false;
+        }
+        if node.live == 1 {
+            self.nodes.remove(&master);
+        } else {
+            node.items[pos].flags |= FLAG_DELETED;
+            node.live -= 1;
+            node.deleted += 1;
+        }
+        self.length -= 1;
+        true
+    }
+
+    /// XDEL: deletes the ids that are live entries, updating the maximal
+    /// deleted id and the recorded first id as Redis does. Returns how many
+    /// were deleted.
+    pub fn xdel(&mut self, ids: &[StreamId]) -> u64 {
+        let mut deleted = 0;
+        let mut first_entry = false;
+        for &id in ids {
+            if self.delete_one(id) {
+                if id == self.first_id {
+                    first_entry = true;
+                }
+                if id > self.max_deleted_id {
+                    self.max_deleted_id = id;
+                }
+                deleted += 1;
+            }
+        }
+        if deleted > 0 {
+            if self.length == 0 {
+                self.first_id = StreamId::MIN;
+            } else if first_entry {
+                self.first_id = self.first_live_id().unwrap_or(StreamId::MAX);
+            }
+        }
+        deleted
+    }
+
+    /// Redis's `streamTrim`: returns how many entries were removed.
+    pub fn trim(&mut self, t: &Trim) -> u64 {
+        let mut deleted: u64 = 0;
+        loop {
+            if let TrimStrategy::MaxLen(maxlen) = t.strategy {
+                if self.length <= maxlen {
+                    break;
+                }
+            }
+            let Some((&master, node)) = self.nodes.iter_mut().next() else { break };
+            let entries = node.live;
+            if t.limit != 0 && deleted.saturating_add(entries) > t.limit {
+                break;
+            }
+            let remove_node = match t.strategy {
+                TrimStrategy::MaxLen(maxlen) => self.length - entries >= maxlen,
+                // The node's last entry, tombstone or not.
+                TrimStrategy::MinId(min) => node.items.last().is_some_and(|it| it.id < min),
+            };
+            if remove_node {
+                self.nodes.remove(&master);
+                self.length -= entries;
+                deleted += entries;
+                continue;
+            }
+            if t.approx {
+                break;
+            }
+            let mut from_node = 0;
+            for it in node.items.iter_mut() {
+                let stop = match t.strategy {
+                    TrimStrategy::MaxLen(maxlen) => self.length <= maxlen,
+                    TrimStrategy::MinId(min) => it.id >= min,
+                };
+                if stop {
+                    break;
+                }
+                if !it.deleted() {
+                    it.flags |= FLAG_DELETED;
+                    from_node += 1;
+                    self.length -= 1;
+                }
+            }
+            node.live -= from_node;
+            node.deleted += from_node;
+            deleted += from_node;
+            break;
+        }
+        if self.length == 0 {
+            self.first_id = StreamId::MIN;
+        } else if deleted > 0 {
+            self.first_id = self.first_live_id().unwrap_or(StreamId::MAX);
+        }
+        deleted
+    }
+
+    /// The live entries with ids in `start..=end`, ascending or (`rev`)
+    /// descending.
+    pub fn range(&self, start: StreamId, end: StreamId, rev: bool) -> impl Iterator<Item = EntryRef<'_>> + '_ {
+        let it: Box<dyn Iterator<Item = (&Node, &Item)> + '_> = if rev {
+            let items = self.nodes.range(..=end).rev().flat_map(|(_, n)| n.items.iter().rev().map(move |it| (n, it)));
+            Box::new(items.skip_while(move |(_, it)| it.id > end).take_while(move |(_, it)| it.id >= start))
+        } else {
+            // The node holding `start` begins at the last key at or below it.
+            let from = self.nodes.range(..=start).next_back().map_or(StreamId::MIN, |(k, _)| *k);
+            let items = self.nodes.range(from..).flat_map(|(_, n)| n.items.iter().map(move |it| (n, it)));
+            Box::new(items.skip_while(move |(_, it)| it.id < start).take_while(move |(_, it)| it.id <= end))
+        };
+        it.filter(|(_, item)| !item.deleted()).map(|(n, item)| n.entry(item))
+    }
+
+    /// The live entry `id`, if any.
+    pub fn get(&self, id: StreamId) -> Option<EntryRef<'_>> {
+        let (_, node) = self.nodes.range(..=id).next_back()?;
+        let pos = node.items.binary_search_by(|it| it.id.cmp(&id)).ok()?;
+        let item = &node.items[pos];
+        (!item.deleted()).then(|| node.entry(item))
+    }
+
+    /// True if `id` is a live entry.
+    pub fn exists(&self, id: StreamId) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// The first live id.
+    pub fn first_live_id(&self) -> Option<StreamId> {
+        self.range(StreamId::MIN, StreamId::MAX, false).next().map(|e| e.id)
+    }
+
+    /// The last live id (`streamLastValidID`).
+    pub fn last_live_id(&self) -> Option<StreamId> {
+        self.range(StreamId::MIN, StreamId::MAX, true).next().map(|e| e.id)
+    }
+
+    /// The first entry of the listpack tail, tombstones included: what
+    /// `streamGetEdgeID(first=1, skip_tombstones=0)` returns, MAX when empty.
+    pub fn first_id_with_tombstones(&self) -> StreamId {
+        self.nodes.values().next().and_then(|n| n.items.first()).map_or(StreamId::MAX, |it| it.id)
+    }
+
+    /// Redis's `streamRangeHasTombstones` for `start..=MAX`.
+    pub fn range_has_tombstones(&self, start: StreamId) -> bool {
+        if self.length == 0 || self.max_deleted_id.is_zero() {
+            return false;
+        }
+        if self.first_id > self.max_deleted_id {
+            return false;
+        }
+        start <= self.max_deleted_id
+    }
+
+    /// Redis's `streamEstimateDistanceFromFirstEverEntry`: the read counter
+    /// of `id`, or -1 when it cannot be known.
+    pub fn estimate_distance(&self, id: StreamId) -> i64 {
+        if self.entries_added == 0 {
+            return 0;
+        }
+        if self.length == 0 && id <= self.last_id {
+            return self.entries_added as i64;
+        }
+        if id == self.last_id {
+            return self.entries_added as i64;
+        } else if id > self.last_id {
+            return -1;
+        }
+        if self.max_deleted_id.is_zero() || self.max_deleted_id < self.first_id {
+            if id < self.first_id {
+                return (self.entries_added - self.length) as i64;
+            } else if id == self.first_id {
+                return (self.entries_added - self.length + 1) as i64;
+            }
+        }
+        -1
+    }
+
+    /// A group's lag (`streamReplyWithCGLag`), `None` when unknown.
+    pub fn lag(&self, g: &Group) -> Option<i64> {
+        if self.entries_added == 0 {
+            return Some(0);
+        }
+        if g.entries_read != -1 && !self.range_has_tombstones(g.last_id) {
+            return Some((self.entries_added as i64).wrapping_sub(g.entries_read));
+        }
+        let read = self.estimate_distance(g.last_id);
+        (read != -1).then(|| (self.entries_added as i64).wrapping_sub(read))
+    }
+
+    /// `radix-tree-keys`: the number of nodes.
+    pub fn rax_keys(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// `radix-tree-nodes`: nodes of the compressed radix tree over the node
+    /// keys (an empty tree still has its head).
+    pub fn rax_nodes(&self) -> usize {
+        let keys: Vec<[u8; 16]> = self.nodes.keys().map(|k| k.key()).collect();
+        if keys.is_empty() {
+            return 1;
+        }
+        rax_count(&keys, 0)
+    }
+
+    /// Deterministic memory estimate: the listpacks' bytes.
+    pub fn weight(&self) -> usize {
+        self.nodes.values().map(|n| n.lp_bytes() + 32).sum::<usize>() + 64
+    }
+}
+
+/// Nodes of a compressed radix tree holding `keys` (sorted, distinct, all 16
+/// bytes, sharing their first `depth` bytes) below a node at `depth`: a run
+/// of bytes shared by all keys is one compressed node, a byte where they
+/// differ is one branching node with a child node per distinct byte, and
+/// every key ends in a leaf node.
+fn rax_count(keys: &[[u8; 16]], depth: usize) -> usize {
+    if depth >= 16 {
+        return 1;
+    }
+    let (first, last) = (&keys[0], &keys[keys.len() - 1]);
+    let mut d = depth;
+    while d < 16 && first[d] == last[d] {
+        d += 1;
+    }
+    if d > depth {
+        return 1 + rax_count(keys, d);
+    }
+    let mut n = 1;
+    let mut i = 0;
+    while i < keys.len() {
+        let b = keys[i][depth];
+        let j = i + keys[i..].iter().take_while(|k| k[depth] == b).count();
+        n += rax_count(&keys[i..j], depth + 1);
+        i = j;
+    }
+    n
+}
+
+// ---------------------------------------------------------------------------
+// Consumer groups.
+
+/// A pending (delivered, not acknowledged) entry.
+#[derive(Debug, Clone)]
+pub struct Nack {
+    /// Last delivery, ms.
+    pub delivery_time: i64,
+    /// Deliveries so far.
+    pub delivery_count: u64,
+    /// The consumer it was last delivered to.
+    pub consumer: Box<[u8]>,
+}
+
+/// A consumer of a group.
+#[derive(Debug, Clone, Default)]
+pub struct Consumer {
+    /// Last time it was active, ms.
+    pub seen_time: i64,
+    /// Its pending ids (details in the group's `pel`).
+    pub pel: BTreeSet<StreamId>,
+}
+
+/// A consumer group.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Last delivered id.
+    pub last_id: StreamId,
+    /// Logical read counter of `last_id`; -1 when unknown.
+    pub entries_read: i64,
+    /// Pending entries of every consumer.
+    pub pel: BTreeMap<StreamId, Nack>,
+    /// Consumers by name.
+    pub consumers: BTreeMap<Box<[u8]>, Consumer>,
+}
+
+/// An entry as a group read returns it: `None` fields for a pending id
+/// whose entry no longer exists (history reads).
+pub type ReadEntry = (StreamId, Option<Vec<(Vec<u8>, Vec<u8>)>>);
+
+impl Group {
+    /// A group starting after `last_id`.
+    pub fn new(last_id: StreamId, entries_read: i64) -> Group {
+        Group { last_id, entries_read, pel: BTreeMap::new(), consumers: BTreeMap::new() }
+    }
+
+    /// Creates consumer `name` if missing; true if created.
+    pub fn create_consumer(&mut self, name: &[u8], now: i64) -> bool {
+        if self.consumers.contains_key(name) {
+            return false;
+        }
+        self.consumers.insert(name.into(), Consumer { seen_time: now, pel: BTreeSet::new() });
+        true
+    }
+
+    /// Looks consumer `name` up, refreshing its seen time if `refresh`.
+    pub fn touch_consumer(&mut self, name: &[u8], now: i64) -> bool {
+        match self.consumers.get_mut(name) {
+            Some(c) => {
+                c.seen_time = now;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Deletes consumer `name` and its pending entries; the number of
+    /// pending entries it had, `None` if there was no such consumer.
+    pub fn delete_consumer(&mut self, name: &[u8]) -> Option<usize> {
+        let c = self.consumers.remove(name)?;
+        for id in &c.pel {
+            self.pel.remove(id);
+        }
+        Some(c.pel.len())
+    }
+
+    /// Removes pending entry `id` from the group and its consumer; true if
+    /// it was pending.
+    pub fn ack(&mut self, id: StreamId) -> bool {
+        match self.pel.remove(&id) {
+            Some(n) => {
+                if let Some(c) = self.consumers.get_mut(&n.consumer) {
+                    c.pel.remove(&id);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Makes `consumer` (which exists) the owner of pending entry `id`.
+    pub fn assign(&mut self, id: StreamId, consumer: &[u8]) {
+        let Some(n) = self.pel.get_mut(&id) else { return };
+        if &n.consumer[..] != consumer {
+            if let Some(old) = self.consumers.get_mut(&n.consumer) {
+                old.pel.remove(&id);
+            }
+            n.consumer = consumer.into();
+        }
+        if let Some(c) = self.consumers.get_mut(consumer) {
+            c.pel.insert(id);
+        }
+    }
+
+    /// Redis's `streamReplyWithRange` with a group: delivers the live
+    /// entries from `start` on (at most `count`, 0 = all) to `consumer`
+    /// (which exists), advancing the group's last id and read counter and,
+    /// unless `noack`, recording them as pending.
+    pub fn deliver(&mut self, entries: &Entries, start: StreamId, count: usize, consumer: &[u8], noack: bool, now: i64) -> Vec<ReadEntry> {
+        let mut out = Vec::new();
+        for e in entries.range(start, StreamId::MAX, false) {
+            let id = e.id;
+            if id > self.last_id {
+                if self.entries_read != -1 && !entries.range_has_tombstones(id) {
+                    self.entries_read = self.entries_read.wrapping_add(1);
+                } else if entries.entries_added != 0 {
+                    self.entries_read = entries.estimate_distance(id);
+                }
+                self.last_id = id;
+            }
+            out.push((id, Some(e.to_pairs())));
+            if !noack {
+                match self.pel.get_mut(&id) {
+                    Some(n) => {
+                        // Already pending (SETID moved the group back):
+                        // the entry changes hands and starts over.
+                        n.delivery_time = now;
+                        n.delivery_count = 1;
+                    }
+                    None => {
+                        self.pel.insert(id, Nack { delivery_time: now, delivery_count: 1, consumer: consumer.into() });
+                    }
+                }
+                self.assign(id, consumer);
+            }
+            if count != 0 && out.len() == count {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Redis's `streamReplyWithRangeFromConsumerPEL`: `consumer`'s pending
+    /// ids from `start` on (at most `count`, 0 = all), with their entries
+    /// (`None` for deleted ones); each delivered again bumps its count.
+    pub fn history(&mut self, entries: &Entries, start: StreamId, count: usize, consumer: &[u8], now: i64) -> Vec<ReadEntry> {
+        let Some(c) = self.consumers.get(consumer) else { return Vec::new() };
+        let ids: Vec<StreamId> = c.pel.range(start..).take(if count == 0 { usize::MAX } else { count }).copied().collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            match entries.get(id) {
+                Some(e) => {
+                    out.push((id, Some(e.to_pairs())));
+                    if let Some(n) = self.pel.get_mut(&id) {
+                        n.delivery_time = now;
+                        n.delivery_count = n.delivery_count.wrapping_add(1);
+                    }
+                }
+                None => out.push((id, None)),
+            }
+        }
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The stream.
+
+/// A stream value: entries and consumer groups.
+#[derive(Debug, Clone, Default)]
+pub struct Stream {
+    /// Entries and counters.
+    pub entries: Entries,
+    /// Consumer groups by name.
+    pub groups: BTreeMap<Box<[u8]>, Group>,
+}
 
 impl Stream {
+    /// An empty stream.
+    pub fn new() -> Stream {
+        Stream::default()
+    }
+
     /// The name `OBJECT ENCODING` reports.
     pub fn encoding(&self) -> &'static str {
         "stream"
@@ -12,6 +878,74 @@ impl Stream {
 
     /// Deterministic heap weight.
     pub fn weight(&self) -> usize {
-        0
+        let groups: usize = self
+            .groups
+            .iter()
+            .map(|(name, g)| 64 + name.len() + g.pel.values().map(|n| 48 + n.consumer.len()).sum::<usize>() + g.consumers.iter().map(|(c, x)| 48 + c.len() + 16 * x.pel.len()).sum::<usize>())
+            .sum();
+        self.entries.weight() + groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fv<'a>(v: &'a [&'a str]) -> Vec<&'a [u8]> {
+        v.iter().map(|s| s.as_bytes()).collect()
+    }
+
+    #[test]
+    fn listpack_sizes() {
+        assert_eq!(lp_int_size(0), 2);
+        assert_eq!(lp_int_size(127), 2);
+        assert_eq!(lp_int_size(128), 3);
+        assert_eq!(lp_int_size(-1), 3);
+        assert_eq!(lp_int_size(4096), 4);
+        assert_eq!(lp_int_size(1 << 20), 5);
+        assert_eq!(lp_int_size(1 << 30), 6);
+        assert_eq!(lp_int_size(1 << 40), 10);
+        assert_eq!(lp_str_size(b"a"), 3);
+        assert_eq!(lp_str_size(b"12"), 2);
+        assert_eq!(lp_str_size(b"012"), 5);
+        assert_eq!(lp_str_size(&[b'x'; 63]), 65);
+        assert_eq!(lp_str_size(&[b'x'; 64]), 67);
+        assert_eq!(lp_str_size(&[b'x'; 200]), 204);
+    }
+
+    #[test]
+    fn nodes_split_by_entries() {
+        let mut e = Entries::default();
+        for i in 1..=250 {
+            e.append(StreamId::new(i, 0), &fv(&["f", "v"]), 4096, 100);
+        }
+        assert_eq!(e.rax_keys(), 3);
+        let t = Trim { strategy: TrimStrategy::MaxLen(120), approx: true, limit: 10000 };
+        assert_eq!(e.trim(&t), 100);
+        assert_eq!(e.len(), 150);
+        let t = Trim { strategy: TrimStrategy::MaxLen(120), approx: false, limit: 0 };
+        assert_eq!(e.trim(&t), 30);
+        assert_eq!(e.first_id(), StreamId::new(131, 0));
+    }
+
+    #[test]
+    fn rax_node_counts() {
+        let mut e = Entries::default();
+        assert_eq!(e.rax_nodes(), 1);
+        e.append(StreamId::new(1, 0), &fv(&["f", "v"]), 4096, 1);
+        assert_eq!(e.rax_nodes(), 2);
+        e.append(StreamId::new(1, 1), &fv(&["f", "v"]), 4096, 1);
+        assert_eq!(e.rax_nodes(), 4);
+        e.append(StreamId::new(1 << 40, 1), &fv(&["f", "v"]), 4096, 1);
+        assert_eq!(e.rax_nodes(), 8);
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(StreamId::new(1, u64::MAX).incr(), Some(StreamId::new(2, 0)));
+        assert_eq!(StreamId::MAX.incr(), None);
+        assert_eq!(StreamId::new(2, 0).decr(), Some(StreamId::new(1, u64::MAX)));
+        assert_eq!(StreamId::MIN.decr(), None);
+        assert_eq!(StreamId::MAX.to_bytes(), b"18446744073709551615-18446744073709551615".to_vec());
     }
 }
