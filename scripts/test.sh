@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# THE test command (README "Quick start"): installs what is missing, then runs
+# every test (incl. the differential test against redis-server 7.0 and the
+# no-panic test) and the no_std / wasm builds. Exits non-zero on any failure.
+#
+# Works on a fresh Debian machine as root (or with sudo); skips what is
+# already present. Environment knobs are passed through to the tests
+# (REDLET_DIFF_SEED, REDLET_DIFF_FAMILY, REDLET_DIFF_LONG, REDLET_FUZZ_LONG...).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== test.sh: %s\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+        echo "test.sh: need root (or sudo) to run: $*" >&2
+        return 1
+    fi
+}
+
+# --- redis-server 7.0: the oracle of the differential test -----------------
+redis_version() { redis-server --version 2>/dev/null | sed -n 's/.* v=\([0-9]*\.[0-9]*\)\..*/\1/p'; }
+if [ "$(redis_version)" != "7.0" ] || ! command -v redis-cli >/dev/null; then
+    step "installing redis-server 7.0 (found: '$(redis_version)')"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server redis-tools
+    # The package may start a system instance on 6379 (scripts/serve.sh's
+    # port); the tests start their own servers, so stop it.
+    as_root service redis-server stop >/dev/null 2>&1 || true
+fi
+if [ "$(redis_version)" != "7.0" ]; then
+    echo "test.sh: WARNING: redis-server is '$(redis-server --version 2>/dev/null)', the differential test expects 7.0.x" >&2
+fi
+
+# --- Rust toolchain and targets from rust-toolchain.toml --------------------
+if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
+if ! command -v rustup >/dev/null; then
+    step "installing rustup"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y rustup || {
+        echo "test.sh: rustup is missing and could not be installed with apt; install it and rerun" >&2
+        exit 1
+    }
+fi
+targets=$(sed -n 's/^targets *= *\[\(.*\)\].*/\1/p' rust-toolchain.toml | tr -d '"' | tr ',' ' ')
+step "toolchain $(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml), targets:$targets"
+rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+# shellcheck disable=SC2086
+rustup target add $targets >/dev/null
+
+# --- tests ---------------------------------------------------------------------
+# Every step runs even after a failure, so one run reports everything; the
+# exit status is non-zero if any step failed.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+step "cargo test --workspace"
+cargo test --workspace --no-fail-fast 2>&1 | tee "$log" || status=1
+
+step "no_std build (thumbv7em-none-eabihf)"
+cargo build -p redlet --no-default-features --target thumbv7em-none-eabihf || status=1
+
+step "wasm build (wasm32-unknown-unknown)"
+cargo build -p redlet --no-default-features --target wasm32-unknown-unknown || status=1
+
+echo
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "test.sh: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"

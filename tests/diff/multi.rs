@@ -1,0 +1,516 @@
+//! Multi-client scenarios: several clients on both sides (TCP connections to
+//! Redis, `Engine::open_client` ids on redlet) running blocking list
+//! commands, pushes from other clients that serve them in blocking order,
+//! BLMOVE chains, short real timeouts, CLIENT UNBLOCK and blocked clients
+//! disconnecting.
+//!
+//! Scenarios are generated step by step from a seed; a step's acting client
+//! is chosen among the clients that are not blocked. After every step both
+//! sides must agree on the acting client's outcome (a reply, or blocked),
+//! on which other clients were served and with what, and on the set of
+//! blocked clients. Redis's blocked state is observed through `INFO clients`
+//! (blocked_clients) and `CLIENT LIST` (flag `b`).
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use redlet::ClientInfo;
+
+use super::gen::Argv;
+use super::redis::{Conn, RedisServer};
+use super::resp::{cli_line, show, V};
+use super::rng::{mix, Rng};
+use super::run::{compare_keyspace, Redlet, Settings};
+
+/// Clients per scenario.
+const CLIENTS: usize = 4;
+/// Keys the scenarios block on and push to.
+const QKEYS: &[&str] = &["q1", "q2", "q3"];
+/// Elements pushed.
+const ELEMS: &[&str] = &["a", "b", "c", "1", "x\r\ny"];
+
+thread_local! {
+    /// blocked, served by another client, timed out, unblocked by CLIENT
+    /// UNBLOCK, disconnected while blocked: how much each scenario exercised.
+    static COUNTS: std::cell::RefCell<[u64; 5]> = const { std::cell::RefCell::new([0; 5]) };
+}
+
+fn count(i: usize) {
+    COUNTS.with(|c| c.borrow_mut()[i] += 1);
+}
+
+/// What happened to the acting client.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Reply(V),
+    Blocked,
+}
+
+fn show_outcome(o: &Outcome) -> String {
+    match o {
+        Outcome::Reply(v) => show(v),
+        Outcome::Blocked => "<blocked>".into(),
+    }
+}
+
+fn argv(parts: &[&str]) -> Argv {
+    parts.iter().map(|s| s.as_bytes().to_vec()).collect()
+}
+
+/// One scenario's clients on both sides.
+struct World<'s> {
+    srv: &'s RedisServer,
+    ctl: Conn,
+    conns: Vec<Conn>,
+    rids: Vec<i64>,
+    redlet: Redlet,
+    lids: Vec<u64>,
+    blocked: Vec<bool>,
+    /// Human-readable log of the steps so far (the repro).
+    log: Vec<String>,
+}
+
+fn client_id(c: &mut Conn) -> i64 {
+    match c.must(&["CLIENT", "ID"]) {
+        V::Int(n) => n,
+        v => panic!("CLIENT ID answered {}", show(&v)),
+    }
+}
+
+/// Ids of clients Redis reports as blocked (flag `b` in CLIENT LIST), and
+/// every id it lists.
+fn redis_clients(ctl: &mut Conn) -> (Vec<i64>, Vec<i64>) {
+    let list = ctl.must(&["CLIENT", "LIST"]);
+    let text = String::from_utf8_lossy(list.bytes().unwrap_or_default()).into_owned();
+    let (mut blocked, mut all) = (vec![], vec![]);
+    for line in text.lines() {
+        let mut id = None;
+        let mut flags = "";
+        for f in line.split(' ') {
+            if let Some(v) = f.strip_prefix("id=") {
+                id = v.parse().ok();
+            } else if let Some(v) = f.strip_prefix("flags=") {
+                flags = v;
+            }
+        }
+        if let Some(id) = id {
+            all.push(id);
+            if flags.contains('b') {
+                blocked.push(id);
+            }
+        }
+    }
+    (blocked, all)
+}
+
+fn blocked_count(ctl: &mut Conn) -> i64 {
+    let info = ctl.must(&["INFO", "clients"]);
+    let text = String::from_utf8_lossy(info.bytes().unwrap_or_default()).into_owned();
+    text.lines().find_map(|l| l.strip_prefix("blocked_clients:")).and_then(|v| v.trim().parse().ok()).unwrap_or(-1)
+}
+
+impl<'s> World<'s> {
+    fn new(srv: &'s RedisServer) -> World<'s> {
+        let mut ctl = srv.connect();
+        ctl.must(&["FLUSHALL"]);
+        let mut redlet = Redlet::new();
+        let mut conns = vec![];
+        let mut rids = vec![];
+        let mut lids = vec![];
+        for _ in 0..CLIENTS {
+            let mut c = srv.connect();
+            rids.push(client_id(&mut c));
+            conns.push(c);
+            lids.push(redlet.eng.open_client(ClientInfo::default()));
+        }
+        World { srv, ctl, conns, rids, redlet, lids, blocked: vec![false; CLIENTS], log: vec![] }
+    }
+
+    fn fail(&self, what: String) -> String {
+        let mut s = String::from("    steps (client: command):\n");
+        for l in &self.log {
+            s.push_str("      ");
+            s.push_str(l);
+            s.push('\n');
+        }
+        s.push_str("    mismatch: ");
+        s.push_str(&what);
+        s
+    }
+
+    /// Replies redlet queued for unblocked clients, by client index.
+    fn redlet_woken(&mut self) -> BTreeMap<usize, Vec<V>> {
+        let mut out: BTreeMap<usize, Vec<V>> = BTreeMap::new();
+        for id in self.redlet.eng.take_woken() {
+            while let Some(r) = self.redlet.eng.pop_output(id) {
+                let v = self.redlet.render(id, &r);
+                match self.lids.iter().position(|&l| l == id) {
+                    Some(i) => out.entry(i).or_default().push(v),
+                    None => {} // a closed client
+                }
+            }
+        }
+        out
+    }
+
+    /// After a step: which previously blocked clients Redis served (their
+    /// replies read), compared with redlet's woken clients; then the
+    /// blocked sets.
+    fn settle(&mut self, acting: Option<usize>, unblock: bool) -> Result<(), String> {
+        let (rblocked, _) = redis_clients(&mut self.ctl);
+        let mut served_r: BTreeMap<usize, Vec<V>> = BTreeMap::new();
+        for i in 0..CLIENTS {
+            let now_blocked = rblocked.contains(&self.rids[i]);
+            if Some(i) == acting {
+                continue;
+            }
+            if self.blocked[i] && !now_blocked {
+                self.conns[i].set_read_timeout(Duration::from_secs(5));
+                let v = self.conns[i].recv().unwrap_or_else(|e| V::Err(format!("HARNESS redis read: {e}").into_bytes()));
+                self.conns[i].set_read_timeout(Duration::from_secs(20));
+                served_r.entry(i).or_default().push(v);
+            }
+        }
+        let served_l = self.redlet_woken();
+        if served_r != served_l {
+            let f = |m: &BTreeMap<usize, Vec<V>>| {
+                m.iter().map(|(i, vs)| format!("c{i}: {}", vs.iter().map(show).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join("; ")
+            };
+            return Err(format!("served clients differ: redis {{{}}} / redlet {{{}}}", f(&served_r), f(&served_l)));
+        }
+        for _ in served_r.keys() {
+            count(if unblock { 3 } else { 1 });
+        }
+        for (i, vs) in &served_r {
+            self.log.push(format!("  -> c{i} served: {}", vs.iter().map(show).collect::<Vec<_>>().join(", ")));
+        }
+        for i in 0..CLIENTS {
+            let rb = rblocked.contains(&self.rids[i]);
+            let lb = self.redlet.eng.is_blocked(self.lids[i]);
+            if rb != lb {
+                return Err(format!("client c{i} blocked on redis: {rb}, on redlet: {lb}"));
+            }
+            self.blocked[i] = rb;
+        }
+        Ok(())
+    }
+
+    /// Client `c` runs a command (`r` on Redis, `l` on redlet: they differ
+    /// only in client ids).
+    fn command(&mut self, c: usize, r: &Argv, l: &Argv) -> Result<Outcome, String> {
+        self.log.push(format!("c{c}: {}", cli_line(l)));
+        let before = self.blocked.iter().filter(|b| **b).count() as i64;
+        if let Err(e) = self.conns[c].send(r) {
+            return Err(format!("redis send: {e}"));
+        }
+        // Either the reply comes, or the client shows up as blocked.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let out_r = loop {
+            match self.conns[c].poll(Duration::from_millis(1)) {
+                Ok(Some(v)) => break Outcome::Reply(v),
+                Ok(None) => {}
+                Err(e) => break Outcome::Reply(V::Err(format!("HARNESS redis read: {e}").into_bytes())),
+            }
+            if blocked_count(&mut self.ctl) > before {
+                break Outcome::Blocked;
+            }
+            if Instant::now() > deadline {
+                return Err("redis neither answered nor blocked within 10s".into());
+            }
+        };
+        let out_l = match self.redlet.exec_as(self.lids[c], l) {
+            Some(v) => Outcome::Reply(v),
+            None => Outcome::Blocked,
+        };
+        self.log.push(format!("  -> redis {} / redlet {}", show_outcome(&out_r), show_outcome(&out_l)));
+        if out_r != out_l {
+            return Err(format!("c{c} {}: redis {} / redlet {}", cli_line(l), show_outcome(&out_r), show_outcome(&out_l)));
+        }
+        if out_r == Outcome::Blocked {
+            self.blocked[c] = true;
+            count(0);
+        }
+        let unblock = l.get(1).is_some_and(|x| x.eq_ignore_ascii_case(b"unblock"));
+        self.settle(Some(c), unblock)?;
+        Ok(out_r)
+    }
+
+    /// Waits for a client blocked with a short timeout to time out.
+    fn wait_timeout(&mut self, c: usize) -> Result<(), String> {
+        self.log.push(format!("(wait for c{c} to time out)"));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let vr = loop {
+            match self.conns[c].poll(Duration::from_millis(5)) {
+                Ok(Some(v)) => break v,
+                Ok(None) if Instant::now() < deadline => {}
+                Ok(None) => return Err(format!("redis did not time out c{c} within 5s")),
+                Err(e) => return Err(format!("redis read: {e}")),
+            }
+        };
+        let mut vl = None;
+        while Instant::now() < deadline {
+            self.redlet.eng.tick();
+            let mut w = self.redlet_woken();
+            if let Some(v) = w.remove(&c) {
+                vl = v.into_iter().next();
+                if !w.is_empty() {
+                    return Err(format!("other clients woken by a timeout: {:?}", w.keys().collect::<Vec<_>>()));
+                }
+                break;
+            }
+            if !w.is_empty() {
+                return Err(format!("wrong clients woken by the timeout: {:?}", w.keys().collect::<Vec<_>>()));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let Some(vl) = vl else { return Err(format!("redlet did not time out c{c} within 5s (redis answered {})", show(&vr))) };
+        self.log.push(format!("  -> redis {} / redlet {}", show(&vr), show(&vl)));
+        if vr != vl {
+            return Err(format!("timeout reply of c{c}: redis {} / redlet {}", show(&vr), show(&vl)));
+        }
+        self.blocked[c] = false;
+        count(2);
+        self.settle(None, false)
+    }
+
+    /// Client `c` disconnects (blocked or not) and a new client takes its slot.
+    fn reconnect(&mut self, c: usize) -> Result<(), String> {
+        self.log.push(format!("(c{c} disconnects; a new client takes its place)"));
+        if self.blocked[c] {
+            count(4);
+        }
+        let old = self.rids[c];
+        let fresh = self.srv.connect();
+        drop(std::mem::replace(&mut self.conns[c], fresh));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while redis_clients(&mut self.ctl).1.contains(&old) {
+            if Instant::now() > deadline {
+                return Err("redis did not notice a closed connection within 5s".into());
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.rids[c] = client_id(&mut self.conns[c]);
+        self.redlet.eng.close_client(self.lids[c]);
+        self.lids[c] = self.redlet.eng.open_client(ClientInfo::default());
+        self.blocked[c] = false;
+        self.settle(None, false)
+    }
+}
+
+fn pick<'a>(r: &mut Rng, xs: &[&'a str]) -> &'a str {
+    xs[r.below(xs.len())]
+}
+
+/// A non-blocking command on the queue keys (sorted-set ones too when
+/// `zsets`).
+fn plain_command(r: &mut Rng, zsets: bool) -> Argv {
+    let k = pick(r, QKEYS);
+    let k2 = pick(r, QKEYS);
+    let side = |r: &mut Rng| pick(r, &["LEFT", "RIGHT"]);
+    if zsets && r.chance(0.3) {
+        return match r.below(4) {
+            0 | 1 => argv(&["ZADD", k, pick(r, &["1", "2", "-1"]), pick(r, ELEMS), pick(r, &["3", "0"]), pick(r, ELEMS)]),
+            2 => argv(&["ZPOPMIN", k]),
+            _ => argv(&["ZUNIONSTORE", k, "2", k2, k]),
+        };
+    }
+    match r.below(14) {
+        0..=3 => {
+            let mut a = argv(&[pick(r, &["LPUSH", "RPUSH"]), k]);
+            for _ in 0..r.range(1, 3) {
+                a.push(pick(r, ELEMS).as_bytes().to_vec());
+            }
+            a
+        }
+        4 => argv(&[pick(r, &["LPUSHX", "RPUSHX"]), k, pick(r, ELEMS)]),
+        5 => argv(&[pick(r, &["LPOP", "RPOP"]), k]),
+        6 => {
+            let (s1, s2) = (side(r), side(r));
+            argv(&["LMOVE", k, k2, s1, s2])
+        }
+        7 => argv(&["RPOPLPUSH", k, k2]),
+        8 => argv(&["DEL", k]),
+        9 => argv(&["SET", k, "str"]),
+        10 => argv(&["LRANGE", k, "0", "-1"]),
+        11 => argv(&["RENAME", k, k2]),
+        12 => {
+            let s = side(r);
+            argv(&["LMPOP", "2", k, k2, s])
+        }
+        _ => argv(&["LLEN", k]),
+    }
+}
+
+/// A blocking command and whether its timeout is short (real 0.1 s).
+fn blocking_command(r: &mut Rng, zsets: bool) -> (Argv, bool) {
+    let t = match r.below(18) {
+        0..=9 => "0",
+        10..=15 => "100",
+        _ => "0.1",
+    };
+    let k = pick(r, QKEYS);
+    let k2 = pick(r, QKEYS);
+    let side = |r: &mut Rng| pick(r, &["LEFT", "RIGHT"]);
+    if zsets && r.chance(0.3) {
+        let a = match r.below(3) {
+            0 => argv(&["BZPOPMIN", k, k2, t]),
+            1 => argv(&["BZPOPMAX", k, t]),
+            _ => argv(&["BZMPOP", t, "2", k, k2, pick(r, &["MIN", "MAX"]), "COUNT", "2"]),
+        };
+        return (a, t == "0.1");
+    }
+    let a = match r.below(6) {
+        0 | 1 => {
+            let mut a = argv(&[pick(r, &["BLPOP", "BRPOP"])]);
+            for _ in 0..r.range(1, 3) {
+                a.push(pick(r, QKEYS).as_bytes().to_vec());
+            }
+            a.push(t.as_bytes().to_vec());
+            a
+        }
+        2 => argv(&["BRPOPLPUSH", k, k2, t]),
+        3 | 4 => {
+            let (s1, s2) = (side(r), side(r));
+            argv(&["BLMOVE", k, k2, s1, s2, t])
+        }
+        _ => {
+            let s = side(r);
+            let mut a = argv(&["BLMPOP", t, "2", k, k2, s]);
+            if r.chance(0.5) {
+                a.extend(argv(&["COUNT", pick(r, &["1", "2", "5"])]));
+            }
+            a
+        }
+    };
+    (a, t == "0.1")
+}
+
+/// Runs one scenario of `steps` steps.
+fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usize) -> Result<(), String> {
+    let mut r = Rng::new(seed);
+    let mut w = World::new(srv);
+    let has_unblock = avail.has("client|unblock");
+    let has_multi = avail.has("multi");
+    let has_watch = has_multi && avail.has("watch");
+    let zsets = ["zadd", "bzpopmin", "bzpopmax", "bzmpop", "zpopmin", "zunionstore"].iter().all(|c| avail.has(c));
+    for _ in 0..steps {
+        let free: Vec<usize> = (0..CLIENTS).filter(|&i| !w.blocked[i]).collect();
+        let blocked: Vec<usize> = (0..CLIENTS).filter(|&i| w.blocked[i]).collect();
+        if free.is_empty() {
+            // Everyone waits: free one by disconnecting it.
+            let c = blocked[r.below(blocked.len())];
+            w.reconnect(c).map_err(|e| w.fail(e))?;
+            continue;
+        }
+        let c = free[r.below(free.len())];
+        let roll = r.below(100);
+        if roll < 28 {
+            let (a, short) = blocking_command(&mut r, zsets);
+            let out = w.command(c, &a, &a).map_err(|e| w.fail(e))?;
+            if short && out == Outcome::Blocked {
+                w.wait_timeout(c).map_err(|e| w.fail(e))?;
+            }
+        } else if roll < 85 {
+            let a = plain_command(&mut r, zsets);
+            w.command(c, &a, &a).map_err(|e| w.fail(e))?;
+        } else if roll < 90 && has_multi {
+            // Pushes inside a transaction serve waiters after EXEC.
+            let k = pick(&mut r, QKEYS);
+            let k2 = pick(&mut r, QKEYS);
+            for a in [argv(&["MULTI"]), argv(&["RPUSH", k, "m1", "m2"]), argv(&["LPUSH", k2, "m3"]), argv(&["EXEC"])] {
+                w.command(c, &a, &a).map_err(|e| w.fail(e))?;
+            }
+        } else if roll < 92 && has_watch && free.len() >= 2 {
+            // WATCH by one client, maybe a write by another, then EXEC:
+            // a touched watched key aborts the transaction (nil).
+            let other = free[(free.iter().position(|&x| x == c).unwrap_or(0) + 1) % free.len()];
+            let k = pick(&mut r, QKEYS);
+            w.command(c, &argv(&["WATCH", k]), &argv(&["WATCH", k])).map_err(|e| w.fail(e))?;
+            if r.chance(0.6) {
+                let a = plain_command(&mut r, zsets);
+                w.command(other, &a, &a).map_err(|e| w.fail(e))?;
+            }
+            let body = plain_command(&mut r, zsets);
+            for a in [argv(&["MULTI"]), body, argv(&["EXEC"])] {
+                w.command(c, &a, &a).map_err(|e| w.fail(e))?;
+            }
+        } else if roll < 95 && has_unblock {
+            let target = r.below(CLIENTS + 1);
+            let mode: &[&str] = match r.below(3) {
+                0 => &[],
+                1 => &["TIMEOUT"],
+                _ => &["ERROR"],
+            };
+            let (rid, lid) = if target == CLIENTS { (999_999, 999_999) } else { (w.rids[target] as u64, w.lids[target]) };
+            let mut ar = argv(&["CLIENT", "UNBLOCK", &rid.to_string()]);
+            let mut al = argv(&["CLIENT", "UNBLOCK", &lid.to_string()]);
+            ar.extend(argv(mode));
+            al.extend(argv(mode));
+            w.log.push(format!("(c{c} unblocks c{target})"));
+            w.command(c, &ar, &al).map_err(|e| w.fail(e))?;
+        } else if !blocked.is_empty() {
+            let t = blocked[r.below(blocked.len())];
+            w.reconnect(t).map_err(|e| w.fail(e))?;
+        }
+    }
+    // Free everyone (closing is the cleanup), then compare the data.
+    for i in 0..CLIENTS {
+        if w.blocked[i] {
+            w.reconnect(i).map_err(|e| w.fail(e))?;
+        }
+    }
+    if let Some(p) = &w.redlet.poisoned {
+        return Err(w.fail(format!("engine panicked: {p}")));
+    }
+    compare_keyspace(srv, &mut w.redlet.eng).map_err(|m| w.fail(format!("final keyspace: {} {}", m.redis, m.note)))
+}
+
+/// The multi-client blocking test: `scenarios` scenarios (more with
+/// `REDLET_DIFF_LONG`), every failing scenario reported with its steps.
+pub fn run_blocking() {
+    let st = Settings::from_env();
+    if !st.enabled("blocking") {
+        eprintln!("differential[blocking]: skipped (REDLET_DIFF_FAMILY)");
+        return;
+    }
+    let avail = super::gen::Avail::from_table();
+    let needed = ["blpop", "brpop", "blmove", "blmpop", "brpoplpush", "lpush", "rpush"];
+    let missing: Vec<&str> = needed.iter().copied().filter(|c| !avail.has(c)).collect();
+    if !missing.is_empty() {
+        eprintln!("differential[blocking]: skipped, redlet lacks {}", missing.join(" "));
+        return;
+    }
+    // hz 100: Redis checks blocked-client timeouts more often.
+    let srv = RedisServer::start_with(&["--hz", "100"]);
+    let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
+    let count = if long { 1000 } else { 100 };
+    let t0 = Instant::now();
+    let mut failures = vec![];
+    for i in 0..count {
+        let seed = mix(&[st.seed, 99, i]);
+        if let Err(e) = scenario(&srv, &avail, seed, 40) {
+            failures.push(format!("--- blocking scenario {i} (seed {}) failed:\n{e}", st.seed));
+            if failures.len() >= 5 {
+                break;
+            }
+        }
+    }
+    let n = COUNTS.with(|c| *c.borrow());
+    eprintln!(
+        "differential[blocking]: {count} scenarios, {} failed, {:.1}s; {} blocks, {} served by pushes, {} timeouts, {} CLIENT UNBLOCKs, {} blocked clients disconnected",
+        failures.len(),
+        t0.elapsed().as_secs_f64(),
+        n[0],
+        n[1],
+        n[2],
+        n[3],
+        n[4]
+    );
+    if !failures.is_empty() {
+        for f in &failures {
+            eprintln!("{f}");
+        }
+        panic!("differential[blocking]: {} scenarios differ from {}", failures.len(), RedisServer::version());
+    }
+}

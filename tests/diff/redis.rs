@@ -1,0 +1,203 @@
+//! The oracle: a real `redis-server` child process on a free loopback port,
+//! killed when its guard drops, and plain blocking RESP connections to it.
+#![allow(dead_code)]
+
+use std::io::{self, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::resp::{self, V};
+
+/// A running `redis-server`; killed on drop.
+pub struct RedisServer {
+    child: Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    /// CONFIG SET arguments restoring the parameters tests may change.
+    defaults: Vec<Vec<u8>>,
+}
+
+/// Parameters the generators may CONFIG SET (restored before each sequence).
+pub const TUNABLES: &[&str] = &[
+    "hash-max-listpack-entries",
+    "hash-max-listpack-value",
+    "set-max-intset-entries",
+    "zset-max-listpack-entries",
+    "zset-max-listpack-value",
+    "list-max-listpack-size",
+    "maxmemory-policy",
+    "notify-keyspace-events",
+];
+
+/// Finds `redis-server` in PATH, or fails the test with instructions.
+fn redis_server_path() -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let p = dir.join("redis-server");
+        if p.is_file() {
+            return p;
+        }
+    }
+    panic!(
+        "redis-server not found in PATH: the differential test needs Redis 7.0 as its oracle. \
+         Run `bash scripts/test.sh` (it installs redis-server), or `apt-get install -y redis-server`."
+    );
+}
+
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    l.local_addr().expect("local addr").port()
+}
+
+impl RedisServer {
+    /// Starts a fresh server (no persistence) and waits until it answers.
+    pub fn start() -> RedisServer {
+        Self::start_with(&[])
+    }
+
+    /// [`RedisServer::start`] with extra `--option value` arguments.
+    pub fn start_with(extra: &[&str]) -> RedisServer {
+        let bin = redis_server_path();
+        let mut last_err = String::new();
+        for _ in 0..5 {
+            let port = free_port();
+            let child = Command::new(&bin)
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .args(["--daemonize", "no", "--protected-mode", "no", "--logfile", "", "--enable-debug-command", "yes"])
+                .args(extra)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+            let mut srv = RedisServer { child, port, defaults: vec![] };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(st)) = srv.child.try_wait() {
+                    last_err = format!("redis-server exited early ({st}) on port {port}");
+                    break;
+                }
+                if let Ok(mut c) = Conn::connect(port) {
+                    if c.cmd_str(&["PING"]).map(|v| v == V::Simple(b"PONG".to_vec())).unwrap_or(false) {
+                        let mut d = vec![b"CONFIG".to_vec(), b"SET".to_vec()];
+                        for p in TUNABLES {
+                            if let Ok(V::Array(kv)) = c.cmd_str(&["CONFIG", "GET", p]) {
+                                if let [V::Bulk(k), V::Bulk(v)] = kv.as_slice() {
+                                    d.push(k.clone());
+                                    d.push(v.clone());
+                                }
+                            }
+                        }
+                        srv.defaults = d;
+                        // Expiry only on access, as in the engine (the
+                        // harness never ticks it): keys expire, and their
+                        // "expired" events fire, at the same commands.
+                        let _ = c.cmd_str(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
+                        return srv;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if last_err.is_empty() {
+                last_err = format!("redis-server did not answer on port {port}");
+            }
+            drop(srv);
+        }
+        panic!("{last_err}");
+    }
+
+    /// A new connection to this server.
+    pub fn connect(&self) -> Conn {
+        Conn::connect(self.port).unwrap_or_else(|e| panic!("connect to redis-server on {}: {e}", self.port))
+    }
+
+    /// Restores the parameters tests may change to the server's defaults.
+    pub fn reset_config(&self, c: &mut Conn) {
+        if self.defaults.len() > 2 {
+            let _ = c.cmd(&self.defaults);
+        }
+    }
+
+    /// `redis-server --version` output of the binary used.
+    pub fn version() -> String {
+        let out = Command::new(redis_server_path()).arg("--version").output();
+        out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One client connection to Redis.
+pub struct Conn {
+    w: TcpStream,
+    r: BufReader<TcpStream>,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    /// Connects to 127.0.0.1:`port`.
+    pub fn connect(port: u16) -> io::Result<Conn> {
+        let s = TcpStream::connect(("127.0.0.1", port))?;
+        s.set_nodelay(true)?;
+        s.set_read_timeout(Some(Duration::from_secs(20)))?;
+        let r = BufReader::with_capacity(1 << 16, s.try_clone()?);
+        Ok(Conn { w: s, r, buf: Vec::new() })
+    }
+
+    /// Sends a command without waiting for its reply.
+    pub fn send(&mut self, argv: &[Vec<u8>]) -> io::Result<()> {
+        self.buf.clear();
+        resp::encode_cmd(argv, &mut self.buf);
+        self.w.write_all(&self.buf)
+    }
+
+    /// Reads one reply.
+    pub fn recv(&mut self) -> io::Result<V> {
+        resp::read(&mut self.r)
+    }
+
+    /// Sends a command and reads its reply.
+    pub fn cmd(&mut self, argv: &[Vec<u8>]) -> io::Result<V> {
+        self.send(argv)?;
+        self.recv()
+    }
+
+    /// [`Conn::cmd`] with string arguments.
+    pub fn cmd_str(&mut self, argv: &[&str]) -> io::Result<V> {
+        let a: Vec<Vec<u8>> = argv.iter().map(|s| s.as_bytes().to_vec()).collect();
+        self.cmd(&a)
+    }
+
+    /// Like [`Conn::cmd_str`], panicking on I/O errors (control traffic).
+    pub fn must(&mut self, argv: &[&str]) -> V {
+        self.cmd_str(argv).unwrap_or_else(|e| panic!("redis {:?}: {e}", argv))
+    }
+
+    /// A reply if one arrives within `wait`, else `None` (nothing consumed).
+    pub fn poll(&mut self, wait: Duration) -> io::Result<Option<V>> {
+        use std::io::BufRead;
+        if self.r.buffer().is_empty() {
+            let _ = self.w.set_read_timeout(Some(wait.max(Duration::from_micros(100))));
+            let r = self.r.fill_buf().map(|b| b.len());
+            let _ = self.w.set_read_timeout(Some(Duration::from_secs(20)));
+            match r {
+                Ok(0) => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed")),
+                Ok(_) => {}
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        self.recv().map(Some)
+    }
+
+    /// Changes the read timeout.
+    pub fn set_read_timeout(&self, d: Duration) {
+        let _ = self.w.set_read_timeout(Some(d));
+    }
+}

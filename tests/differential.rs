@@ -1,0 +1,67 @@
+//! Differential test: seeded random command sequences run on an in-process
+//! redlet engine and on a real `redis-server` (started by the test), replies
+//! and final keyspaces compared. See README.md "Testing".
+//!
+//! Environment: `REDLET_DIFF_SEED=n`, `REDLET_DIFF_FAMILY=lists[,sets]`,
+//! `REDLET_DIFF_LONG=1` (1,000,000 commands per family),
+//! `REDLET_DIFF_COMMANDS=n`, `REDLET_DIFF_SHRINK_SECS=n`.
+
+mod diff;
+
+use diff::gen::Family;
+use diff::run::run_family;
+
+#[test]
+fn differential_strings() {
+    run_family(Family::Strings);
+}
+
+#[test]
+fn differential_keys() {
+    run_family(Family::Keys);
+}
+
+#[test]
+fn differential_hashes() {
+    run_family(Family::Hashes);
+}
+
+#[test]
+fn differential_lists() {
+    run_family(Family::Lists);
+}
+
+#[test]
+fn differential_sets() {
+    run_family(Family::Sets);
+}
+
+#[test]
+fn differential_server() {
+    run_family(Family::Server);
+}
+
+#[test]
+fn differential_zsets() {
+    run_family(Family::Zsets);
+}
+
+#[test]
+fn differential_bitmaps() {
+    run_family(Family::Bitmaps);
+}
+
+#[test]
+fn differential_hll() {
+    run_family(Family::Hll);
+}
+
+#[test]
+fn differential_streams() {
+    run_family(Family::Streams);
+}
+
+#[test]
+fn differential_blocking() {
+    diff::multi::run_blocking();
+}
