@@ -151,6 +151,15 @@ fn show(a: &[Vec<u8>]) -> String {
 
 /// Renders in both protocols; both must parse as exactly one reply.
 fn check_render(reply: &Reply) -> Result<(), String> {
+    // `Reply::Seq` (a SUBSCRIBE to several channels, messages a command
+    // publishes to its own client) renders as several replies back to back:
+    // check each part, which covers the sequence too.
+    if let Reply::Seq(parts) = reply {
+        if parts.is_empty() {
+            return Err("empty reply sequence".to_string());
+        }
+        return parts.iter().try_for_each(check_render);
+    }
     for p in [Protocol::Resp2, Protocol::Resp3] {
         let b = reply.to_resp(p);
         if let Err(e) = resp::parse_one(&b) {

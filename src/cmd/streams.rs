@@ -1438,6 +1438,10 @@ pub struct AutoClaim {
 
 fn xautoclaim_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let argv = a.argv();
+    // Redis 7.0 looks the key up first (keymiss event), then parses every
+    // argument, and only then checks the type.
+    let now = cx.now;
+    let found = cx.db().read(argv[1], now).map(|e| matches!(e.value, Value::Stream(_)));
     let minidle = num::parse_i64(argv[4]).ok_or_else(|| Error::err("Invalid min-idle-time argument for XAUTOCLAIM"))?.max(0);
     let start = parse_start(argv[5])?;
     let mut count: u64 = 100;
@@ -1459,6 +1463,11 @@ fn xautoclaim_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
             return Err(Error::Syntax);
         }
         j += 1;
+    }
+    match found {
+        None => return Err(nogroup(argv[1], argv[2])),
+        Some(false) => return Err(Error::WrongType),
+        Some(true) => {}
     }
     let r = xautoclaim(cx, argv[1], argv[2], argv[3], minidle, start, count, justid)?;
     let claimed = r.claimed.into_iter().map(|(id, f)| if justid { id_reply(id) } else { entry_reply(id, f) }).collect();
