@@ -259,6 +259,14 @@ impl Db {
         self.remove_slot(i)
     }
 
+    /// Removes `key` whether or not it has expired, like Redis's `dbDelete`
+    /// called without a lookup first (BITOP's empty result): an expired key
+    /// is deleted, not reported as expired.
+    pub fn remove_raw(&mut self, key: &[u8]) -> Option<Entry> {
+        let i = self.dict.find(key)?;
+        self.remove_slot(i)
+    }
+
     /// Removes the entry in slot `i`; the returned entry keeps its expiry
     /// (callers such as RENAME and MOVE carry it over).
     fn remove_slot(&mut self, i: u32) -> Option<Entry> {

@@ -544,7 +544,9 @@ pub fn bitop(cx: &mut Ctx<'_>, op: BitOp, dest: &[u8], sources: &[&[u8]]) -> Res
         cx.touched(dest);
         cx.notify(notify::STRING, "set", dest);
         cx.dirty(1);
-    } else if cx.db().remove(dest, now).is_some() {
+    } else if cx.db().remove_raw(dest).is_some() {
+        // Redis deletes the destination without looking it up: an expired
+        // destination is deleted ("del"), not expired.
         cx.touched(dest);
         cx.notify(notify::GENERIC, "del", dest);
         cx.dirty(1);
