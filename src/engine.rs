@@ -349,6 +349,15 @@ impl Engine {
         }
     }
 
+    /// Records the effect of a write for the journal, as a command that
+    /// replays it deterministically (`DEL key` for an evicted or actively
+    /// expired key, `SREM` for what SPOP chose, ...). Everything that
+    /// changes the dataset outside a command's own propagation calls this.
+    /// Until the journal lands it records nothing.
+    pub(crate) fn propagate(&mut self, db: usize, argv: &[&[u8]]) {
+        let _ = (db, argv);
+    }
+
     /// Tells the engine about its host process (INFO server).
     pub fn set_host_info(&mut self, info: crate::config::HostInfo) {
         self.host = info;

@@ -26,6 +26,7 @@
 //! | [`pubsub`] | the pub/sub subscription registry |
 //! | [`hll`] | HyperLogLog in Redis's byte format: sparse/dense registers, estimator |
 //! | [`info`] | INFO text and deterministic memory accounting |
+//! | [`storage`] | the [`storage::Storage`] trait hosts implement for snapshots and the journal |
 //! | [`clock`], [`rng`] | time and randomness, both inputs |
 //!
 //! ## Features
@@ -70,6 +71,7 @@ pub mod pubsub;
 pub mod reply;
 pub mod resp;
 pub mod rng;
+pub mod storage;
 pub mod types;
 
 pub use client::{ClientId, ClientInfo};
