@@ -174,6 +174,8 @@ pub struct PersistState {
     /// Writes are refused with this error (MISCONF).
     deny: Option<&'static str>,
     initialized: bool,
+    /// A BGSAVE asked for inside EXEC, run by the next tick.
+    save_scheduled: bool,
 }
 
 impl fmt::Debug for PersistState {
@@ -202,7 +204,8 @@ fn storage_err(blob: &str, e: crate::storage::StorageError) -> PersistError {
 
 impl PersistState {
     fn journal_on(&self) -> bool {
-        self.appendonly && !self.replaying
+        // Without storage nothing would ever drain the buffer.
+        self.appendonly && !self.replaying && self.storage.is_some()
     }
 }
 
@@ -258,7 +261,7 @@ impl Engine {
     /// The MISCONF error a write (or PING) gets while persistence is
     /// failing, as Redis's `writeCommandsDeniedByDiskError`.
     pub(crate) fn write_denied(&self, cmd: &Command, id: crate::ClientId) -> Option<Error> {
-        if self.persist.deny.is_none() && self.persist.journal_error.is_none() {
+        if (self.persist.deny.is_none() && self.persist.journal_error.is_none()) || self.persist.replaying {
             return None;
         }
         let is_write = cmd.has(flags::WRITE)
@@ -581,6 +584,17 @@ impl Engine {
         self.persist.last_save_ms / 1000
     }
 
+    /// True while the journal is replayed: checks that must not refuse
+    /// replayed writes (maxmemory, as Redis loading an AOF) consult this.
+    pub fn replaying(&self) -> bool {
+        self.persist.replaying
+    }
+
+    /// BGSAVE inside a transaction: Redis schedules it for after EXEC.
+    pub(crate) fn schedule_save(&mut self) {
+        self.persist.save_scheduled = true;
+    }
+
     /// The current snapshot epoch.
     pub fn persist_epoch(&self) -> u64 {
         self.persist.epoch
@@ -604,6 +618,9 @@ impl Engine {
             if !self.persist.buf.is_empty() || (sync && self.persist.unsynced) || self.persist.need_snapshot || !self.persist.journal_ready || self.persist.journal_error.is_some() {
                 let _ = self.flush_journal_inner(sync);
             }
+        }
+        if core::mem::take(&mut self.persist.save_scheduled) {
+            let _ = self.save();
         }
         let p = &self.persist;
         let retry_ok = p.last_save_ok || now.saturating_sub(p.last_save_try_ms) > SAVE_RETRY_MS;

@@ -818,6 +818,34 @@ fn shutdown_command() {
 }
 
 #[test]
+fn bgsave_inside_exec_is_scheduled_for_tick() {
+    let st = Shared::default();
+    let (mut e, _, _) = open(&st, Config::default(), 1_000_000);
+    let c = client(&mut e);
+    resp(&mut e, c, "MULTI");
+    resp(&mut e, c, "SET a 1");
+    resp(&mut e, c, "BGSAVE");
+    resp(&mut e, c, "SET b 2");
+    assert_eq!(resp(&mut e, c, "EXEC"), "*3\r\n+OK\r\n+Background saving scheduled\r\n+OK\r\n");
+    assert!(st.blob("snapshot").is_none());
+    e.tick();
+    let (mut e2, _, rep) = open(&st, Config::default(), 1_000_000);
+    assert_eq!(rep.keys_loaded, 2);
+    let c2 = client(&mut e2);
+    assert_eq!(resp(&mut e2, c2, "MGET a b"), "*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
+}
+
+#[test]
+fn appendonly_without_storage_buffers_nothing() {
+    let (mut e, _) = engine_with(config(true, "everysec"));
+    let c = client(&mut e);
+    for i in 0..100 {
+        resp(&mut e, c, &format!("SET k{i} v"));
+    }
+    assert_eq!(e.journal_pending(), 0);
+}
+
+#[test]
 fn without_storage_save_is_a_no_op() {
     let (mut e, clock) = engine();
     let c = client(&mut e);
