@@ -620,20 +620,22 @@ pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, r
                 last_db = Some(idx);
                 let n = r.count(3, "key")?;
                 let db = &mut dbs[idx as usize];
-                let mut prev: Option<Vec<u8>> = None;
-                for _ in 0..n {
+                // The previous key, copied into a reused buffer so the key
+                // itself moves into the db without another allocation.
+                let mut prev: Vec<u8> = Vec::new();
+                for i in 0..n {
                     let (key, value, expire) = decode_entry(&mut r, cfg, rng)?;
-                    if prev.as_ref().is_some_and(|p| *p >= key) {
+                    if i > 0 && prev >= key {
                         return r.invalid(format!("key {:?} out of order or duplicated", String::from_utf8_lossy(&key)));
                     }
+                    prev.clear();
+                    prev.extend_from_slice(&key);
                     if expire.is_some_and(|at| at < cfg.now_ms) {
                         expired += 1;
-                        prev = Some(key);
                         continue;
                     }
-                    db.insert_new(key.clone().into_boxed_slice(), value, expire, cfg.now_ms);
+                    db.insert_new(key.into_boxed_slice(), value, expire, cfg.now_ms);
                     keys += 1;
-                    prev = Some(key);
                 }
             }
             t => return r.invalid(format!("unknown section tag 0x{t:02x}")),

@@ -859,3 +859,31 @@ fn without_storage_save_is_a_no_op() {
     assert_eq!(resp(&mut e, c, "SHUTDOWN"), "");
     assert!(e.shutdown_requested());
 }
+
+/// Rough save/load timing of ~1M keys (`cargo test --release --test
+/// persistence -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn timing_save_and_load_1m_keys() {
+    let st = Shared::default();
+    let (mut e, _, _) = open(&st, Config::default(), 1_000_000);
+    let c = client(&mut e);
+    for i in 0..1_000_000u32 {
+        let k = format!("key:{i}");
+        let v = format!("value:{i}");
+        e.execute(c, &[b"SET", k.as_bytes(), v.as_bytes()]).unwrap();
+    }
+    for i in 0..100_000u32 {
+        let m = format!("m{i}");
+        let s = format!("{i}");
+        e.execute(c, &[b"ZADD", b"z", s.as_bytes(), m.as_bytes()]).unwrap();
+    }
+    let t = std::time::Instant::now();
+    e.save().unwrap();
+    let save = t.elapsed();
+    let size = st.blob("snapshot").unwrap().len();
+    let t = std::time::Instant::now();
+    let (_e2, _, rep) = open(&st, Config::default(), 1_000_000);
+    let load = t.elapsed();
+    eprintln!("1M strings + 100k zset: save {save:?}, load {load:?}, {size} bytes, {} keys", rep.keys_loaded);
+}
