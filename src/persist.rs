@@ -268,7 +268,10 @@ impl Engine {
             || cmd.name == "ping"
             || (cmd.name == "exec"
                 && self.clients.get(&id).and_then(|c| c.multi.as_ref()).is_some_and(|m| {
-                    m.queue.iter().any(|a| self.table.command(a.first().map_or(&[][..], |v| v.as_slice())).is_some_and(|c| c.has(flags::WRITE)))
+                    m.queue.iter().any(|a| {
+                        let refs: Vec<&[u8]> = a.iter().map(|v| v.as_slice()).collect();
+                        self.table.resolve(&refs).is_ok_and(|(c, _, _)| c.has(flags::WRITE))
+                    })
                 }));
         if !is_write {
             return None;
@@ -408,7 +411,7 @@ impl Engine {
                         let refs: Vec<&[u8]> = rec.argv.iter().map(|a| a.as_slice()).collect();
                         // Only what this build journals replays: writes and
                         // the MULTI/EXEC frame, never admin or debug commands.
-                        let allowed = self.table.command(refs[0]).is_some_and(|c| c.has(flags::WRITE) || matches!(c.name, "multi" | "exec"));
+                        let allowed = self.table.resolve(&refs).is_ok_and(|(c, _, _)| c.has(flags::WRITE) || matches!(c.name, "multi" | "exec"));
                         if !allowed {
                             return Err(PersistError::new(JOURNAL, format!("record before byte {at} holds {:?}, not a write command", String::from_utf8_lossy(refs[0]))));
                         }

@@ -557,6 +557,43 @@ fn journal_blocking_pops_served_later_replay_from_the_serving_key() {
 }
 
 #[test]
+fn journal_blmpop_blmove_and_xreadgroup_block_rewrites() {
+    let st = Shared::default();
+    let (mut e, clock, _) = open(&st, config(true, "always"), 1_000_000);
+    let a = client(&mut e);
+    let b = client(&mut e);
+    let x = client(&mut e);
+    let m = client(&mut e);
+    let w = client(&mut e);
+    assert!(e.execute(a, &[b"BLMPOP", b"0", b"2", b"l1", b"l2", b"RIGHT", b"COUNT", b"2"]).is_none());
+    assert!(e.execute(m, &[b"BLMOVE", b"src", b"dst", b"LEFT", b"RIGHT", b"0"]).is_none());
+    resp(&mut e, w, "XADD s1 1-1 f v");
+    resp(&mut e, w, "XADD s2 1-1 f v");
+    resp(&mut e, w, "XGROUP CREATE s1 g $");
+    resp(&mut e, w, "XGROUP CREATE s2 g $");
+    assert!(e.execute(x, &[b"XREADGROUP", b"GROUP", b"g", b"c", b"BLOCK", b"0", b"STREAMS", b"s1", b"s2", b">", b">"]).is_none());
+    clock.advance_ms(7);
+    resp(&mut e, b, "RPUSH l2 a b c");
+    resp(&mut e, b, "RPUSH src x y");
+    resp(&mut e, b, "XADD s2 2-1 f w");
+    resp(&mut e, b, "XADD s1 2-1 f w");
+    let want = |e: &mut Engine, c| {
+        (
+            resp(e, c, "LRANGE l2 0 -1"),
+            resp(e, c, "LRANGE src 0 -1"),
+            resp(e, c, "LRANGE dst 0 -1"),
+            resp(e, c, "XINFO STREAM s1 FULL"),
+            resp(e, c, "XINFO STREAM s2 FULL"),
+        )
+    };
+    let before = want(&mut e, b);
+    assert_eq!(before.0, "*1\r\n$1\r\na\r\n");
+    let (mut e2, _, _) = open(&st, config(true, "always"), 1_000_100);
+    let c = client(&mut e2);
+    assert_eq!(want(&mut e2, c), before);
+}
+
+#[test]
 fn journal_multi_is_framed_and_a_torn_transaction_is_dropped() {
     let st = Shared::default();
     let (mut e, _, _) = open(&st, config(true, "always"), 1_000_000);
