@@ -160,6 +160,14 @@ fn check_render(reply: &Reply) -> Result<(), String> {
         }
         return parts.iter().try_for_each(check_render);
     }
+    // EXEC of a command answering several times (PUNSUBSCRIBE a b inside
+    // MULTI) writes more replies than its array header counts, exactly as
+    // Redis does: check the elements one by one.
+    if let Reply::Array(items) = reply {
+        if items.iter().any(|i| matches!(i, Reply::Seq(_))) {
+            return items.iter().try_for_each(check_render);
+        }
+    }
     for p in [Protocol::Resp2, Protocol::Resp3] {
         let b = reply.to_resp(p);
         if let Err(e) = resp::parse_one(&b) {
@@ -238,7 +246,11 @@ fn random_commands_never_panic() {
                 let refs: Vec<&[u8]> = a.iter().map(|x| x.as_slice()).collect();
                 let line = format!("c{ci}: {}", show(&a));
                 if let Some(reply) = e.execute(id, &refs) {
-                    check_render(&reply).map_err(|m| format!("{line}: {m}"))?;
+                    // A successful SHUTDOWN answers nothing (an empty sequence).
+                    let shutdown = matches!(&reply, Reply::Seq(p) if p.is_empty()) && e.shutdown_requested();
+                    if !shutdown {
+                        check_render(&reply).map_err(|m| format!("{line}: {m}"))?;
+                    }
                     errors += reply.is_error() as u64;
                 }
                 for w in e.take_woken() {
