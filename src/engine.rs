@@ -822,8 +822,10 @@ impl Engine {
             return Err(Error::DbIndexOutOfRange);
         }
         let now_us = self.clock.now_micros();
+        let dirty0 = self.dirty;
         let mut cx = Ctx { eng: self, client: SYSTEM_CLIENT, db, now: now_us / 1000, now_us, block: None, reexec: false, no_block: true };
         let r = f(&mut cx);
+        self.journal_typed_write(dirty0);
         self.serve_ready(now_us);
         self.drain_db_events();
         r

@@ -25,9 +25,10 @@
 //! active expiry happen identically (keys expired by then are dropped at
 //! load or on first touch).
 //!
-//! Not journaled: writes made through the typed API ([`Engine::with_ctx`]
-//! and the typed methods built on it) carry no command line; a SAVE covers
-//! them.
+//! Writes made through the typed API ([`Engine::with_ctx`] and the typed
+//! methods built on it) carry no command line to journal: one makes the
+//! next flush write a full snapshot instead (durable, but costly; hosts
+//! that care feed commands through `execute`).
 //!
 //! Without storage attached, SAVE and BGSAVE succeed as no-ops that reset
 //! the change counter and LASTSAVE (an embedder with no storage asked for an
@@ -176,6 +177,12 @@ pub struct PersistState {
     initialized: bool,
     /// A BGSAVE asked for inside EXEC, run by the next tick.
     save_scheduled: bool,
+    /// Journal bytes on storage, and right after the last compaction
+    /// (`auto-aof-rewrite-percentage` / `-min-size`).
+    journal_size: u64,
+    journal_base: u64,
+    rewrite_pct: u64,
+    rewrite_min: u64,
 }
 
 impl fmt::Debug for PersistState {
@@ -230,6 +237,8 @@ impl Engine {
         let nums: Vec<u64> = save.split_ascii_whitespace().filter_map(|s| s.parse().ok()).collect();
         let points = nums.chunks_exact(2).map(|p| (p[0], p[1])).collect();
         let stop = c.get_param("stop-writes-on-bgsave-error").is_none_or(|v| v == "yes");
+        let rewrite_pct = c.get_param("auto-aof-rewrite-percentage").and_then(|v| v.parse().ok()).unwrap_or(100);
+        let rewrite_min = c.get_param("auto-aof-rewrite-min-size").and_then(|v| v.parse().ok()).unwrap_or(64 << 20);
         let start_ms = self.start_ms;
         let p = &mut self.persist;
         if !p.initialized {
@@ -246,6 +255,8 @@ impl Engine {
         p.fsync = fsync;
         p.save_points = points;
         p.stop_writes_on_error = stop;
+        p.rewrite_pct = rewrite_pct;
+        p.rewrite_min = rewrite_min;
         self.refresh_deny();
     }
 
@@ -340,7 +351,8 @@ impl Engine {
         let old = core::mem::replace(&mut self.dbs, dbs);
         let mut journal_ready = false;
         let mut torn_prefix = None;
-        if let Some(size) = st.size(JOURNAL).map_err(|e| storage_err(JOURNAL, e))? {
+        let jsize = st.size(JOURNAL).map_err(|e| storage_err(JOURNAL, e))?;
+        if let Some(size) = jsize {
             match self.replay(st, size, epoch, &mut report) {
                 Ok(JournalState::Ready) => journal_ready = true,
                 Ok(JournalState::Torn(at)) => torn_prefix = Some(at),
@@ -356,6 +368,9 @@ impl Engine {
         p.epoch = epoch;
         p.journal_ready = journal_ready;
         p.torn_prefix = torn_prefix;
+        p.journal_size = if journal_ready { jsize.unwrap_or(0) } else { 0 };
+        // Redis takes the loaded AOF's size as the base for auto-rewrite.
+        p.journal_base = p.journal_size;
         p.need_snapshot = false;
         p.buf.clear();
         p.last_save_ms = now;
@@ -485,6 +500,8 @@ impl Engine {
                     } else {
                         p.journal_ready = true;
                         p.journal_error = None;
+                        p.journal_size = journal::HEADER_LEN as u64;
+                        p.journal_base = p.journal_size;
                     }
                 }
             }
@@ -523,11 +540,14 @@ impl Engine {
         let r = (|| -> Result<(), PersistError> {
             if !p.journal_ready {
                 reset_journal(&mut *st, p.epoch, p.torn_prefix)?;
+                p.journal_size = p.torn_prefix.unwrap_or(journal::HEADER_LEN as u64);
+                p.journal_base = p.journal_size;
                 p.journal_ready = true;
                 p.torn_prefix = None;
             }
             if !p.buf.is_empty() {
                 st.append(JOURNAL, &p.buf).map_err(|e| storage_err(JOURNAL, e))?;
+                p.journal_size += p.buf.len() as u64;
                 p.buf.clear();
                 p.unsynced = true;
             }
@@ -622,7 +642,15 @@ impl Engine {
                 let _ = self.flush_journal_inner(sync);
             }
         }
-        if core::mem::take(&mut self.persist.save_scheduled) {
+        let p = &self.persist;
+        // auto-aof-rewrite: compact once the journal grew by the percentage
+        // over its size after the last compaction, past the minimum size.
+        let grown = p.appendonly
+            && p.journal_ready
+            && p.rewrite_pct > 0
+            && p.journal_size >= p.rewrite_min
+            && p.journal_size.saturating_sub(p.journal_base).saturating_mul(100) >= p.journal_base.max(1).saturating_mul(p.rewrite_pct);
+        if core::mem::take(&mut self.persist.save_scheduled) || grown {
             let _ = self.save();
         }
         let p = &self.persist;
@@ -696,6 +724,15 @@ impl Engine {
             None => self.now_ms(),
         };
         journal::encode_record(&mut self.persist.buf, db as u64, now, argv);
+    }
+
+    /// After a typed-API call ([`Engine::with_ctx`]): a write with no
+    /// command line to journal makes the next flush write a full snapshot,
+    /// so it is as durable as a journaled command once flushed.
+    pub(crate) fn journal_typed_write(&mut self, dirty0: u64) {
+        if self.dirty != dirty0 && self.persist.journal_on() && self.persist.cmd_now.is_none() {
+            self.persist.need_snapshot = true;
+        }
     }
 
     /// Bytes of journal records waiting to be flushed.

@@ -801,6 +801,46 @@ fn appendonly_switched_on_writes_a_base_snapshot() {
 }
 
 #[test]
+fn journal_compacts_itself_past_auto_aof_rewrite_min_size() {
+    let st = Shared::default();
+    let mut cfg = config(true, "always");
+    cfg.set_param("auto-aof-rewrite-min-size", "10000").unwrap();
+    cfg.set_param("save", "").unwrap();
+    let (mut e, _, _) = open(&st, cfg, 1_000_000);
+    let c = client(&mut e);
+    for i in 0..300 {
+        cmd(&mut e, c, &["SET", "k", &format!("value-{i}")]);
+    }
+    assert!(st.blob("journal").unwrap().len() > 10000);
+    e.tick();
+    assert_eq!(st.blob("journal").unwrap().len(), 28);
+    let (mut e2, _, _) = open(&st, config(true, "always"), 1_000_000);
+    let c2 = client(&mut e2);
+    assert_eq!(resp(&mut e2, c2, "GET k"), "$9\r\nvalue-299\r\n");
+}
+
+#[test]
+fn typed_api_writes_are_made_durable_by_a_snapshot() {
+    let st = Shared::default();
+    let (mut e, _, _) = open(&st, config(true, "always"), 1_000_000);
+    let c = client(&mut e);
+    resp(&mut e, c, "SET a 1");
+    e.with_ctx(0, |cx| {
+        let now = cx.now;
+        cx.db().set(b"typed", redlet::types::Value::Str(redlet::types::Str::from_bytes(b"yes")), false, now);
+        cx.dirty(1);
+        Ok(())
+    })
+    .unwrap();
+    let epoch = e.persist_epoch();
+    e.flush_journal().unwrap();
+    assert_eq!(e.persist_epoch(), epoch + 1);
+    let (mut e2, _, _) = open(&st, config(true, "always"), 1_000_000);
+    let c2 = client(&mut e2);
+    assert_eq!(resp(&mut e2, c2, "MGET a typed"), "*2\r\n$1\r\n1\r\n$3\r\nyes\r\n");
+}
+
+#[test]
 fn save_points_trigger_in_tick() {
     let st = Shared::default();
     let mut cfg = Config::default();
