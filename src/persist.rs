@@ -681,8 +681,11 @@ impl Engine {
         }
         if cmd.name == "exec" {
             // Several records from one transaction replay as one.
-            let added = &self.persist.buf[mark.min(self.persist.buf.len())..];
-            if count_records(added) > 1 {
+            // (A buffer flushed or dropped meanwhile has nothing to frame.)
+            if mark > self.persist.buf.len() {
+                return;
+            }
+            if count_records(&self.persist.buf[mark..]) > 1 {
                 let mut head = Vec::new();
                 journal::encode_record(&mut head, db as u64, now, &[b"MULTI".as_slice()]);
                 self.persist.buf.splice(mark..mark, head);
