@@ -6,7 +6,9 @@
 //! allocation would abort the test).
 //!
 //! `REDLET_FUZZ_SECS=<n>` changes the per-target budget (default 2 s); the
-//! long run is `cargo +nightly fuzz run <target>` in `fuzz/`.
+//! long run is `cargo +nightly fuzz run <target>` (see docs/FORMAT.md).
+//! `REDLET_FUZZ_CORPUS=<dir>` also writes the seeds to
+//! `<dir>/<target>/seed` for cargo-fuzz.
 
 use std::time::{Duration, Instant};
 
@@ -88,6 +90,11 @@ fn budget() -> Duration {
 /// Runs `target` on mutations of `seed` until the budget is spent; returns
 /// the number of inputs and the slowest one's time.
 fn run(name: &str, seed: &[u8], target: fn(&[u8])) -> (u64, Duration) {
+    if let Ok(dir) = std::env::var("REDLET_FUZZ_CORPUS") {
+        let d = std::path::Path::new(&dir).join(name);
+        std::fs::create_dir_all(&d).expect("corpus dir");
+        std::fs::write(d.join("seed"), seed).expect("write seed");
+    }
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ name.len() as u64);
     let start = Instant::now();
     let mut n = 0u64;
