@@ -203,28 +203,18 @@ pub fn decode(long_range: Range, lat_range: Range, hash: HashBits) -> Option<Are
 
 /// `geohashDecodeAreaToLongLat`: the cell centre, clamped to the limits.
 pub fn area_center(area: &Area) -> (f64, f64) {
-    let mut x = (area.longitude.min + area.longitude.max) / 2.0;
-    if x > LONG_MAX {
-        x = LONG_MAX;
-    }
-    if x < LONG_MIN {
-        x = LONG_MIN;
-    }
-    let mut y = (area.latitude.min + area.latitude.max) / 2.0;
-    if y > LAT_MAX {
-        y = LAT_MAX;
-    }
-    if y < LAT_MIN {
-        y = LAT_MIN;
-    }
+    let x = ((area.longitude.min + area.longitude.max) / 2.0).clamp(LONG_MIN, LONG_MAX);
+    let y = ((area.latitude.min + area.latitude.max) / 2.0).clamp(LAT_MIN, LAT_MAX);
     (x, y)
 }
+
+/// 2^63 as a double.
+const TWO63: f64 = (1u64 << 63) as f64;
 
 /// C's `(uint64_t)score` as gcc compiles it for x86-64 (`cvttsd2si`, with
 /// the 2^63 split): out-of-range values give the "integer indefinite"
 /// pattern, so any score decodes to the same point as in Redis.
 pub fn score_to_bits(score: f64) -> u64 {
-    const TWO63: f64 = 9.223372036854775808e18;
     let cvt = |v: f64| -> u64 {
         if (-TWO63..TWO63).contains(&v) {
             v as i64 as u64
@@ -253,7 +243,7 @@ pub fn encode_score(longitude: f64, latitude: f64) -> Option<u64> {
 
 /// True if the point is inside the limits GEOADD and the searches accept.
 pub fn valid_lonlat(longitude: f64, latitude: f64) -> bool {
-    !(longitude < LONG_MIN || longitude > LONG_MAX || latitude < LAT_MIN || latitude > LAT_MAX)
+    (LONG_MIN..=LONG_MAX).contains(&longitude) && (LAT_MIN..=LAT_MAX).contains(&latitude)
 }
 
 const GEOALPHABET: &[u8; 32] = b"0123456789bcdefghjkmnpqrstuvwxyz";
@@ -562,7 +552,7 @@ pub fn unit_meters(unit: &[u8]) -> Option<f64> {
 /// that fit an `i64`; others give `i64::MIN` as x86-64 does.
 fn llrint(v: f64) -> i64 {
     const TWO52: f64 = 4503599627370496.0;
-    if v.is_nan() || !(-9.223372036854775808e18..9.223372036854775808e18).contains(&v) {
+    if v.is_nan() || !(-TWO63..TWO63).contains(&v) {
         return i64::MIN;
     }
     if v.abs() >= TWO52 {
@@ -705,8 +695,9 @@ pub fn partial_sort(v: &mut [Point], desc: bool, last: usize) {
             v.swap(a + k, b + k);
         }
     };
-    // Skips a part when the wanted ranks are all before or all after it.
-    let wanted = |s: usize, len: usize| !((0 < s && last < s) || (0 >= s + len && last >= s + len));
+    // Skips a part when the wanted ranks 0..=last are all before it (they
+    // cannot all be after it: rank 0 is in every part starting at 0).
+    let wanted = |s: usize, _len: usize| !(0 < s && last < s);
     let mut stack: Vec<(usize, usize)> = alloc::vec![(0, v.len())];
     while let Some((mut a, mut n)) = stack.pop() {
         loop {

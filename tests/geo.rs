@@ -69,7 +69,7 @@ fn notifications() {
     let s = client(&mut e);
     assert_eq!(resp(&mut e, w, "CONFIG SET notify-keyspace-events KEA"), "+OK\r\n");
     run(&mut e, s, "PSUBSCRIBE __keyevent@*");
-    let mut ev = |e: &mut Engine, line: &str, reply: &str, expected: &[&str]| {
+    let ev = |e: &mut Engine, line: &str, reply: &str, expected: &[&str]| {
         assert_eq!(resp(e, w, line), reply, "{line}");
         assert_eq!(events(e, s), expected, "{line}");
     };
