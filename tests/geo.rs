@@ -294,3 +294,57 @@ const DENSE: &[(&str, &str, &str)] = &[
     ("geodist big r1 r2 ft", "$13\r\n20004610.6219\r\n", "$13\r\n20004610.6219\r\n"),
 ];
 
+
+/// Random geo command lines over populated keys (edge numbers, huge and
+/// tiny radii, every option, foreign scores) never panic and always render.
+#[test]
+fn random_geo_commands_never_panic() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    let c3 = client(&mut e);
+    run(&mut e, c3, "HELLO 3");
+    let mut seed = 0x9e3779b97f4a7c15u64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    const NUMS: &[&str] = &[
+        "0", "-0", "1", "-1", "13.361389", "38.115556", "180", "-180", "85.05112878", "-85.05112878", "85.05112879", "1e308",
+        "-1e308", "5e-324", "inf", "-inf", "nan", "abc", "", "0x1p3", "9223372036854775807", "-9223372036854775808",
+        "4503599627370495", "4503599627370496", "100", "5000", "20037726.37", "1e-300",
+    ];
+    const WORDS: &[&str] = &[
+        "FROMMEMBER", "FROMLONLAT", "BYRADIUS", "BYBOX", "WITHDIST", "WITHCOORD", "WITHHASH", "ANY", "COUNT", "STORE",
+        "STOREDIST", "ASC", "DESC", "m", "km", "ft", "mi", "yd", "NX", "XX", "CH", "a", "b", "g", "z",
+    ];
+    const CMDS: &[&str] = &[
+        "GEOADD", "GEODIST", "GEOHASH", "GEOPOS", "GEOSEARCH", "GEOSEARCHSTORE", "GEORADIUS", "GEORADIUSBYMEMBER",
+        "GEORADIUS_RO", "GEORADIUSBYMEMBER_RO", "ZADD",
+    ];
+    for i in 0..200 {
+        let x = (i as f64 * 1.7) % 360.0 - 180.0;
+        let y = (i as f64 * 0.83) % 170.0 - 85.0;
+        run(&mut e, c, &format!("GEOADD g {x} {y} m{i} {} {} n{i}", x / 100.0, y / 100.0));
+        run(&mut e, c, &format!("GEOADD z {} {} a {} {} b", x / 1e4, y / 1e4, x / 1e5, y / 1e5));
+    }
+    run(&mut e, c, "ZADD g -1 f1 inf f2 -inf f3 1e300 f4 3.5 f5");
+    for _ in 0..20_000 {
+        let mut line = vec![CMDS[next(CMDS.len() as u64) as usize].to_string()];
+        line.push(["g", "z", "nokey", "dst"][next(4) as usize].to_string());
+        for _ in 0..next(12) {
+            let w = if next(2) == 0 { NUMS[next(NUMS.len() as u64) as usize] } else { WORDS[next(WORDS.len() as u64) as usize] };
+            line.push(if w.is_empty() { "x".to_string() } else { w.to_string() });
+        }
+        let l = line.join(" ");
+        for cl in [c, c3] {
+            let r = run(&mut e, cl, &l);
+            let _ = r.to_resp(Protocol::Resp2);
+            let _ = r.to_resp(Protocol::Resp3);
+        }
+        if next(50) == 0 {
+            run(&mut e, c, "DEL dst");
+        }
+    }
+}
