@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod config;
 mod log;
 mod server;
+mod storage;
 
 use std::process::ExitCode;
 
