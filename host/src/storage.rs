@@ -92,13 +92,50 @@ impl Faults {
     }
 
     /// Disarms everything (the disk has room again).
+    #[cfg_attr(not(test), allow(dead_code))] // Tests only.
     pub fn clear(&self) {
         let mut s = self.lock();
         s.armed.clear();
         s.space = None;
     }
 
+    /// Faults from a spec such as `rename`, `fsync:2` (after 2 good
+    /// calls), `write:0:once`, `enospc:4096` (disk full after that many
+    /// bytes); several separated by commas. Failures are sticky unless
+    /// `once`. Used by the server's `REDLET_FAULTS` testing hook.
+    pub fn from_spec(spec: &str) -> Result<Arc<Faults>, String> {
+        let f = Faults::new();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let mut it = part.split(':');
+            let what = it.next().unwrap_or_default();
+            let n: u64 = match it.next() {
+                Some(n) => n.parse().map_err(|_| format!("bad number in '{part}'"))?,
+                None => 0,
+            };
+            let sticky = match it.next() {
+                None => true,
+                Some("once") => false,
+                Some(_) => return Err(format!("bad fault '{part}'")),
+            };
+            let op = match what {
+                "write" => FaultOp::Write,
+                "append" => FaultOp::Append,
+                "fsync" => FaultOp::Fsync,
+                "rename" => FaultOp::Rename,
+                "dirfsync" => FaultOp::DirFsync,
+                "enospc" => {
+                    f.disk_full_after(n);
+                    continue;
+                }
+                _ => return Err(format!("unknown fault '{what}' (write, append, fsync, rename, dirfsync, enospc)")),
+            };
+            f.fail(op, u32::try_from(n).unwrap_or(u32::MAX), sticky);
+        }
+        Ok(f)
+    }
+
     /// How many faults fired so far.
+    #[cfg_attr(not(test), allow(dead_code))] // Tests only.
     pub fn fired(&self) -> u32 {
         self.lock().fired
     }
@@ -444,6 +481,9 @@ mod tests {
         replace(&mut s, "snapshot", &[b"newer"]).unwrap();
         assert_eq!(read_all(&mut s, "snapshot").unwrap(), b"newer");
         assert_eq!(f.fired(), 6);
+        assert!(Faults::from_spec("rename, fsync:2:once,enospc:10").is_ok());
+        assert!(Faults::from_spec("chmod").is_err());
+        assert!(Faults::from_spec("write:x").is_err());
         let _ = fs::remove_dir_all(&d);
     }
 
