@@ -27,15 +27,19 @@ fn q(e: &mut Engine, c: redlet::ClientId, args: &[&[u8]]) -> Val {
     read_val(&mut &r.to_resp(Protocol::Resp2)[..]).unwrap().unwrap()
 }
 
-fn run(e: &mut Engine, c: redlet::ClientId, line: &str) -> Val {
+/// Runs one command line through `x`, which must not fail.
+fn run(x: &mut dyn FnMut(&[&[u8]]) -> Val, _c: (), line: &str) -> Val {
     let words: Vec<&[u8]> = line.split(' ').filter(|w| !w.is_empty()).map(str::as_bytes).collect();
-    let v = q(e, c, &words);
+    let v = x(&words);
     assert!(!matches!(v, Val::Err(_)), "{line}: {v:?}");
     v
 }
 
-/// Every type and the stream corner cases.
-fn build(e: &mut Engine, c: redlet::ClientId) {
+/// Every type and the stream corner cases, through `e` (an engine or a
+/// connection).
+fn build(e: &mut dyn FnMut(&[&[u8]]) -> Val) {
+    let c = ();
+    let q = |e: &mut dyn FnMut(&[&[u8]]) -> Val, _c: (), a: &[&[u8]]| e(a);
     run(e, c, "SET str hello");
     run(e, c, "SET int 12345");
     run(e, c, "SET neg -7");
@@ -107,7 +111,7 @@ fn export_round_trip_into_redis() {
     let clock = ManualClock::new(now_ms());
     let mut e = Engine::new(Options { config: Config::default(), clock: Box::new(clock.clone()), seed: 7 });
     let c = e.open_client(ClientInfo::default());
-    build(&mut e, c);
+    build(&mut |a| q(&mut e, c, a));
     // `gone` expires before the export and must not be written.
     clock.advance_ms(100);
 
@@ -124,18 +128,7 @@ fn export_round_trip_into_redis() {
     // Containers are split into bounded commands.
     assert_eq!(text.matches("$5\r\nRPUSH\r\n$7\r\nbiglist").count(), 1000_usize.div_ceil(64));
 
-    let mut child = Command::new("redis-cli")
-        .args(["-p", &REDIS_PORT.to_string(), "--pipe"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("redis-cli");
-    child.stdin.take().unwrap().write_all(&out).unwrap();
-    let res = child.wait_with_output().unwrap();
-    let log = String::from_utf8_lossy(&res.stdout);
-    assert!(res.status.success() && log.contains("errors: 0"), "redis-cli --pipe: {log}{}", String::from_utf8_lossy(&res.stderr));
-    assert!(log.contains(&format!("replies: {cmds}")), "{log}");
+    pipe_into(REDIS_PORT, &out, Some(cmds));
 
     let mine = dump(&mut |a| q(&mut e, c, a), 16);
     let mut rc = redis.client();
@@ -150,4 +143,66 @@ fn export_round_trip_into_redis() {
     assert!(matches!(rc.cmd("PFCOUNT hlldense"), Val::Int(n) if (4900..5100).contains(&n)));
     assert!(mine.iter().any(|k| k.1 == b"db3"), "db 3 exported");
     assert!(mine.iter().any(|k| k.1 == b"empty") && mine.iter().any(|k| k.1 == b"emptied"));
+}
+
+/// `redis-cli -p port --pipe < data`; asserts no error (and `replies`).
+fn pipe_into(port: u16, data: &[u8], replies: Option<u64>) {
+    let mut child = Command::new("redis-cli")
+        .args(["-p", &port.to_string(), "--pipe"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("redis-cli");
+    child.stdin.take().unwrap().write_all(data).unwrap();
+    let res = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&res.stdout);
+    assert!(res.status.success() && log.contains("errors: 0"), "redis-cli --pipe: {log}{}", String::from_utf8_lossy(&res.stderr));
+    if let Some(n) = replies {
+        assert!(log.contains(&format!("replies: {n}")), "{log}");
+    }
+}
+
+/// The command-line path: `redlet serve --dir`, SHUTDOWN (saves), `redlet
+/// export --dir D --format resp`, `redis-cli --pipe`, and the restarted
+/// redlet compared with Redis.
+#[test]
+fn export_command_line_into_redis() {
+    if Command::new("redis-cli").arg("--version").output().is_err() {
+        eprintln!("redis-cli missing: export round trip skipped");
+        return;
+    }
+    let Some(redis) = RedisServer::start(REDIS_PORT + 1) else {
+        eprintln!("redis-server missing or port busy: export round trip skipped");
+        return;
+    };
+    let dir = tmpdir("export");
+    let mut srv = Redlet::start(&dir, &["--appendonly", "yes"]).unwrap_or_else(|(c, l)| panic!("{c:?} {}", l.join("\n")));
+    let mut c = srv.client();
+    build(&mut |a| c.call(a));
+    // Half of it goes to the snapshot, the rest only to the journal.
+    assert_eq!(c.cmd("SAVE"), Val::Status(b"OK".to_vec()));
+    c.cmd("SET after-save 1");
+    c.cmd("DEL str");
+    srv.kill();
+    let out = Command::new(BIN).args(["export", "--dir"]).arg(&dir).args(["--format", "resp"]).output().unwrap();
+    assert!(out.status.success(), "redlet export: {}", String::from_utf8_lossy(&out.stderr));
+    pipe_into(REDIS_PORT + 1, &out.stdout, None);
+    let srv = Redlet::start(&dir, &["--appendonly", "yes"]).unwrap_or_else(|(c, l)| panic!("{c:?} {}", l.join("\n")));
+    let mut c = srv.client();
+    let mine = dump(&mut |a| c.call(a), 16);
+    let mut rc = redis.client();
+    let theirs = dump(&mut |a| rc.call(a), 16);
+    assert!(mine.iter().any(|k| k.1 == b"after-save") && !mine.iter().any(|k| k.1 == b"str"));
+    // `gone` (50 ms TTL) may or may not have expired before the export.
+    let theirs: Vec<_> = theirs.into_iter().filter(|k| k.1 != b"gone").collect();
+    let mine: Vec<_> = mine.into_iter().filter(|k| k.1 != b"gone").collect();
+    assert_eq!(mine.len(), theirs.len(), "key counts");
+    for (m, t) in mine.iter().zip(&theirs) {
+        assert_eq!(m, t, "key {:?}", String::from_utf8_lossy(&m.1));
+    }
+    let bad = Command::new(BIN).args(["export", "--dir"]).arg(dir.join("nope")).output().unwrap();
+    assert!(!bad.status.success());
+    drop(srv);
+    let _ = std::fs::remove_dir_all(&dir);
 }

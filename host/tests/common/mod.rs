@@ -163,10 +163,18 @@ impl Redlet {
     /// Starts `redlet serve --port 0 --dir <dir> <extra>` and waits until it
     /// accepts connections; `Err` with the log if it exits first.
     pub fn start(dir: &Path, extra: &[&str]) -> Result<Redlet, (Option<i32>, Vec<String>)> {
+        Redlet::start_env(dir, extra, &[])
+    }
+
+    /// Like [`Redlet::start`] with extra environment variables (e.g.
+    /// `REDLET_FAULTS`).
+    pub fn start_env(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Result<Redlet, (Option<i32>, Vec<String>)> {
         let mut child = Command::new(BIN)
             .args(["serve", "--port", "0", "--dir"])
             .arg(dir)
             .args(extra)
+            .env_remove("REDLET_FAULTS")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -221,6 +229,12 @@ impl Redlet {
     pub fn signal_and_wait(&mut self, sig: &str) -> Option<i32> {
         let _ = Command::new("kill").args([&format!("-{sig}"), &self.child.id().to_string()]).status();
         self.wait(Duration::from_secs(10))
+    }
+
+    /// Sends `sig` and waits up to `ms` for an exit (None: still running).
+    pub fn signal_and_wait_ms(&mut self, sig: &str, ms: u64) -> Option<i32> {
+        let _ = Command::new("kill").args([&format!("-{sig}"), &self.child.id().to_string()]).status();
+        self.wait(Duration::from_millis(ms))
     }
 
     /// Waits for the process to exit; its code (None if still running or
