@@ -17,6 +17,9 @@
 //!   one, so events and queues still naming it never reach a new client.
 //! - Replies are written in order: direct replies and outbox (woken) replies
 //!   go to the same buffer, outbox first when a client resumes.
+//! - Group commit: output is written only at the end of an iteration, after
+//!   [`Engine::flush_journal`], so no reply acknowledges a write the journal
+//!   does not hold yet (with `appendfsync always`: on disk).
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
@@ -421,7 +424,12 @@ impl Server {
                     self.on_readable(tok, hup);
                 }
                 if ev.is_writable() {
-                    self.flush(tok);
+                    // Written after the journal flush below, never before:
+                    // this connection's replies may acknowledge writes of
+                    // this iteration.
+                    if let Some(Some(c)) = self.conns.get_mut(tok) {
+                        queue_write(&mut self.writes, c, tok);
+                    }
                 }
             }
             for tok in std::mem::take(&mut self.reads) {
