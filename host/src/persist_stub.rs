@@ -9,17 +9,29 @@ use redlet::Engine;
 /// Stand-in for `redlet::persist::LoadReport`.
 #[derive(Debug, Default)]
 pub struct LoadReport {
-    /// Keys loaded.
-    pub keys: u64,
+    /// Records replayed.
+    pub journal_records: u64,
+}
+
+impl LoadReport {
+    /// Warnings.
+    pub fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Stand-in for `redlet::persist::PersistError`.
 #[derive(Debug)]
-pub struct PersistError(pub String);
+pub struct PersistError {
+    /// Blob.
+    pub blob: String,
+    /// Why.
+    pub reason: String,
+}
 
 impl std::fmt::Display for PersistError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "{}: {}", self.blob, self.reason)
     }
 }
 

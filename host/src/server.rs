@@ -113,6 +113,8 @@ struct Server {
     loop_now: Instant,
     /// When a journal write error was last logged.
     last_journal_error: Option<Instant>,
+    /// A data folder is attached (`--dir`).
+    persist: bool,
 }
 
 /// Reuses a vector's allocation for slices of another lifetime. The vector
@@ -192,6 +194,7 @@ pub fn run(s: Settings) -> Result<(), String> {
         host,
         loop_now: Instant::now(),
         last_journal_error: None,
+        persist: s.persist,
     };
     srv.run(&signal)?;
     log('M', Level::Warning, "redlet is now ready to exit, bye bye...");
@@ -218,16 +221,23 @@ fn load(engine: &mut Engine, dir: &std::path::Path) -> Result<(), String> {
     engine.set_storage(storage_for(dir)?);
     let start = Instant::now();
     match engine.load() {
-        Ok(_report) => {
+        Ok(report) => {
+            for w in report.warnings() {
+                log('M', Level::Warning, &w);
+            }
+            if report.journal_records > 0 {
+                log('M', Level::Notice, &format!("Journal replayed: {} records", report.journal_records));
+            }
             log('M', Level::Notice, &format!("DB loaded from disk: {:.3} seconds", start.elapsed().as_secs_f64()));
             Ok(())
         }
         Err(e) => {
-            let snap = dir.join("redlet.snapshot");
-            let journal = dir.join("redlet.journal");
-            let text = e.to_string();
-            let file = if text.contains("journal") { journal } else { snap };
-            Err(format!("Fatal error loading {}: {text}. Move the file away (or fix it) to start.", file.display()))
+            let file = if e.blob == "journal" { dir.join("redlet.journal") } else { dir.join("redlet.snapshot") };
+            Err(format!(
+                "Fatal error loading {}: {}. The file was left as it is; move it away (or fix it) to start.",
+                file.display(),
+                e.reason
+            ))
         }
     }
 }
@@ -399,7 +409,16 @@ impl Server {
                 let name = if sig == signal_hook::consts::SIGINT as usize { "SIGINT" } else { "SIGTERM" };
                 log('M', Level::Warning, &format!("Received {name} scheduling shutdown..."));
                 log('M', Level::Warning, "User requested shutdown...");
-                match self.engine.shutdown(None) {
+                let param = if sig == signal_hook::consts::SIGINT as usize { "shutdown-on-sigint" } else { "shutdown-on-sigterm" };
+                // With a data folder a signal saves unless configured
+                // `nosave` (the rule; Redis's default follows the
+                // save points).
+                let mode = self.engine.config().get_param(param).unwrap_or_default();
+                let save = Some(!mode.split_whitespace().any(|m| m == "nosave"));
+                if save == Some(true) && self.persist {
+                    log('M', Level::Notice, "Saving the final snapshot before exiting.");
+                }
+                match self.engine.shutdown(if self.persist { save } else { Some(false) }) {
                     Ok(()) => return Ok(()),
                     // Like Redis: a failed final save keeps the server up.
                     Err(e) => log('M', Level::Warning, &format!("Error trying to save the DB, can't exit: {e}")),
