@@ -132,6 +132,15 @@ impl Client {
         read_val(&mut self.r).expect("reply").expect("connection closed")
     }
 
+    /// Sends a command whose reply may never come (SHUTDOWN closes the
+    /// connection): the reply, or `None` on EOF or a read error.
+    pub fn try_call(&mut self, args: &[&[u8]]) -> Option<Val> {
+        let mut b = Vec::new();
+        encode(args, &mut b);
+        self.w.write_all(&b).ok()?;
+        read_val(&mut self.r).ok().flatten()
+    }
+
     /// Runs one command given as space-separated words.
     pub fn cmd(&mut self, line: &str) -> Val {
         let words: Vec<&[u8]> = line.split(' ').filter(|w| !w.is_empty()).map(str::as_bytes).collect();
