@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 
 cargo build --release --bin redlet >/dev/null 2>&1 || cargo build --release --bin redlet
-BIN=target/release/redlet
+BIN=${CARGO_TARGET_DIR:-target}/release/redlet
 
 echo "generating the dataset ($KEYS strings + zset + hashes + stream)..."
 python3 - "$KEYS" > "$work/data.resp" <<'EOF'
