@@ -128,3 +128,33 @@ fn corrupt_snapshot_refuses_to_start() {
     assert_eq!(std::fs::read(&path).unwrap(), bytes, "the corrupt file was modified");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A journal append that fails with `appendfsync always` stops the server
+/// before the replies of that batch go out: every acknowledged write is in
+/// the journal, and the data folder still loads.
+#[test]
+fn journal_failure_with_fsync_always_never_acknowledges() {
+    for fault in ["append:40", "fsync:40", "enospc:3000"] {
+        let dir = tmpdir("jfault");
+        let mut srv = Redlet::start_env(&dir, &["--appendonly", "yes", "--appendfsync", "always", "--save", ""], &[("REDLET_FAULTS", fault)])
+            .unwrap_or_else(|(c, l)| panic!("{c:?} {}", l.join("\n")));
+        let mut c = srv.client();
+        let mut acked = Vec::new();
+        for i in 0..2000 {
+            match c.try_call(&[b"SET", format!("k{i}").as_bytes(), b"v"]) {
+                Some(Val::Status(s)) if s == b"OK" => acked.push(i),
+                Some(other) => panic!("{fault}: unexpected reply {other:?}"),
+                None => break,
+            }
+        }
+        assert!(acked.len() < 2000, "{fault}: the fault never fired");
+        assert_ne!(srv.wait(Duration::from_secs(10)), Some(0), "{fault}: exit status");
+        let srv = Redlet::start(&dir, &["--appendonly", "yes", "--save", ""]).unwrap_or_else(|(c, l)| panic!("{fault}: restart {c:?} {}", l.join("\n")));
+        let mut c = srv.client();
+        for i in &acked {
+            assert_eq!(c.call(&[b"GET", format!("k{i}").as_bytes()]), Val::Bulk(Some(b"v".to_vec())), "{fault}: acknowledged k{i} lost");
+        }
+        drop(srv);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
