@@ -206,6 +206,8 @@ pub struct Engine {
     pub(crate) reply_mark: Option<usize>,
     /// Number of dbs recording events: while 0 there is nothing to drain.
     recording_dbs: usize,
+    /// Snapshots, journal, save points, shutdown ([`crate::persist`]).
+    pub(crate) persist: crate::persist::PersistState,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -249,6 +251,7 @@ impl Engine {
             notify_flags: 0,
             reply_mark: None,
             recording_dbs: 0,
+            persist: Default::default(),
         };
         e.refresh_notify_flags();
         e
@@ -258,6 +261,7 @@ impl Engine {
     /// tells every db which events to record for it.
     pub(crate) fn refresh_notify_flags(&mut self) {
         self.notify_flags = self.config.notify_flags();
+        self.refresh_persist_config();
         for db in 0..self.dbs.len() {
             self.sync_db_events(db);
         }
@@ -354,9 +358,9 @@ impl Engine {
     /// expired key, `SREM` for what SPOP chose, ...). Everything that
     /// changes the dataset outside a command's own propagation calls this.
     /// Until the journal lands it records nothing.
-    #[allow(dead_code)] // callers arrive with eviction and the journal
+    #[allow(dead_code)] // callers arrive with eviction
     pub(crate) fn propagate(&mut self, db: usize, argv: &[&[u8]]) {
-        let _ = (db, argv);
+        self.journal_propagate(db, argv);
     }
 
     /// Tells the engine about its host process (INFO server).
@@ -456,6 +460,7 @@ impl Engine {
         let r = self.call(id, argv, now_us, false, false).map(|r| self.with_own_output(id, r));
         self.serve_ready(now_us);
         self.drain_db_events();
+        self.journal_after_execute();
         r
     }
 
@@ -511,6 +516,11 @@ impl Engine {
             }
             None => return Some(Reply::Error(Error::err("no such client"))),
         };
+        if !reexec {
+            if let Some(e) = self.write_denied(cmd, id) {
+                return Some(self.reject_in_multi(id, stat, e));
+            }
+        }
         if !reexec && (in_multi || pubsub_resp2) {
             let full = self.table.full_names[stat].as_str();
             if in_multi && cmd.has(cmd::flags::NO_MULTI) {
@@ -566,10 +576,12 @@ impl Engine {
         let now = now_us / 1000;
         let db = self.clients.get(&id).map_or(0, |c| c.db);
         self.reply_mark = None;
+        let jstate = self.journal_before(now);
         let mut cx = Ctx { eng: self, client: id, db, now, now_us, block: None, reexec, no_block };
         let mut args = Args::new(argv, pos);
         let res = (cmd.handler)(&mut cx, &mut args);
         let block = cx.block.take();
+        self.journal_after(cmd, argv, db, now, jstate, reexec);
         self.drain_db_events();
         // Redis 7.0 counts a blocking command's call when it blocks, and
         // only its time (and failure) when it is served later.
@@ -781,6 +793,7 @@ impl Engine {
             }
         }
         self.drain_db_events();
+        self.persist_tick(now);
     }
 
     /// Times out blocked clients whose deadline is before `now`.
@@ -824,6 +837,7 @@ impl Engine {
         let r = self.call(SYSTEM_CLIENT, argv, now_us, false, true).map(|r| self.with_own_output(SYSTEM_CLIENT, r));
         self.serve_ready(now_us);
         self.drain_db_events();
+        self.journal_after_execute();
         r.unwrap_or(Reply::NilArray)
     }
 

@@ -28,6 +28,7 @@
 //! | [`info`] | INFO text and deterministic memory accounting |
 //! | [`export`] | the keyspace as RESP commands for `redis-cli --pipe` |
 //! | [`storage`] | the [`storage::Storage`] trait hosts implement for snapshots and the journal |
+//! | [`persist`], [`snapshot`], [`journal`] | SAVE/load/SHUTDOWN, the snapshot format, the journal of write effects |
 //! | [`clock`], [`rng`] | time and randomness, both inputs |
 //!
 //! ## Features
@@ -68,11 +69,14 @@ pub mod hll;
 pub mod info;
 pub mod keyspace;
 pub mod ldouble;
+pub mod journal;
 pub mod num;
+pub mod persist;
 pub mod pubsub;
 pub mod reply;
 pub mod resp;
 pub mod rng;
+pub mod snapshot;
 pub mod storage;
 pub mod types;
 

@@ -14,6 +14,7 @@ pub mod hyperloglog;
 pub mod keys;
 pub mod lists;
 pub mod multi;
+pub mod persist;
 pub mod pubsub;
 pub mod server;
 pub mod sets;
@@ -174,6 +175,7 @@ pub fn families() -> &'static [&'static [Command]] {
         pubsub::COMMANDS,
         multi::COMMANDS,
         server::COMMANDS,
+        persist::COMMANDS,
     ]
 }
 

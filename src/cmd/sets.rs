@@ -345,11 +345,18 @@ pub fn spop_count(cx: &mut Ctx<'_>, key: &[u8], count: u64) -> Result<Vec<Vec<u8
 fn spop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let key = a.req()?;
     let Some(c) = a.next() else {
-        return Ok(spop(cx, key)?.map_or(Reply::Nil, Reply::Bulk));
+        let m = spop(cx, key)?;
+        if let Some(m) = &m {
+            cx.journal_spop(key, core::slice::from_ref(m));
+        }
+        return Ok(m.map_or(Reply::Nil, Reply::Bulk));
     };
     a.finish()?;
     let count = num::parse_i64(c).filter(|&n| n >= 0).ok_or(Error::MustBePositive)?;
-    Ok(set_reply(spop_count(cx, key, count as u64)?))
+    let popped = spop_count(cx, key, count as u64)?;
+    // The journal records what was chosen, not the choice (persist.rs).
+    cx.journal_spop(key, &popped);
+    Ok(set_reply(popped))
 }
 
 /// SRANDMEMBER without a count: a random member.

@@ -949,3 +949,125 @@ mod tests {
         assert_eq!(StreamId::MAX.to_bytes(), b"18446744073709551615-18446744073709551615".to_vec());
     }
 }
+
+// ---------------------------------------------------------------------------
+// Raw access for snapshots (crate::snapshot): nodes exactly as laid out, so
+// a loaded stream has the same nodes, tombstones and counters.
+
+/// One entry of a node as a snapshot stores it.
+pub(crate) struct RawItem<'a> {
+    /// Its id.
+    pub id: StreamId,
+    /// A tombstone.
+    pub deleted: bool,
+    /// Stored as values only (the node's master fields).
+    pub same_fields: bool,
+    /// Values only when `same_fields`, else field, value, field, ...
+    pub data: &'a [Box<[u8]>],
+}
+
+impl Entries {
+    /// Number of nodes.
+    pub(crate) fn raw_node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Nodes in id order: master fields and entries (tombstones included).
+    pub(crate) fn raw_nodes(&self) -> impl Iterator<Item = (&[Box<[u8]>], Vec<RawItem<'_>>)> + '_ {
+        self.nodes.values().map(|n| {
+            let items = n
+                .items
+                .iter()
+                .map(|it| RawItem { id: it.id, deleted: it.deleted(), same_fields: it.flags & FLAG_SAMEFIELDS != 0, data: &it.data })
+                .collect();
+            (&n.fields[..], items)
+        })
+    }
+}
+
+/// Rebuilds [`Entries`] node by node from a snapshot, checking the layout's
+/// invariants (ids strictly ascending, no node without a live entry, the
+/// counters consistent). Errors are the reason, for the loader's message.
+#[derive(Default)]
+pub(crate) struct RawBuilder {
+    cur: Option<StreamId>,
+    prev: Option<StreamId>,
+}
+
+impl RawBuilder {
+    fn close(&mut self, e: &Entries) -> Result<(), &'static str> {
+        if let Some(m) = self.cur {
+            if e.nodes.get(&m).is_none_or(|n| n.live == 0) {
+                return Err("stream node without a live entry");
+            }
+        }
+        Ok(())
+    }
+
+    fn mark(e: &mut Entries, master: StreamId, deleted: bool) {
+        if let Some(n) = e.nodes.get_mut(&master) {
+            if deleted {
+                if let Some(it) = n.items.last_mut() {
+                    it.flags |= FLAG_DELETED;
+                }
+                n.live -= 1;
+                n.deleted += 1;
+            } else {
+                e.length += 1;
+            }
+        }
+    }
+
+    /// Starts a node whose first entry is `id` with `fv`.
+    pub(crate) fn start_node(&mut self, e: &mut Entries, id: StreamId, fv: &[&[u8]], deleted: bool) -> Result<(), &'static str> {
+        self.close(e)?;
+        if self.prev.is_some_and(|p| p >= id) {
+            return Err("stream entry ids out of order");
+        }
+        if fv.len() % 2 != 0 || fv.is_empty() {
+            return Err("stream entry without field-value pairs");
+        }
+        e.nodes.insert(id, Node::new(id, fv));
+        self.cur = Some(id);
+        self.prev = Some(id);
+        Self::mark(e, id, deleted);
+        Ok(())
+    }
+
+    /// Appends `id` to the current node; `same` must be what the layout
+    /// decides for these fields.
+    pub(crate) fn push(&mut self, e: &mut Entries, id: StreamId, fv: &[&[u8]], deleted: bool, same: bool) -> Result<(), &'static str> {
+        let Some(master) = self.cur else { return Err("stream entry outside a node") };
+        if self.prev.is_some_and(|p| p >= id) {
+            return Err("stream entry ids out of order");
+        }
+        if fv.len() % 2 != 0 || fv.is_empty() {
+            return Err("stream entry without field-value pairs");
+        }
+        let Some(n) = e.nodes.get_mut(&master) else { return Err("stream entry outside a node") };
+        n.push(master, id, fv);
+        let got_same = n.items.last().is_some_and(|it| it.flags & FLAG_SAMEFIELDS != 0);
+        if got_same != same {
+            return Err("stream entry field flags inconsistent with its node");
+        }
+        self.prev = Some(id);
+        Self::mark(e, master, deleted);
+        Ok(())
+    }
+
+    /// Ends the stream: sets and checks the counters.
+    pub(crate) fn finish(&mut self, e: &mut Entries, last_id: StreamId, max_deleted: StreamId, entries_added: u64) -> Result<(), &'static str> {
+        self.close(e)?;
+        if self.prev.is_some_and(|p| p > last_id) {
+            return Err("stream last id below one of its entries");
+        }
+        if entries_added < e.length {
+            return Err("stream entries-added below its length");
+        }
+        e.last_id = last_id;
+        e.max_deleted_id = max_deleted;
+        e.entries_added = entries_added;
+        e.first_id = e.first_live_id().unwrap_or(StreamId::MIN);
+        Ok(())
+    }
+}

@@ -1,0 +1,806 @@
+//! Persistence: snapshots and the journal through host [`Storage`], and the
+//! engine state behind SAVE, BGSAVE, LASTSAVE, SHUTDOWN, `save` points,
+//! `appendonly`/`appendfsync` and INFO persistence.
+//!
+//! Blobs: `snapshot` (see [`crate::snapshot`]) and `journal` (see
+//! [`crate::journal`]); layouts in `docs/FORMAT.md`.
+//!
+//! Epochs tie the two together. A snapshot carries an epoch; the journal's
+//! header carries the epoch of the snapshot it follows, and load replays a
+//! journal only when the epochs match. [`Engine::save`] writes the snapshot
+//! with epoch + 1 and commits it, then replaces the journal with a fresh
+//! header of the new epoch. A crash between the two leaves a journal with
+//! the old epoch: its records are already in the new snapshot, so load
+//! ignores it (and the next flush replaces it).
+//!
+//! What is journaled: every command flagged `write` that changed something
+//! (the `dirty` counter moved, as Redis decides what to propagate), with its
+//! db and instant, after it ran. Effects replay would not reproduce are
+//! rewritten: SPOP becomes SREM of what was chosen (DEL when it emptied the
+//! set); a blocking command served later becomes its non-blocking form on
+//! the key that served it; evictions arrive through [`Engine::propagate`]
+//! as DEL. Commands run by EXEC are framed by MULTI/EXEC records so a torn
+//! transaction is dropped whole. Expiry needs no records: TTLs are absolute
+//! times and replay runs each record at its recorded instant, so lazy and
+//! active expiry happen identically (keys expired by then are dropped at
+//! load or on first touch).
+//!
+//! Not journaled: writes made through the typed API ([`Engine::with_ctx`]
+//! and the typed methods built on it) carry no command line; a SAVE covers
+//! them.
+//!
+//! Without storage attached, SAVE and BGSAVE succeed as no-ops that reset
+//! the change counter and LASTSAVE (an embedder with no storage asked for an
+//! in-memory engine; failing every SAVE would only break clients), and
+//! SHUTDOWN only sets the flag. [`Engine::load`] without storage is an
+//! error.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::clock::Clock;
+use crate::cmd::{flags, Command, Ctx};
+use crate::engine::{Engine, SYSTEM_CLIENT};
+use crate::error::Error;
+use crate::journal;
+use crate::reply::Reply;
+use crate::snapshot::{self, CodecError};
+use crate::storage::Storage;
+
+/// Blob name of the snapshot.
+pub const SNAPSHOT: &str = "snapshot";
+/// Blob name of the journal.
+pub const JOURNAL: &str = "journal";
+
+/// Why a persistence operation failed: which blob, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersistError {
+    /// The blob concerned (`snapshot`, `journal`), or `storage` when none
+    /// is attached.
+    pub blob: String,
+    /// What went wrong (the host's message for storage failures, the
+    /// validation failure with its byte offset for bad data).
+    pub reason: String,
+}
+
+impl PersistError {
+    fn new(blob: &str, reason: impl Into<String>) -> Self {
+        PersistError { blob: blob.into(), reason: reason.into() }
+    }
+
+    fn codec(blob: &str, e: CodecError) -> Self {
+        PersistError::new(blob, e.to_string())
+    }
+}
+
+impl fmt::Display for PersistError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.blob, self.reason)
+    }
+}
+
+impl core::error::Error for PersistError {}
+
+impl From<PersistError> for Error {
+    /// The reply a command gets: Redis answers a failed SAVE with a bare
+    /// `-ERR`; the reason goes to the host's log through [`PersistError`].
+    fn from(_: PersistError) -> Error {
+        Error::msg("ERR")
+    }
+}
+
+/// What [`Engine::load`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// A snapshot was found and loaded.
+    pub snapshot_found: bool,
+    /// Keys loaded from the snapshot.
+    pub keys_loaded: u64,
+    /// Keys in the snapshot that had already expired, dropped.
+    pub expired_dropped: u64,
+    /// Journal records replayed.
+    pub journal_records: u64,
+    /// A torn or corrupt last journal record was dropped: the warning text.
+    pub torn_tail: Option<String>,
+    /// A journal of another epoch was found and ignored: the warning text.
+    pub stale_journal: Option<String>,
+}
+
+impl LoadReport {
+    /// The warnings a host should log (torn tail, stale journal).
+    pub fn warnings(&self) -> Vec<String> {
+        self.torn_tail.iter().chain(self.stale_journal.iter()).cloned().collect()
+    }
+}
+
+/// `appendfsync`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fsync {
+    /// Sync after every flush, before replies go out.
+    Always,
+    /// Sync once a second from [`Engine::tick`].
+    #[default]
+    EverySec,
+    /// Never sync; the host's storage decides.
+    No,
+}
+
+/// Persistence state kept in the engine.
+#[derive(Default)]
+pub struct PersistState {
+    storage: Option<Box<dyn Storage + Send>>,
+    /// Epoch of the last snapshot written or loaded.
+    epoch: u64,
+    /// Encoded journal records not yet appended.
+    buf: Vec<u8>,
+    /// The journal on storage has a valid header for `epoch` and ends on a
+    /// record boundary: records may be appended.
+    journal_ready: bool,
+    /// When set, the journal on storage has this valid prefix (header
+    /// included) followed by a torn tail to cut before appending.
+    torn_prefix: Option<u64>,
+    /// The dataset may hold writes the storage does not: the first flush
+    /// writes a full snapshot (storage attached without load, appendonly
+    /// switched on).
+    need_snapshot: bool,
+    /// Appended bytes not yet synced.
+    unsynced: bool,
+    last_sync_ms: u64,
+    pub(crate) appendonly: bool,
+    pub(crate) fsync: Fsync,
+    save_points: Vec<(u64, u64)>,
+    stop_writes_on_error: bool,
+    /// Replaying the journal: nothing is recorded.
+    replaying: bool,
+    /// The running command's instant, for records made while it runs.
+    cmd_now: Option<u64>,
+    /// Set by a handler that journaled its effects itself.
+    suppress: bool,
+    /// The host calls [`Engine::flush_journal`] itself.
+    host_flushes: bool,
+    /// Unix ms of the last successful save (or start).
+    pub(crate) last_save_ms: u64,
+    last_save_try_ms: u64,
+    pub(crate) last_save_ok: bool,
+    pub(crate) saves: u64,
+    pub(crate) last_save_secs: i64,
+    pub(crate) journal_error: Option<String>,
+    pub(crate) load_keys: u64,
+    pub(crate) load_expired: u64,
+    shutdown: bool,
+    /// Writes are refused with this error (MISCONF).
+    deny: Option<&'static str>,
+    initialized: bool,
+}
+
+impl fmt::Debug for PersistState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PersistState").field("epoch", &self.epoch).field("appendonly", &self.appendonly).finish()
+    }
+}
+
+const BGSAVE_ERR: &str = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+/// Redis retries a failed automatic save only after this many seconds.
+const SAVE_RETRY_MS: u64 = 5_000;
+
+/// A clock stopped at one instant: replay runs each record at its time.
+struct FixedClock(u64);
+
+impl Clock for FixedClock {
+    fn now_micros(&self) -> u64 {
+        self.0
+    }
+}
+
+fn storage_err(blob: &str, e: crate::storage::StorageError) -> PersistError {
+    PersistError::new(blob, e.message)
+}
+
+impl PersistState {
+    fn journal_on(&self) -> bool {
+        self.appendonly && !self.replaying
+    }
+}
+
+impl Engine {
+    fn persist_init(&mut self) {
+        if !self.persist.initialized {
+            self.refresh_persist_config();
+        }
+    }
+
+    /// Re-reads `appendonly`, `appendfsync`, `save` and
+    /// `stop-writes-on-bgsave-error` after a configuration change.
+    pub(crate) fn refresh_persist_config(&mut self) {
+        let c = &self.config;
+        let appendonly = c.get_param("appendonly").is_some_and(|v| v == "yes");
+        let fsync = match c.get_param("appendfsync").as_deref() {
+            Some("always") => Fsync::Always,
+            Some("no") => Fsync::No,
+            _ => Fsync::EverySec,
+        };
+        let save = c.get_param("save").unwrap_or_default();
+        let nums: Vec<u64> = save.split_ascii_whitespace().filter_map(|s| s.parse().ok()).collect();
+        let points = nums.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+        let stop = c.get_param("stop-writes-on-bgsave-error").is_none_or(|v| v == "yes");
+        let start_ms = self.start_ms;
+        let p = &mut self.persist;
+        if !p.initialized {
+            p.initialized = true;
+            p.last_save_ms = start_ms;
+            p.last_save_ok = true;
+            p.last_save_secs = -1;
+        }
+        if appendonly && !p.appendonly && p.storage.is_some() {
+            // Records from now on need a base holding everything before.
+            p.need_snapshot = true;
+        }
+        p.appendonly = appendonly;
+        p.fsync = fsync;
+        p.save_points = points;
+        p.stop_writes_on_error = stop;
+        self.refresh_deny();
+    }
+
+    fn refresh_deny(&mut self) {
+        let p = &mut self.persist;
+        p.deny = if p.stop_writes_on_error && !p.save_points.is_empty() && !p.last_save_ok && p.storage.is_some() {
+            Some(BGSAVE_ERR)
+        } else {
+            None
+        };
+    }
+
+    /// The MISCONF error a write (or PING) gets while persistence is
+    /// failing, as Redis's `writeCommandsDeniedByDiskError`.
+    pub(crate) fn write_denied(&self, cmd: &Command, id: crate::ClientId) -> Option<Error> {
+        if self.persist.deny.is_none() && self.persist.journal_error.is_none() {
+            return None;
+        }
+        let is_write = cmd.has(flags::WRITE)
+            || cmd.name == "ping"
+            || (cmd.name == "exec"
+                && self.clients.get(&id).and_then(|c| c.multi.as_ref()).is_some_and(|m| {
+                    m.queue.iter().any(|a| self.table.command(a.first().map_or(&[][..], |v| v.as_slice())).is_some_and(|c| c.has(flags::WRITE)))
+                }));
+        if !is_write {
+            return None;
+        }
+        if let Some(d) = self.persist.deny {
+            return Some(Error::msg(d));
+        }
+        if self.persist.appendonly {
+            if let Some(e) = &self.persist.journal_error {
+                return Some(Error::msg(format!("MISCONF Errors writing to the AOF file: {e}")));
+            }
+        }
+        None
+    }
+
+    /// Attaches the host's storage. Nothing is read until [`Engine::load`];
+    /// until then the first journal flush writes a full snapshot instead of
+    /// appending to whatever the storage holds.
+    pub fn set_storage(&mut self, s: Box<dyn Storage + Send>) {
+        self.persist_init();
+        self.persist.storage = Some(s);
+        self.persist.need_snapshot = true;
+        self.persist.journal_ready = false;
+        self.persist.torn_prefix = None;
+        self.refresh_deny();
+    }
+
+    /// True when storage is attached.
+    pub fn has_storage(&self) -> bool {
+        self.persist.storage.is_some()
+    }
+
+    /// Detaches and returns the storage (tests inspect it; hosts close it).
+    pub fn take_storage(&mut self) -> Option<Box<dyn Storage + Send>> {
+        self.persist.storage.take()
+    }
+
+    /// Loads the snapshot (if any) and replays the journal that follows it,
+    /// replacing the dataset. All or nothing: on error the dataset is as it
+    /// was and the storage untouched.
+    pub fn load(&mut self) -> Result<LoadReport, crate::persist::PersistError> {
+        self.persist_init();
+        let Some(mut st) = self.persist.storage.take() else {
+            return Err(PersistError::new("storage", "no storage attached"));
+        };
+        let r = self.load_from(&mut *st);
+        self.persist.storage = Some(st);
+        self.refresh_deny();
+        r
+    }
+
+    fn load_from(&mut self, st: &mut dyn Storage) -> Result<LoadReport, PersistError> {
+        let now = self.now_ms();
+        let mut report = LoadReport::default();
+        let cfg = snapshot::DecodeConfig { databases: self.dbs.len(), config: self.config.clone(), now_ms: now };
+        let (dbs, epoch) = match st.size(SNAPSHOT).map_err(|e| storage_err(SNAPSHOT, e))? {
+            Some(size) => {
+                let d = snapshot::decode(st, SNAPSHOT, size, &cfg, &mut self.rng).map_err(|e| PersistError::codec(SNAPSHOT, e))?;
+                report.snapshot_found = true;
+                report.keys_loaded = d.keys;
+                report.expired_dropped = d.expired;
+                (d.dbs, d.epoch)
+            }
+            None => ((0..self.dbs.len()).map(|_| crate::keyspace::Db::new(self.rng.next_u64())).collect(), 0),
+        };
+        let old = core::mem::replace(&mut self.dbs, dbs);
+        let mut journal_ready = false;
+        let mut torn_prefix = None;
+        if let Some(size) = st.size(JOURNAL).map_err(|e| storage_err(JOURNAL, e))? {
+            match self.replay(st, size, epoch, &mut report) {
+                Ok(JournalState::Ready) => journal_ready = true,
+                Ok(JournalState::Torn(at)) => torn_prefix = Some(at),
+                Ok(JournalState::Stale) => {}
+                Err(e) => {
+                    self.dbs = old;
+                    return Err(e);
+                }
+            }
+        }
+        drop(old);
+        let p = &mut self.persist;
+        p.epoch = epoch;
+        p.journal_ready = journal_ready;
+        p.torn_prefix = torn_prefix;
+        p.need_snapshot = false;
+        p.buf.clear();
+        p.last_save_ms = now;
+        p.load_keys = report.keys_loaded;
+        p.load_expired = report.expired_dropped;
+        self.dirty = 0;
+        for db in 0..self.dbs.len() {
+            self.signal_all_ready(db);
+        }
+        Ok(report)
+    }
+
+    fn replay(&mut self, st: &mut dyn Storage, size: u64, epoch: u64, report: &mut LoadReport) -> Result<JournalState, PersistError> {
+        let mut rd = journal::Reader::new(st, JOURNAL, size);
+        let jepoch = match rd.header() {
+            Ok(e) => e,
+            Err(CodecError::Invalid { reason, .. }) if size < journal::HEADER_LEN as u64 => {
+                // A crash while the header itself was written.
+                report.torn_tail = Some(format!("journal: {reason}; ignored"));
+                return Ok(JournalState::Stale);
+            }
+            Err(e) => return Err(PersistError::codec(JOURNAL, e)),
+        };
+        if jepoch != epoch {
+            report.stale_journal = Some(format!("journal: epoch {jepoch} does not match the snapshot's epoch {epoch}; ignored as stale (the snapshot already holds its records)"));
+            return Ok(JournalState::Stale);
+        }
+        self.persist.replaying = true;
+        let clock = core::mem::replace(&mut self.clock, Box::new(FixedClock(0)));
+        let sys_db = self.clients.get(&SYSTEM_CLIENT).map_or(0, |c| c.db);
+        let mut cur_db = usize::MAX;
+        let result = (|| -> Result<JournalState, PersistError> {
+            loop {
+                match rd.next_record().map_err(|e| PersistError::codec(JOURNAL, e))? {
+                    journal::Next::End => return Ok(JournalState::Ready),
+                    journal::Next::Torn { offset, reason } => {
+                        report.torn_tail = Some(format!("journal: dropped a torn last record at byte {offset}: {reason}"));
+                        return Ok(JournalState::Torn(offset));
+                    }
+                    journal::Next::Record(rec, _) => {
+                        let at = rd.offset();
+                        if rec.db >= self.dbs.len() as u64 {
+                            return Err(PersistError::new(JOURNAL, format!("record before byte {at} names db {} out of range", rec.db)));
+                        }
+                        let now_us = rec.time_ms.saturating_mul(1000);
+                        self.clock = Box::new(FixedClock(now_us));
+                        if rec.db as usize != cur_db {
+                            let dbs = rec.db.to_string();
+                            let sel: [&[u8]; 2] = [b"SELECT", dbs.as_bytes()];
+                            self.call(SYSTEM_CLIENT, &sel, now_us, false, true);
+                            cur_db = rec.db as usize;
+                        }
+                        let refs: Vec<&[u8]> = rec.argv.iter().map(|a| a.as_slice()).collect();
+                        let r = self.call(SYSTEM_CLIENT, &refs, now_us, false, true);
+                        if let Some(Reply::Error(Error::UnknownCommand { .. })) = r {
+                            return Err(PersistError::new(JOURNAL, format!("record before byte {at} holds an unknown command")));
+                        }
+                        // Messages a replayed command published to the
+                        // internal client are not anyone's business.
+                        if let Some(c) = self.clients.get_mut(&SYSTEM_CLIENT) {
+                            c.outbox.clear();
+                        }
+                        self.drain_db_events();
+                        report.journal_records += 1;
+                    }
+                }
+            }
+        })();
+        self.persist.replaying = false;
+        self.clock = clock;
+        // A transaction cut by a torn tail never ran.
+        self.discard_transaction(SYSTEM_CLIENT);
+        if let Some(c) = self.clients.get_mut(&SYSTEM_CLIENT) {
+            c.db = sys_db;
+        }
+        result
+    }
+
+    /// SAVE: writes a snapshot with a new epoch, then replaces the journal
+    /// with an empty one of that epoch (compaction). On failure the previous
+    /// snapshot stays in place, the status turns to err and, with
+    /// `stop-writes-on-bgsave-error`, writes are refused until a save works.
+    pub fn save(&mut self) -> Result<(), PersistError> {
+        self.persist_init();
+        let now = self.now_ms();
+        self.persist.last_save_try_ms = now;
+        let Some(mut st) = self.persist.storage.take() else {
+            self.dirty = 0;
+            self.persist.last_save_ms = now;
+            self.persist.last_save_ok = true;
+            return Ok(());
+        };
+        let epoch = self.persist.epoch.wrapping_add(1);
+        let r = (|| -> Result<(), PersistError> {
+            st.begin(SNAPSHOT).map_err(|e| storage_err(SNAPSHOT, e))?;
+            if let Err(e) = snapshot::encode(&mut *st, SNAPSHOT, &self.dbs, epoch) {
+                st.abort(SNAPSHOT);
+                return Err(PersistError::codec(SNAPSHOT, e));
+            }
+            st.commit(SNAPSHOT).map_err(|e| storage_err(SNAPSHOT, e))
+        })();
+        let end = self.now_ms();
+        let p = &mut self.persist;
+        match r {
+            Ok(()) => {
+                p.epoch = epoch;
+                p.buf.clear();
+                p.journal_ready = false;
+                p.torn_prefix = None;
+                p.need_snapshot = false;
+                p.last_save_ok = true;
+                p.last_save_ms = end;
+                p.saves += 1;
+                p.last_save_secs = (end.saturating_sub(now) / 1000) as i64;
+                self.dirty = 0;
+                if p.appendonly {
+                    // The snapshot is safe; a journal failure here is a
+                    // journal error, retried by the next flush.
+                    if let Err(e) = reset_journal(&mut *st, epoch, None) {
+                        p.journal_error = Some(e.reason);
+                    } else {
+                        p.journal_ready = true;
+                        p.journal_error = None;
+                    }
+                }
+            }
+            Err(_) => p.last_save_ok = false,
+        }
+        self.persist.storage = Some(st);
+        self.refresh_deny();
+        r
+    }
+
+    /// Writes buffered journal records to storage and, with
+    /// `appendfsync always`, syncs them: the host calls this after each
+    /// batch of commands, before sending their replies.
+    pub fn flush_journal(&mut self) -> Result<(), PersistError> {
+        self.persist.host_flushes = true;
+        self.flush_journal_inner(self.persist.fsync == Fsync::Always)
+    }
+
+    fn flush_journal_inner(&mut self, sync: bool) -> Result<(), PersistError> {
+        self.persist_init();
+        if self.persist.storage.is_none() {
+            self.persist.buf.clear();
+            return Ok(());
+        }
+        if !self.persist.appendonly {
+            self.persist.buf.clear();
+            return Ok(());
+        }
+        if self.persist.need_snapshot {
+            // Everything buffered is in the dataset the snapshot captures.
+            return self.save().inspect_err(|e| self.persist.journal_error = Some(e.to_string()));
+        }
+        let Some(mut st) = self.persist.storage.take() else { return Ok(()) };
+        let now = self.now_ms();
+        let p = &mut self.persist;
+        let r = (|| -> Result<(), PersistError> {
+            if !p.journal_ready {
+                reset_journal(&mut *st, p.epoch, p.torn_prefix)?;
+                p.journal_ready = true;
+                p.torn_prefix = None;
+            }
+            if !p.buf.is_empty() {
+                st.append(JOURNAL, &p.buf).map_err(|e| storage_err(JOURNAL, e))?;
+                p.buf.clear();
+                p.unsynced = true;
+            }
+            if sync && p.unsynced {
+                st.sync(JOURNAL).map_err(|e| storage_err(JOURNAL, e))?;
+                p.unsynced = false;
+                p.last_sync_ms = now;
+            }
+            Ok(())
+        })();
+        match &r {
+            Ok(()) => p.journal_error = None,
+            Err(e) => p.journal_error = Some(e.reason.clone()),
+        }
+        self.persist.storage = Some(st);
+        r
+    }
+
+    /// SHUTDOWN's work: flushes and syncs the journal, saves (`Some(true)`
+    /// always, `Some(false)` never, `None` when `save` points are set), then
+    /// sets the flag the host exits on. A failed save leaves the flag clear.
+    pub fn shutdown(&mut self, save: Option<bool>) -> Result<(), PersistError> {
+        self.shutdown_with(save, false)
+    }
+
+    pub(crate) fn shutdown_with(&mut self, save: Option<bool>, force: bool) -> Result<(), PersistError> {
+        self.persist_init();
+        if self.persist.appendonly && self.persist.storage.is_some() {
+            let r = self.flush_journal_inner(true);
+            if r.is_err() && !force {
+                return r;
+            }
+        }
+        let do_save = match save {
+            Some(s) => s,
+            None => !self.persist.save_points.is_empty(),
+        };
+        if do_save && self.persist.storage.is_some() {
+            let r = self.save();
+            if r.is_err() && !force {
+                return r;
+            }
+        }
+        self.persist.shutdown = true;
+        Ok(())
+    }
+
+    /// True once SHUTDOWN (or [`Engine::shutdown`]) succeeded: the host
+    /// flushes replies and exits.
+    pub fn shutdown_requested(&self) -> bool {
+        self.persist.shutdown
+    }
+
+    /// Unix seconds of the last successful save (LASTSAVE).
+    pub fn lastsave(&mut self) -> u64 {
+        self.persist_init();
+        self.persist.last_save_ms / 1000
+    }
+
+    /// The current snapshot epoch.
+    pub fn persist_epoch(&self) -> u64 {
+        self.persist.epoch
+    }
+
+    /// Periodic persistence work from [`Engine::tick`]: `save` points, the
+    /// once-a-second sync of `appendfsync everysec`, and flushing buffered
+    /// records when the host does not.
+    pub(crate) fn persist_tick(&mut self, now: u64) {
+        self.persist_init();
+        if self.persist.storage.is_none() {
+            self.persist.buf.clear();
+            return;
+        }
+        if self.persist.appendonly {
+            let sync = match self.persist.fsync {
+                Fsync::Always => true,
+                Fsync::EverySec => now.saturating_sub(self.persist.last_sync_ms) >= 1000,
+                Fsync::No => false,
+            };
+            if !self.persist.buf.is_empty() || (sync && self.persist.unsynced) || self.persist.need_snapshot || !self.persist.journal_ready || self.persist.journal_error.is_some() {
+                let _ = self.flush_journal_inner(sync);
+            }
+        }
+        let p = &self.persist;
+        let retry_ok = p.last_save_ok || now.saturating_sub(p.last_save_try_ms) > SAVE_RETRY_MS;
+        let due = retry_ok && p.save_points.iter().any(|&(secs, changes)| self.dirty >= changes && now.saturating_sub(p.last_save_ms) > secs.saturating_mul(1000));
+        if due {
+            let _ = self.save();
+        }
+    }
+
+    /// Before a command runs: remembers its instant for records made while
+    /// it runs; returns what [`Engine::journal_after`] needs.
+    pub(crate) fn journal_before(&mut self, now: u64) -> (u64, Option<u64>, usize) {
+        let prev = self.persist.cmd_now.replace(now);
+        self.persist.suppress = false;
+        (self.dirty, prev, self.persist.buf.len())
+    }
+
+    /// After a command ran: records it (or its rewrite) when it is a write
+    /// that changed something; frames what EXEC ran with MULTI/EXEC.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn journal_after(&mut self, cmd: &Command, argv: &[&[u8]], db: usize, now: u64, before: (u64, Option<u64>, usize), reexec: bool) {
+        let (dirty0, prev_now, mark) = before;
+        let suppress = core::mem::take(&mut self.persist.suppress);
+        self.persist.cmd_now = prev_now;
+        if !self.persist.journal_on() {
+            return;
+        }
+        if cmd.name == "exec" {
+            // Several records from one transaction replay as one.
+            let added = &self.persist.buf[mark.min(self.persist.buf.len())..];
+            if count_records(added) > 1 {
+                let mut head = Vec::new();
+                journal::encode_record(&mut head, db as u64, now, &[b"MULTI".as_slice()]);
+                self.persist.buf.splice(mark..mark, head);
+                journal::encode_record(&mut self.persist.buf, db as u64, now, &[b"EXEC".as_slice()]);
+            }
+            return;
+        }
+        if self.dirty == dirty0 || !cmd.has(flags::WRITE) || suppress {
+            return;
+        }
+        if reexec {
+            if let Some(key) = self.serving_key(db).map(|k| k.to_vec()) {
+                if let Some(r) = blocking_rewrite(argv, &key) {
+                    journal::encode_record(&mut self.persist.buf, db as u64, now, &r);
+                    return;
+                }
+            }
+        }
+        journal::encode_record(&mut self.persist.buf, db as u64, now, argv);
+    }
+
+    /// After `execute`: with `appendfsync always` and a host that never
+    /// calls [`Engine::flush_journal`], flush here so a reply never leaves
+    /// before its write is durable.
+    pub(crate) fn journal_after_execute(&mut self) {
+        if self.persist.appendonly && self.persist.fsync == Fsync::Always && !self.persist.host_flushes && !self.persist.buf.is_empty() {
+            let _ = self.flush_journal_inner(true);
+        }
+    }
+
+    /// Records an effect for the journal (Redis's `alsoPropagate`): at the
+    /// running command's instant, or now outside commands.
+    pub(crate) fn journal_propagate(&mut self, db: usize, argv: &[&[u8]]) {
+        if !self.persist.journal_on() {
+            return;
+        }
+        let now = match self.persist.cmd_now {
+            Some(t) => t,
+            None => self.now_ms(),
+        };
+        journal::encode_record(&mut self.persist.buf, db as u64, now, argv);
+    }
+
+    /// Bytes of journal records waiting to be flushed.
+    pub fn journal_pending(&self) -> usize {
+        self.persist.buf.len()
+    }
+}
+
+impl Ctx<'_> {
+    /// Journals `argv` (in the selected db) in place of the running
+    /// command: for commands whose replay would choose differently (SPOP).
+    /// Call once per effect; the command's own line is then not recorded.
+    pub fn journal_instead(&mut self, argv: &[&[u8]]) {
+        let db = self.db;
+        self.eng.journal_propagate(db, argv);
+        self.eng.persist.suppress = true;
+    }
+
+    /// SPOP's journal rewrite: SREM of the chosen members, or DEL when the
+    /// set was emptied.
+    pub fn journal_spop(&mut self, key: &[u8], popped: &[Vec<u8>]) {
+        if !self.eng.persist.journal_on() || popped.is_empty() {
+            return;
+        }
+        if self.eng.dbs[self.db].lookup_raw(key).is_none() {
+            self.journal_instead(&[b"DEL", key]);
+        } else {
+            let mut argv: Vec<&[u8]> = Vec::with_capacity(popped.len() + 2);
+            argv.push(b"SREM");
+            argv.push(key);
+            argv.extend(popped.iter().map(|m| m.as_slice()));
+            self.journal_instead(&argv);
+        }
+    }
+}
+
+enum JournalState {
+    Ready,
+    Torn(u64),
+    Stale,
+}
+
+/// Replaces the journal with a fresh header for `epoch`, or with its first
+/// `prefix` bytes (a valid prefix before a torn tail), atomically.
+fn reset_journal(st: &mut dyn Storage, epoch: u64, prefix: Option<u64>) -> Result<(), PersistError> {
+    st.begin(JOURNAL).map_err(|e| storage_err(JOURNAL, e))?;
+    let r = (|| -> Result<(), PersistError> {
+        match prefix {
+            None => st.write(JOURNAL, &journal::header(epoch)).map_err(|e| storage_err(JOURNAL, e))?,
+            Some(n) => {
+                let mut buf = alloc::vec![0u8; snapshot::CHUNK];
+                let mut off = 0u64;
+                while off < n {
+                    let want = ((n - off) as usize).min(buf.len());
+                    let got = st.read_at(JOURNAL, off, &mut buf[..want]).map_err(|e| storage_err(JOURNAL, e))?;
+                    if got == 0 {
+                        return Err(PersistError::new(JOURNAL, "journal shrank while its valid prefix was copied"));
+                    }
+                    st.write(JOURNAL, &buf[..got]).map_err(|e| storage_err(JOURNAL, e))?;
+                    off += got as u64;
+                }
+            }
+        }
+        st.commit(JOURNAL).map_err(|e| storage_err(JOURNAL, e))
+    })();
+    if r.is_err() {
+        st.abort(JOURNAL);
+    }
+    r
+}
+
+/// Number of framed records in `buf` (records this build wrote, so the
+/// framing is trusted).
+fn count_records(buf: &[u8]) -> usize {
+    let mut n = 0;
+    let mut i = 0usize;
+    while i + journal::FRAME_LEN <= buf.len() {
+        let len = u32::from_le_bytes([buf[i], buf[i + 1], buf[i + 2], buf[i + 3]]) as usize;
+        i += journal::FRAME_LEN + len;
+        n += 1;
+    }
+    n
+}
+
+/// The non-blocking form of a blocking command served from `key` (Redis
+/// propagates BLPOP as LPOP, and so on), or `None` when it is not one.
+fn blocking_rewrite(argv: &[&[u8]], key: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let name = argv.first()?.to_ascii_lowercase();
+    let v = |s: &[u8]| s.to_vec();
+    let out = match name.as_slice() {
+        b"blpop" => alloc::vec![v(b"LPOP"), v(key)],
+        b"brpop" => alloc::vec![v(b"RPOP"), v(key)],
+        b"bzpopmin" => alloc::vec![v(b"ZPOPMIN"), v(key)],
+        b"bzpopmax" => alloc::vec![v(b"ZPOPMAX"), v(key)],
+        // BRPOPLPUSH src dst timeout / BLMOVE src dst wf wt timeout.
+        b"brpoplpush" => alloc::vec![v(b"RPOPLPUSH"), v(argv.get(1)?), v(argv.get(2)?)],
+        b"blmove" => alloc::vec![v(b"LMOVE"), v(argv.get(1)?), v(argv.get(2)?), v(argv.get(3)?), v(argv.get(4)?)],
+        // BLMPOP timeout numkeys key... dir [COUNT n] -> LMPOP 1 key dir [COUNT n].
+        b"blmpop" | b"bzmpop" => {
+            let numkeys: usize = core::str::from_utf8(argv.get(2)?).ok()?.parse().ok()?;
+            let rest = argv.get(3usize.checked_add(numkeys)?..)?;
+            let mut out = alloc::vec![v(if name == b"blmpop" { b"LMPOP" } else { b"ZMPOP" }), v(b"1"), v(key)];
+            out.extend(rest.iter().map(|a| a.to_vec()));
+            out
+        }
+        // XREADGROUP ... [BLOCK ms] ... STREAMS k1 k2 id1 id2: only the
+        // served stream, without BLOCK.
+        b"xreadgroup" => {
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < argv.len() {
+                let a = argv[i];
+                if a.eq_ignore_ascii_case(b"block") {
+                    i += 2;
+                    continue;
+                }
+                if a.eq_ignore_ascii_case(b"streams") {
+                    let rest = &argv[i + 1..];
+                    let n = rest.len() / 2;
+                    let pos = rest[..n].iter().position(|k| *k == key)?;
+                    out.push(v(a));
+                    out.push(v(rest[pos]));
+                    out.push(v(rest[n + pos]));
+                    return Some(out);
+                }
+                out.push(v(a));
+                i += 1;
+            }
+            return None;
+        }
+        _ => return None,
+    };
+    Some(out)
+}

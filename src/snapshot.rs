@@ -1,0 +1,870 @@
+//! The snapshot format: encoding the whole dataset to a [`Storage`] blob and
+//! decoding it back. The byte layout is documented in `docs/FORMAT.md`;
+//! this file is its implementation.
+//!
+//! Invariants and choices:
+//! - Everything is little-endian; lengths and counts are LEB128 varints of
+//!   at most 10 bytes (no `usize` on disk). Fixed-width fields are u32/u64.
+//! - The same dataset gives the same bytes: keys are written sorted by their
+//!   bytes, set members and hashtable-encoded hash fields sorted too, sorted
+//!   sets in (score, member) order, lists and listpack hashes in their own
+//!   (observable) order, streams node by node as they are laid out.
+//! - Encoding goes through a bounded buffer ([`CHUNK`] bytes) handed to
+//!   [`Storage::write`]; decoding reads [`CHUNK`]-sized pieces with
+//!   [`Storage::read_at`]. Neither holds a second copy of the dataset.
+//! - Decoding never trusts a length: every length or count is checked
+//!   against the bytes left in the blob before anything is allocated, so a
+//!   hostile blob cannot make it allocate more than the blob's size.
+//! - Decoding builds fresh [`Db`]s; the caller swaps them in only when the
+//!   whole blob decoded, validated and matched its checksum.
+
+use alloc::borrow::Cow;
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::keyspace::Db;
+use crate::rng::Rng;
+use crate::storage::Storage;
+use crate::types::stream::{Group, Nack, StreamId};
+use crate::types::{Hash, List, Set, Str, Stream, Value, ZSet};
+
+/// First bytes of every snapshot.
+pub const MAGIC: &[u8; 8] = b"REDLETSN";
+/// The format version this build writes and the newest it reads.
+pub const VERSION: u32 = 1;
+/// Size of the buffer encoding and decoding go through.
+pub const CHUNK: usize = 64 * 1024;
+
+/// Section tag: a database follows.
+const TAG_DB: u8 = 0xFE;
+/// Section tag: end of data, the checksum follows.
+const TAG_END: u8 = 0xFF;
+/// Set on a key's type tag when an expiry (u64 ms) follows it.
+const TAG_EXPIRE: u8 = 0x80;
+
+const T_STRING: u8 = 0;
+const T_LIST: u8 = 1;
+const T_SET: u8 = 2;
+const T_ZSET: u8 = 3;
+const T_HASH: u8 = 4;
+const T_STREAM: u8 = 5;
+
+/// Hash field order on disk: as iterated (a listpack's observable order).
+const HASH_ORDERED: u8 = 0;
+/// Hash field order on disk: sorted by field bytes (hashtable encoding).
+const HASH_SORTED: u8 = 1;
+
+/// Stream item flag: the entry is a tombstone.
+const ITEM_DELETED: u8 = 1;
+/// Stream item flag: the entry has its node's master fields (values only).
+const ITEM_SAMEFIELDS: u8 = 2;
+
+// ---------------------------------------------------------------------------
+// CRC-64.
+
+/// CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones):
+/// check value `0x995DC9BBDF1939FA` for `"123456789"`. Hand-written rather
+/// than a dependency: slice-by-8 tables built at compile time, 16 KiB.
+pub mod crc64 {
+    const POLY: u64 = 0xC96C_5795_D787_0F42;
+
+    const fn tables() -> [[u64; 256]; 8] {
+        let mut t = [[0u64; 256]; 8];
+        let mut i = 0;
+        while i < 256 {
+            let mut c = i as u64;
+            let mut k = 0;
+            while k < 8 {
+                c = if c & 1 != 0 { (c >> 1) ^ POLY } else { c >> 1 };
+                k += 1;
+            }
+            t[0][i] = c;
+            i += 1;
+        }
+        let mut s = 1;
+        while s < 8 {
+            let mut i = 0;
+            while i < 256 {
+                let prev = t[s - 1][i];
+                t[s][i] = (prev >> 8) ^ t[0][(prev & 0xFF) as usize];
+                i += 1;
+            }
+            s += 1;
+        }
+        t
+    }
+
+    static T: [[u64; 256]; 8] = tables();
+
+    /// The running state before any byte.
+    pub const INIT: u64 = !0;
+
+    /// Feeds `data` into the running state `crc`.
+    pub fn update(mut crc: u64, data: &[u8]) -> u64 {
+        let mut chunks = data.chunks_exact(8);
+        for c in &mut chunks {
+            let v = crc ^ u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            crc = T[7][(v & 0xFF) as usize]
+                ^ T[6][((v >> 8) & 0xFF) as usize]
+                ^ T[5][((v >> 16) & 0xFF) as usize]
+                ^ T[4][((v >> 24) & 0xFF) as usize]
+                ^ T[3][((v >> 32) & 0xFF) as usize]
+                ^ T[2][((v >> 40) & 0xFF) as usize]
+                ^ T[1][((v >> 48) & 0xFF) as usize]
+                ^ T[0][(v >> 56) as usize];
+        }
+        for &b in chunks.remainder() {
+            crc = (crc >> 8) ^ T[0][((crc ^ b as u64) & 0xFF) as usize];
+        }
+        crc
+    }
+
+    /// The final value of a running state.
+    pub fn finish(crc: u64) -> u64 {
+        !crc
+    }
+
+    /// CRC-64/XZ of `data`.
+    pub fn checksum(data: &[u8]) -> u64 {
+        finish(update(INIT, data))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Errors.
+
+/// Why encoding or decoding failed: a storage error, or a reason the blob
+/// is not a valid snapshot (with the byte offset where it was noticed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodecError {
+    /// The host's storage failed.
+    Storage(String),
+    /// The bytes are not a valid snapshot/journal.
+    Invalid {
+        /// Offset in the blob where the problem was noticed.
+        offset: u64,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl core::fmt::Display for CodecError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            CodecError::Storage(m) => write!(f, "storage error: {m}"),
+            CodecError::Invalid { offset, reason } => write!(f, "{reason} (at byte {offset})"),
+        }
+    }
+}
+
+type CResult<T> = core::result::Result<T, CodecError>;
+
+// ---------------------------------------------------------------------------
+// Writing.
+
+/// A bounded write buffer in front of [`Storage::write`] that keeps a
+/// running CRC-64 of everything written.
+pub(crate) struct Sink<'a> {
+    st: &'a mut dyn Storage,
+    name: &'a str,
+    buf: Vec<u8>,
+    crc: u64,
+    /// Bytes handed to the storage so far.
+    pub written: u64,
+}
+
+impl<'a> Sink<'a> {
+    /// A sink writing into the staged copy of `name` (the caller called
+    /// [`Storage::begin`]).
+    pub(crate) fn new(st: &'a mut dyn Storage, name: &'a str) -> Self {
+        Sink { st, name, buf: Vec::with_capacity(CHUNK), crc: crc64::INIT, written: 0 }
+    }
+
+    fn spill(&mut self) -> CResult<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.crc = crc64::update(self.crc, &self.buf);
+        self.st.write(self.name, &self.buf).map_err(|e| CodecError::Storage(e.message))?;
+        self.written += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
+    }
+
+    pub(crate) fn put(&mut self, data: &[u8]) -> CResult<()> {
+        if self.buf.len() + data.len() > CHUNK {
+            self.spill()?;
+            if data.len() > CHUNK {
+                // Big values go out in CHUNK-sized pieces, never copied whole.
+                for c in data.chunks(CHUNK) {
+                    self.crc = crc64::update(self.crc, c);
+                    self.st.write(self.name, c).map_err(|e| CodecError::Storage(e.message))?;
+                    self.written += c.len() as u64;
+                }
+                return Ok(());
+            }
+        }
+        self.buf.extend_from_slice(data);
+        Ok(())
+    }
+
+    pub(crate) fn u8(&mut self, v: u8) -> CResult<()> {
+        self.put(&[v])
+    }
+
+    pub(crate) fn u32(&mut self, v: u32) -> CResult<()> {
+        self.put(&v.to_le_bytes())
+    }
+
+    pub(crate) fn u64(&mut self, v: u64) -> CResult<()> {
+        self.put(&v.to_le_bytes())
+    }
+
+    pub(crate) fn var(&mut self, mut v: u64) -> CResult<()> {
+        let mut b = [0u8; 10];
+        let mut n = 0;
+        loop {
+            let byte = (v & 0x7F) as u8;
+            v >>= 7;
+            if v == 0 {
+                b[n] = byte;
+                n += 1;
+                break;
+            }
+            b[n] = byte | 0x80;
+            n += 1;
+        }
+        self.put(&b[..n])
+    }
+
+    pub(crate) fn ivar(&mut self, v: i64) -> CResult<()> {
+        self.var(((v << 1) ^ (v >> 63)) as u64)
+    }
+
+    pub(crate) fn bytes(&mut self, b: &[u8]) -> CResult<()> {
+        self.var(b.len() as u64)?;
+        self.put(b)
+    }
+
+    fn id(&mut self, id: StreamId) -> CResult<()> {
+        self.var(id.ms)?;
+        self.var(id.seq)
+    }
+
+    /// Writes the CRC of everything so far (itself excluded) and flushes.
+    pub(crate) fn finish_with_crc(mut self) -> CResult<u64> {
+        self.spill()?;
+        let crc = crc64::finish(self.crc);
+        self.buf.extend_from_slice(&crc.to_le_bytes());
+        self.spill()?;
+        Ok(self.written)
+    }
+
+}
+
+/// Writes the snapshot of `dbs` with `epoch` into the staged copy of blob
+/// `name` (the caller begins and commits). Returns the bytes written.
+pub fn encode(st: &mut dyn Storage, name: &str, dbs: &[Db], epoch: u64) -> CResult<u64> {
+    let mut s = Sink::new(st, name);
+    s.put(MAGIC)?;
+    s.u32(VERSION)?;
+    s.u64(epoch)?;
+    for (i, db) in dbs.iter().enumerate() {
+        if db.is_empty() {
+            continue;
+        }
+        // Sorting references, not keys: the canonical order costs one
+        // pointer per key, not a copy of the data.
+        let mut entries: Vec<&crate::keyspace::Entry> = db.iter().collect();
+        entries.sort_unstable_by(|a, b| a.key.as_slice().cmp(b.key.as_slice()));
+        s.u8(TAG_DB)?;
+        s.var(i as u64)?;
+        s.var(entries.len() as u64)?;
+        for e in entries {
+            encode_entry(&mut s, e)?;
+        }
+    }
+    s.u8(TAG_END)?;
+    s.finish_with_crc()
+}
+
+fn encode_entry(s: &mut Sink<'_>, e: &crate::keyspace::Entry) -> CResult<()> {
+    let t = match &e.value {
+        Value::Str(_) => T_STRING,
+        Value::List(_) => T_LIST,
+        Value::Set(_) => T_SET,
+        Value::ZSet(_) => T_ZSET,
+        Value::Hash(_) => T_HASH,
+        Value::Stream(_) => T_STREAM,
+    };
+    match e.expire() {
+        Some(at) => {
+            s.u8(t | TAG_EXPIRE)?;
+            s.u64(at)?;
+        }
+        None => s.u8(t)?,
+    }
+    s.bytes(e.key.as_slice())?;
+    match &e.value {
+        Value::Str(v) => s.bytes(&v.as_bytes()),
+        Value::List(l) => {
+            s.var(l.len() as u64)?;
+            for item in l.iter() {
+                s.bytes(item)?;
+            }
+            Ok(())
+        }
+        Value::Set(set) => {
+            let mut m: Vec<Cow<'_, [u8]>> = set.iter().map(|e| match e {
+                crate::types::set::Elem::Bytes(b) => Cow::Borrowed(b),
+                other => Cow::Owned(other.to_vec()),
+            }).collect();
+            m.sort_unstable();
+            s.var(m.len() as u64)?;
+            for x in m {
+                s.bytes(&x)?;
+            }
+            Ok(())
+        }
+        Value::ZSet(z) => {
+            s.var(z.len() as u64)?;
+            for (m, sc) in z.iter() {
+                s.bytes(m)?;
+                s.u64(sc.to_bits())?;
+            }
+            Ok(())
+        }
+        Value::Hash(h) => {
+            s.var(h.len() as u64)?;
+            if h.is_listpack() {
+                s.u8(HASH_ORDERED)?;
+                for (f, v) in h.iter() {
+                    s.bytes(f)?;
+                    s.bytes(v)?;
+                }
+            } else {
+                s.u8(HASH_SORTED)?;
+                let mut fv: Vec<(&[u8], &[u8])> = h.iter().collect();
+                fv.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                for (f, v) in fv {
+                    s.bytes(f)?;
+                    s.bytes(v)?;
+                }
+            }
+            Ok(())
+        }
+        Value::Stream(x) => encode_stream(s, x),
+    }
+}
+
+fn encode_stream(s: &mut Sink<'_>, x: &Stream) -> CResult<()> {
+    let en = &x.entries;
+    s.id(en.last_id())?;
+    s.id(en.max_deleted_id())?;
+    s.var(en.entries_added())?;
+    s.var(en.raw_node_count() as u64)?;
+    for (fields, items) in en.raw_nodes() {
+        s.var(fields.len() as u64)?;
+        for f in fields {
+            s.bytes(f)?;
+        }
+        s.var(items.len() as u64)?;
+        for it in items {
+            let flags = (if it.deleted { ITEM_DELETED } else { 0 }) | (if it.same_fields { ITEM_SAMEFIELDS } else { 0 });
+            s.u8(flags)?;
+            s.id(it.id)?;
+            if !it.same_fields {
+                s.var((it.data.len() / 2) as u64)?;
+            }
+            for d in it.data {
+                s.bytes(d)?;
+            }
+        }
+    }
+    s.var(x.groups.len() as u64)?;
+    for (name, g) in &x.groups {
+        s.bytes(name)?;
+        s.id(g.last_id)?;
+        s.ivar(g.entries_read)?;
+        s.var(g.consumers.len() as u64)?;
+        for (cname, c) in &g.consumers {
+            s.bytes(cname)?;
+            s.ivar(c.seen_time)?;
+        }
+        s.var(g.pel.len() as u64)?;
+        for (id, n) in &g.pel {
+            s.id(*id)?;
+            s.ivar(n.delivery_time)?;
+            s.var(n.delivery_count)?;
+            s.bytes(&n.consumer)?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Reading.
+
+/// A bounded read buffer over [`Storage::read_at`] that tracks the offset,
+/// the bytes left and a running CRC-64 of everything consumed.
+pub(crate) struct Source<'a> {
+    st: &'a mut dyn Storage,
+    name: &'a str,
+    buf: Vec<u8>,
+    pos: usize,
+    /// Blob offset of `buf[0]`.
+    base: u64,
+    size: u64,
+    /// CRC of the bytes before `buf[crc_from..]` ... up to `base + crc_pos`.
+    crc: u64,
+    crc_pos: usize,
+}
+
+impl<'a> Source<'a> {
+    /// A reader over blob `name` of `size` bytes.
+    pub(crate) fn new(st: &'a mut dyn Storage, name: &'a str, size: u64) -> Self {
+        Source { st, name, buf: Vec::new(), pos: 0, base: 0, size, crc: crc64::INIT, crc_pos: 0 }
+    }
+
+    /// Offset of the next byte.
+    pub(crate) fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// Bytes not yet consumed.
+    pub(crate) fn remaining(&self) -> u64 {
+        self.size.saturating_sub(self.offset())
+    }
+
+    pub(crate) fn invalid<T>(&self, reason: impl Into<String>) -> CResult<T> {
+        Err(CodecError::Invalid { offset: self.offset(), reason: reason.into() })
+    }
+
+    /// Refills the buffer so at least one byte is available (if any is left).
+    fn fill(&mut self) -> CResult<()> {
+        if self.pos < self.buf.len() {
+            return Ok(());
+        }
+        self.crc = crc64::update(self.crc, &self.buf[self.crc_pos..]);
+        self.base += self.buf.len() as u64;
+        self.pos = 0;
+        self.crc_pos = 0;
+        let want = (self.size.saturating_sub(self.base)).min(CHUNK as u64) as usize;
+        self.buf.resize(want, 0);
+        let mut got = 0;
+        while got < want {
+            let n = self.st.read_at(self.name, self.base + got as u64, &mut self.buf[got..]).map_err(|e| CodecError::Storage(e.message))?;
+            if n == 0 {
+                break;
+            }
+            got += n;
+        }
+        self.buf.truncate(got);
+        if got < want {
+            // The blob shrank under us: treat as truncated input.
+            self.size = self.base + got as u64;
+        }
+        Ok(())
+    }
+
+    /// The CRC of everything consumed so far.
+    pub(crate) fn crc(&self) -> u64 {
+        crc64::finish(crc64::update(self.crc, &self.buf[self.crc_pos..self.pos]))
+    }
+
+    /// Copies the next `out.len()` bytes.
+    pub(crate) fn take(&mut self, out: &mut [u8]) -> CResult<()> {
+        if (out.len() as u64) > self.remaining() {
+            return self.invalid("unexpected end of data");
+        }
+        let mut done = 0;
+        while done < out.len() {
+            self.fill()?;
+            let avail = self.buf.len() - self.pos;
+            if avail == 0 {
+                return self.invalid("unexpected end of data");
+            }
+            let n = avail.min(out.len() - done);
+            out[done..done + n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+            self.pos += n;
+            done += n;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn u8(&mut self) -> CResult<u8> {
+        let mut b = [0u8; 1];
+        self.take(&mut b)?;
+        Ok(b[0])
+    }
+
+    pub(crate) fn u32(&mut self) -> CResult<u32> {
+        let mut b = [0u8; 4];
+        self.take(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    pub(crate) fn u64(&mut self) -> CResult<u64> {
+        let mut b = [0u8; 8];
+        self.take(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    pub(crate) fn var(&mut self) -> CResult<u64> {
+        let mut v: u64 = 0;
+        for i in 0..10 {
+            let b = self.u8()?;
+            if i == 9 && b > 1 {
+                return self.invalid("varint overflows 64 bits");
+            }
+            v |= ((b & 0x7F) as u64) << (7 * i);
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        self.invalid("varint too long")
+    }
+
+    pub(crate) fn ivar(&mut self) -> CResult<i64> {
+        let v = self.var()?;
+        Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
+    }
+
+    /// A count of items each taking at least `min_bytes`, checked against
+    /// the input left so it can size an allocation.
+    pub(crate) fn count(&mut self, min_bytes: u64, what: &str) -> CResult<u64> {
+        let n = self.var()?;
+        if n.saturating_mul(min_bytes.max(1)) > self.remaining() {
+            return self.invalid(format!("{what} count {n} larger than the remaining input"));
+        }
+        Ok(n)
+    }
+
+    /// A length-prefixed byte string.
+    pub(crate) fn bytes(&mut self) -> CResult<Vec<u8>> {
+        let n = self.var()?;
+        if n > self.remaining() {
+            return self.invalid(format!("length {n} larger than the remaining input"));
+        }
+        let mut v = alloc::vec![0u8; n as usize];
+        self.take(&mut v)?;
+        Ok(v)
+    }
+
+    fn id(&mut self) -> CResult<StreamId> {
+        let ms = self.var()?;
+        let seq = self.var()?;
+        Ok(StreamId::new(ms, seq))
+    }
+}
+
+/// What decoding a snapshot produced.
+pub struct Decoded {
+    /// The databases, as many as asked for.
+    pub dbs: Vec<Db>,
+    /// The snapshot's epoch.
+    pub epoch: u64,
+    /// Keys loaded.
+    pub keys: u64,
+    /// Keys skipped because they were expired at load time.
+    pub expired: u64,
+}
+
+/// Limits the decoder needs from the configuration.
+pub struct DecodeConfig {
+    /// Number of databases to build; a snapshot naming more is refused.
+    pub databases: usize,
+    /// The configuration the values are built under (encodings).
+    pub config: crate::config::Config,
+    /// Keys expiring at or before this instant (ms) are dropped.
+    pub now_ms: u64,
+}
+
+/// Decodes and validates the snapshot in blob `name` (`size` bytes),
+/// building fresh databases seeded from `rng`.
+pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, rng: &mut Rng) -> CResult<Decoded> {
+    let mut r = Source::new(st, name, size);
+    let mut magic = [0u8; 8];
+    if size < 8 {
+        return r.invalid("too short to be a snapshot");
+    }
+    r.take(&mut magic)?;
+    if &magic != MAGIC {
+        return r.invalid("not a redlet snapshot (bad magic)");
+    }
+    let version = r.u32()?;
+    if version > VERSION {
+        return r.invalid(format!("snapshot format version {version} is newer than this build supports ({VERSION})"));
+    }
+    if version == 0 {
+        return r.invalid("snapshot format version 0 is invalid");
+    }
+    let epoch = r.u64()?;
+    let mut dbs: Vec<Db> = (0..cfg.databases.max(1)).map(|_| Db::new(rng.next_u64())).collect();
+    let (mut keys, mut expired) = (0u64, 0u64);
+    let mut last_db: Option<u64> = None;
+    loop {
+        let tag = r.u8()?;
+        match tag {
+            TAG_END => break,
+            TAG_DB => {
+                let idx = r.var()?;
+                if last_db.is_some_and(|l| idx <= l) {
+                    return r.invalid(format!("database {idx} out of order or repeated"));
+                }
+                if idx >= dbs.len() as u64 {
+                    return r.invalid(format!("database {idx} out of range (databases is {})", dbs.len()));
+                }
+                last_db = Some(idx);
+                let n = r.count(3, "key")?;
+                let db = &mut dbs[idx as usize];
+                let mut prev: Option<Vec<u8>> = None;
+                for _ in 0..n {
+                    let (key, value, expire) = decode_entry(&mut r, cfg, rng)?;
+                    if prev.as_ref().is_some_and(|p| *p >= key) {
+                        return r.invalid(format!("key {:?} out of order or duplicated", String::from_utf8_lossy(&key)));
+                    }
+                    if expire.is_some_and(|at| at < cfg.now_ms) {
+                        expired += 1;
+                        prev = Some(key);
+                        continue;
+                    }
+                    db.insert_new(key.clone().into_boxed_slice(), value, expire, cfg.now_ms);
+                    keys += 1;
+                    prev = Some(key);
+                }
+            }
+            t => return r.invalid(format!("unknown section tag 0x{t:02x}")),
+        }
+    }
+    let computed = r.crc();
+    let stored = r.u64()?;
+    if computed != stored {
+        return r.invalid(format!("checksum mismatch (stored {stored:016x}, computed {computed:016x})"));
+    }
+    if r.remaining() != 0 {
+        return r.invalid(format!("{} trailing bytes after the checksum", r.remaining()));
+    }
+    // Each db's access times start at load.
+    Ok(Decoded { dbs, epoch, keys, expired })
+}
+
+fn decode_entry(r: &mut Source<'_>, cfg: &DecodeConfig, rng: &mut Rng) -> CResult<(Vec<u8>, Value, Option<u64>)> {
+    let tag = r.u8()?;
+    let expire = if tag & TAG_EXPIRE != 0 {
+        let at = r.u64()?;
+        if at == 0 {
+            return r.invalid("expiry time 0 is reserved for no expiry");
+        }
+        Some(at)
+    } else {
+        None
+    };
+    let key = r.bytes()?;
+    let value = match tag & !TAG_EXPIRE {
+        T_STRING => Value::Str(Str::from_vec(r.bytes()?)),
+        T_LIST => {
+            let n = r.count(1, "list element")?;
+            if n == 0 {
+                return r.invalid("empty list");
+            }
+            let mut l = List::new();
+            for _ in 0..n {
+                l.push_back(&r.bytes()?);
+            }
+            Value::List(Box::new(l))
+        }
+        T_SET => {
+            let n = r.count(1, "set member")?;
+            if n == 0 {
+                return r.invalid("empty set");
+            }
+            let first = r.bytes()?;
+            let mut set = Set::for_member(rng.next_u64(), &first);
+            let max = cfg.config.set_max_intset_entries;
+            set.add(&first, max);
+            let mut prev = first;
+            for _ in 1..n {
+                let m = r.bytes()?;
+                if m <= prev {
+                    return r.invalid("set members out of order or duplicated");
+                }
+                set.add(&m, max);
+                prev = m;
+            }
+            Value::Set(Box::new(set))
+        }
+        T_ZSET => {
+            let n = r.count(9, "sorted set member")?;
+            if n == 0 {
+                return r.invalid("empty sorted set");
+            }
+            let lim = crate::types::zset::Limits::of(&cfg.config);
+            let mut z: Option<ZSet> = None;
+            let mut prev: Option<(f64, Vec<u8>)> = None;
+            for _ in 0..n {
+                let m = r.bytes()?;
+                let sc = f64::from_bits(r.u64()?);
+                if sc.is_nan() {
+                    return r.invalid("NaN score in sorted set");
+                }
+                if let Some((ps, pm)) = &prev {
+                    if crate::types::zset::cmp_key(*ps, pm, sc, &m) != core::cmp::Ordering::Less {
+                        return r.invalid("sorted set members out of order");
+                    }
+                }
+                let zs = z.get_or_insert_with(|| ZSet::for_first(rng.next_u64(), m.len(), lim));
+                if zs.contains(&m) {
+                    return r.invalid("duplicate sorted set member");
+                }
+                if zs.add(sc, &m, Default::default(), lim).is_err() {
+                    return r.invalid("NaN score in sorted set");
+                }
+                prev = Some((sc, m));
+            }
+            match z {
+                Some(z) => Value::ZSet(Box::new(z)),
+                None => return r.invalid("empty sorted set"),
+            }
+        }
+        T_HASH => {
+            let n = r.count(2, "hash field")?;
+            if n == 0 {
+                return r.invalid("empty hash");
+            }
+            let order = r.u8()?;
+            if order != HASH_ORDERED && order != HASH_SORTED {
+                return r.invalid(format!("unknown hash order {order}"));
+            }
+            let lim = crate::types::hash::Limits::of(&cfg.config);
+            let mut h = Hash::new(rng.next_u64());
+            let mut prev: Option<Vec<u8>> = None;
+            for _ in 0..n {
+                let f = r.bytes()?;
+                let v = r.bytes()?;
+                if order == HASH_SORTED && prev.as_ref().is_some_and(|p| *p >= f) {
+                    return r.invalid("hash fields out of order");
+                }
+                if !h.set(&f, &v, lim) {
+                    return r.invalid(format!("duplicate hash field {:?}", String::from_utf8_lossy(&f)));
+                }
+                if order == HASH_SORTED {
+                    prev = Some(f);
+                }
+            }
+            Value::Hash(Box::new(h))
+        }
+        T_STREAM => Value::Stream(Box::new(decode_stream(r)?)),
+        t => return r.invalid(format!("unknown value type tag {t}")),
+    };
+    Ok((key, value, expire))
+}
+
+fn decode_stream(r: &mut Source<'_>) -> CResult<Stream> {
+    let last_id = r.id()?;
+    let max_deleted = r.id()?;
+    let entries_added = r.var()?;
+    let mut x = Stream::new();
+    let nodes = r.count(3, "stream node")?;
+    let mut builder = crate::types::stream::RawBuilder::default();
+    for _ in 0..nodes {
+        let nf = r.count(1, "stream master field")?;
+        let mut fields: Vec<Vec<u8>> = Vec::with_capacity(nf as usize);
+        for _ in 0..nf {
+            fields.push(r.bytes()?);
+        }
+        let ni = r.count(3, "stream entry")?;
+        if ni == 0 {
+            return r.invalid("empty stream node");
+        }
+        for i in 0..ni {
+            let flags = r.u8()?;
+            if flags & !(ITEM_DELETED | ITEM_SAMEFIELDS) != 0 {
+                return r.invalid(format!("unknown stream entry flags {flags}"));
+            }
+            let id = r.id()?;
+            let same = flags & ITEM_SAMEFIELDS != 0;
+            let mut fv: Vec<Vec<u8>> = Vec::new();
+            if same {
+                for f in &fields {
+                    fv.push(f.clone());
+                    fv.push(r.bytes()?);
+                }
+            } else {
+                let np = r.count(2, "stream entry field")?;
+                for _ in 0..np * 2 {
+                    fv.push(r.bytes()?);
+                }
+            }
+            let refs: Vec<&[u8]> = fv.iter().map(|v| v.as_slice()).collect();
+            let res = if i == 0 {
+                let master_ok = same && refs.len() == fields.len() * 2;
+                if !master_ok {
+                    return r.invalid("stream node's first entry does not carry the master fields");
+                }
+                builder.start_node(&mut x.entries, id, &refs, flags & ITEM_DELETED != 0)
+            } else {
+                builder.push(&mut x.entries, id, &refs, flags & ITEM_DELETED != 0, same)
+            };
+            if let Err(why) = res {
+                return r.invalid(why);
+            }
+        }
+    }
+    if let Err(why) = builder.finish(&mut x.entries, last_id, max_deleted, entries_added) {
+        return r.invalid(why);
+    }
+    let ngroups = r.count(4, "consumer group")?;
+    let mut prev_group: Option<Vec<u8>> = None;
+    for _ in 0..ngroups {
+        let name = r.bytes()?;
+        if prev_group.as_ref().is_some_and(|p| *p >= name) {
+            return r.invalid("consumer groups out of order or duplicated");
+        }
+        let glast = r.id()?;
+        let entries_read = r.ivar()?;
+        if entries_read < -1 {
+            return r.invalid(format!("consumer group entries-read {entries_read} is negative"));
+        }
+        if entries_read > 0 && entries_read as u64 > entries_added {
+            return r.invalid("consumer group entries-read beyond the stream's entries-added");
+        }
+        let mut g = Group::new(glast, entries_read);
+        let nc = r.count(2, "consumer")?;
+        let mut prev_c: Option<Vec<u8>> = None;
+        for _ in 0..nc {
+            let cname = r.bytes()?;
+            if prev_c.as_ref().is_some_and(|p| *p >= cname) {
+                return r.invalid("consumers out of order or duplicated");
+            }
+            let seen = r.ivar()?;
+            g.create_consumer(&cname, seen);
+            prev_c = Some(cname);
+        }
+        let np = r.count(5, "pending entry")?;
+        let mut prev_id: Option<StreamId> = None;
+        for _ in 0..np {
+            let id = r.id()?;
+            if prev_id.is_some_and(|p| p >= id) {
+                return r.invalid("pending entries out of order or duplicated");
+            }
+            let delivery_time = r.ivar()?;
+            let delivery_count = r.var()?;
+            let consumer = r.bytes()?;
+            if !g.consumers.contains_key(consumer.as_slice()) {
+                return r.invalid(format!("pending entry names missing consumer {:?}", String::from_utf8_lossy(&consumer)));
+            }
+            let c: Box<[u8]> = consumer.into_boxed_slice();
+            g.pel.insert(id, Nack { delivery_time, delivery_count, consumer: c.clone() });
+            if let Some(cons) = g.consumers.get_mut(&c) {
+                cons.pel.insert(id);
+            }
+            prev_id = Some(id);
+        }
+        x.groups.insert(name.clone().into_boxed_slice(), g);
+        prev_group = Some(name);
+    }
+    Ok(x)
+}
