@@ -13,7 +13,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod config;
 mod log;
-mod persist_stub;
 mod server;
 mod storage;
 
@@ -146,8 +145,6 @@ fn export(args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    #[allow(unused_imports)] // TODO(persist): goes with persist_stub.rs.
-    use persist_stub::Persist;
     engine.set_storage(storage);
     if let Err(e) = engine.load() {
         eprintln!("redlet export: can't load the dataset in {}: {e}", settings.dir.display());

@@ -38,8 +38,6 @@ use redlet::{ClientId, ClientInfo, Engine, Options};
 
 use crate::config::Settings;
 use crate::log::{log, Level};
-#[allow(unused_imports)] // TODO(persist): goes with persist_stub.rs.
-use crate::persist_stub::Persist;
 use crate::storage::FileStorage;
 
 /// Bytes asked of one `read` (Redis's `PROTO_IOBUF_LEN`); bigger only while
