@@ -174,6 +174,8 @@ pub struct PersistState {
     /// Writes are refused with this error (MISCONF).
     deny: Option<&'static str>,
     initialized: bool,
+    /// A BGSAVE asked for inside EXEC, run by the next tick.
+    save_scheduled: bool,
 }
 
 impl fmt::Debug for PersistState {
@@ -202,7 +204,8 @@ fn storage_err(blob: &str, e: crate::storage::StorageError) -> PersistError {
 
 impl PersistState {
     fn journal_on(&self) -> bool {
-        self.appendonly && !self.replaying
+        // Without storage nothing would ever drain the buffer.
+        self.appendonly && !self.replaying && self.storage.is_some()
     }
 }
 
@@ -258,14 +261,17 @@ impl Engine {
     /// The MISCONF error a write (or PING) gets while persistence is
     /// failing, as Redis's `writeCommandsDeniedByDiskError`.
     pub(crate) fn write_denied(&self, cmd: &Command, id: crate::ClientId) -> Option<Error> {
-        if self.persist.deny.is_none() && self.persist.journal_error.is_none() {
+        if (self.persist.deny.is_none() && self.persist.journal_error.is_none()) || self.persist.replaying {
             return None;
         }
         let is_write = cmd.has(flags::WRITE)
             || cmd.name == "ping"
             || (cmd.name == "exec"
                 && self.clients.get(&id).and_then(|c| c.multi.as_ref()).is_some_and(|m| {
-                    m.queue.iter().any(|a| self.table.command(a.first().map_or(&[][..], |v| v.as_slice())).is_some_and(|c| c.has(flags::WRITE)))
+                    m.queue.iter().any(|a| {
+                        let refs: Vec<&[u8]> = a.iter().map(|v| v.as_slice()).collect();
+                        self.table.resolve(&refs).is_ok_and(|(c, _, _)| c.has(flags::WRITE))
+                    })
                 }));
         if !is_write {
             return None;
@@ -403,6 +409,12 @@ impl Engine {
                             cur_db = rec.db as usize;
                         }
                         let refs: Vec<&[u8]> = rec.argv.iter().map(|a| a.as_slice()).collect();
+                        // Only what this build journals replays: writes and
+                        // the MULTI/EXEC frame, never admin or debug commands.
+                        let allowed = self.table.resolve(&refs).is_ok_and(|(c, _, _)| c.has(flags::WRITE) || matches!(c.name, "multi" | "exec"));
+                        if !allowed {
+                            return Err(PersistError::new(JOURNAL, format!("record before byte {at} holds {:?}, not a write command", String::from_utf8_lossy(refs[0]))));
+                        }
                         let r = self.call(SYSTEM_CLIENT, &refs, now_us, false, true);
                         if let Some(Reply::Error(Error::UnknownCommand { .. })) = r {
                             return Err(PersistError::new(JOURNAL, format!("record before byte {at} holds an unknown command")));
@@ -575,6 +587,17 @@ impl Engine {
         self.persist.last_save_ms / 1000
     }
 
+    /// True while the journal is replayed: checks that must not refuse
+    /// replayed writes (maxmemory, as Redis loading an AOF) consult this.
+    pub fn replaying(&self) -> bool {
+        self.persist.replaying
+    }
+
+    /// BGSAVE inside a transaction: Redis schedules it for after EXEC.
+    pub(crate) fn schedule_save(&mut self) {
+        self.persist.save_scheduled = true;
+    }
+
     /// The current snapshot epoch.
     pub fn persist_epoch(&self) -> u64 {
         self.persist.epoch
@@ -598,6 +621,9 @@ impl Engine {
             if !self.persist.buf.is_empty() || (sync && self.persist.unsynced) || self.persist.need_snapshot || !self.persist.journal_ready || self.persist.journal_error.is_some() {
                 let _ = self.flush_journal_inner(sync);
             }
+        }
+        if core::mem::take(&mut self.persist.save_scheduled) {
+            let _ = self.save();
         }
         let p = &self.persist;
         let retry_ok = p.last_save_ok || now.saturating_sub(p.last_save_try_ms) > SAVE_RETRY_MS;
@@ -803,4 +829,161 @@ fn blocking_rewrite(argv: &[&[u8]], key: &[u8]) -> Option<Vec<Vec<u8>>> {
         _ => return None,
     };
     Some(out)
+}
+
+/// Entry points of the fuzz targets (`fuzz/`) and of `tests/fuzz_smoke.rs`:
+/// each takes arbitrary bytes and must neither panic, hang nor allocate
+/// beyond what the input's size justifies.
+#[doc(hidden)]
+pub mod fuzz {
+    use super::*;
+    use crate::storage::MemStorage;
+    use crate::{Config, Options};
+
+    fn engine(appendonly: bool) -> Engine {
+        let mut c = Config::default();
+        if appendonly {
+            let _ = c.set_param("appendonly", "yes");
+            let _ = c.set_param("appendfsync", "always");
+        }
+        Engine::new(Options { config: c, clock: Box::new(FixedClock(1_700_000_000_000_000)), seed: 1 })
+    }
+
+    /// Loads `data` as a snapshot; when it loads, saving and loading again
+    /// must give the same bytes (the epoch aside).
+    pub fn snapshot_load(data: &[u8]) {
+        let mut st = MemStorage::new();
+        st.blobs.insert(SNAPSHOT.into(), data.to_vec());
+        let mut e = engine(false);
+        e.set_storage(Box::new(st));
+        if e.load().is_ok() {
+            e.save().expect("saving to memory cannot fail");
+            let again = snapshot_blob(&mut e);
+            let mut e2 = engine(false);
+            let mut st = MemStorage::new();
+            st.blobs.insert(SNAPSHOT.into(), again.clone());
+            e2.set_storage(Box::new(st));
+            e2.load().expect("a snapshot this build wrote loads");
+            e2.save().expect("saving to memory cannot fail");
+            let third = snapshot_blob(&mut e2);
+            assert_eq!(again.get(20..again.len().saturating_sub(8)), third.get(20..third.len().saturating_sub(8)));
+        }
+    }
+
+    fn snapshot_blob(e: &mut Engine) -> Vec<u8> {
+        let mut out = Vec::new();
+        if let Some(mut st) = e.persist.storage.take() {
+            if let Ok(Some(n)) = st.size(SNAPSHOT) {
+                out = alloc::vec![0u8; n as usize];
+                let _ = st.read_at(SNAPSHOT, 0, &mut out);
+            }
+            e.persist.storage = Some(st);
+        }
+        out
+    }
+
+    /// Replays `data` as a journal, raw and behind a valid header, on top of
+    /// no snapshot (epoch 0).
+    pub fn journal_replay(data: &[u8]) {
+        for with_header in [false, true] {
+            let mut blob = Vec::new();
+            if with_header {
+                blob.extend_from_slice(&journal::header(0));
+            }
+            blob.extend_from_slice(data);
+            let mut st = MemStorage::new();
+            st.blobs.insert(JOURNAL.into(), blob);
+            let mut e = engine(true);
+            e.set_storage(Box::new(st));
+            if e.load().is_ok() {
+                // Appending after a torn tail must leave a loadable journal.
+                let _ = e.command(&[b"SET", b"fuzz-after-load", b"1"]);
+                let _ = e.flush_journal();
+                let st = e.take_storage();
+                let mut e2 = engine(true);
+                if let Some(st) = st {
+                    e2.set_storage(st);
+                    e2.load().expect("a journal after load and append reloads");
+                }
+            }
+        }
+    }
+
+    /// Parses `data` as a stream of RESP requests.
+    pub fn resp_parse(data: &[u8]) {
+        let mut p = crate::resp::Parser::new(512 * 1024 * 1024);
+        let mut off = 0usize;
+        while off < data.len() {
+            match p.parse(&data[off..]) {
+                Ok(Some(req)) => {
+                    let n = req.consumed();
+                    let _ = req.iter().count();
+                    if n == 0 {
+                        break;
+                    }
+                    off += n;
+                }
+                Ok(None) | Err(_) => break,
+            }
+        }
+        let _ = crate::resp::parse_owned(data, 1024 * 1024);
+    }
+
+    /// A valid snapshot holding every type, for seeding fuzzers.
+    pub fn seed_snapshot() -> Vec<u8> {
+        let mut e = engine(false);
+        e.set_storage(Box::new(MemStorage::new()));
+        let _ = e.load();
+        seed_commands(&mut e);
+        e.save().expect("saving to memory cannot fail");
+        snapshot_blob(&mut e)
+    }
+
+    /// A valid journal of a session touching every type, for seeding.
+    pub fn seed_journal() -> Vec<u8> {
+        let mut e = engine(true);
+        e.set_storage(Box::new(MemStorage::new()));
+        let _ = e.load();
+        seed_commands(&mut e);
+        let _ = e.flush_journal();
+        let mut out = Vec::new();
+        if let Some(mut st) = e.take_storage() {
+            if let Ok(Some(n)) = st.size(JOURNAL) {
+                out = alloc::vec![0u8; n as usize];
+                let _ = st.read_at(JOURNAL, 0, &mut out);
+            }
+        }
+        out
+    }
+
+    fn seed_commands(e: &mut Engine) {
+        let lines: &[&[&[u8]]] = &[
+            &[b"SET", b"s", b"hello"],
+            &[b"SET", b"n", b"42", b"PX", b"100000"],
+            &[b"INCRBYFLOAT", b"f", b"1.5"],
+            &[b"RPUSH", b"l", b"a", b"b", b"c"],
+            &[b"SADD", b"i", b"1", b"2", b"3"],
+            &[b"SADD", b"t", b"x", b"y"],
+            &[b"SPOP", b"t"],
+            &[b"ZADD", b"z", b"1", b"a", b"2.5", b"b"],
+            &[b"HSET", b"h", b"f", b"v", b"g", b"w"],
+            &[b"PFADD", b"p", b"a", b"b"],
+            &[b"XADD", b"x", b"1-1", b"f", b"v"],
+            &[b"XADD", b"x", b"2-1", b"f", b"w", b"g", b"u"],
+            &[b"XADD", b"x", b"3-1", b"f", b"v"],
+            &[b"XDEL", b"x", b"2-1"],
+            &[b"XGROUP", b"CREATE", b"x", b"g", b"0"],
+            &[b"XREADGROUP", b"GROUP", b"g", b"c", b"STREAMS", b"x", b">"],
+            &[b"MULTI"],
+            &[b"SET", b"m1", b"1"],
+            &[b"EXPIRE", b"m1", b"100"],
+            &[b"EXEC"],
+            &[b"SELECT", b"3"],
+            &[b"SET", b"db3", b"v"],
+            &[b"SELECT", b"0"],
+        ];
+        for l in lines {
+            let _ = e.command(l);
+        }
+    }
 }

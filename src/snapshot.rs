@@ -620,20 +620,22 @@ pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, r
                 last_db = Some(idx);
                 let n = r.count(3, "key")?;
                 let db = &mut dbs[idx as usize];
-                let mut prev: Option<Vec<u8>> = None;
-                for _ in 0..n {
+                // The previous key, copied into a reused buffer so the key
+                // itself moves into the db without another allocation.
+                let mut prev: Vec<u8> = Vec::new();
+                for i in 0..n {
                     let (key, value, expire) = decode_entry(&mut r, cfg, rng)?;
-                    if prev.as_ref().is_some_and(|p| *p >= key) {
+                    if i > 0 && prev >= key {
                         return r.invalid(format!("key {:?} out of order or duplicated", String::from_utf8_lossy(&key)));
                     }
+                    prev.clear();
+                    prev.extend_from_slice(&key);
                     if expire.is_some_and(|at| at < cfg.now_ms) {
                         expired += 1;
-                        prev = Some(key);
                         continue;
                     }
-                    db.insert_new(key.clone().into_boxed_slice(), value, expire, cfg.now_ms);
+                    db.insert_new(key.into_boxed_slice(), value, expire, cfg.now_ms);
                     keys += 1;
-                    prev = Some(key);
                 }
             }
             t => return r.invalid(format!("unknown section tag 0x{t:02x}")),
@@ -867,4 +869,67 @@ fn decode_stream(r: &mut Source<'_>) -> CResult<Stream> {
         prev_group = Some(name);
     }
     Ok(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::MemStorage;
+
+    #[test]
+    fn crc64_xz_check_value() {
+        assert_eq!(crc64::checksum(b"123456789"), 0x995D_C9BB_DF19_39FA);
+        assert_eq!(crc64::checksum(b""), 0);
+        // Split updates agree with one pass (slice-by-8 and the tail loop).
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+        let split = crc64::finish(crc64::update(crc64::update(crc64::INIT, &data[..13]), &data[13..]));
+        assert_eq!(split, crc64::checksum(&data));
+    }
+
+    #[test]
+    fn varints_round_trip_and_reject_overflow() {
+        let mut st = MemStorage::new();
+        st.begin("b").unwrap();
+        let vals = [0u64, 1, 127, 128, 300, u32::MAX as u64, u64::MAX];
+        {
+            let mut s = Sink::new(&mut st, "b");
+            for v in vals {
+                s.var(v).unwrap();
+            }
+            s.ivar(-1).unwrap();
+            s.ivar(i64::MIN).unwrap();
+            s.put(&[0xff; 10]).unwrap();
+            s.finish_with_crc().unwrap();
+        }
+        st.commit("b").unwrap();
+        let size = st.blobs["b"].len() as u64;
+        let mut r = Source::new(&mut st, "b", size);
+        for v in vals {
+            assert_eq!(r.var().unwrap(), v);
+        }
+        assert_eq!(r.ivar().unwrap(), -1);
+        assert_eq!(r.ivar().unwrap(), i64::MIN);
+        assert!(r.var().is_err());
+    }
+
+    #[test]
+    fn big_values_cross_chunks() {
+        let mut st = MemStorage::new();
+        st.begin("b").unwrap();
+        let big = alloc::vec![7u8; CHUNK * 2 + 5];
+        {
+            let mut s = Sink::new(&mut st, "b");
+            s.bytes(b"x").unwrap();
+            s.bytes(&big).unwrap();
+            s.finish_with_crc().unwrap();
+        }
+        st.commit("b").unwrap();
+        let size = st.blobs["b"].len() as u64;
+        let mut r = Source::new(&mut st, "b", size);
+        assert_eq!(r.bytes().unwrap(), b"x");
+        assert_eq!(r.bytes().unwrap(), big);
+        let crc = r.crc();
+        assert_eq!(r.u64().unwrap(), crc);
+        assert_eq!(r.remaining(), 0);
+    }
 }

@@ -557,6 +557,43 @@ fn journal_blocking_pops_served_later_replay_from_the_serving_key() {
 }
 
 #[test]
+fn journal_blmpop_blmove_and_xreadgroup_block_rewrites() {
+    let st = Shared::default();
+    let (mut e, clock, _) = open(&st, config(true, "always"), 1_000_000);
+    let a = client(&mut e);
+    let b = client(&mut e);
+    let x = client(&mut e);
+    let m = client(&mut e);
+    let w = client(&mut e);
+    assert!(e.execute(a, &[b"BLMPOP", b"0", b"2", b"l1", b"l2", b"RIGHT", b"COUNT", b"2"]).is_none());
+    assert!(e.execute(m, &[b"BLMOVE", b"src", b"dst", b"LEFT", b"RIGHT", b"0"]).is_none());
+    resp(&mut e, w, "XADD s1 1-1 f v");
+    resp(&mut e, w, "XADD s2 1-1 f v");
+    resp(&mut e, w, "XGROUP CREATE s1 g $");
+    resp(&mut e, w, "XGROUP CREATE s2 g $");
+    assert!(e.execute(x, &[b"XREADGROUP", b"GROUP", b"g", b"c", b"BLOCK", b"0", b"STREAMS", b"s1", b"s2", b">", b">"]).is_none());
+    clock.advance_ms(7);
+    resp(&mut e, b, "RPUSH l2 a b c");
+    resp(&mut e, b, "RPUSH src x y");
+    resp(&mut e, b, "XADD s2 2-1 f w");
+    resp(&mut e, b, "XADD s1 2-1 f w");
+    let want = |e: &mut Engine, c| {
+        (
+            resp(e, c, "LRANGE l2 0 -1"),
+            resp(e, c, "LRANGE src 0 -1"),
+            resp(e, c, "LRANGE dst 0 -1"),
+            resp(e, c, "XINFO STREAM s1 FULL"),
+            resp(e, c, "XINFO STREAM s2 FULL"),
+        )
+    };
+    let before = want(&mut e, b);
+    assert_eq!(before.0, "*1\r\n$1\r\na\r\n");
+    let (mut e2, _, _) = open(&st, config(true, "always"), 1_000_100);
+    let c = client(&mut e2);
+    assert_eq!(want(&mut e2, c), before);
+}
+
+#[test]
 fn journal_multi_is_framed_and_a_torn_transaction_is_dropped() {
     let st = Shared::default();
     let (mut e, _, _) = open(&st, config(true, "always"), 1_000_000);
@@ -818,6 +855,34 @@ fn shutdown_command() {
 }
 
 #[test]
+fn bgsave_inside_exec_is_scheduled_for_tick() {
+    let st = Shared::default();
+    let (mut e, _, _) = open(&st, Config::default(), 1_000_000);
+    let c = client(&mut e);
+    resp(&mut e, c, "MULTI");
+    resp(&mut e, c, "SET a 1");
+    resp(&mut e, c, "BGSAVE");
+    resp(&mut e, c, "SET b 2");
+    assert_eq!(resp(&mut e, c, "EXEC"), "*3\r\n+OK\r\n+Background saving scheduled\r\n+OK\r\n");
+    assert!(st.blob("snapshot").is_none());
+    e.tick();
+    let (mut e2, _, rep) = open(&st, Config::default(), 1_000_000);
+    assert_eq!(rep.keys_loaded, 2);
+    let c2 = client(&mut e2);
+    assert_eq!(resp(&mut e2, c2, "MGET a b"), "*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
+}
+
+#[test]
+fn appendonly_without_storage_buffers_nothing() {
+    let (mut e, _) = engine_with(config(true, "everysec"));
+    let c = client(&mut e);
+    for i in 0..100 {
+        resp(&mut e, c, &format!("SET k{i} v"));
+    }
+    assert_eq!(e.journal_pending(), 0);
+}
+
+#[test]
 fn without_storage_save_is_a_no_op() {
     let (mut e, clock) = engine();
     let c = client(&mut e);
@@ -830,4 +895,32 @@ fn without_storage_save_is_a_no_op() {
     assert_eq!(err.to_string(), "storage: no storage attached");
     assert_eq!(resp(&mut e, c, "SHUTDOWN"), "");
     assert!(e.shutdown_requested());
+}
+
+/// Rough save/load timing of ~1M keys (`cargo test --release --test
+/// persistence -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn timing_save_and_load_1m_keys() {
+    let st = Shared::default();
+    let (mut e, _, _) = open(&st, Config::default(), 1_000_000);
+    let c = client(&mut e);
+    for i in 0..1_000_000u32 {
+        let k = format!("key:{i}");
+        let v = format!("value:{i}");
+        e.execute(c, &[b"SET", k.as_bytes(), v.as_bytes()]).unwrap();
+    }
+    for i in 0..100_000u32 {
+        let m = format!("m{i}");
+        let s = format!("{i}");
+        e.execute(c, &[b"ZADD", b"z", s.as_bytes(), m.as_bytes()]).unwrap();
+    }
+    let t = std::time::Instant::now();
+    e.save().unwrap();
+    let save = t.elapsed();
+    let size = st.blob("snapshot").unwrap().len();
+    let t = std::time::Instant::now();
+    let (_e2, _, rep) = open(&st, Config::default(), 1_000_000);
+    let load = t.elapsed();
+    eprintln!("1M strings + 100k zset: save {save:?}, load {load:?}, {size} bytes, {} keys", rep.keys_loaded);
 }

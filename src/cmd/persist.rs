@@ -73,6 +73,11 @@ fn bgsave_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
         }
     }
     a.finish()?;
+    if cx.eng.clients.get(&cx.client).is_some_and(|c| c.multi.is_some()) {
+        // Never in the middle of a transaction: after it, from tick.
+        cx.eng.schedule_save();
+        return Ok(Reply::status("Background saving scheduled"));
+    }
     // Failure shows in INFO persistence, as a failed fork child's would.
     let _ = cx.eng.save();
     Ok(Reply::status("Background saving started"))

@@ -1024,7 +1024,7 @@ impl RawBuilder {
         if self.prev.is_some_and(|p| p >= id) {
             return Err("stream entry ids out of order");
         }
-        if fv.len() % 2 != 0 || fv.is_empty() {
+        if !fv.len().is_multiple_of(2) || fv.is_empty() {
             return Err("stream entry without field-value pairs");
         }
         e.nodes.insert(id, Node::new(id, fv));
@@ -1041,7 +1041,7 @@ impl RawBuilder {
         if self.prev.is_some_and(|p| p >= id) {
             return Err("stream entry ids out of order");
         }
-        if fv.len() % 2 != 0 || fv.is_empty() {
+        if !fv.len().is_multiple_of(2) || fv.is_empty() {
             return Err("stream entry without field-value pairs");
         }
         let Some(n) = e.nodes.get_mut(&master) else { return Err("stream entry outside a node") };

@@ -1,0 +1,8 @@
+//! cargo-fuzz target: `redlet::persist::fuzz::resp_parse` on arbitrary bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    redlet::persist::fuzz::resp_parse(data);
+});
