@@ -27,6 +27,7 @@
 //! | [`geo`] | geohash scores, neighbours, distances and search areas of the GEO commands |
 //! | [`hll`] | HyperLogLog in Redis's byte format: sparse/dense registers, estimator |
 //! | [`info`] | INFO text and deterministic memory accounting |
+//! | [`export`] | the keyspace as RESP commands for `redis-cli --pipe` |
 //! | [`storage`] | the [`storage::Storage`] trait hosts implement for snapshots and the journal |
 //! | [`persist`], [`snapshot`], [`journal`] | SAVE/load/SHUTDOWN, the snapshot format, the journal of write effects |
 //! | [`clock`], [`rng`] | time and randomness, both inputs |
@@ -63,6 +64,7 @@ pub mod config;
 pub mod dict;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod geo;
 pub mod glob;
 pub mod hll;

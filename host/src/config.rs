@@ -18,6 +18,9 @@ pub struct Settings {
     pub port: u16,
     /// Data folder (created if missing; the server runs inside it).
     pub dir: PathBuf,
+    /// `dir` was set (command line or config file): the dataset is loaded
+    /// from it at start and persisted there. Without it nothing is saved.
+    pub persist: bool,
     /// Absolute path of the config file, if one was given.
     pub config_file: Option<PathBuf>,
 }
@@ -52,6 +55,7 @@ pub fn from_args(args: &[String]) -> Result<Settings, String> {
         bind: vec!["127.0.0.1".into()],
         port: 6379,
         dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        persist: false,
         config_file,
     };
     // The host's defaults differ from Redis's (bind 127.0.0.1, dir = the
@@ -123,6 +127,7 @@ fn apply(s: &mut Settings, name: &str, args: &[String]) -> Result<(), String> {
         }
         "dir" => {
             s.dir = PathBuf::from(one_arg(args)?);
+            s.persist = true;
         }
         _ => {}
     }
@@ -165,6 +170,15 @@ mod tests {
         let s = from_args(&args(&["--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru"])).unwrap();
         assert_eq!(s.config.maxmemory, 2 << 20);
         assert_eq!(s.config.get_param("bind").as_deref(), Some("127.0.0.1"));
+        assert!(!s.persist);
+        let s = from_args(&args(&["--dir", "/tmp/x", "--appendonly", "yes", "--appendfsync", "always", "--save", "60 1000", "--maxmemory-policy", "allkeys-lfu"]))
+            .unwrap();
+        assert!(s.persist);
+        assert_eq!(s.config.get_param("appendonly").as_deref(), Some("yes"));
+        assert_eq!(s.config.get_param("appendfsync").as_deref(), Some("always"));
+        assert_eq!(s.config.get_param("save").as_deref(), Some("60 1000"));
+        let s = from_args(&args(&["--save", "60", "1000", "10", "5"])).unwrap();
+        assert_eq!(s.config.get_param("save").as_deref(), Some("60 1000 10 5"));
         let err = |a: &[&str]| from_args(&args(a)).unwrap_err();
         assert!(err(&["--port", "70000"]).ends_with("argument must be between 0 and 65535 inclusive"), "{}", err(&["--port", "70000"]));
         assert!(err(&["--nosuch", "1"]).ends_with("Bad directive or wrong number of arguments"));

@@ -14,11 +14,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod config;
 mod log;
 mod server;
+mod storage;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 Usage: redlet serve [/path/to/redis.conf] [--bind ADDR...] [--port N] [--dir PATH] [--<directive> VALUE...]
+       redlet export --dir PATH [--format resp] [--<directive> VALUE...] [> FILE]
        redlet --version
        redlet help
 
@@ -26,12 +28,18 @@ Runs a Redis 7.0 compatible server over the redlet engine.
 
   --bind ADDR...   addresses to listen on (default 127.0.0.1; '-' prefix: optional)
   --port N         TCP port (default 6379; 0 picks a free port, printed at start)
-  --dir PATH       data folder, created if missing (persistence is not implemented yet)
+  --dir PATH       data folder, created if missing: the dataset is loaded from
+                   and saved to redlet.snapshot / redlet.journal there
   --<name> VALUE   any Redis configuration directive, e.g. --hz 100 --databases 4
+
+`redlet export` writes the dataset saved in PATH (snapshot + journal) to
+stdout as RESP commands; `redis-cli --pipe < FILE` loads them into Redis.
 
 Examples:
   redlet serve --port 7000
-  redlet serve --port 7000 --maxmemory 100mb --maxmemory-policy allkeys-lru";
+  redlet serve --port 7000 --maxmemory 100mb --maxmemory-policy allkeys-lru
+  redlet serve --dir ./data --appendonly yes --appendfsync always
+  redlet export --dir ./data --format resp > dump.resp";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +57,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some("serve") => &args[1..],
+        Some("export") => return export(&args[1..]),
         // `redlet --port 7000` behaves like `redis-server --port 7000`.
         Some(a) if a.starts_with("--") => &args[..],
         Some(other) => {
@@ -81,4 +90,79 @@ fn version_line() -> String {
         usize::BITS,
         std::env::consts::OS
     )
+}
+
+/// `redlet export --dir PATH [--format resp] [--<directive> VALUE...]`:
+/// loads the dataset in PATH and writes it to stdout as RESP commands.
+fn export(args: &[String]) -> ExitCode {
+    let mut format = "resp".to_string();
+    let mut rest = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if args[i] == "--format" {
+            match args.get(i + 1) {
+                Some(f) => format = f.clone(),
+                None => {
+                    eprintln!("redlet export: --format needs a value");
+                    return ExitCode::from(1);
+                }
+            }
+            i += 2;
+        } else {
+            rest.push(args[i].clone());
+            i += 1;
+        }
+    }
+    if format != "resp" {
+        eprintln!("redlet export: unknown format '{format}' (supported: resp)");
+        return ExitCode::from(1);
+    }
+    let settings = match config::from_args(&rest) {
+        Ok(s) if s.persist => s,
+        Ok(_) => {
+            eprintln!("redlet export: --dir PATH is required\n\n{USAGE}");
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            eprintln!("redlet export: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let snapshot = settings.dir.join("redlet.snapshot");
+    if !snapshot.exists() && !settings.dir.join("redlet.journal").exists() {
+        eprintln!("redlet export: no dataset in {} (no redlet.snapshot or redlet.journal)", settings.dir.display());
+        return ExitCode::from(1);
+    }
+    let mut engine = redlet::Engine::new(redlet::Options {
+        config: settings.config,
+        clock: Box::new(redlet::clock::SystemClock),
+        seed: 0,
+    });
+    let storage = match server::storage_for(&settings.dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("redlet export: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    engine.set_storage(storage);
+    if let Err(e) = engine.load() {
+        eprintln!("redlet export: can't load the dataset in {}: {e}", settings.dir.display());
+        return ExitCode::from(1);
+    }
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
+    let mut failed = None;
+    engine.export_resp(&mut |chunk: &[u8]| {
+        if failed.is_none() {
+            if let Err(e) = out.write_all(chunk) {
+                failed = Some(e);
+            }
+        }
+    });
+    if let Some(e) = failed.or_else(|| out.flush().err()) {
+        eprintln!("redlet export: writing the output: {e}");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }

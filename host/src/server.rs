@@ -17,6 +17,9 @@
 //!   one, so events and queues still naming it never reach a new client.
 //! - Replies are written in order: direct replies and outbox (woken) replies
 //!   go to the same buffer, outbox first when a client resumes.
+//! - Group commit: output is written only at the end of an iteration, after
+//!   [`Engine::flush_journal`], so no reply acknowledges a write the journal
+//!   does not hold yet (with `appendfsync always`: on disk).
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
@@ -35,6 +38,7 @@ use redlet::{ClientId, ClientInfo, Engine, Options};
 
 use crate::config::Settings;
 use crate::log::{log, Level};
+use crate::storage::FileStorage;
 
 /// Bytes asked of one `read` (Redis's `PROTO_IOBUF_LEN`); bigger only while
 /// a large bulk argument is being received.
@@ -105,6 +109,10 @@ struct Server {
     /// When the last poll returned: the time of client activity (one clock
     /// read per iteration instead of one per read and write).
     loop_now: Instant,
+    /// When a journal write error was last logged.
+    last_journal_error: Option<Instant>,
+    /// A data folder is attached (`--dir`).
+    persist: bool,
 }
 
 /// Reuses a vector's allocation for slices of another lifetime. The vector
@@ -161,12 +169,12 @@ pub fn run(s: Settings) -> Result<(), String> {
     engine.set_host_info(host.clone());
 
     log('M', Level::Notice, &format!("Running mode=standalone, port={port}."));
-    log(
-        'M',
-        Level::Notice,
-        &format!("Data directory {} (persistence is not implemented yet: nothing is saved)", s.dir.display()),
-    );
     log('M', Level::Warning, "Server initialized");
+    if s.persist {
+        load(&mut engine, &s.dir)?;
+    } else {
+        log('M', Level::Notice, "No --dir given: the dataset is kept in memory only");
+    }
     log('M', Level::Notice, "Ready to accept connections tcp");
 
     let mut srv = Server {
@@ -183,14 +191,53 @@ pub fn run(s: Settings) -> Result<(), String> {
         next_tick: Instant::now(),
         host,
         loop_now: Instant::now(),
+        last_journal_error: None,
+        persist: s.persist,
     };
     srv.run(&signal)?;
-
-    let name = if signal.load(Ordering::Relaxed) == signal_hook::consts::SIGINT as usize { "SIGINT" } else { "SIGTERM" };
-    log('M', Level::Warning, &format!("Received {name} scheduling shutdown..."));
-    log('M', Level::Warning, "User requested shutdown...");
     log('M', Level::Warning, "redlet is now ready to exit, bye bye...");
     Ok(())
+}
+
+/// The data folder's storage. `REDLET_FAULTS` (a testing hook, see
+/// [`crate::storage::Faults::from_spec`]) makes it fail on purpose.
+pub fn storage_for(dir: &std::path::Path) -> Result<Box<dyn redlet::storage::Storage + Send>, String> {
+    match std::env::var("REDLET_FAULTS") {
+        Ok(spec) if !spec.is_empty() => {
+            let faults = crate::storage::Faults::from_spec(&spec).map_err(|e| format!("REDLET_FAULTS: {e}"))?;
+            log('M', Level::Warning, &format!("Storage fault injection armed: {spec}"));
+            Ok(Box::new(FileStorage::with_faults(dir, faults)))
+        }
+        _ => Ok(Box::new(FileStorage::new(dir))),
+    }
+}
+
+/// Attaches the data folder's files to the engine and loads the snapshot
+/// and journal. A dataset that cannot be read stops the start (nothing is
+/// touched on disk), as Redis refuses a bad RDB.
+fn load(engine: &mut Engine, dir: &std::path::Path) -> Result<(), String> {
+    engine.set_storage(storage_for(dir)?);
+    let start = Instant::now();
+    match engine.load() {
+        Ok(report) => {
+            for w in report.warnings() {
+                log('M', Level::Warning, &w);
+            }
+            if report.journal_records > 0 {
+                log('M', Level::Notice, &format!("Journal replayed: {} records", report.journal_records));
+            }
+            log('M', Level::Notice, &format!("DB loaded from disk: {:.3} seconds", start.elapsed().as_secs_f64()));
+            Ok(())
+        }
+        Err(e) => {
+            let file = if e.blob == "journal" { dir.join("redlet.journal") } else { dir.join("redlet.snapshot") };
+            Err(format!(
+                "Fatal error loading {}: {}. The file was left as it is; move it away (or fix it) to start.",
+                file.display(),
+                e.reason
+            ))
+        }
+    }
 }
 
 /// Binds every address of `bind` (`*` = all IPv4, `::*` = all IPv6, a `-`
@@ -349,7 +396,32 @@ fn queue_write(writes: &mut Vec<usize>, c: &mut Conn, tok: usize) {
 impl Server {
     fn run(&mut self, signal: &AtomicUsize) -> Result<(), String> {
         let mut events = Events::with_capacity(1024);
-        while signal.load(Ordering::Relaxed) == 0 {
+        loop {
+            if self.engine.shutdown_requested() {
+                // SHUTDOWN ran (its save, if any, succeeded): no reply.
+                log('M', Level::Warning, "User requested shutdown...");
+                return Ok(());
+            }
+            let sig = signal.swap(0, Ordering::Relaxed);
+            if sig != 0 {
+                let name = if sig == signal_hook::consts::SIGINT as usize { "SIGINT" } else { "SIGTERM" };
+                log('M', Level::Warning, &format!("Received {name} scheduling shutdown..."));
+                log('M', Level::Warning, "User requested shutdown...");
+                let param = if sig == signal_hook::consts::SIGINT as usize { "shutdown-on-sigint" } else { "shutdown-on-sigterm" };
+                // With a data folder a signal saves unless configured
+                // `nosave` (the rule; Redis's default follows the
+                // save points).
+                let mode = self.engine.config().get_param(param).unwrap_or_default();
+                let save = Some(!mode.split_whitespace().any(|m| m == "nosave"));
+                if save == Some(true) && self.persist {
+                    log('M', Level::Notice, "Saving the final snapshot before exiting.");
+                }
+                match self.engine.shutdown(if self.persist { save } else { Some(false) }) {
+                    Ok(()) => return Ok(()),
+                    // Like Redis: a failed final save keeps the server up.
+                    Err(e) => log('M', Level::Warning, &format!("Error trying to save the DB, can't exit: {e}")),
+                }
+            }
             let timeout = self.poll_timeout();
             if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
                 if e.kind() != io::ErrorKind::Interrupted {
@@ -369,7 +441,12 @@ impl Server {
                     self.on_readable(tok, hup);
                 }
                 if ev.is_writable() {
-                    self.flush(tok);
+                    // Written after the journal flush below, never before:
+                    // this connection's replies may acknowledge writes of
+                    // this iteration.
+                    if let Some(Some(c)) = self.conns.get_mut(tok) {
+                        queue_write(&mut self.writes, c, tok);
+                    }
                 }
             }
             for tok in std::mem::take(&mut self.reads) {
@@ -378,6 +455,10 @@ impl Server {
             self.handle_woken();
             self.timers();
             self.handle_woken();
+            // Group commit: the journal records of this iteration's writes
+            // reach storage (and disk, with appendfsync always) before any
+            // reply acknowledging them is sent.
+            self.flush_journal()?;
             for tok in std::mem::take(&mut self.writes) {
                 if let Some(Some(c)) = self.conns.get_mut(tok) {
                     c.queued_write = false;
@@ -385,6 +466,22 @@ impl Server {
                 self.flush(tok);
             }
             self.free.append(&mut self.freed);
+        }
+    }
+
+    /// Writes the journal records buffered by the commands run so far. With
+    /// `appendfsync always` a failure stops the server before the replies go
+    /// out (Redis exits too: acknowledged writes must be on disk); otherwise
+    /// it is logged (at most once a second) and the engine reports it.
+    fn flush_journal(&mut self) -> Result<(), String> {
+        if let Err(e) = self.engine.flush_journal() {
+            if self.engine.config().get_param("appendfsync").as_deref() == Some("always") {
+                return Err(format!("Can't write the journal with appendfsync always, exiting: {e}"));
+            }
+            if self.last_journal_error.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+                log('M', Level::Warning, &format!("Error writing the journal: {e}"));
+                self.last_journal_error = Some(Instant::now());
+            }
         }
         Ok(())
     }

@@ -1,0 +1,512 @@
+//! [`FileStorage`]: the engine's [`Storage`] blobs as files in one folder,
+//! plus [`Faults`], the fault-injection hooks the tests use.
+//!
+//! Blob `name` is the file `<dir>/redlet.<name>`: `snapshot` ->
+//! `redlet.snapshot`, `journal` -> `redlet.journal`. Names must be short
+//! words of `[a-z0-9_-]`.
+//!
+//! How the contract of [`Storage`] is kept on a POSIX file system:
+//! - Replace (`begin`/`write`/`commit`): the bytes go to
+//!   `<dir>/redlet.<name>.tmp-<pid>`, which is fsynced, renamed over the
+//!   blob, then the folder is fsynced so the rename itself is durable.
+//!   Until the rename the old file is untouched; any failure before it
+//!   removes the temp file and leaves the old blob as it was. A failure of
+//!   the final folder fsync is reported although the new file is in place
+//!   (whole: readers see old or new, never a mix).
+//! - Append goes through one open handle per blob (`O_APPEND`). An append
+//!   that fails half-way is cut back (ftruncate) to where it started, like
+//!   Redis does with a short AOF write, so a later append never lands after
+//!   a torn record. `sync` is `fdatasync`, plus one folder fsync after the
+//!   append created the file (else the file itself could vanish in a power
+//!   loss).
+//! - Replacing a blob closes its append and read handles: they would name
+//!   the old inode.
+//!
+//! Errors carry the operation, the path and the OS error text.
+
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use redlet::storage::{Storage, StorageError};
+
+/// A point where [`Faults`] can make [`FileStorage`] fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FaultOp {
+    /// Writing the staged copy of a blob (`Storage::write`).
+    Write,
+    /// Appending (`Storage::append`).
+    Append,
+    /// fsync/fdatasync of a file (the staged copy in `commit`, or `sync`).
+    Fsync,
+    /// The rename in `commit`.
+    Rename,
+    /// The folder fsync after a rename or a file creation.
+    DirFsync,
+}
+
+#[derive(Debug, Default)]
+struct FaultState {
+    /// Per op: calls to let through before failing, and whether to keep
+    /// failing after the first.
+    armed: HashMap<FaultOp, (u32, bool)>,
+    /// Bytes that may still be written (staged writes and appends) before
+    /// the disk is "full"; `None` = unlimited.
+    space: Option<u64>,
+    /// Faults fired so far.
+    fired: u32,
+}
+
+/// Fault-injection hooks shared between a test and the [`FileStorage`] it
+/// handed to an engine (armed after the fact through the `Arc`).
+#[derive(Debug, Default)]
+pub struct Faults {
+    state: Mutex<FaultState>,
+}
+
+impl Faults {
+    /// No faults armed.
+    pub fn new() -> Arc<Faults> {
+        Arc::new(Faults::default())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FaultState> {
+        // A panicking test thread must not hide later faults.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Fails the call of `op` after `skip` more successful ones; once, or
+    /// every call from then on when `sticky`.
+    pub fn fail(&self, op: FaultOp, skip: u32, sticky: bool) {
+        self.lock().armed.insert(op, (skip, sticky));
+    }
+
+    /// Simulates a disk that fills after `bytes` more bytes are written:
+    /// the write that crosses the limit writes what fits, then fails with
+    /// ENOSPC, as do all later writes.
+    pub fn disk_full_after(&self, bytes: u64) {
+        self.lock().space = Some(bytes);
+    }
+
+    /// Disarms everything (the disk has room again).
+    #[cfg_attr(not(test), allow(dead_code))] // Tests only.
+    pub fn clear(&self) {
+        let mut s = self.lock();
+        s.armed.clear();
+        s.space = None;
+    }
+
+    /// Faults from a spec such as `rename`, `fsync:2` (after 2 good
+    /// calls), `write:0:once`, `enospc:4096` (disk full after that many
+    /// bytes); several separated by commas. Failures are sticky unless
+    /// `once`. Used by the server's `REDLET_FAULTS` testing hook.
+    pub fn from_spec(spec: &str) -> Result<Arc<Faults>, String> {
+        let f = Faults::new();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let mut it = part.split(':');
+            let what = it.next().unwrap_or_default();
+            let n: u64 = match it.next() {
+                Some(n) => n.parse().map_err(|_| format!("bad number in '{part}'"))?,
+                None => 0,
+            };
+            let sticky = match it.next() {
+                None => true,
+                Some("once") => false,
+                Some(_) => return Err(format!("bad fault '{part}'")),
+            };
+            let op = match what {
+                "write" => FaultOp::Write,
+                "append" => FaultOp::Append,
+                "fsync" => FaultOp::Fsync,
+                "rename" => FaultOp::Rename,
+                "dirfsync" => FaultOp::DirFsync,
+                "enospc" => {
+                    f.disk_full_after(n);
+                    continue;
+                }
+                _ => return Err(format!("unknown fault '{what}' (write, append, fsync, rename, dirfsync, enospc)")),
+            };
+            f.fail(op, u32::try_from(n).unwrap_or(u32::MAX), sticky);
+        }
+        Ok(f)
+    }
+
+    /// How many faults fired so far.
+    #[cfg_attr(not(test), allow(dead_code))] // Tests only.
+    pub fn fired(&self) -> u32 {
+        self.lock().fired
+    }
+
+    /// Whether the call of `op` about to happen fails.
+    fn check(&self, op: FaultOp) -> io::Result<()> {
+        let mut s = self.lock();
+        let Some((skip, sticky)) = s.armed.get_mut(&op) else { return Ok(()) };
+        if *skip > 0 {
+            *skip -= 1;
+            return Ok(());
+        }
+        if !*sticky {
+            s.armed.remove(&op);
+        }
+        s.fired += 1;
+        Err(io::Error::other(format!("injected {op:?} failure")))
+    }
+
+    /// How many of `want` bytes fit on the simulated disk (and uses them).
+    fn room(&self, want: usize) -> usize {
+        let mut s = self.lock();
+        match &mut s.space {
+            None => want,
+            Some(left) => {
+                let n = (*left).min(want as u64);
+                *left -= n;
+                if (n as usize) < want {
+                    s.fired += 1;
+                }
+                n as usize
+            }
+        }
+    }
+}
+
+/// An open append handle and the length the blob has when every append so
+/// far went through whole.
+struct Appender {
+    file: File,
+    len: u64,
+    /// The file was created by an append and the folder not fsynced since.
+    new_file: bool,
+    /// An append failed and its partial bytes may still be in the file.
+    dirty: bool,
+}
+
+/// A replace in progress.
+struct Staged {
+    file: io::BufWriter<File>,
+    path: PathBuf,
+}
+
+/// [`Storage`] over files in one folder. See the module docs.
+pub struct FileStorage {
+    dir: PathBuf,
+    staged: HashMap<String, Staged>,
+    appenders: HashMap<String, Appender>,
+    readers: HashMap<String, File>,
+    faults: Option<Arc<Faults>>,
+}
+
+fn err(op: &str, path: &Path, e: io::Error) -> StorageError {
+    StorageError::new(format!("{op} {}: {e}", path.display()))
+}
+
+impl FileStorage {
+    /// Blobs in `dir`, which must exist.
+    pub fn new(dir: impl Into<PathBuf>) -> FileStorage {
+        FileStorage { dir: dir.into(), staged: HashMap::new(), appenders: HashMap::new(), readers: HashMap::new(), faults: None }
+    }
+
+    /// Like [`FileStorage::new`], failing where `faults` says.
+    pub fn with_faults(dir: impl Into<PathBuf>, faults: Arc<Faults>) -> FileStorage {
+        let mut s = FileStorage::new(dir);
+        s.faults = Some(faults);
+        s
+    }
+
+    /// The file that holds blob `name`.
+    pub fn path_of(&self, name: &str) -> Result<PathBuf, StorageError> {
+        let ok = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if !ok {
+            return Err(StorageError::new(format!("invalid blob name '{name}'")));
+        }
+        Ok(self.dir.join(format!("redlet.{name}")))
+    }
+
+    fn check(&self, op: FaultOp) -> io::Result<()> {
+        self.faults.as_ref().map_or(Ok(()), |f| f.check(op))
+    }
+
+    /// Writes `data` to `w`, honouring a simulated full disk.
+    fn write_limited(&self, w: &mut impl Write, data: &[u8]) -> io::Result<()> {
+        let n = self.faults.as_ref().map_or(data.len(), |f| f.room(data.len()));
+        w.write_all(&data[..n])?;
+        if n < data.len() {
+            return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+        }
+        Ok(())
+    }
+
+    fn sync_dir(&self) -> io::Result<()> {
+        self.check(FaultOp::DirFsync)?;
+        File::open(&self.dir)?.sync_all()
+    }
+
+    /// Cuts a blob back to where its last whole append ended.
+    fn repair(a: &mut Appender) -> io::Result<()> {
+        if a.dirty {
+            a.file.set_len(a.len)?;
+            a.dirty = false;
+        }
+        Ok(())
+    }
+}
+
+impl Storage for FileStorage {
+    fn size(&mut self, name: &str) -> Result<Option<u64>, StorageError> {
+        let path = self.path_of(name)?;
+        match fs::metadata(&path) {
+            Ok(m) => Ok(Some(m.len())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(err("stat", &path, e)),
+        }
+    }
+
+    fn read_at(&mut self, name: &str, offset: u64, buf: &mut [u8]) -> Result<usize, StorageError> {
+        let path = self.path_of(name)?;
+        if !self.readers.contains_key(name) {
+            let f = File::open(&path).map_err(|e| err("open", &path, e))?;
+            self.readers.insert(name.to_string(), f);
+        }
+        let f = &self.readers[name];
+        loop {
+            match f.read_at(buf, offset) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(err("read", &path, e)),
+            }
+        }
+    }
+
+    fn begin(&mut self, name: &str) -> Result<(), StorageError> {
+        let blob = self.path_of(name)?;
+        self.abort(name);
+        let path = blob.with_file_name(format!("redlet.{name}.tmp-{}", std::process::id()));
+        let f = OpenOptions::new().write(true).create(true).truncate(true).open(&path).map_err(|e| err("create", &path, e))?;
+        self.staged.insert(name.to_string(), Staged { file: io::BufWriter::with_capacity(256 * 1024, f), path });
+        Ok(())
+    }
+
+    fn write(&mut self, name: &str, data: &[u8]) -> Result<(), StorageError> {
+        let Some(mut st) = self.staged.remove(name) else {
+            return Err(StorageError::new(format!("{name}: write without begin")));
+        };
+        let r = self.check(FaultOp::Write).and_then(|_| self.write_limited(&mut st.file, data));
+        match r {
+            Ok(()) => {
+                self.staged.insert(name.to_string(), st);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&st.path);
+                Err(err("write", &st.path, e))
+            }
+        }
+    }
+
+    fn commit(&mut self, name: &str) -> Result<(), StorageError> {
+        let blob = self.path_of(name)?;
+        let Some(st) = self.staged.remove(name) else {
+            return Err(StorageError::new(format!("{name}: commit without begin")));
+        };
+        let tmp = st.path.clone();
+        let fail = |op: &str, e: io::Error| {
+            let _ = fs::remove_file(&tmp);
+            err(op, &tmp, e)
+        };
+        let file = st.file.into_inner().map_err(|e| fail("write", e.into_error()))?;
+        self.check(FaultOp::Fsync).and_then(|_| file.sync_all()).map_err(|e| fail("fsync", e))?;
+        drop(file);
+        self.check(FaultOp::Rename).and_then(|_| fs::rename(&tmp, &blob)).map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            StorageError::new(format!("rename {} to {}: {e}", tmp.display(), blob.display()))
+        })?;
+        // The handles name the replaced inode now.
+        self.appenders.remove(name);
+        self.readers.remove(name);
+        self.sync_dir().map_err(|e| err("fsync", &self.dir, e))
+    }
+
+    fn abort(&mut self, name: &str) {
+        if let Some(st) = self.staged.remove(name) {
+            drop(st.file);
+            let _ = fs::remove_file(&st.path);
+        }
+    }
+
+    fn append(&mut self, name: &str, data: &[u8]) -> Result<(), StorageError> {
+        let path = self.path_of(name)?;
+        if !self.appenders.contains_key(name) {
+            let existed = path.exists();
+            let file = OpenOptions::new().append(true).create(true).open(&path).map_err(|e| err("open", &path, e))?;
+            let len = file.metadata().map_err(|e| err("stat", &path, e))?.len();
+            self.appenders.insert(name.to_string(), Appender { file, len, new_file: !existed, dirty: false });
+        }
+        let mut a = self.appenders.remove(name).expect("inserted above");
+        let r = Self::repair(&mut a)
+            .and_then(|_| self.check(FaultOp::Append))
+            .and_then(|_| self.write_limited(&mut a.file, data));
+        let out = match r {
+            Ok(()) => {
+                a.len += data.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // Cut the partial record off now if we can, else before the
+                // next append.
+                a.dirty = true;
+                let _ = Self::repair(&mut a);
+                Err(err("write", &path, e))
+            }
+        };
+        self.appenders.insert(name.to_string(), a);
+        out
+    }
+
+    fn sync(&mut self, name: &str) -> Result<(), StorageError> {
+        let path = self.path_of(name)?;
+        let Some(mut a) = self.appenders.remove(name) else { return Ok(()) };
+        let r = self.check(FaultOp::Fsync).and_then(|_| a.file.sync_data()).map_err(|e| err("fdatasync", &path, e));
+        let r = r.and_then(|_| {
+            if a.new_file {
+                self.sync_dir().map_err(|e| err("fsync", &self.dir, e))?;
+                a.new_file = false;
+            }
+            Ok(())
+        });
+        self.appenders.insert(name.to_string(), a);
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmpdir(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("redlet-storage-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn read_all(s: &mut FileStorage, name: &str) -> Option<Vec<u8>> {
+        let n = s.size(name).unwrap()? as usize;
+        let mut buf = vec![0; n + 10];
+        let mut off = 0;
+        loop {
+            let k = s.read_at(name, off as u64, &mut buf[off..]).unwrap();
+            if k == 0 {
+                break;
+            }
+            off += k;
+        }
+        buf.truncate(off);
+        Some(buf)
+    }
+
+    fn replace(s: &mut FileStorage, name: &str, parts: &[&[u8]]) -> Result<(), StorageError> {
+        s.begin(name)?;
+        for p in parts {
+            if let Err(e) = s.write(name, p) {
+                s.abort(name);
+                return Err(e);
+            }
+        }
+        s.commit(name)
+    }
+
+    fn leftovers(d: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn files_and_names() {
+        let d = tmpdir("names");
+        let mut s = FileStorage::new(&d);
+        assert_eq!(s.size("snapshot").unwrap(), None);
+        assert!(s.read_at("snapshot", 0, &mut [0; 4]).unwrap_err().message.contains("redlet.snapshot"));
+        replace(&mut s, "snapshot", &[b"hello ", b"world"]).unwrap();
+        assert_eq!(fs::read(d.join("redlet.snapshot")).unwrap(), b"hello world");
+        assert_eq!(read_all(&mut s, "snapshot").unwrap(), b"hello world");
+        // A reader opened before a replace sees the new file after it.
+        replace(&mut s, "snapshot", &[b"v2"]).unwrap();
+        assert_eq!(read_all(&mut s, "snapshot").unwrap(), b"v2");
+        s.append("journal", b"ab").unwrap();
+        s.append("journal", b"cd").unwrap();
+        s.sync("journal").unwrap();
+        assert_eq!(fs::read(d.join("redlet.journal")).unwrap(), b"abcd");
+        // Replacing the journal (compaction) and appending again goes to the
+        // new file.
+        replace(&mut s, "journal", &[]).unwrap();
+        s.append("journal", b"x").unwrap();
+        assert_eq!(fs::read(d.join("redlet.journal")).unwrap(), b"x");
+        assert!(s.path_of("../etc").is_err());
+        assert!(s.append("Snap shot", b"").is_err());
+        assert_eq!(leftovers(&d), vec!["redlet.journal", "redlet.snapshot"]);
+        let _ = fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn failed_replace_keeps_the_old_blob() {
+        let d = tmpdir("faults");
+        let f = Faults::new();
+        let mut s = FileStorage::with_faults(&d, f.clone());
+        replace(&mut s, "snapshot", &[b"good"]).unwrap();
+        for op in [FaultOp::Write, FaultOp::Fsync, FaultOp::Rename] {
+            f.fail(op, 0, false);
+            let e = replace(&mut s, "snapshot", &[b"bad", b"worse"]).unwrap_err();
+            assert!(e.message.contains("injected") && e.message.contains(d.to_str().unwrap()), "{op:?}: {e}");
+            assert_eq!(fs::read(d.join("redlet.snapshot")).unwrap(), b"good", "{op:?}");
+            assert_eq!(leftovers(&d), vec!["redlet.snapshot"], "{op:?}");
+        }
+        // The second write fails.
+        f.fail(FaultOp::Write, 1, false);
+        assert!(replace(&mut s, "snapshot", &[b"a", b"b", b"c"]).is_err());
+        assert_eq!(fs::read(d.join("redlet.snapshot")).unwrap(), b"good");
+        // A full disk: the staged bytes stop part-way, the old blob stays.
+        f.disk_full_after(10);
+        let e = replace(&mut s, "snapshot", &[&[7; 8], &[8; 8]]).unwrap_err();
+        assert!(e.message.contains("No space left on device"), "{e}");
+        assert_eq!(fs::read(d.join("redlet.snapshot")).unwrap(), b"good");
+        assert_eq!(leftovers(&d), vec!["redlet.snapshot"]);
+        f.clear();
+        // A failed folder fsync is reported; the new blob is in place whole.
+        f.fail(FaultOp::DirFsync, 0, false);
+        assert!(replace(&mut s, "snapshot", &[b"new"]).is_err());
+        assert_eq!(fs::read(d.join("redlet.snapshot")).unwrap(), b"new");
+        replace(&mut s, "snapshot", &[b"newer"]).unwrap();
+        assert_eq!(read_all(&mut s, "snapshot").unwrap(), b"newer");
+        assert_eq!(f.fired(), 6);
+        assert!(Faults::from_spec("rename, fsync:2:once,enospc:10").is_ok());
+        assert!(Faults::from_spec("chmod").is_err());
+        assert!(Faults::from_spec("write:x").is_err());
+        let _ = fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn failed_append_is_cut_back() {
+        let d = tmpdir("append");
+        let f = Faults::new();
+        let mut s = FileStorage::with_faults(&d, f.clone());
+        s.append("journal", b"rec1;").unwrap();
+        f.disk_full_after(3);
+        assert!(s.append("journal", b"rec2;").unwrap_err().message.contains("No space left"));
+        assert_eq!(fs::read(d.join("redlet.journal")).unwrap(), b"rec1;");
+        f.clear();
+        s.append("journal", b"rec3;").unwrap();
+        f.fail(FaultOp::Fsync, 0, false);
+        assert!(s.sync("journal").is_err());
+        s.sync("journal").unwrap();
+        f.fail(FaultOp::Append, 0, true);
+        assert!(s.append("journal", b"x").is_err());
+        assert!(s.append("journal", b"y").is_err());
+        f.clear();
+        s.append("journal", b"rec4;").unwrap();
+        assert_eq!(fs::read(d.join("redlet.journal")).unwrap(), b"rec1;rec3;rec4;");
+        let _ = fs::remove_dir_all(&d);
+    }
+}
