@@ -457,9 +457,22 @@ impl Engine {
 
     /// SAVE: writes a snapshot with a new epoch, then replaces the journal
     /// with an empty one of that epoch (compaction). On failure the previous
-    /// snapshot stays in place, the status turns to err and, with
-    /// `stop-writes-on-bgsave-error`, writes are refused until a save works.
+    /// snapshot stays in place and the error is returned; as with Redis's
+    /// foreground `rdbSave`, `rdb_last_bgsave_status` is left as it was.
     pub fn save(&mut self) -> Result<(), PersistError> {
+        self.save_with(false)
+    }
+
+    /// A background save (BGSAVE, `save` points, scheduled saves and
+    /// compaction): as [`Engine::save`], but a failure turns
+    /// `rdb_last_bgsave_status` to err and, with
+    /// `stop-writes-on-bgsave-error`, writes are refused until a save works,
+    /// as when Redis's fork child fails.
+    pub fn bgsave(&mut self) -> Result<(), PersistError> {
+        self.save_with(true)
+    }
+
+    fn save_with(&mut self, background: bool) -> Result<(), PersistError> {
         self.persist_init();
         let now = self.now_ms();
         self.persist.last_save_try_ms = now;
@@ -505,7 +518,8 @@ impl Engine {
                     }
                 }
             }
-            Err(_) => p.last_save_ok = false,
+            Err(_) if background => p.last_save_ok = false,
+            Err(_) => {}
         }
         self.persist.storage = Some(st);
         self.refresh_deny();
@@ -651,13 +665,13 @@ impl Engine {
             && p.journal_size >= p.rewrite_min
             && p.journal_size.saturating_sub(p.journal_base).saturating_mul(100) >= p.journal_base.max(1).saturating_mul(p.rewrite_pct);
         if core::mem::take(&mut self.persist.save_scheduled) || grown {
-            let _ = self.save();
+            let _ = self.bgsave();
         }
         let p = &self.persist;
         let retry_ok = p.last_save_ok || now.saturating_sub(p.last_save_try_ms) > SAVE_RETRY_MS;
         let due = retry_ok && p.save_points.iter().any(|&(secs, changes)| self.dirty >= changes && now.saturating_sub(p.last_save_ms) > secs.saturating_mul(1000));
         if due {
-            let _ = self.save();
+            let _ = self.bgsave();
         }
     }
 

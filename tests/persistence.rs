@@ -717,6 +717,12 @@ fn failing_storage_never_loses_the_last_good_snapshot() {
         assert_eq!(err.blob, "snapshot");
         assert!(err.to_string().contains("injected failure"), "{err}");
         assert_eq!(st.blob("snapshot").unwrap(), good, "{which}");
+        // A failed foreground SAVE leaves the status alone, as Redis's
+        // rdbSave does; a failed BGSAVE (a fork child's failure) sets it.
+        let info = e.info(&[b"persistence"]);
+        assert!(info.contains("rdb_last_bgsave_status:ok\r\n"), "{info}");
+        assert_eq!(resp(&mut e, c, "BGSAVE"), "+Background saving started\r\n");
+        assert_eq!(st.blob("snapshot").unwrap(), good, "{which}");
         let info = e.info(&[b"persistence"]);
         assert!(info.contains("rdb_last_bgsave_status:err\r\n"), "{info}");
         // stop-writes-on-bgsave-error: writes (and PING) refused, reads fine.

@@ -47,6 +47,11 @@ fn failed_saves_keep_the_last_good_snapshot() {
             assert_eq!(c.cmd("SET bad 1"), Val::Status(b"OK".to_vec()));
             let r = c.cmd("SAVE");
             assert!(matches!(&r, Val::Err(e) if e.starts_with(b"ERR")), "{fault}: SAVE replied {r:?}");
+            // A failed foreground SAVE leaves the status alone (Redis's
+            // rdbSave); a failed BGSAVE turns it to err and stops writes.
+            assert_eq!(info_field(&mut c, "rdb_last_bgsave_status"), "ok", "{fault}");
+            assert_eq!(c.cmd("SET bad2 1"), Val::Status(b"OK".to_vec()));
+            assert_eq!(c.cmd("BGSAVE"), Val::Status(b"Background saving started".to_vec()));
             assert_eq!(info_field(&mut c, "rdb_last_bgsave_status"), "err", "{fault}");
             let w = c.cmd("SET other 1");
             assert!(matches!(&w, Val::Err(e) if e.starts_with(b"MISCONF")), "{fault}: write after a failed save: {w:?}");

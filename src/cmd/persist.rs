@@ -79,7 +79,7 @@ fn bgsave_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
         return Ok(Reply::status("Background saving scheduled"));
     }
     // Failure shows in INFO persistence, as a failed fork child's would.
-    let _ = cx.eng.save();
+    let _ = cx.eng.bgsave();
     Ok(Reply::status("Background saving started"))
 }
 
