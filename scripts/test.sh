@@ -63,6 +63,18 @@ cargo build -p redlet --no-default-features --target thumbv7em-none-eabihf || st
 step "wasm build (wasm32-unknown-unknown)"
 cargo build -p redlet --no-default-features --target wasm32-unknown-unknown || status=1
 
+# Long fuzzing (libFuzzer through cargo-fuzz, nightly) only when asked:
+# REDLET_FUZZ_LONG=1 [REDLET_FUZZ_LONG_SECS=600] bash scripts/test.sh
+if [ "${REDLET_FUZZ_LONG:-0}" = 1 ]; then
+    secs=${REDLET_FUZZ_LONG_SECS:-600}
+    step "long fuzz: ${secs}s per target (cargo +nightly fuzz)"
+    rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+    cargo +nightly fuzz --version >/dev/null 2>&1 || cargo +nightly install cargo-fuzz
+    for t in snapshot_load journal_replay resp_parse; do
+        cargo +nightly fuzz run --fuzz-dir fuzz "$t" -- -max_total_time="$secs" -rss_limit_mb=2048 || status=1
+    done
+fi
+
 echo
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "test.sh: %d passed, %d failed\n", p, f }' "$log"
