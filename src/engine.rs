@@ -206,6 +206,8 @@ pub struct Engine {
     pub(crate) reply_mark: Option<usize>,
     /// Number of dbs recording events: while 0 there is nothing to drain.
     recording_dbs: usize,
+    /// Eviction pool and cursor (see [`crate::evict`]).
+    pub(crate) evictor: crate::evict::Evictor,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -249,8 +251,10 @@ impl Engine {
             notify_flags: 0,
             reply_mark: None,
             recording_dbs: 0,
+            evictor: crate::evict::Evictor::default(),
         };
         e.refresh_notify_flags();
+        e.sync_access();
         e
     }
 
@@ -354,7 +358,6 @@ impl Engine {
     /// expired key, `SREM` for what SPOP chose, ...). Everything that
     /// changes the dataset outside a command's own propagation calls this.
     /// Until the journal lands it records nothing.
-    #[allow(dead_code)] // callers arrive with eviction and the journal
     pub(crate) fn propagate(&mut self, db: usize, argv: &[&[u8]]) {
         let _ = (db, argv);
     }
@@ -511,6 +514,15 @@ impl Engine {
             }
             None => return Some(Reply::Error(Error::err("no such client"))),
         };
+        // maxmemory (Redis's processCommand, after the NO_MULTI check and
+        // before the pub/sub and queueing gates): evict, then maybe refuse.
+        if !reexec && self.config.maxmemory != 0 && !(in_multi && cmd.has(cmd::flags::NO_MULTI)) {
+            // EXEC, DISCARD, QUIT and RESET have no subcommands.
+            let name = if pos == 1 { cmd.name } else { "" };
+            if let Some(e) = self.oom_gate(id, name, cmd.flags, in_multi, now) {
+                return Some(self.reject_in_multi(id, stat, e));
+            }
+        }
         if !reexec && (in_multi || pubsub_resp2) {
             let full = self.table.full_names[stat].as_str();
             if in_multi && cmd.has(cmd::flags::NO_MULTI) {
@@ -570,6 +582,8 @@ impl Engine {
         let mut args = Args::new(argv, pos);
         let res = (cmd.handler)(&mut cx, &mut args);
         let block = cx.block.take();
+        // Values looked up may have changed size: refresh used_memory.
+        self.settle_memory();
         self.drain_db_events();
         // Redis 7.0 counts a blocking command's call when it blocks, and
         // only its time (and failure) when it is served later.
@@ -811,6 +825,7 @@ impl Engine {
         let now_us = self.clock.now_micros();
         let mut cx = Ctx { eng: self, client: SYSTEM_CLIENT, db, now: now_us / 1000, now_us, block: None, reexec: false, no_block: true };
         let r = f(&mut cx);
+        self.settle_memory();
         self.serve_ready(now_us);
         self.drain_db_events();
         r

@@ -26,6 +26,7 @@
 //! | [`pubsub`] | the pub/sub subscription registry |
 //! | [`hll`] | HyperLogLog in Redis's byte format: sparse/dense registers, estimator |
 //! | [`info`] | INFO text and deterministic memory accounting |
+//! | [`evict`] | `maxmemory`: eviction policies, the eviction pool, the OOM gate |
 //! | [`storage`] | the [`storage::Storage`] trait hosts implement for snapshots and the journal |
 //! | [`clock`], [`rng`] | time and randomness, both inputs |
 //!
@@ -61,6 +62,7 @@ pub mod config;
 pub mod dict;
 pub mod engine;
 pub mod error;
+pub mod evict;
 pub mod glob;
 pub mod hll;
 pub mod info;

@@ -1134,6 +1134,8 @@ fn config_set_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let protected_ok = protected_allowed(cx.eng, cx.client, "enable-protected-configs");
     cx.eng.config.config_set(&pairs, protected_ok)?;
     cx.eng.refresh_notify_flags();
+    // New eviction policy / limits: access mode, and evict below a lowered maxmemory.
+    cx.eng.after_config_set();
     Ok(Reply::ok())
 }
 
@@ -1747,8 +1749,9 @@ fn memory_usage_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
             return Err(Error::Syntax);
         }
     }
-    let now = cx.now;
-    Ok(match cx.db().peek(key, now) {
+    // Redis looks the key up raw (dictFind): no lazy expiry, no touch.
+    cx.eng.settle_memory();
+    Ok(match cx.db().lookup_raw(key) {
         Some(e) => Reply::Int(info::key_usage(e) as i64),
         None => Reply::Nil,
     })
