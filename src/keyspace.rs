@@ -99,7 +99,7 @@ pub fn lfu_time_elapsed(ldt: u32, now_ms: u64) -> u32 {
 pub fn lfu_decr_and_return(lru: u32, now_ms: u64, decay_time: u32) -> u32 {
     let ldt = lru >> 8;
     let counter = lru & 255;
-    let periods = if decay_time != 0 { lfu_time_elapsed(ldt, now_ms) / decay_time } else { 0 };
+    let periods = lfu_time_elapsed(ldt, now_ms).checked_div(decay_time).unwrap_or(0);
     counter.saturating_sub(periods)
 }
 
@@ -247,10 +247,20 @@ impl Db {
 
     /// Updates the access state of the entry in slot `i` as a touching
     /// lookup does (Redis's `updateLFU` or the LRU clock).
+    ///
+    /// Under LFU a key counts one access per command: a command that looks
+    /// the same key up twice (a type check, then the write) is one hit, as
+    /// in Redis where such commands look up once. The recent lookups of the
+    /// running command are the tail of `pending`.
     fn touch_slot(&mut self, i: u32, now: u64) {
         let access = self.access;
         let r = match access {
-            Access::Lfu { .. } => (self.lfu_rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64,
+            Access::Lfu { .. } => {
+                if self.pending.iter().rev().take(8).any(|&p| p == i) {
+                    return;
+                }
+                (self.lfu_rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+            }
             Access::Lru => 0.0,
         };
         if let Some(e) = self.dict.slot_mut(i) {

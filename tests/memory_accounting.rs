@@ -98,7 +98,7 @@ fn push_batched(e: &mut Engine, head: &[&str], key: &[u8], items: impl Iterator<
         if batch.is_empty() {
             return;
         }
-        let mut a: Vec<Vec<u8>> = head.iter().map(|h| s(h)).collect();
+        let mut a: Vec<Vec<u8>> = head.iter().map(s).collect();
         a.insert(1, key.to_vec());
         a.append(batch);
         cmd(e, &a);

@@ -249,7 +249,7 @@ struct Node {
 
 /// Heap bytes of a boxed slice of boxed byte strings.
 fn boxes_heap(b: &[Box<[u8]>]) -> usize {
-    b.len() * core::mem::size_of::<Box<[u8]>>() + b.iter().map(|x| x.len()).sum::<usize>()
+    core::mem::size_of_val(b) + b.iter().map(|x| x.len()).sum::<usize>()
 }
 
 impl Node {
