@@ -264,3 +264,54 @@ impl Engine {
         f
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyspace::{lfu_log_incr, LFU_INIT_VAL};
+
+    fn cand(idle: u64) -> Candidate {
+        Candidate { idle, db: 0, key: alloc::format!("k{idle}").into_bytes().into() }
+    }
+
+    #[test]
+    fn pool_keeps_the_best_sixteen_in_order() {
+        let mut ev = Evictor::default();
+        for idle in [5, 1, 9, 3] {
+            ev.insert(cand(idle));
+        }
+        assert_eq!(ev.pool.iter().map(|c| c.idle).collect::<Vec<_>>(), [1, 3, 5, 9]);
+        for idle in 10..30 {
+            ev.insert(cand(idle));
+        }
+        assert_eq!(ev.pool.len(), EVPOOL_SIZE);
+        assert_eq!(ev.pool.first().map(|c| c.idle), Some(14));
+        assert_eq!(ev.pool.last().map(|c| c.idle), Some(29));
+        // Worse than everything in a full pool: dropped.
+        ev.insert(cand(0));
+        assert_eq!(ev.pool.first().map(|c| c.idle), Some(14));
+        // In between: the worst makes room.
+        ev.insert(cand(20));
+        assert_eq!(ev.pool.first().map(|c| c.idle), Some(15));
+        assert!(ev.pool.windows(2).all(|w| w[0].idle <= w[1].idle));
+    }
+
+    #[test]
+    fn lfu_log_incr_probability() {
+        assert_eq!(lfu_log_incr(255, 10, 0.0), 255);
+        // At or below the initial value every hit counts.
+        assert_eq!(lfu_log_incr(LFU_INIT_VAL, 10, 0.999), LFU_INIT_VAL + 1);
+        assert_eq!(lfu_log_incr(2, 10, 0.999), 3);
+        // p = 1 / ((counter - 5) * factor + 1).
+        assert_eq!(lfu_log_incr(15, 10, 1.0 / 101.0 - 1e-9), 16);
+        assert_eq!(lfu_log_incr(15, 10, 1.0 / 101.0 + 1e-9), 15);
+        assert_eq!(lfu_log_incr(100, 0, 0.999), 101);
+    }
+
+    #[test]
+    fn lru_idle_wraps() {
+        assert_eq!(lru_idle_ms(lru_clock(10_000), 15_000), 5_000);
+        // The clock wrapped since the access.
+        assert_eq!(lru_idle_ms(LRU_CLOCK_MAX - 1, 2_000), (2 + 1) * 1000);
+    }
+}

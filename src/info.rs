@@ -256,7 +256,7 @@ impl Engine {
                 // The peak is not tracked: the current figure is the peak.
                 line!("used_memory_peak_perc:100.00%");
                 line!("used_memory_overhead:{}", m.overhead);
-                line!("used_memory_startup:0");
+                line!("used_memory_startup:{}", BASELINE);
                 line!("used_memory_dataset:{}", m.dataset);
                 line!("used_memory_dataset_perc:{:.2}%", pct(m.dataset, m.used));
                 line!("allocator_allocated:{}", m.used);

@@ -1774,7 +1774,7 @@ fn memory_stats_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
     let mut r = vec![
         (b("peak.allocated"), i(m.used)),
         (b("total.allocated"), i(m.used)),
-        (b("startup.allocated"), i(0)),
+        (b("startup.allocated"), i(info::BASELINE)),
         (b("replication.backlog"), i(0)),
         (b("clients.slaves"), i(0)),
         (b("clients.normal"), i(0)),
@@ -1791,7 +1791,7 @@ fn memory_stats_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
         r.push((
             Reply::Bulk(format!("db.{}", n).into_bytes()),
             Reply::Map(vec![
-                (b("overhead.hashtable.main"), i(db.len() as u64 * info::KEY_OVERHEAD)),
+                (b("overhead.hashtable.main"), i(db.overhead().saturating_sub(vol * info::EXPIRE_OVERHEAD))),
                 (b("overhead.hashtable.expires"), i(vol * info::EXPIRE_OVERHEAD)),
                 (b("overhead.hashtable.slot-to-keys"), i(0)),
             ]),
