@@ -823,6 +823,11 @@ impl Engine {
             return Err(Error::DbIndexOutOfRange);
         }
         let now_us = self.clock.now_micros();
+        // Typed calls evict like commands do (they are never refused: the
+        // OOM error belongs to the command path).
+        if self.config.maxmemory != 0 {
+            self.perform_evictions(now_us / 1000);
+        }
         let mut cx = Ctx { eng: self, client: SYSTEM_CLIENT, db, now: now_us / 1000, now_us, block: None, reexec: false, no_block: true };
         let r = f(&mut cx);
         self.settle_memory();

@@ -1153,7 +1153,12 @@ impl Engine {
 
     /// CONFIG SET for one parameter (with CONFIG SET's checks and errors).
     pub fn config_set(&mut self, name: &str, value: &str) -> Result<()> {
-        self.config.config_set(&[(name.as_bytes(), value.as_bytes())], true)
+        self.config.config_set(&[(name.as_bytes(), value.as_bytes())], true)?;
+        self.refresh_notify_flags();
+        // As CONFIG SET: access mode, eviction below a lowered maxmemory.
+        self.after_config_set();
+        self.drain_db_events();
+        Ok(())
     }
 
     /// CONFIG GET for one pattern: (name, value) pairs.
