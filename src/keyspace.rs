@@ -14,6 +14,13 @@
 //!   time in milliseconds, and the entry's slot is listed in `volatile` at
 //!   position `Entry::vpos` (`NO_VPOS` when not volatile).
 //! - Containers stored here are never empty; commands delete emptied keys.
+//! - `Db::used` is the sum of every entry's cached `weight`. Inserts, removals
+//!   and `set` adjust it at once; lookups that hand out `&mut Entry` record
+//!   the slot in `pending`, and [`Db::settle`] (run by the engine after every
+//!   command) re-weighs those entries, so the figure is exact between
+//!   commands without ever walking the keyspace.
+//! - Lookups other than `peek` update `Entry::lru`: the LRU clock, or under
+//!   an LFU policy the decayed-then-incremented LFU counter (see [`Access`]).
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
