@@ -8,7 +8,8 @@
 //!   candidates, sorted by "idle" score (idle time, 255 minus the decayed LFU
 //!   counter, or the inverse of the expiry time), from `maxmemory-samples`
 //!   keys sampled per db (all keys, or keys with a TTL for `volatile-*`);
-//!   the best candidate still present is evicted. Unlike Redis, a candidate's
+//!   the best candidate still present is evicted. Idle times have 1/256 s
+//!   resolution (Redis: 1 s). Unlike Redis, a candidate's
 //!   score is refreshed before it is evicted: a key touched since it was
 //!   sampled goes back into the pool with its new score instead of being
 //!   evicted on stale data (that only makes choices better).
@@ -31,7 +32,7 @@ use alloc::vec::Vec;
 use crate::config::{notify, MaxmemoryPolicy};
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::keyspace::{lfu_decr_and_return, lru_clock, Access, Entry, LRU_CLOCK_MAX};
+use crate::keyspace::{lfu_decr_and_return, lru_stamp, Access, Entry};
 
 /// Candidates the eviction pool keeps (Redis's `EVPOOL_SIZE`).
 pub const EVPOOL_SIZE: usize = 16;
@@ -75,12 +76,11 @@ impl Evictor {
     }
 }
 
-/// Idle time of an LRU clock value in ms (Redis's `estimateObjectIdleTime`,
-/// one wrap of the 24-bit clock handled).
+/// Idle time in ms of an LRU stamp ([`lru_stamp`]), at 1/256 s resolution
+/// (Redis's `estimateObjectIdleTime` has 1 s). The stamp's 32 bits wrap with
+/// Redis's 24-bit clock, so wrapping subtraction handles one wrap.
 fn lru_idle_ms(lru: u32, now: u64) -> u64 {
-    let clock = lru_clock(now);
-    let secs = if clock >= lru { clock - lru } else { clock + (LRU_CLOCK_MAX - lru) };
-    secs as u64 * 1000
+    lru_stamp(now).wrapping_sub(lru) as u64 * 1000 / 256
 }
 
 /// The pool score of an entry under `policy` at `now` (higher = evict
@@ -310,8 +310,10 @@ mod tests {
 
     #[test]
     fn lru_idle_wraps() {
-        assert_eq!(lru_idle_ms(lru_clock(10_000), 15_000), 5_000);
+        assert_eq!(lru_idle_ms(lru_stamp(10_000), 15_000), 5_000);
+        assert_eq!(lru_idle_ms(lru_stamp(10_000), 10_500), 500);
         // The clock wrapped since the access.
-        assert_eq!(lru_idle_ms(LRU_CLOCK_MAX - 1, 2_000), (2 + 1) * 1000);
+        let before_wrap = (crate::keyspace::LRU_CLOCK_MAX as u64 - 1) * 1000;
+        assert_eq!(lru_idle_ms(lru_stamp(before_wrap), before_wrap + 3_000), 3_000);
     }
 }

@@ -40,6 +40,15 @@ pub fn lru_clock(now_ms: u64) -> u32 {
     ((now_ms / 1000) & LRU_CLOCK_MAX as u64) as u32
 }
 
+/// The access stamp an entry keeps under an LRU policy: Redis's 24-bit LRU
+/// clock (seconds) in the high bits, so OBJECT IDLETIME reports exactly
+/// Redis's figure from `stamp >> 8`, and the fraction of the second in
+/// 1/256ths in the low byte, so eviction can tell apart keys used within the
+/// same second (Redis cannot: its approximation is coarser).
+pub fn lru_stamp(now_ms: u64) -> u32 {
+    (lru_clock(now_ms) << 8) | ((now_ms % 1000) * 256 / 1000) as u32
+}
+
 /// A key and its value, with expiry and access metadata.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -49,8 +58,8 @@ pub struct Entry {
     pub value: Value,
     /// Absolute expiry in Unix milliseconds; 0 = persistent.
     expire: u64,
-    /// Access state: under an LRU (or no) policy the LRU clock of the last
-    /// access ([`lru_clock`]); under an LFU policy 16 bits of minutes and an
+    /// Access state: under an LRU (or no) policy the stamp of the last
+    /// access ([`lru_stamp`]); under an LFU policy 16 bits of minutes and an
     /// 8-bit logarithmic counter, as Redis's `robj.lru`.
     pub lru: u32,
     vpos: u32,
@@ -129,7 +138,7 @@ impl Access {
     /// The access state of a key created at `now_ms`.
     pub fn initial(self, now_ms: u64) -> u32 {
         match self {
-            Access::Lru => lru_clock(now_ms),
+            Access::Lru => lru_stamp(now_ms),
             Access::Lfu { .. } => (lfu_minutes(now_ms) << 8) | LFU_INIT_VAL,
         }
     }
@@ -272,7 +281,7 @@ impl Db {
         };
         if let Some(e) = self.dict.slot_mut(i) {
             e.lru = match access {
-                Access::Lru => lru_clock(now),
+                Access::Lru => lru_stamp(now),
                 Access::Lfu { log_factor, decay_time } => {
                     let c = lfu_decr_and_return(e.lru, now, decay_time);
                     (lfu_minutes(now) << 8) | lfu_log_incr(c, log_factor, r)
@@ -437,7 +446,7 @@ impl Db {
         if !existed {
             e.lru = access.initial(now);
         } else if access == Access::Lru {
-            e.lru = lru_clock(now);
+            e.lru = lru_stamp(now);
         }
         let w = entry_weight(e);
         used = used.wrapping_sub(core::mem::replace(&mut e.weight, w)).wrapping_add(w);

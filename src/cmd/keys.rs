@@ -1133,7 +1133,8 @@ pub fn object_idletime(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<u64>> {
     if lfu {
         return Err(Error::err("An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
-    Ok(Some(idle_seconds(e.lru, now)))
+    // The stamp's high 24 bits are Redis's LRU clock (see keyspace::lru_stamp).
+    Ok(Some(idle_seconds(e.lru >> 8, now)))
 }
 
 /// The LFU counter stored in an entry's `lru` field (16 bits of minutes,
