@@ -208,6 +208,8 @@ pub struct Engine {
     recording_dbs: usize,
     /// Snapshots, journal, save points, shutdown ([`crate::persist`]).
     pub(crate) persist: crate::persist::PersistState,
+    /// Eviction pool and cursor (see [`crate::evict`]).
+    pub(crate) evictor: crate::evict::Evictor,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -252,8 +254,10 @@ impl Engine {
             reply_mark: None,
             recording_dbs: 0,
             persist: Default::default(),
+            evictor: crate::evict::Evictor::default(),
         };
         e.refresh_notify_flags();
+        e.sync_access();
         e
     }
 
@@ -358,7 +362,6 @@ impl Engine {
     /// expired key, `SREM` for what SPOP chose, ...). Everything that
     /// changes the dataset outside a command's own propagation calls this.
     /// Until the journal lands it records nothing.
-    #[allow(dead_code)] // callers arrive with eviction
     pub(crate) fn propagate(&mut self, db: usize, argv: &[&[u8]]) {
         self.journal_propagate(db, argv);
     }
@@ -516,6 +519,18 @@ impl Engine {
             }
             None => return Some(Reply::Error(Error::err("no such client"))),
         };
+        // maxmemory (Redis's processCommand, after the NO_MULTI check and
+        // before the pub/sub and queueing gates): evict, then maybe refuse.
+        // A journal replay is never refused, as Redis ignores maxmemory
+        // while loading.
+        if !reexec && self.config.maxmemory != 0 && !self.replaying() && !(in_multi && cmd.has(cmd::flags::NO_MULTI)) {
+            // EXEC, DISCARD, QUIT and RESET have no subcommands.
+            let name = if pos == 1 { cmd.name } else { "" };
+            if let Some(e) = self.oom_gate(id, name, cmd.flags, in_multi, now) {
+                return Some(self.reject_in_multi(id, stat, e));
+            }
+        }
+        // Then the persistence gate (MISCONF), as in processCommand.
         if !reexec {
             if let Some(e) = self.write_denied(cmd, id) {
                 return Some(self.reject_in_multi(id, stat, e));
@@ -582,6 +597,8 @@ impl Engine {
         let res = (cmd.handler)(&mut cx, &mut args);
         let block = cx.block.take();
         self.journal_after(cmd, argv, db, now, jstate, reexec);
+        // Values looked up may have changed size: refresh used_memory.
+        self.settle_memory();
         self.drain_db_events();
         // Redis 7.0 counts a blocking command's call when it blocks, and
         // only its time (and failure) when it is served later.
@@ -822,10 +839,16 @@ impl Engine {
             return Err(Error::DbIndexOutOfRange);
         }
         let now_us = self.clock.now_micros();
+        // Typed calls evict like commands do (they are never refused: the
+        // OOM error belongs to the command path).
+        if self.config.maxmemory != 0 {
+            self.perform_evictions(now_us / 1000);
+        }
         let dirty0 = self.dirty;
         let mut cx = Ctx { eng: self, client: SYSTEM_CLIENT, db, now: now_us / 1000, now_us, block: None, reexec: false, no_block: true };
         let r = f(&mut cx);
         self.journal_typed_write(dirty0);
+        self.settle_memory();
         self.serve_ready(now_us);
         self.drain_db_events();
         r

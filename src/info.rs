@@ -7,10 +7,13 @@
 //! are reported as zero; everything the engine knows is real.
 //!
 //! Memory is accounted deterministically, with no allocator statistics (the
-//! core has none): a key costs [`KEY_OVERHEAD`] plus its length plus its
-//! value's [`crate::types::Value::weight`], and a key with a TTL costs
-//! [`EXPIRE_OVERHEAD`] more. The same figure backs INFO memory, MEMORY USAGE
-//! and MEMORY STATS, so tests can predict it.
+//! core has none), as running counters: each db keeps the sum of its
+//! entries' weights ([`crate::keyspace::entry_weight`]: key bytes off-line
+//! plus the value's representation, O(1) from the containers' own size
+//! counters) and its tables' capacities, so `used_memory` costs O(databases)
+//! and never walks keys. [`BASELINE`] stands for the engine's fixed
+//! structures. The same figures back INFO memory, MEMORY USAGE, MEMORY STATS
+//! and the `maxmemory` check.
 
 use alloc::format;
 use alloc::string::String;
@@ -20,11 +23,14 @@ use core::fmt::Write;
 use crate::engine::Engine;
 use crate::keyspace::{lru_clock, Entry};
 
-/// Bytes charged per key besides its name and value (Redis: the dict entry,
-/// the key's object header and its string header).
-pub const KEY_OVERHEAD: u64 = 48;
-/// Bytes charged per key with a TTL (Redis: the `expires` dict entry).
-pub const EXPIRE_OVERHEAD: u64 = 24;
+/// Bytes charged per key besides its name and value: its slot in the db's
+/// dict (the entry itself) and its share of the hash index.
+pub const KEY_OVERHEAD: u64 = (core::mem::size_of::<Option<Entry>>() + 6) as u64;
+/// Bytes charged per key with a TTL (its position in the volatile index).
+pub const EXPIRE_OVERHEAD: u64 = 4;
+/// Fixed part of `used_memory`: the engine's own structures (command table,
+/// configuration, statistics), whatever the dataset.
+pub const BASELINE: u64 = 64 * 1024;
 
 /// Redis's version string.
 pub const REDIS_VERSION: &str = "7.0.15";
@@ -32,7 +38,7 @@ pub const REDIS_VERSION: &str = "7.0.15";
 /// The deterministic memory cost of one key: overhead, name and value (the
 /// MEMORY USAGE figure; TTL bookkeeping is not included, as in Redis).
 pub fn key_usage(e: &Entry) -> u64 {
-    KEY_OVERHEAD + e.key.len() as u64 + e.value.weight() as u64
+    KEY_OVERHEAD + crate::keyspace::entry_weight(e)
 }
 
 /// Memory figures of the whole engine.
@@ -105,24 +111,23 @@ const SECTIONS: &[(&str, bool)] = &[
 ];
 
 impl Engine {
-    /// Deterministic memory figures (see the module docs).
+    /// Deterministic memory figures (see the module docs). O(databases):
+    /// the dbs keep running totals.
     pub fn memory_stats(&self) -> MemoryStats {
-        let mut m = MemoryStats::default();
+        let mut m = MemoryStats { overhead: BASELINE, ..MemoryStats::default() };
         for db in &self.dbs {
-            for e in db.iter() {
-                let ttl = if e.expire().is_some() { EXPIRE_OVERHEAD } else { 0 };
-                m.overhead += KEY_OVERHEAD + ttl;
-                m.dataset += e.key.len() as u64 + e.value.weight() as u64;
-                m.keys += 1;
-            }
+            m.overhead += db.overhead();
+            m.dataset += db.used();
+            m.keys += db.len() as u64;
         }
         m.used = m.overhead + m.dataset;
         m
     }
 
     /// Memory in use, bytes (INFO `used_memory`; what `maxmemory` limits).
+    /// O(databases).
     pub fn used_memory(&self) -> u64 {
-        self.memory_stats().used
+        self.dbs.iter().fold(BASELINE, |acc, db| acc + db.used() + db.overhead())
     }
 
     /// MEMORY USAGE of `key` in `db`: its deterministic size, or `None`
@@ -130,7 +135,9 @@ impl Engine {
     pub fn memory_usage(&mut self, db: usize, key: &[u8]) -> Option<u64> {
         let now = self.now_ms();
         let d = self.dbs.get_mut(db)?;
-        d.peek(key, now).map(|e| key_usage(e))
+        let u = d.peek(key, now).map(|e| key_usage(e));
+        d.settle();
+        u
     }
 
     /// The INFO text for `sections` (as INFO's arguments: section names,
@@ -249,7 +256,7 @@ impl Engine {
                 // The peak is not tracked: the current figure is the peak.
                 line!("used_memory_peak_perc:100.00%");
                 line!("used_memory_overhead:{}", m.overhead);
-                line!("used_memory_startup:0");
+                line!("used_memory_startup:{}", BASELINE);
                 line!("used_memory_dataset:{}", m.dataset);
                 line!("used_memory_dataset_perc:{:.2}%", pct(m.dataset, m.used));
                 line!("allocator_allocated:{}", m.used);

@@ -14,6 +14,13 @@
 //!   time in milliseconds, and the entry's slot is listed in `volatile` at
 //!   position `Entry::vpos` (`NO_VPOS` when not volatile).
 //! - Containers stored here are never empty; commands delete emptied keys.
+//! - `Db::used` is the sum of every entry's cached `weight`. Inserts, removals
+//!   and `set` adjust it at once; lookups that hand out `&mut Entry` record
+//!   the slot in `pending`, and [`Db::settle`] (run by the engine after every
+//!   command) re-weighs those entries, so the figure is exact between
+//!   commands without ever walking the keyspace.
+//! - Lookups other than `peek` update `Entry::lru`: the LRU clock, or under
+//!   an LFU policy the decayed-then-incremented LFU counter (see [`Access`]).
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -33,6 +40,15 @@ pub fn lru_clock(now_ms: u64) -> u32 {
     ((now_ms / 1000) & LRU_CLOCK_MAX as u64) as u32
 }
 
+/// The access stamp an entry keeps under an LRU policy: Redis's 24-bit LRU
+/// clock (seconds) in the high bits, so OBJECT IDLETIME reports exactly
+/// Redis's figure from `stamp >> 8`, and the fraction of the second in
+/// 1/256ths in the low byte, so eviction can tell apart keys used within the
+/// same second (Redis cannot: its approximation is coarser).
+pub fn lru_stamp(now_ms: u64) -> u32 {
+    (lru_clock(now_ms) << 8) | ((now_ms % 1000) * 256 / 1000) as u32
+}
+
 /// A key and its value, with expiry and access metadata.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -42,9 +58,90 @@ pub struct Entry {
     pub value: Value,
     /// Absolute expiry in Unix milliseconds; 0 = persistent.
     expire: u64,
-    /// LRU clock of the last access (OBJECT IDLETIME) or, later, LFU data.
+    /// Access state: under an LRU (or no) policy the stamp of the last
+    /// access ([`lru_stamp`]); under an LFU policy 16 bits of minutes and an
+    /// 8-bit logarithmic counter, as Redis's `robj.lru`.
     pub lru: u32,
     vpos: u32,
+    /// The weight ([`entry_weight`]) counted in [`Db::used`] for this entry;
+    /// refreshed after each command that looked the entry up.
+    weight: u64,
+}
+
+/// The heap bytes an entry owns besides its slot in the db's dict: the key
+/// when it does not fit inline and the value's representation. O(1) for
+/// every type (containers keep size counters).
+pub fn entry_weight(e: &Entry) -> u64 {
+    (e.key.heap_bytes() + e.value.weight()) as u64
+}
+
+/// How lookups update an entry's access state (Redis's `lookupKey`): the
+/// LRU clock, or the LFU counter under an LFU policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Access {
+    /// Record the LRU clock (every policy but the LFU ones).
+    #[default]
+    Lru,
+    /// Decay then logarithmically increment the LFU counter.
+    Lfu {
+        /// `lfu-log-factor`.
+        log_factor: u32,
+        /// `lfu-decay-time`, minutes.
+        decay_time: u32,
+    },
+}
+
+/// Initial LFU counter of a new key (Redis's `LFU_INIT_VAL`), so new keys
+/// get a chance to accumulate hits before being evicted.
+pub const LFU_INIT_VAL: u32 = 5;
+
+/// Minutes of the LFU clock: 16 bits, as Redis's `LFUGetTimeInMinutes`.
+pub fn lfu_minutes(now_ms: u64) -> u32 {
+    ((now_ms / 1000 / 60) & 65535) as u32
+}
+
+/// Minutes elapsed since `ldt` on the 16-bit LFU clock (one wrap handled).
+pub fn lfu_time_elapsed(ldt: u32, now_ms: u64) -> u32 {
+    let now = lfu_minutes(now_ms);
+    if now >= ldt {
+        now - ldt
+    } else {
+        65535 - ldt + now
+    }
+}
+
+/// The LFU counter held in `lru`, decayed by one per `decay_time` minutes
+/// elapsed since its last decrement (Redis's `LFUDecrAndReturn`).
+pub fn lfu_decr_and_return(lru: u32, now_ms: u64, decay_time: u32) -> u32 {
+    let ldt = lru >> 8;
+    let counter = lru & 255;
+    let periods = lfu_time_elapsed(ldt, now_ms).checked_div(decay_time).unwrap_or(0);
+    counter.saturating_sub(periods)
+}
+
+/// Logarithmic increment (Redis's `LFULogIncr`): the more hits a key had,
+/// the less likely one more hit bumps its counter. `r` is uniform in [0, 1).
+pub fn lfu_log_incr(counter: u32, log_factor: u32, r: f64) -> u32 {
+    if counter >= 255 {
+        return 255;
+    }
+    let base = counter.saturating_sub(LFU_INIT_VAL) as f64;
+    let p = 1.0 / (base * log_factor as f64 + 1.0);
+    if r < p {
+        counter + 1
+    } else {
+        counter
+    }
+}
+
+impl Access {
+    /// The access state of a key created at `now_ms`.
+    pub fn initial(self, now_ms: u64) -> u32 {
+        match self {
+            Access::Lru => lru_stamp(now_ms),
+            Access::Lfu { .. } => (lfu_minutes(now_ms) << 8) | LFU_INIT_VAL,
+        }
+    }
 }
 
 impl Entry {
@@ -85,12 +182,112 @@ pub struct Db {
     /// The [`crate::config::notify`] classes to record (`EXPIRED`, `NEW`,
     /// `KEY_MISS`); 0 records nothing.
     record: u32,
+    /// Sum of the cached weights of every entry (see [`Db::used`]).
+    used: u64,
+    /// Slots handed out by lookups since the last [`Db::settle`]: their
+    /// values may have changed size, so their weights are refreshed then.
+    pending: Vec<u32>,
+    /// How lookups update access state (set from the eviction policy).
+    access: Access,
+    /// Randomness for the LFU counter's logarithmic increment (seeded from
+    /// the db's seed so runs repeat).
+    lfu_rng: Rng,
 }
 
 impl Db {
     /// An empty database hashing with `seed`.
     pub fn new(seed: u64) -> Self {
-        Db { dict: Dict::with_seed(seed), volatile: Vec::new(), stats: DbStats::default(), events: Vec::new(), record: 0 }
+        Db {
+            dict: Dict::with_seed(seed),
+            volatile: Vec::new(),
+            stats: DbStats::default(),
+            events: Vec::new(),
+            record: 0,
+            used: 0,
+            pending: Vec::new(),
+            access: Access::Lru,
+            lfu_rng: Rng::new(seed ^ 0x4c46_555f_5345_4544),
+        }
+    }
+
+    /// Chooses how lookups update access state (the engine sets it from
+    /// `maxmemory-policy`, `lfu-log-factor` and `lfu-decay-time`).
+    pub fn set_access(&mut self, access: Access) {
+        self.access = access;
+    }
+
+    /// How lookups update access state.
+    pub fn access(&self) -> Access {
+        self.access
+    }
+
+    /// Bytes the keys and values of this db use (the sum of each entry's
+    /// [`entry_weight`]), as of the last [`Db::settle`]. O(1).
+    pub fn used(&self) -> u64 {
+        self.used
+    }
+
+    /// Bytes of the db's own tables: the dict (slots sized for [`Entry`])
+    /// and the volatile-key index. O(1).
+    pub fn overhead(&self) -> u64 {
+        (self.dict.overhead_bytes() + self.volatile.capacity() * core::mem::size_of::<u32>() + self.pending.capacity() * 4) as u64
+    }
+
+    /// Refreshes the weights of the entries looked up since the last call
+    /// (their values may have grown or shrunk), keeping [`Db::used`] exact.
+    /// O(1) per lookup; the engine calls it after every command.
+    pub fn settle(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut pending = core::mem::take(&mut self.pending);
+        for &i in &pending {
+            if let Some(e) = self.dict.slot_mut(i) {
+                let w = entry_weight(e);
+                let old = core::mem::replace(&mut e.weight, w);
+                self.used = self.used.wrapping_sub(old).wrapping_add(w);
+            }
+        }
+        pending.clear();
+        if pending.capacity() > 64 {
+            pending = Vec::new();
+        }
+        self.pending = pending;
+    }
+
+    /// True when lookups since the last [`Db::settle`] may have changed
+    /// weights.
+    pub fn needs_settle(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Updates the access state of the entry in slot `i` as a touching
+    /// lookup does (Redis's `updateLFU` or the LRU clock).
+    ///
+    /// Under LFU a key counts one access per command: a command that looks
+    /// the same key up twice (a type check, then the write) is one hit, as
+    /// in Redis where such commands look up once. The recent lookups of the
+    /// running command are the tail of `pending`.
+    fn touch_slot(&mut self, i: u32, now: u64) {
+        let access = self.access;
+        let r = match access {
+            Access::Lfu { .. } => {
+                if self.pending.iter().rev().take(8).any(|&p| p == i) {
+                    return;
+                }
+                (self.lfu_rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+            }
+            Access::Lru => 0.0,
+        };
+        if let Some(e) = self.dict.slot_mut(i) {
+            e.lru = match access {
+                Access::Lru => lru_stamp(now),
+                Access::Lfu { log_factor, decay_time } => {
+                    let c = lfu_decr_and_return(e.lru, now, decay_time);
+                    (lfu_minutes(now) << 8) | lfu_log_incr(c, log_factor, r)
+                }
+            };
+        }
     }
 
     /// Chooses which keyspace events the db records from now on:
@@ -182,9 +379,9 @@ impl Db {
         match self.live_slot(key, now) {
             Some(i) => {
                 self.stats.hits += 1;
-                let e = self.dict.slot_mut(i)?;
-                e.lru = lru_clock(now);
-                Some(e)
+                self.touch_slot(i, now);
+                self.pending.push(i);
+                self.dict.slot_mut(i)
             }
             None => {
                 self.stats.misses += 1;
@@ -197,14 +394,15 @@ impl Db {
     /// Write lookup: updates the access time, counts nothing.
     pub fn write(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
         let i = self.live_slot(key, now)?;
-        let e = self.dict.slot_mut(i)?;
-        e.lru = lru_clock(now);
-        Some(e)
+        self.touch_slot(i, now);
+        self.pending.push(i);
+        self.dict.slot_mut(i)
     }
 
     /// Lookup that touches nothing but lazy expiry (OBJECT, TYPE-free peeks).
     pub fn peek(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
         let i = self.live_slot(key, now)?;
+        self.pending.push(i);
         self.dict.slot_mut(i)
     }
 
@@ -217,35 +415,56 @@ impl Db {
     /// its expiry is kept if `keep_ttl`, cleared otherwise. A new key has no
     /// expiry. Returns the entry.
     pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool, now: u64) -> &mut Entry {
-        let slot = match self.live_slot(key, now) {
+        let (slot, existed) = match self.live_slot(key, now) {
             Some(i) => {
                 if !keep_ttl {
                     self.clear_expire_slot(i);
                 }
-                i
+                // Redis's setKey looks the key up for writing first (an LFU
+                // hit), then dbOverwrite keeps the LFU state under LFU.
+                self.touch_slot(i, now);
+                (i, true)
             }
             None => {
                 self.record(crate::config::notify::NEW, key);
-                self.dict.insert_new(Entry {
+                let i = self.dict.insert_new(Entry {
                     key: SmallBytes::new(key),
                     value: Value::Str(crate::types::Str::Int(0)),
                     expire: 0,
                     lru: 0,
                     vpos: NO_VPOS,
-                })
+                    weight: 0,
+                });
+                (i, false)
             }
         };
+        let access = self.access;
+        let mut used = self.used;
         // The slot was just found or inserted.
         let e = self.dict.slot_mut(slot).expect("slot is occupied");
         e.value = value;
-        e.lru = lru_clock(now);
-        e
+        if !existed {
+            e.lru = access.initial(now);
+        } else if access == Access::Lru {
+            e.lru = lru_stamp(now);
+        }
+        let w = entry_weight(e);
+        used = used.wrapping_sub(core::mem::replace(&mut e.weight, w)).wrapping_add(w);
+        self.used = used;
+        // Callers may still mutate the value through the returned entry.
+        self.pending.push(slot);
+        // Re-borrow after updating the counters.
+        self.dict.slot_mut(slot).expect("slot is occupied")
     }
 
     /// Inserts a key known to be absent (after a lookup), with an expiry.
     pub fn insert_new(&mut self, key: Box<[u8]>, value: Value, expire: Option<u64>, now: u64) -> &mut Entry {
         self.record(crate::config::notify::NEW, &key);
-        let i = self.dict.insert_new(Entry { key: key.into(), value, expire: 0, lru: lru_clock(now), vpos: NO_VPOS });
+        let mut e = Entry { key: key.into(), value, expire: 0, lru: self.access.initial(now), vpos: NO_VPOS, weight: 0 };
+        e.weight = entry_weight(&e);
+        self.used = self.used.wrapping_add(e.weight);
+        let i = self.dict.insert_new(e);
+        self.pending.push(i);
         if let Some(at) = expire {
             self.set_expire_slot(i, at);
         }
@@ -274,6 +493,12 @@ impl Db {
         self.clear_expire_slot(i);
         let mut e = self.dict.remove_slot(i)?;
         e.expire = at;
+        self.used = self.used.wrapping_sub(e.weight);
+        if self.dict.is_empty() {
+            // Give the table back too, so an emptied db costs nothing.
+            self.dict.clear();
+            self.volatile = Vec::new();
+        }
         Some(e)
     }
 
@@ -326,6 +551,8 @@ impl Db {
     pub fn clear(&mut self) {
         self.dict.clear();
         self.volatile = Vec::new();
+        self.used = 0;
+        self.pending = Vec::new();
     }
 
     /// A random live key, expiring the expired keys it meets (bounded tries).
@@ -353,6 +580,44 @@ impl Db {
     /// Every entry, including ones expired but not yet reclaimed.
     pub fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
         self.dict.iter()
+    }
+
+    /// Calls `f` on up to `n` entries sampled at random (with repetition)
+    /// from every key, or from the keys with a TTL when `volatile`: the
+    /// eviction pool's sampling (Redis's `dictGetSomeKeys`). Touches nothing,
+    /// expires nothing.
+    pub fn sample(&self, volatile: bool, n: usize, rng: &mut Rng, mut f: impl FnMut(&Entry)) {
+        for _ in 0..n {
+            let slot = if volatile {
+                if self.volatile.is_empty() {
+                    return;
+                }
+                self.volatile[rng.below(self.volatile.len() as u64) as usize]
+            } else {
+                match self.dict.random_slot(|| rng.next_u64()) {
+                    Some(i) => i,
+                    None => return,
+                }
+            };
+            if let Some(e) = self.dict.slot(slot) {
+                f(e);
+            }
+        }
+    }
+
+    /// A random key among all keys, or among the keys with a TTL when
+    /// `volatile`, expired or not (Redis's `dictGetRandomKey` for the random
+    /// eviction policies).
+    pub fn random_entry_key(&self, volatile: bool, rng: &mut Rng) -> Option<Box<[u8]>> {
+        let slot = if volatile {
+            if self.volatile.is_empty() {
+                return None;
+            }
+            self.volatile[rng.below(self.volatile.len() as u64) as usize]
+        } else {
+            self.dict.random_slot(|| rng.next_u64())?
+        };
+        self.dict.slot(slot).map(|e| e.key.as_slice().into())
     }
 
     /// One bounded active-expiry step, like Redis's `activeExpireCycle` for

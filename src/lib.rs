@@ -28,6 +28,7 @@
 //! | [`hll`] | HyperLogLog in Redis's byte format: sparse/dense registers, estimator |
 //! | [`info`] | INFO text and deterministic memory accounting |
 //! | [`export`] | the keyspace as RESP commands for `redis-cli --pipe` |
+//! | [`evict`] | `maxmemory`: eviction policies, the eviction pool, the OOM gate |
 //! | [`storage`] | the [`storage::Storage`] trait hosts implement for snapshots and the journal |
 //! | [`persist`], [`snapshot`], [`journal`] | SAVE/load/SHUTDOWN, the snapshot format, the journal of write effects |
 //! | [`clock`], [`rng`] | time and randomness, both inputs |
@@ -64,6 +65,7 @@ pub mod config;
 pub mod dict;
 pub mod engine;
 pub mod error;
+pub mod evict;
 pub mod export;
 pub mod geo;
 pub mod glob;

@@ -481,27 +481,32 @@ fn info_sections_and_stats() {
 
 #[test]
 fn memory_is_deterministic() {
+    use redlet::info::{BASELINE, KEY_OVERHEAD};
     let (mut e, _) = engine();
     let c = client(&mut e);
     let m = info(&mut e, c, "memory");
-    assert_eq!(field(&m, "used_memory"), "0");
-    assert_eq!(field(&m, "used_memory_human"), "0B");
+    let base = e.used_memory();
+    assert_eq!(base, BASELINE);
+    assert_eq!(field(&m, "used_memory"), BASELINE.to_string());
+    assert_eq!(field(&m, "used_memory_human"), "64.00K");
     assert_eq!(field(&m, "maxmemory_policy"), "noeviction");
     assert_eq!(r(&mut e, c, &["SET", "key", "hello"]), "+OK\r\n");
     assert_eq!(r(&mut e, c, &["SET", "n", "12345", "PX", "100000"]), "+OK\r\n");
-    // 48 per key + name + value weight; a TTL costs 24 more in INFO only.
-    assert_eq!(r(&mut e, c, &["MEMORY", "USAGE", "key"]), ":56\r\n");
-    assert_eq!(r(&mut e, c, &["MEMORY", "USAGE", "key", "SAMPLES", "0"]), ":56\r\n");
-    assert_eq!(r(&mut e, c, &["MEMORY", "USAGE", "n"]), ":49\r\n");
-    assert_eq!(e.memory_usage(0, b"n"), Some(49));
-    assert_eq!(e.used_memory(), 56 + 49 + 24);
-    assert_eq!(r(&mut e, c, &["CONFIG", "SET", "maxmemory", "2kb", "maxmemory-policy", "allkeys-lru"]), "+OK\r\n");
+    // The slot and index share per key, plus heap: "hello" is 5 bytes, the
+    // integer and both short key names cost none.
+    let (k, n) = (KEY_OVERHEAD + 5, KEY_OVERHEAD);
+    assert_eq!(r(&mut e, c, &["MEMORY", "USAGE", "key"]), format!(":{}\r\n", k));
+    assert_eq!(r(&mut e, c, &["MEMORY", "USAGE", "key", "SAMPLES", "0"]), format!(":{}\r\n", k));
+    assert_eq!(r(&mut e, c, &["MEMORY", "USAGE", "n"]), format!(":{}\r\n", n));
+    assert_eq!(e.memory_usage(0, b"n"), Some(n));
+    let used = e.used_memory();
+    assert!(used > base + 5, "{}", used);
+    assert_eq!(r(&mut e, c, &["CONFIG", "SET", "maxmemory", "1mb", "maxmemory-policy", "allkeys-lru"]), "+OK\r\n");
     let m = info(&mut e, c, "memory");
-    assert_eq!(field(&m, "used_memory"), "129");
-    assert_eq!(field(&m, "used_memory_overhead"), "120");
-    assert_eq!(field(&m, "used_memory_dataset"), "9");
-    assert_eq!(field(&m, "maxmemory"), "2048");
-    assert_eq!(field(&m, "maxmemory_human"), "2.00K");
+    assert_eq!(field(&m, "used_memory"), used.to_string());
+    assert_eq!(field(&m, "used_memory_dataset"), "5");
+    assert_eq!(field(&m, "maxmemory"), "1048576");
+    assert_eq!(field(&m, "maxmemory_human"), "1.00M");
     assert_eq!(field(&m, "maxmemory_policy"), "allkeys-lru");
     assert!(r(&mut e, c, &["MEMORY", "STATS"]).contains("$10\r\nkeys.count\r\n:2\r\n"));
 }

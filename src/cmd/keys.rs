@@ -1133,24 +1133,22 @@ pub fn object_idletime(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<u64>> {
     if lfu {
         return Err(Error::err("An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
-    Ok(Some(idle_seconds(e.lru, now)))
+    // The stamp's high 24 bits are Redis's LRU clock (see keyspace::lru_stamp).
+    Ok(Some(idle_seconds(e.lru >> 8, now)))
 }
 
 /// The LFU counter stored in an entry's `lru` field (16 bits of minutes,
 /// 8 bits of logarithmic counter), decayed by one per `decay_minutes`
 /// elapsed, as Redis's `LFUDecrAndReturn` computes it.
 pub fn lfu_decayed_counter(lru: u32, now_ms: u64, decay_minutes: u32) -> u64 {
-    let ldt = (lru >> 8) as u64 & 0xffff;
-    let counter = (lru & 255) as u64;
-    let now_min = (now_ms / 1000 / 60) & 65535;
-    let elapsed = if now_min >= ldt { now_min - ldt } else { 65535 - ldt + now_min };
-    let periods = if decay_minutes == 0 { 0 } else { elapsed / decay_minutes as u64 };
-    counter.saturating_sub(periods)
+    // One definition of the decay, shared with the keyspace's LFU updates.
+    crate::keyspace::lfu_decr_and_return(lru, now_ms, decay_minutes) as u64
 }
 
 /// OBJECT FREQ: the key's decayed LFU counter. `Ok(None)` when absent; an
-/// error unless an LFU policy is selected. The counter itself is whatever
-/// the keyspace keeps in the entry's `lru` field under an LFU policy.
+/// error unless an LFU policy is selected. The counter is the one lookups
+/// keep in the entry's `lru` field under an LFU policy (see
+/// [`crate::keyspace::Access`]) and eviction reads.
 pub fn object_freq(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<u64>> {
     let now = cx.now;
     let lfu = lfu_policy(cx);

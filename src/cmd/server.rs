@@ -1134,6 +1134,8 @@ fn config_set_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let protected_ok = protected_allowed(cx.eng, cx.client, "enable-protected-configs");
     cx.eng.config.config_set(&pairs, protected_ok)?;
     cx.eng.refresh_notify_flags();
+    // New eviction policy / limits: access mode, and evict below a lowered maxmemory.
+    cx.eng.after_config_set();
     Ok(Reply::ok())
 }
 
@@ -1151,7 +1153,12 @@ impl Engine {
 
     /// CONFIG SET for one parameter (with CONFIG SET's checks and errors).
     pub fn config_set(&mut self, name: &str, value: &str) -> Result<()> {
-        self.config.config_set(&[(name.as_bytes(), value.as_bytes())], true)
+        self.config.config_set(&[(name.as_bytes(), value.as_bytes())], true)?;
+        self.refresh_notify_flags();
+        // As CONFIG SET: access mode, eviction below a lowered maxmemory.
+        self.after_config_set();
+        self.drain_db_events();
+        Ok(())
     }
 
     /// CONFIG GET for one pattern: (name, value) pairs.
@@ -1747,8 +1754,9 @@ fn memory_usage_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
             return Err(Error::Syntax);
         }
     }
-    let now = cx.now;
-    Ok(match cx.db().peek(key, now) {
+    // Redis looks the key up raw (dictFind): no lazy expiry, no touch.
+    cx.eng.settle_memory();
+    Ok(match cx.db().lookup_raw(key) {
         Some(e) => Reply::Int(info::key_usage(e) as i64),
         None => Reply::Nil,
     })
@@ -1771,7 +1779,7 @@ fn memory_stats_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
     let mut r = vec![
         (b("peak.allocated"), i(m.used)),
         (b("total.allocated"), i(m.used)),
-        (b("startup.allocated"), i(0)),
+        (b("startup.allocated"), i(info::BASELINE)),
         (b("replication.backlog"), i(0)),
         (b("clients.slaves"), i(0)),
         (b("clients.normal"), i(0)),
@@ -1788,7 +1796,7 @@ fn memory_stats_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
         r.push((
             Reply::Bulk(format!("db.{}", n).into_bytes()),
             Reply::Map(vec![
-                (b("overhead.hashtable.main"), i(db.len() as u64 * info::KEY_OVERHEAD)),
+                (b("overhead.hashtable.main"), i(db.overhead().saturating_sub(vol * info::EXPIRE_OVERHEAD))),
                 (b("overhead.hashtable.expires"), i(vol * info::EXPIRE_OVERHEAD)),
                 (b("overhead.hashtable.slot-to-keys"), i(0)),
             ]),

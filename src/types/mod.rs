@@ -65,11 +65,27 @@ impl Value {
     pub fn weight(&self) -> usize {
         match self {
             Value::Str(s) => s.weight(),
-            Value::List(l) => 16 + l.weight(),
-            Value::Hash(h) => 16 + h.weight(),
-            Value::Set(s) => 16 + s.weight(),
-            Value::ZSet(z) => 16 + z.weight(),
-            Value::Stream(x) => 16 + x.weight(),
+            // The box itself, then what the container owns.
+            Value::List(l) => core::mem::size_of::<List>() + l.weight(),
+            Value::Hash(h) => core::mem::size_of::<Hash>() + h.weight(),
+            Value::Set(s) => core::mem::size_of::<Set>() + s.weight(),
+            Value::ZSet(z) => core::mem::size_of::<ZSet>() + z.weight(),
+            Value::Stream(x) => core::mem::size_of::<Stream>() + x.weight(),
         }
     }
+}
+
+/// Deterministic estimate of the heap bytes of a `BTreeMap` with `len`
+/// entries of `kv` bytes (key plus value): leaves of up to 11 entries,
+/// split 6 + 1 up + the rest when filled in order (as ids and PELs are), so
+/// about one leaf per 7 entries, and one internal node (with 12 child
+/// pointers more) per 7 children.
+pub fn btree_bytes(len: usize, kv: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let leaf = 16 + 11 * kv;
+    let leaves = if len <= 11 { 1 } else { len / 7 + 1 };
+    let internal = if leaves > 1 { leaves / 7 + 1 } else { 0 };
+    leaves * leaf + internal * (leaf + 12 * 8)
 }

@@ -242,13 +242,22 @@ struct Node {
     /// Listpack bytes of everything but the header, the end byte and the
     /// live/deleted counters (which change size as they grow).
     body: usize,
+    /// Heap bytes this node owns (field names, items, their values), kept
+    /// up to date by `new`/`push` so memory accounting is O(1).
+    heap: usize,
+}
+
+/// Heap bytes of a boxed slice of boxed byte strings.
+fn boxes_heap(b: &[Box<[u8]>]) -> usize {
+    core::mem::size_of_val(b) + b.iter().map(|x| x.len()).sum::<usize>()
 }
 
 impl Node {
     fn new(master: StreamId, fv: &[&[u8]]) -> Node {
         let fields: Box<[Box<[u8]>]> = fv.iter().step_by(2).map(|f| Box::<[u8]>::from(*f)).collect();
         let body = lp_int_size(fields.len() as i64) + fields.iter().map(|f| lp_str_size(f)).sum::<usize>() + lp_int_size(0);
-        let mut n = Node { fields, items: Vec::new(), live: 0, deleted: 0, body };
+        let heap = boxes_heap(&fields);
+        let mut n = Node { fields, items: Vec::new(), live: 0, deleted: 0, body, heap };
         n.push(master, master, fv);
         n
     }
@@ -276,7 +285,10 @@ impl Node {
         let lp_count = nfields as i64 + 3 + if same { 0 } else { nfields as i64 + 1 };
         size += lp_int_size(lp_count);
         self.body += size;
+        let cap = self.items.capacity();
+        self.heap += boxes_heap(&data);
         self.items.push(Item { id, flags: if same { FLAG_SAMEFIELDS } else { 0 }, data });
+        self.heap = self.heap + self.items.capacity() * core::mem::size_of::<Item>() - cap * core::mem::size_of::<Item>();
         self.live += 1;
     }
 
@@ -366,6 +378,8 @@ pub struct Entries {
     first_id: StreamId,
     max_deleted_id: StreamId,
     entries_added: u64,
+    /// Sum of the nodes' `heap` (memory accounting in O(1)).
+    heap: usize,
 }
 
 impl Entries {
@@ -431,11 +445,15 @@ impl Entries {
         match tail {
             Some(master) if reuse => {
                 if let Some(n) = self.nodes.get_mut(&master) {
+                    let before = n.heap;
                     n.push(master, id, fv);
+                    self.heap = self.heap + n.heap - before;
                 }
             }
             _ => {
-                self.nodes.insert(id, Node::new(id, fv));
+                let n = Node::new(id, fv);
+                self.heap += n.heap;
+                self.nodes.insert(id, n);
             }
         }
         self.length += 1;
@@ -455,7 +473,9 @@ impl Entries {
             return false;
         }
         if node.live == 1 {
+            let freed = node.heap;
             self.nodes.remove(&master);
+            self.heap -= freed;
         } else {
             node.items[pos].flags |= FLAG_DELETED;
             node.live -= 1;
@@ -512,6 +532,7 @@ impl Entries {
                 TrimStrategy::MinId(min) => node.items.last().is_some_and(|it| it.id < min),
             };
             if remove_node {
+                self.heap -= node.heap;
                 self.nodes.remove(&master);
                 self.length -= entries;
                 deleted += entries;
@@ -654,9 +675,10 @@ impl Entries {
         rax_count(&keys, 0)
     }
 
-    /// Deterministic memory estimate: the listpacks' bytes.
+    /// Deterministic heap weight, O(1): the nodes' own heap (kept as they
+    /// change) and the tree holding them.
     pub fn weight(&self) -> usize {
-        self.nodes.values().map(|n| n.lp_bytes() + 32).sum::<usize>() + 64
+        self.heap + super::btree_bytes(self.nodes.len(), core::mem::size_of::<StreamId>() + core::mem::size_of::<Node>())
     }
 }
 
@@ -876,14 +898,22 @@ impl Stream {
         "stream"
     }
 
-    /// Deterministic heap weight.
+    /// Deterministic heap weight: the entries (O(1)) and the consumer
+    /// groups, O(groups + consumers) (PELs are counted by their lengths).
     pub fn weight(&self) -> usize {
-        let groups: usize = self
-            .groups
-            .iter()
-            .map(|(name, g)| 64 + name.len() + g.pel.values().map(|n| 48 + n.consumer.len()).sum::<usize>() + g.consumers.iter().map(|(c, x)| 48 + c.len() + 16 * x.pel.len()).sum::<usize>())
-            .sum();
-        self.entries.weight() + groups
+        use core::mem::size_of;
+        let bt = super::btree_bytes;
+        let mut w = self.entries.weight() + bt(self.groups.len(), size_of::<Box<[u8]>>() + size_of::<Group>());
+        for (name, g) in &self.groups {
+            w += name.len();
+            w += bt(g.pel.len(), size_of::<StreamId>() + size_of::<Nack>());
+            w += bt(g.consumers.len(), size_of::<Box<[u8]>>() + size_of::<Consumer>());
+            for (c, x) in &g.consumers {
+                // The name, and the copy each of its pending entries holds.
+                w += c.len() * (1 + x.pel.len()) + bt(x.pel.len(), size_of::<StreamId>());
+            }
+        }
+        w
     }
 }
 

@@ -864,6 +864,18 @@ pub struct ZSet {
     seed: u64,
     /// Total bytes of all members, so [`ZSet::weight`] is O(1).
     bytes: usize,
+    /// Bytes of the members too long to be stored inline (the only ones
+    /// that cost heap), for [`ZSet::weight`].
+    heap: usize,
+}
+
+/// Heap bytes of a member of `n` bytes (short members are inline).
+fn member_heap(n: usize) -> usize {
+    if n > crate::bytes::INLINE_MAX {
+        n
+    } else {
+        0
+    }
 }
 
 impl core::fmt::Debug for ZSet {
@@ -977,12 +989,12 @@ impl ZSet {
     /// An empty listpack-encoded sorted set (`createZsetListpackObject`);
     /// `seed` seeds its dict if it converts.
     pub fn new_listpack(seed: u64) -> ZSet {
-        ZSet { repr: Repr::Pack(Vec::new()), seed, bytes: 0 }
+        ZSet { repr: Repr::Pack(Vec::new()), seed, bytes: 0, heap: 0 }
     }
 
     /// An empty skiplist-encoded sorted set (`createZsetObject`).
     pub fn new_skiplist(seed: u64) -> ZSet {
-        ZSet { repr: Repr::Tree(Box::new(Big::new(seed))), seed, bytes: 0 }
+        ZSet { repr: Repr::Tree(Box::new(Big::new(seed))), seed, bytes: 0, heap: 0 }
     }
 
     /// The empty set ZADD creates for a first member of `first_len` bytes.
@@ -1024,8 +1036,8 @@ impl ZSet {
     /// Deterministic heap weight, O(1).
     pub fn weight(&self) -> usize {
         match &self.repr {
-            Repr::Pack(v) => v.capacity() * core::mem::size_of::<PackEntry>() + self.bytes,
-            Repr::Tree(b) => b.dict.overhead_bytes() + b.tree.bytes() + self.bytes,
+            Repr::Pack(v) => v.capacity() * core::mem::size_of::<PackEntry>() + self.heap,
+            Repr::Tree(b) => core::mem::size_of::<Big>() + b.dict.overhead_bytes() + b.tree.bytes() + self.heap,
         }
     }
 
@@ -1095,6 +1107,7 @@ impl ZSet {
             }
         }
         self.bytes += member.len();
+        self.heap += member_heap(member.len());
         match &mut self.repr {
             Repr::Pack(v) => {
                 let score = pack_score(score);
@@ -1168,6 +1181,7 @@ impl ZSet {
             Repr::Tree(b) => b.remove(member)?,
         };
         self.bytes -= member.len();
+        self.heap -= member_heap(member.len());
         Some(s)
     }
 
@@ -1325,13 +1339,15 @@ impl ZSet {
         let n = end - start + 1;
         match &mut self.repr {
             Repr::Pack(v) => {
-                let removed: usize = v.drain(start..=end).map(|e| e.member.len()).sum();
+                let (removed, heap) = v.drain(start..=end).fold((0, 0), |(b, h), e| (b + e.member.len(), h + member_heap(e.member.len())));
                 self.bytes -= removed;
+                self.heap -= heap;
             }
             Repr::Tree(b) => {
                 for _ in 0..n {
                     if let Some(e) = b.remove_rank(start) {
                         self.bytes -= e.member.len();
+                        self.heap -= member_heap(e.member.len());
                     }
                 }
             }
@@ -1378,6 +1394,7 @@ impl ZSet {
             }
         };
         self.bytes -= out.0.len();
+        self.heap -= member_heap(out.0.len());
         Some(out)
     }
 
