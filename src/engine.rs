@@ -204,6 +204,10 @@ pub struct Engine {
     /// to its own client: the client's outbox length when the handler said
     /// its reply was out (`Ctx::reply_point`); `None` = after them all.
     pub(crate) reply_mark: Option<usize>,
+    /// Messages published to the running command's own client that Redis
+    /// writes in the middle of its reply, each under the slot the command
+    /// places it at (`Ctx::reply_inside` / `Ctx::inside`).
+    pub(crate) reply_inner: Vec<(usize, Reply)>,
     /// Number of dbs recording events: while 0 there is nothing to drain.
     recording_dbs: usize,
 }
@@ -248,6 +252,7 @@ impl Engine {
             watched,
             notify_flags: 0,
             reply_mark: None,
+            reply_inner: Vec::new(),
             recording_dbs: 0,
         };
         e.refresh_notify_flags();
@@ -466,7 +471,7 @@ impl Engine {
     pub(crate) fn with_own_output(&mut self, id: ClientId, reply: Reply) -> Reply {
         let mark = self.reply_mark.take();
         let Some(c) = self.clients.get_mut(&id) else { return reply };
-        if c.outbox.is_empty() || c.blocked.is_some() {
+        if (c.outbox.is_empty() && self.reply_inner.is_empty()) || c.blocked.is_some() {
             return reply;
         }
         let mut seq: Vec<Reply> = c.outbox.drain(..).collect();
@@ -475,6 +480,8 @@ impl Engine {
             Reply::Seq(more) => seq.extend(more),
             r => seq.push(r),
         }
+        // Inner messages a handler did not place: right after the reply.
+        seq.extend(self.reply_inner.drain(..).map(|(_, m)| m));
         seq.extend(after);
         Reply::Seq(seq)
     }
@@ -566,6 +573,7 @@ impl Engine {
         let now = now_us / 1000;
         let db = self.clients.get(&id).map_or(0, |c| c.db);
         self.reply_mark = None;
+        self.reply_inner.clear();
         let mut cx = Ctx { eng: self, client: id, db, now, now_us, block: None, reexec, no_block };
         let mut args = Args::new(argv, pos);
         let res = (cmd.handler)(&mut cx, &mut args);

@@ -535,6 +535,8 @@ pub fn xadd(cx: &mut Ctx<'_>, key: &[u8], opts: &XaddOptions, fv: &[&[u8]]) -> R
     }
     s.entries.append(id, fv, max_bytes, max_entries);
     let trimmed = trim.map_or(0, |t| s.entries.trim(&t));
+    // XADD replies with the id before notifying xadd (and xtrim).
+    cx.reply_point();
     cx.notify(notify::STREAM, "xadd", key);
     cx.dirty(1);
     if trimmed > 0 {
@@ -709,11 +711,16 @@ fn parse_read_args<'a>(argv: &'a [&'a [u8]], xreadgroup: bool) -> Result<ReadArg
 /// entries.
 pub type ReadReply = Vec<(Vec<u8>, Vec<ReadEntry>)>;
 
-fn read_reply(cx: &Ctx<'_>, r: ReadReply) -> Reply {
-    if cx.eng.protocol(cx.client) == Protocol::Resp3 {
-        Reply::Map(r.into_iter().map(|(k, e)| (Reply::Bulk(k), entries_reply(e))).collect())
+fn read_reply(cx: &mut Ctx<'_>, r: ReadReply) -> Reply {
+    let resp3 = cx.eng.protocol(cx.client) == Protocol::Resp3;
+    let mut pairs = Vec::with_capacity(r.len());
+    for (j, (k, e)) in r.into_iter().enumerate() {
+        pairs.push((Reply::Bulk(k), cx.inside(j, entries_reply(e))));
+    }
+    if resp3 {
+        Reply::Map(pairs)
     } else {
-        Reply::Array(r.into_iter().map(|(k, e)| Reply::Array(vec![Reply::Bulk(k), entries_reply(e)])).collect())
+        Reply::Array(pairs.into_iter().map(|(k, e)| Reply::Array(vec![k, e])).collect())
     }
 }
 
@@ -838,7 +845,11 @@ pub fn xread_streams(cx: &mut Ctx<'_>, group: Option<(&[u8], &[u8])>, keys: &[&[
         };
         if created {
             cx.dirty(1);
+            // Redis creates the consumer after writing the stream's name:
+            // the reply places the event there (slot = the stream's index).
+            let mark = cx.own_outbox_mark();
             cx.notify(notify::STREAM, "xgroup-createconsumer", key);
+            cx.reply_inside(mark, out.len());
         }
         if group.is_some() {
             cx.dirty(1);
@@ -1020,6 +1031,7 @@ pub fn xgroup_create(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], start: GroupSta
     }
     s.groups.insert(group.into(), Group::new(id, entries_read));
     cx.dirty(1);
+    cx.reply_point();
     cx.notify(notify::STREAM, "xgroup-create", key);
     Ok(())
 }
@@ -1034,6 +1046,7 @@ pub fn xgroup_setid(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], start: GroupStar
     };
     g.entries_read = entries_read;
     cx.dirty(1);
+    cx.reply_point();
     cx.notify(notify::STREAM, "xgroup-setid", key);
     Ok(())
 }
@@ -1046,6 +1059,7 @@ pub fn xgroup_destroy(cx: &mut Ctx<'_>, key: &[u8], group: &[u8]) -> Result<bool
         return Ok(false);
     }
     cx.dirty(1);
+    cx.reply_point();
     cx.notify(notify::STREAM, "xgroup-destroy", key);
     cx.touched(key);
     Ok(true)
@@ -1122,6 +1136,7 @@ pub fn xsetid(cx: &mut Ctx<'_>, key: &[u8], id: StreamId, entries_added: Option<
     }
     s.entries.set_ids(id, entries_added, max_deleted.filter(|m| !m.is_zero()));
     cx.dirty(1);
+    cx.reply_point();
     cx.notify(notify::STREAM, "xsetid", key);
     Ok(())
 }
@@ -1349,7 +1364,8 @@ fn xclaim_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     o.delivery_time = (dt != -1).then_some(dt);
     let justid = o.justid;
     let claimed = xclaim_apply(cx, key, group, argv[3], minidle, &ids, &o);
-    Ok(Reply::Array(claimed.into_iter().map(|(id, f)| if justid { id_reply(id) } else { entry_reply(id, f) }).collect()))
+    let r = Reply::Array(claimed.into_iter().map(|(id, f)| if justid { id_reply(id) } else { entry_reply(id, f) }).collect());
+    Ok(cx.inside_first(r))
 }
 
 /// XCLAIM: gives `consumer` the pending entries among `ids` idle for at
@@ -1419,7 +1435,11 @@ fn xclaim_apply(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], consumer: &[u8], min
     }
     if created {
         dirty += 1;
+        // Redis creates the consumer as it claims the first entry, inside
+        // its reply: the handler places the event before that entry.
+        let mark = cx.own_outbox_mark();
         cx.notify(notify::STREAM, "xgroup-createconsumer", key);
+        cx.reply_inside(mark, 0);
     }
     cx.dirty(dirty);
     out
@@ -1471,7 +1491,8 @@ fn xautoclaim_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     }
     let r = xautoclaim(cx, argv[1], argv[2], argv[3], minidle, start, count, justid)?;
     let claimed = r.claimed.into_iter().map(|(id, f)| if justid { id_reply(id) } else { entry_reply(id, f) }).collect();
-    Ok(Reply::Array(vec![id_reply(r.next), Reply::Array(claimed), Reply::Array(r.deleted.into_iter().map(id_reply).collect())]))
+    let claimed = cx.inside_first(Reply::Array(claimed));
+    Ok(Reply::Array(vec![id_reply(r.next), claimed, Reply::Array(r.deleted.into_iter().map(id_reply).collect())]))
 }
 
 /// XAUTOCLAIM: scans the group's pending entries from `start`, giving
@@ -1546,7 +1567,11 @@ pub fn xautoclaim(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], consumer: &[u8], m
     }
     if created {
         dirty += 1;
+        // Redis creates the consumer as it claims the first entry, inside
+        // its reply: the handler places the event before that entry.
+        let mark = cx.own_outbox_mark();
         cx.notify(notify::STREAM, "xgroup-createconsumer", key);
+        cx.reply_inside(mark, 0);
     }
     cx.dirty(dirty);
     Ok(r)

@@ -420,10 +420,13 @@ fn store(cx: &mut Ctx<'_>, dst: &[u8], z: ZSet, event: &str) -> usize {
     if n > 0 {
         cx.db().set(dst, Value::ZSet(Box::new(z)), false, now);
         cx.touched(dst);
+        // The *STORE commands reply before notifying.
+        cx.reply_point();
         cx.notify(notify::ZSET, event, dst);
         cx.dirty(1);
     } else if cx.db().remove(dst, now).is_some() {
         cx.touched(dst);
+        cx.reply_point();
         cx.notify(notify::GENERIC, "del", dst);
         cx.dirty(1);
     }
@@ -548,6 +551,8 @@ pub fn zadd_with(cx: &mut Ctx<'_>, key: &[u8], o: ZAddOptions, pairs: &[(f64, &[
             cx.dirty((added + updated) as u64);
         }
         cx.touched(key);
+        // Redis replies (even with the NaN error) before notifying.
+        cx.reply_point();
         cx.notify(notify::ZSET, if o.incr { "zincr" } else { "zadd" }, key);
     }
     if failed {
@@ -1055,10 +1060,16 @@ fn pop_from(cx: &mut Ctx<'_>, key: &[u8], max: bool, count: usize) -> Vec<Scored
     }
     if !out.is_empty() {
         cx.dirty(out.len() as u64);
+        // Redis notifies once it began the reply (array header, and the key
+        // for BZPOPMIN/ZMPOP), before the first member: the handler places
+        // the messages with `inside` (slot 0); `del` follows the reply.
+        let mark = cx.own_outbox_mark();
         cx.notify(notify::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
+        cx.reply_inside(mark, 0);
         cx.touched(key);
     }
     if drop_if_empty(cx, key) {
+        cx.reply_point();
         cx.notify(notify::GENERIC, "del", key);
     }
     out
@@ -1112,11 +1123,8 @@ fn zpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>, max: bool) -> Result<Reply> {
     };
     let n = count.map_or(1, |c| c.min(usize::MAX as u64) as usize);
     let Some(items) = zpop(cx, key, max, n)? else { return Ok(Reply::Array(Vec::new())) };
-    if count.is_some() && is_resp3(cx) {
-        Ok(nested_pairs(items))
-    } else {
-        Ok(flat_pairs(items))
-    }
+    let r = if count.is_some() && is_resp3(cx) { nested_pairs(items) } else { flat_pairs(items) };
+    Ok(cx.inside_first(r))
 }
 
 fn zpopmin_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -1170,17 +1178,18 @@ fn parse_mpop<'a>(args: &'a [&'a [u8]]) -> Result<(&'a [&'a [u8]], bool, usize)>
     Ok((keys, max, usize::try_from(count).unwrap_or(usize::MAX)))
 }
 
-fn mpop_reply(r: Option<(Vec<u8>, Vec<Scored>)>) -> Reply {
+fn mpop_reply(cx: &mut Ctx<'_>, r: Option<(Vec<u8>, Vec<Scored>)>) -> Reply {
     match r {
         None => Reply::NilArray,
-        Some((k, items)) => Reply::Array(alloc::vec![Reply::Bulk(k), nested_pairs(items)]),
+        Some((k, items)) => Reply::Array(alloc::vec![Reply::Bulk(k), cx.inside_first(nested_pairs(items))]),
     }
 }
 
 fn zmpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let args = a.rest();
     let (keys, max, count) = parse_mpop(args)?;
-    Ok(mpop_reply(zmpop(cx, keys, max, count)?))
+    let r = zmpop(cx, keys, max, count)?;
+    Ok(mpop_reply(cx, r))
 }
 
 fn bzpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>, max: bool) -> Result<Reply> {
@@ -1191,7 +1200,7 @@ fn bzpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>, max: bool) -> Result<Reply> {
         let items = pop_from(cx, k, max, 1);
         let mut out = Vec::with_capacity(3);
         out.push(Reply::Bulk(k.to_vec()));
-        if let Reply::Array(v) = flat_pairs(items) {
+        if let Reply::Array(v) = cx.inside_first(flat_pairs(items)) {
             out.extend(v);
         }
         return Ok(Reply::Array(out));
@@ -1217,7 +1226,7 @@ fn bzmpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let (keys, max, count) = parse_mpop(args)?;
     let deadline = cx.parse_timeout_secs(timeout)?;
     if let Some(r) = zmpop(cx, keys, max, count)? {
-        return Ok(mpop_reply(Some(r)));
+        return Ok(mpop_reply(cx, Some(r)));
     }
     if !cx.may_block() {
         return Ok(Reply::NilArray);
