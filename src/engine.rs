@@ -210,6 +210,10 @@ pub struct Engine {
     pub(crate) reply_inner: Vec<(usize, Reply)>,
     /// Number of dbs recording events: while 0 there is nothing to drain.
     recording_dbs: usize,
+    /// Per db: clients blocked there that a deleted key wakes (XREADGROUP).
+    /// While nonzero the db records expiries, so an expired stream key
+    /// (lazily or actively) wakes them as Redis's `signalDeletedKeyAsReady`.
+    delete_waiters: Vec<usize>,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -254,6 +258,7 @@ impl Engine {
             reply_mark: None,
             reply_inner: Vec::new(),
             recording_dbs: 0,
+            delete_waiters: alloc::vec![0; ndb],
         };
         e.refresh_notify_flags();
         e
@@ -275,7 +280,7 @@ impl Engine {
         use crate::config::notify::{EXPIRED, KEYEVENT, KEYSPACE};
         let f = self.notify_flags;
         let mut classes = if f & (KEYSPACE | KEYEVENT) != 0 { f } else { 0 };
-        if self.watched.get(db).is_some_and(|w| !w.is_empty()) {
+        if self.watched.get(db).is_some_and(|w| !w.is_empty()) || self.delete_waiters.get(db).is_some_and(|&n| n > 0) {
             classes |= EXPIRED;
         }
         if let Some(d) = self.dbs.get_mut(db) {
@@ -313,6 +318,10 @@ impl Engine {
                         // deletion, whatever happened to the key since.
                         if self.watched[db].contains_key(&key) {
                             self.touch_watched_as(db, &key, true);
+                        }
+                        // A deleted stream wakes its XREADGROUP waiters.
+                        if self.delete_waiters[db] > 0 {
+                            self.mark_ready(db, &key);
                         }
                         "expired"
                     }
@@ -645,6 +654,12 @@ impl Engine {
         if let Some(d) = b.deadline_ms {
             self.deadlines.insert((d, id));
         }
+        if b.wake_on_delete {
+            self.delete_waiters[db] += 1;
+            if self.delete_waiters[db] == 1 {
+                self.sync_db_events(db);
+            }
+        }
         if let Some(c) = self.clients.get_mut(&id) {
             c.blocked = Some(Blocked {
                 db,
@@ -670,6 +685,12 @@ impl Engine {
         }
         if let Some(d) = b.deadline_ms {
             self.deadlines.remove(&(d, id));
+        }
+        if b.wake_on_delete {
+            self.delete_waiters[b.db] = self.delete_waiters[b.db].saturating_sub(1);
+            if self.delete_waiters[b.db] == 0 {
+                self.sync_db_events(b.db);
+            }
         }
         Some(b)
     }
@@ -789,6 +810,11 @@ impl Engine {
             }
         }
         self.drain_db_events();
+        // Expired streams wake their XREADGROUP waiters (with an error).
+        if !self.ready_keys.is_empty() {
+            let now_us = self.clock.now_micros();
+            self.serve_ready(now_us);
+        }
     }
 
     /// Times out blocked clients whose deadline is before `now`.
