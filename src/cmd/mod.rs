@@ -541,3 +541,33 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// One typed key lookup for every family: `as_t` picks the family's type
+/// out of a value (`Value::as_hash_mut`...).
+impl Ctx<'_> {
+    /// Read lookup (counts a keyspace hit or miss): `None` when absent,
+    /// WRONGTYPE when the key holds another type.
+    pub fn read_as<T: ?Sized>(&mut self, key: &[u8], as_t: fn(&mut crate::types::Value) -> Option<&mut T>) -> Result<Option<&mut T>> {
+        let now = self.now;
+        match self.db().read(key, now) {
+            None => Ok(None),
+            Some(e) => as_t(&mut e.value).map(Some).ok_or(Error::WrongType),
+        }
+    }
+
+    /// Write lookup: `None` when absent, WRONGTYPE for another type.
+    pub fn write_as<T: ?Sized>(&mut self, key: &[u8], as_t: fn(&mut crate::types::Value) -> Option<&mut T>) -> Result<Option<&mut T>> {
+        let now = self.now;
+        match self.db().write(key, now) {
+            None => Ok(None),
+            Some(e) => as_t(&mut e.value).map(Some).ok_or(Error::WrongType),
+        }
+    }
+
+    /// Lookup without side effects on the stats: the value when the key
+    /// exists with that type, else `None`.
+    pub fn peek_as<T: ?Sized>(&mut self, key: &[u8], as_t: fn(&mut crate::types::Value) -> Option<&mut T>) -> Option<&mut T> {
+        let now = self.now;
+        self.db().peek(key, now).and_then(|e| as_t(&mut e.value))
+    }
+}
