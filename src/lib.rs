@@ -24,6 +24,7 @@
 //! | [`ldouble`] | x87 80-bit `long double` arithmetic for INCRBYFLOAT |
 //! | [`glob`] | Redis's glob matching (KEYS, SCAN MATCH, ...) |
 //! | [`pubsub`] | the pub/sub subscription registry |
+//! | [`geo`] | geohash scores, neighbours, distances and search areas of the GEO commands |
 //! | [`hll`] | HyperLogLog in Redis's byte format: sparse/dense registers, estimator |
 //! | [`info`] | INFO text and deterministic memory accounting |
 //! | [`storage`] | the [`storage::Storage`] trait hosts implement for snapshots and the journal |
@@ -61,6 +62,7 @@ pub mod config;
 pub mod dict;
 pub mod engine;
 pub mod error;
+pub mod geo;
 pub mod glob;
 pub mod hll;
 pub mod info;

@@ -47,6 +47,9 @@ pub enum Reply {
     Verbatim(&'static str, Vec<u8>),
     /// `>n` out-of-band push; an array in RESP2.
     Push(Vec<Reply>),
+    /// `,text` double already formatted; a bulk string in RESP2. GEO's
+    /// coordinates use it: Redis prints them `%.17Lf`-style, not `%.17g`.
+    DoubleText(Vec<u8>),
     /// Several replies written one after another, not a RESP type of its
     /// own: a command that answers more than once (SUBSCRIBE confirms each
     /// channel), or pushes delivered to the caller while its command ran,
@@ -158,6 +161,15 @@ impl Reply {
                     out.extend_from_slice(b"\r\n");
                 } else {
                     write_bulk(out, s.as_bytes());
+                }
+            }
+            Reply::DoubleText(t) => {
+                if r3 {
+                    out.push(b',');
+                    out.extend_from_slice(t);
+                    out.extend_from_slice(b"\r\n");
+                } else {
+                    write_bulk(out, t);
                 }
             }
             Reply::Bool(b) => {

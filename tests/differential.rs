@@ -62,6 +62,11 @@ fn differential_streams() {
 }
 
 #[test]
+fn differential_geo() {
+    run_family(Family::Geo);
+}
+
+#[test]
 fn differential_blocking() {
     diff::multi::run_blocking();
 }

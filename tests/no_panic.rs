@@ -35,6 +35,8 @@ const KEYWORDS: &[&str] = &[
     "GETKEYS", "GETKEYSANDFLAGS", "NOVALUES", "WITHSCORE", "ALL", "DEFAULT", "everything", "maxmemory", "hz",
     "databases", "hash-max-listpack-entries", "set-max-intset-entries", "maxmemory-policy", "allkeys-lru", "*", "#",
     "w_*", "h_*->f", "nosort", "local", "yes", "set-active-expire", "change-repl-id", "pause", "tracking", "caching",
+    "FROMMEMBER", "FROMLONLAT", "BYRADIUS", "BYBOX", "WITHDIST", "WITHCOORD", "WITHHASH", "ANY", "STOREDIST", "KM", "M",
+    "FT", "MI",
 ];
 
 /// Numbers: zero, signs, i64 edges, overflow, floats, specials, huge counts.

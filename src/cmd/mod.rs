@@ -9,6 +9,7 @@
 //! Each family file exports `COMMANDS: &[Command]`; [`families`] lists them.
 
 pub mod bitmaps;
+pub mod geo;
 pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
@@ -170,6 +171,7 @@ pub fn families() -> &'static [&'static [Command]] {
         zsets::COMMANDS,
         bitmaps::COMMANDS,
         hyperloglog::COMMANDS,
+        geo::COMMANDS,
         streams::COMMANDS,
         pubsub::COMMANDS,
         multi::COMMANDS,

@@ -42,11 +42,13 @@ pub enum Family {
     Hll,
     /// Stream commands (explicit IDs only: `*` is the clock).
     Streams,
+    /// Geo commands (on sorted sets).
+    Geo,
 }
 
 impl Family {
     /// Every family, in run order.
-    pub const ALL: [Family; 10] = [
+    pub const ALL: [Family; 11] = [
         Family::Strings,
         Family::Keys,
         Family::Hashes,
@@ -57,6 +59,7 @@ impl Family {
         Family::Bitmaps,
         Family::Hll,
         Family::Streams,
+        Family::Geo,
     ];
 
     /// Lowercase name (as `REDLET_DIFF_FAMILY` takes it).
@@ -72,6 +75,7 @@ impl Family {
             Family::Bitmaps => "bitmaps",
             Family::Hll => "hll",
             Family::Streams => "streams",
+            Family::Geo => "geo",
         }
     }
 
@@ -294,6 +298,22 @@ impl Family {
                 ("xinfo|consumers", 1),
                 ("xsetid", 1),
                 ("del", 1),
+            ],
+            Family::Geo => &[
+                ("geoadd", 12),
+                ("geosearch", 6),
+                ("geosearchstore", 2),
+                ("georadius", 4),
+                ("georadiusbymember", 3),
+                ("georadius_ro", 1),
+                ("georadiusbymember_ro", 1),
+                ("geopos", 3),
+                ("geodist", 3),
+                ("geohash", 2),
+                ("zscore", 2),
+                ("zadd", 1),
+                ("zrem", 1),
+                ("del", 2),
             ],
             Family::Server => &[
                 ("ping", 3),
@@ -670,6 +690,10 @@ impl<'a> Gen<'a> {
         }
         if self.fam == Family::Keys && self.r.chance(0.15) {
             return v(self.r.pick(SORT_KEYS));
+        }
+        if self.fam == Family::Geo && self.r.chance(0.85) {
+            // Few keys, so searches meet the members added.
+            return v(self.r.pick(&[b"g1" as &[u8], b"g1", b"g1", b"g2", b"gd"]));
         }
         v(self.r.pick(KEYS))
     }
@@ -1469,6 +1493,67 @@ impl<'a> Gen<'a> {
                     }
                 }
             }
+            // ------------------------------------------------------------- geo
+            "geoadd" => {
+                a.push(self.key());
+                for _ in 0..self.r.range(0, 2) {
+                    a.push(v(self.r.pick(&[b"NX" as &[u8], b"XX", b"CH", b"ch", b"NX", b"CH", b"xx", b"CH", b"ch", b"GT"])));
+                }
+                if self.r.chance(0.03) {
+                    // Enough members to leave the listpack encoding.
+                    for i in 0..140 {
+                        let (x, y) = self.geo_lonlat();
+                        a.push(x);
+                        a.push(y);
+                        a.push(format!("bulk{i}").into_bytes());
+                    }
+                } else {
+                    for _ in 0..self.r.range(1, 6) {
+                        let (x, y) = self.geo_lonlat();
+                        a.push(x);
+                        a.push(y);
+                        a.push(self.geo_member());
+                    }
+                }
+            }
+            "geopos" | "geohash" => {
+                a.push(self.key());
+                for _ in 0..self.r.range(0, 4) {
+                    a.push(self.geo_member());
+                }
+            }
+            "geodist" => {
+                a.push(self.key());
+                a.push(self.geo_member());
+                a.push(self.geo_member());
+                if self.r.chance(0.6) {
+                    a.push(self.geo_unit());
+                }
+            }
+            "georadius" | "georadius_ro" | "georadiusbymember" | "georadiusbymember_ro" => {
+                a.push(self.key());
+                if name.starts_with("georadiusbymember") {
+                    a.push(self.geo_member());
+                } else {
+                    let (x, y) = self.geo_lonlat();
+                    a.push(x);
+                    a.push(y);
+                }
+                a.push(self.geo_radius());
+                a.push(self.geo_unit());
+                self.geo_opts(&mut a, !name.ends_with("_ro"), false);
+            }
+            "geosearch" | "geosearchstore" => {
+                let store = name == "geosearchstore";
+                if store {
+                    a.push(self.key());
+                }
+                a.push(self.key());
+                self.geo_opts(&mut a, false, true);
+                if store && self.r.chance(0.3) {
+                    a.push(v(b"STOREDIST"));
+                }
+            }
             // ------------------------------------------------------ hyperloglog
             "pfadd" => {
                 a.push(self.key());
@@ -1687,6 +1772,109 @@ impl<'a> Gen<'a> {
             0 => v(self.r.pick(&[b"inf" as &[u8], b"-inf", b"+inf", b"nan", b"abc", b"", b"1e308", b"-0", b"9007199254740993", b"0x10", b"1e-320"])),
             1 | 2 => v(self.r.pick(&[b"1.5" as &[u8], b"-2.25", b"0.1", b"3.0", b"100"])),
             _ => n(self.r.range(-3, 5)),
+        }
+    }
+
+    /// A coordinate pair: clustered near a few spots (ties, neighbour
+    /// cells), uniform over the map, at the limits, or invalid.
+    fn geo_lonlat(&mut self) -> (Vec<u8>, Vec<u8>) {
+        let r = &mut self.r;
+        let f = |x: f64, d: usize| format!("{x:.d$}").into_bytes();
+        match r.below(40) {
+            0 => (
+                v(r.pick(&[b"180" as &[u8], b"-180", b"180.0000001", b"abc", b"", b"inf", b"0x1p3", b"-0", b"1e1", b"13.361389"])),
+                v(r.pick(&[b"85.05112878" as &[u8], b"-85.05112878", b"85.05112879", b"-90", b"nan", b"0", b"38.115556", b"1e-320"])),
+            ),
+            1..=6 => {
+                let x = r.range(-180_000_000, 180_000_001) as f64 / 1e6;
+                let y = r.range(-85_051_128, 85_051_129) as f64 / 1e6;
+                (f(x, 6), f(y, 6))
+            }
+            _ => {
+                const SPOTS: &[(f64, f64)] = &[(13.361389, 38.115556), (15.087269, 37.502669), (0.0, 0.0), (-179.99, 85.0), (179.995, -84.99), (-0.0001, 0.00005), (2.35, 48.85)];
+                let (cx, cy) = *r.pick(SPOTS);
+                let spread = *r.pick(&[0.0, 0.0, 0.00001, 0.001, 0.01, 0.1, 0.5, 1.0, 3.0]);
+                let dx = (r.range(-1000, 1001) as f64 / 1000.0) * spread;
+                let dy = (r.range(-1000, 1001) as f64 / 1000.0) * spread;
+                let x = (cx + dx).clamp(-180.0, 180.0);
+                let y = (cy + dy).clamp(-85.05112878, 85.05112878);
+                let d = r.range(3, 9) as usize;
+                (f(x, d), f(y, d))
+            }
+        }
+    }
+
+    fn geo_member(&mut self) -> Vec<u8> {
+        match self.r.below(30) {
+            0 => self.zmember(),
+            1 => v(b"bulk7"),
+            _ => format!("m{}", self.r.range(0, 5)).into_bytes(),
+        }
+    }
+
+    fn geo_unit(&mut self) -> Vec<u8> {
+        if self.r.chance(0.03) {
+            return v(self.r.pick(&[b"yd" as &[u8], b"", b"kms"]));
+        }
+        v(self.r.pick(&[b"m" as &[u8], b"km", b"km", b"km", b"ft", b"mi", b"KM", b"Mi", b"M"]))
+    }
+
+    fn geo_radius(&mut self) -> Vec<u8> {
+        match self.r.below(30) {
+            0 => v(self.r.pick(&[b"-1" as &[u8], b"abc", b"inf", b"0", b"1e-300", b"", b"1e9", b"0x10"])),
+            1..=6 => format!("{:.3}", self.r.range(0, 10_000_000) as f64 / 1000.0).into_bytes(),
+            _ => n(*self.r.pick(&[0, 1, 5, 10, 50, 100, 200, 500, 1000, 3000, 10000, 20000, 100000, 1000000, 5000000])),
+        }
+    }
+
+    /// Search options in random order; `store` allows STORE/STOREDIST,
+    /// `search` adds GEOSEARCH's FROM*/BY* clauses.
+    fn geo_opts(&mut self, a: &mut Argv, store: bool, search: bool) {
+        let mut opts: Vec<Argv> = Vec::new();
+        if search {
+            if self.r.chance(0.95) {
+                opts.push(if self.r.chance(0.5) {
+                    vec![v(b"FROMMEMBER"), self.geo_member()]
+                } else {
+                    let (x, y) = self.geo_lonlat();
+                    vec![v(b"FROMLONLAT"), x, y]
+                });
+            }
+            if self.r.chance(0.95) {
+                opts.push(if self.r.chance(0.5) {
+                    vec![v(b"BYRADIUS"), self.geo_radius(), self.geo_unit()]
+                } else {
+                    vec![v(b"BYBOX"), self.geo_radius(), self.geo_radius(), self.geo_unit()]
+                });
+            }
+        }
+        for _ in 0..self.r.range(0, 4) {
+            let o = match self.r.below(24) {
+                0..=2 => vec![v(b"WITHDIST")],
+                3 | 4 => vec![v(b"WITHCOORD")],
+                5 | 6 => vec![v(b"WITHHASH")],
+                7..=10 => vec![v(self.r.pick(&[b"ASC" as &[u8], b"DESC", b"asc"]))],
+                11..=16 => {
+                    let c = if self.r.chance(0.9) { n(self.r.range(1, 12)) } else { v(self.r.pick(&[b"0" as &[u8], b"-1", b"x"])) };
+                    let mut o = vec![v(b"COUNT"), c];
+                    if self.r.chance(0.3) {
+                        o.push(v(b"ANY"));
+                    }
+                    o
+                }
+                17 | 18 if store => vec![v(self.r.pick(&[b"STORE" as &[u8], b"STOREDIST"])), self.key()],
+                19 => vec![v(self.r.pick(&[b"ANY" as &[u8], b"STOREDIST", b"BOGUS", b"STORE", b"FROMMEMBER", b"BYBOX"]))],
+                _ => continue,
+            };
+            opts.push(o);
+        }
+        let len = opts.len();
+        for i in (1..len).rev() {
+            let j = self.r.below(i + 1);
+            opts.swap(i, j);
+        }
+        for o in opts {
+            a.extend(o);
         }
     }
 
