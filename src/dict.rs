@@ -124,14 +124,19 @@ impl<E: Keyed> Dict<E> {
     pub fn insert_new(&mut self, e: E) -> u32 {
         debug_assert!(!self.contains(e.key()));
         let h = self.hash(e.key());
-        let idx = match self.free.pop() {
-            Some(i) => {
-                self.slots[i as usize] = Some(e);
-                i
-            }
-            None => {
-                self.slots.push(Some(e));
-                (self.slots.len() - 1) as u32
+        let idx = loop {
+            match self.free.pop() {
+                Some(i) if (i as usize) < self.slots.len() => {
+                    self.slots[i as usize] = Some(e);
+                    break i;
+                }
+                // Past the end: stale, the tail it named was cut (see
+                // `take_slot`).
+                Some(_) => {}
+                None => {
+                    self.slots.push(Some(e));
+                    break (self.slots.len() - 1) as u32;
+                }
             }
         };
         let slots = &self.slots;
@@ -175,8 +180,11 @@ impl<E: Keyed> Dict<E> {
             while matches!(self.slots.last(), Some(None)) {
                 self.slots.pop();
             }
-            let n = self.slots.len() as u32;
-            self.free.retain(|&f| f < n);
+            // The free list now names slots past the end; `insert_new`
+            // skips those as it pops (filtering here would cost the whole
+            // list on every removal at the tail). While the list is not
+            // empty the slab does not grow, so a stale index never becomes
+            // valid again, and the valid ones are reused in the same order.
         } else {
             self.free.push(i);
         }
@@ -291,6 +299,29 @@ mod tests {
             d.remove(&k(i).0);
         }
         assert_eq!(d.slot_count(), 0);
+    }
+
+    /// Removing the tail slot leaves stale free-list entries behind;
+    /// inserts skip them and reuse the live holes, lowest-freed last.
+    #[test]
+    fn tail_cut_leaves_stale_free_entries() {
+        let mut d = Dict::with_seed(3);
+        for i in 0..10 {
+            d.insert(k(i));
+        }
+        for i in [2, 8, 7, 4, 9] {
+            d.remove(&k(i).0);
+        }
+        // 9 was the tail: 7 and 8 (holes before it) go too; 2 and 4 stay.
+        assert_eq!(d.slot_count(), 7);
+        let a = d.insert_new(k(20));
+        let b = d.insert_new(k(21));
+        let c = d.insert_new(k(22));
+        assert_eq!((a, b, c), (4, 2, 7));
+        assert_eq!(d.len(), 8);
+        for i in [0, 1, 3, 5, 6, 20, 21, 22] {
+            assert!(d.get(&k(i).0).is_some(), "{i}");
+        }
     }
 
     #[test]

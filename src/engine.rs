@@ -204,12 +204,20 @@ pub struct Engine {
     /// to its own client: the client's outbox length when the handler said
     /// its reply was out (`Ctx::reply_point`); `None` = after them all.
     pub(crate) reply_mark: Option<usize>,
+    /// Messages published to the running command's own client that Redis
+    /// writes in the middle of its reply, each under the slot the command
+    /// places it at (`Ctx::reply_inside` / `Ctx::inside`).
+    pub(crate) reply_inner: Vec<(usize, Reply)>,
     /// Number of dbs recording events: while 0 there is nothing to drain.
     recording_dbs: usize,
     /// Snapshots, journal, save points, shutdown ([`crate::persist`]).
     pub(crate) persist: crate::persist::PersistState,
     /// Eviction pool and cursor (see [`crate::evict`]).
     pub(crate) evictor: crate::evict::Evictor,
+    /// Per db: clients blocked there that a deleted key wakes (XREADGROUP).
+    /// While nonzero the db records expiries, so an expired stream key
+    /// (lazily or actively) wakes them as Redis's `signalDeletedKeyAsReady`.
+    delete_waiters: Vec<usize>,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -252,9 +260,11 @@ impl Engine {
             watched,
             notify_flags: 0,
             reply_mark: None,
+            reply_inner: Vec::new(),
             recording_dbs: 0,
             persist: Default::default(),
             evictor: crate::evict::Evictor::default(),
+            delete_waiters: alloc::vec![0; ndb],
         };
         e.refresh_notify_flags();
         e.sync_access();
@@ -278,7 +288,7 @@ impl Engine {
         use crate::config::notify::{EXPIRED, KEYEVENT, KEYSPACE};
         let f = self.notify_flags;
         let mut classes = if f & (KEYSPACE | KEYEVENT) != 0 { f } else { 0 };
-        if self.watched.get(db).is_some_and(|w| !w.is_empty()) {
+        if self.watched.get(db).is_some_and(|w| !w.is_empty()) || self.delete_waiters.get(db).is_some_and(|&n| n > 0) {
             classes |= EXPIRED;
         }
         if let Some(d) = self.dbs.get_mut(db) {
@@ -316,6 +326,10 @@ impl Engine {
                         // deletion, whatever happened to the key since.
                         if self.watched[db].contains_key(&key) {
                             self.touch_watched_as(db, &key, true);
+                        }
+                        // A deleted stream wakes its XREADGROUP waiters.
+                        if self.delete_waiters[db] > 0 {
+                            self.mark_ready(db, &key);
                         }
                         "expired"
                     }
@@ -474,7 +488,7 @@ impl Engine {
     pub(crate) fn with_own_output(&mut self, id: ClientId, reply: Reply) -> Reply {
         let mark = self.reply_mark.take();
         let Some(c) = self.clients.get_mut(&id) else { return reply };
-        if c.outbox.is_empty() || c.blocked.is_some() {
+        if (c.outbox.is_empty() && self.reply_inner.is_empty()) || c.blocked.is_some() {
             return reply;
         }
         let mut seq: Vec<Reply> = c.outbox.drain(..).collect();
@@ -483,6 +497,8 @@ impl Engine {
             Reply::Seq(more) => seq.extend(more),
             r => seq.push(r),
         }
+        // Inner messages a handler did not place: right after the reply.
+        seq.extend(self.reply_inner.drain(..).map(|(_, m)| m));
         seq.extend(after);
         Reply::Seq(seq)
     }
@@ -592,6 +608,7 @@ impl Engine {
         let db = self.clients.get(&id).map_or(0, |c| c.db);
         self.reply_mark = None;
         let jstate = self.journal_before(now);
+        self.reply_inner.clear();
         let mut cx = Ctx { eng: self, client: id, db, now, now_us, block: None, reexec, no_block };
         let mut args = Args::new(argv, pos);
         let res = (cmd.handler)(&mut cx, &mut args);
@@ -666,6 +683,12 @@ impl Engine {
         if let Some(d) = b.deadline_ms {
             self.deadlines.insert((d, id));
         }
+        if b.wake_on_delete {
+            self.delete_waiters[db] += 1;
+            if self.delete_waiters[db] == 1 {
+                self.sync_db_events(db);
+            }
+        }
         if let Some(c) = self.clients.get_mut(&id) {
             c.blocked = Some(Blocked {
                 db,
@@ -691,6 +714,12 @@ impl Engine {
         }
         if let Some(d) = b.deadline_ms {
             self.deadlines.remove(&(d, id));
+        }
+        if b.wake_on_delete {
+            self.delete_waiters[b.db] = self.delete_waiters[b.db].saturating_sub(1);
+            if self.delete_waiters[b.db] == 0 {
+                self.sync_db_events(b.db);
+            }
         }
         Some(b)
     }
@@ -811,6 +840,11 @@ impl Engine {
         }
         self.drain_db_events();
         self.persist_tick(now);
+        // Expired streams wake their XREADGROUP waiters (with an error).
+        if !self.ready_keys.is_empty() {
+            let now_us = self.clock.now_micros();
+            self.serve_ready(now_us);
+        }
     }
 
     /// Times out blocked clients whose deadline is before `now`.

@@ -124,7 +124,8 @@ fn stream(out: &mut Out<'_>, key: &[u8], s: &Stream) {
             xadd(out, gid, &mut core::iter::once((&b"redlet-export"[..], &b"placeholder"[..])));
             g.next();
         }
-        xadd(out, ent.id, &mut ent.fields());
+        let fv: Vec<_> = ent.fields().collect();
+        xadd(out, ent.id, &mut fv.iter().map(|(f, v)| (&f[..], &v[..])));
         created = true;
     }
     for &gid in g {

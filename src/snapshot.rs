@@ -378,7 +378,7 @@ fn encode_stream(s: &mut Sink<'_>, x: &Stream) -> CResult<()> {
             if !it.same_fields {
                 s.var((it.data.len() / 2) as u64)?;
             }
-            for d in it.data {
+            for d in &it.data {
                 s.bytes(d)?;
             }
         }

@@ -255,3 +255,52 @@ fn typed_sort_agrees_with_execute() {
     assert_eq!(resp(&mut e, c, "SORT l GET # GET nostar STORE d"), ":6\r\n");
     assert_eq!(stored(&e, "d"), arr(&["1", "", "2", "", "3", ""]));
 }
+
+/// SORT / SORT_RO on sorted sets: converted to skiplist; BY nosort keeps
+/// the score order (DESC reverses it) with LIMIT applied directly.
+/// Replies captured from redis-server 7.0.15, commands run in order.
+#[test]
+fn sort_zset_as_redis() {
+    const CASES: &[(&str, &str)] = &[
+        ("ZADD z 3 c 1 a 2 b 10 x 5 e 2 bb", ":6\r\n"),
+        ("OBJECT ENCODING z", "$8\r\nlistpack\r\n"),
+        ("SORT z BY nosort", "*6\r\n$1\r\na\r\n$1\r\nb\r\n$2\r\nbb\r\n$1\r\nc\r\n$1\r\ne\r\n$1\r\nx\r\n"),
+        ("OBJECT ENCODING z", "$8\r\nskiplist\r\n"),
+        ("SORT z BY nosort DESC", "*6\r\n$1\r\nx\r\n$1\r\ne\r\n$1\r\nc\r\n$2\r\nbb\r\n$1\r\nb\r\n$1\r\na\r\n"),
+        ("SORT z BY nosort LIMIT 1 2", "*2\r\n$1\r\nb\r\n$2\r\nbb\r\n"),
+        ("SORT z BY nosort DESC LIMIT 1 2", "*2\r\n$1\r\ne\r\n$1\r\nc\r\n"),
+        ("SORT z BY nosort LIMIT 10 2", "*0\r\n"),
+        ("SORT z BY nosort LIMIT 3 100", "*3\r\n$1\r\nc\r\n$1\r\ne\r\n$1\r\nx\r\n"),
+        ("SORT z BY nosort LIMIT -1 2", "*2\r\n$1\r\na\r\n$1\r\nb\r\n"),
+        ("SORT z BY nosort DESC LIMIT 5 1", "*1\r\n$1\r\na\r\n"),
+        ("SORT z BY nosort DESC LIMIT 5 0", "*0\r\n"),
+        ("SORT z BY nosort LIMIT 0 -1", "*6\r\n$1\r\na\r\n$1\r\nb\r\n$2\r\nbb\r\n$1\r\nc\r\n$1\r\ne\r\n$1\r\nx\r\n"),
+        ("SORT z BY nosort LIMIT 2 -5", "*4\r\n$2\r\nbb\r\n$1\r\nc\r\n$1\r\ne\r\n$1\r\nx\r\n"),
+        ("SORT z ALPHA", "*6\r\n$1\r\na\r\n$1\r\nb\r\n$2\r\nbb\r\n$1\r\nc\r\n$1\r\ne\r\n$1\r\nx\r\n"),
+        ("SORT z ALPHA DESC LIMIT 1 3", "*3\r\n$1\r\ne\r\n$1\r\nc\r\n$2\r\nbb\r\n"),
+        ("SORT z", "-ERR One or more scores can't be converted into double\r\n"),
+        ("SORT_RO z BY nosort DESC LIMIT 0 2", "*2\r\n$1\r\nx\r\n$1\r\ne\r\n"),
+        ("SORT z BY nosort STORE dst", ":6\r\n"),
+        ("LRANGE dst 0 -1", "*6\r\n$1\r\na\r\n$1\r\nb\r\n$2\r\nbb\r\n$1\r\nc\r\n$1\r\ne\r\n$1\r\nx\r\n"),
+        ("SORT z BY nosort DESC LIMIT 1 3 STORE dst", ":3\r\n"),
+        ("LRANGE dst 0 -1", "*3\r\n$1\r\ne\r\n$1\r\nc\r\n$2\r\nbb\r\n"),
+        ("SORT z BY nosort GET # GET w_*", "*12\r\n$1\r\na\r\n$-1\r\n$1\r\nb\r\n$-1\r\n$2\r\nbb\r\n$-1\r\n$1\r\nc\r\n$-1\r\n$1\r\ne\r\n$-1\r\n$1\r\nx\r\n$-1\r\n"),
+        ("MSET w_a 5 w_b 4 w_c 3 w_x 2 w_e 1 w_bb 0", "+OK\r\n"),
+        ("SORT z BY w_*", "*6\r\n$2\r\nbb\r\n$1\r\ne\r\n$1\r\nx\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n"),
+        ("SORT z BY w_* DESC LIMIT 0 3", "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n"),
+        ("SORT z BY w_* GET # GET w_*", "*12\r\n$2\r\nbb\r\n$1\r\n0\r\n$1\r\ne\r\n$1\r\n1\r\n$1\r\nx\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n4\r\n$1\r\na\r\n$1\r\n5\r\n"),
+        ("ZADD n 1 10 2 9 3 8 4 1.5 5 -2", ":5\r\n"),
+        ("SORT n", "*5\r\n$2\r\n-2\r\n$3\r\n1.5\r\n$1\r\n8\r\n$1\r\n9\r\n$2\r\n10\r\n"),
+        ("SORT n DESC", "*5\r\n$2\r\n10\r\n$1\r\n9\r\n$1\r\n8\r\n$3\r\n1.5\r\n$2\r\n-2\r\n"),
+        ("SORT n BY nosort DESC", "*5\r\n$2\r\n-2\r\n$3\r\n1.5\r\n$1\r\n8\r\n$1\r\n9\r\n$2\r\n10\r\n"),
+        ("SORT_RO n LIMIT 1 2", "*2\r\n$3\r\n1.5\r\n$1\r\n8\r\n"),
+        ("ZADD small 1 a", ":1\r\n"),
+        ("SORT_RO small", "-ERR One or more scores can't be converted into double\r\n"),
+        ("OBJECT ENCODING small", "$8\r\nskiplist\r\n"),
+    ];
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    for (line, want) in CASES {
+        assert_eq!(&resp(&mut e, c, line), want, "{line}");
+    }
+}

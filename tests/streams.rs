@@ -753,3 +753,37 @@ fn stream_node_config() {
     assert_eq!(resp(&mut e, c, "XTRIM s MAXLEN ~ 3"), ":0\r\n");
     assert_eq!(resp(&mut e, c, "XTRIM s MAXLEN ~ 2"), ":2\r\n");
 }
+
+/// A stream key expiring under blocked readers (Redis 7.0.15, checked on
+/// redis-server: XREADGROUP BLOCK 0, PEXPIRE 100, wait): XREADGROUP waiters
+/// are woken with `-UNBLOCKED the stream key no longer exists`, whether the
+/// key expires lazily (a lookup) or actively (the expiry cycle); XREAD
+/// waiters stay blocked.
+#[test]
+fn expired_stream_wakes_group_readers() {
+    for active in [false, true] {
+        let (mut e, clock) = engine();
+        let (w, a, b) = (client(&mut e), client(&mut e), client(&mut e));
+        resp(&mut e, w, "XADD s 1-1 f v");
+        resp(&mut e, w, "XGROUP CREATE s g $");
+        block(&mut e, a, "XREADGROUP GROUP g alice BLOCK 0 STREAMS s >");
+        block(&mut e, b, "XREAD BLOCK 0 STREAMS s $");
+        assert_eq!(resp(&mut e, w, "PEXPIRE s 100"), ":1\r\n");
+        clock.advance_ms(200);
+        if active {
+            e.tick();
+        } else {
+            resp(&mut e, w, "DEBUG SET-ACTIVE-EXPIRE 0");
+            e.tick();
+            assert!(e.is_blocked(a));
+            assert_eq!(resp(&mut e, w, "EXISTS s"), ":0\r\n");
+        }
+        assert!(!e.is_blocked(a), "active={active}");
+        assert_eq!(out(&mut e, a), "-UNBLOCKED the stream key no longer exists\r\n");
+        assert!(e.is_blocked(b));
+        assert_eq!(out(&mut e, b), "");
+        // Once served, a new stream under the same name feeds XREAD.
+        resp(&mut e, w, "XADD s 2-1 f v");
+        assert_eq!(out(&mut e, b), "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n");
+    }
+}

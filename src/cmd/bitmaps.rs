@@ -878,6 +878,8 @@ fn bitfield_generic(cx: &mut Ctx<'_>, key: &[u8], ops: &[BitfieldOp], ro: bool) 
     }
     if changes > 0 {
         cx.touched(key);
+        // BITFIELD replies before notifying.
+        cx.reply_point();
         cx.notify(notify::STRING, "setbit", key);
         cx.dirty(changes);
     }

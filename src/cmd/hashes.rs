@@ -110,35 +110,11 @@ fn limits(cx: &Ctx<'_>) -> Limits {
     Limits::of(cx.config())
 }
 
-/// Read lookup of a hash: `None` when absent, WRONGTYPE for other types.
-fn read_hash<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut Hash>> {
-    let now = cx.now;
-    match cx.db().read(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::Hash(h) => Ok(Some(h)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
-/// Write lookup of a hash: `None` when absent, WRONGTYPE for other types.
-fn write_hash<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut Hash>> {
-    let now = cx.now;
-    match cx.db().write(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::Hash(h) => Ok(Some(h)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
 /// The hash at `key`, created empty if absent (Redis's
 /// `hashTypeLookupWriteOrCreate`). The caller must leave it non-empty.
 fn hash_or_create<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<&'c mut Hash> {
     let now = cx.now;
-    let exists = write_hash(cx, key)?.is_some();
+    let exists = cx.write_as(key, Value::as_hash_mut)?.is_some();
     let entry = if exists {
         cx.db().peek(key, now)
     } else {
@@ -156,7 +132,7 @@ fn hash_or_create<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<&'c mut Hash> {
 pub fn hset(cx: &mut Ctx<'_>, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<usize> {
     if pairs.is_empty() {
         // Nothing to store; an empty hash must not be created.
-        write_hash(cx, key)?;
+        cx.write_as(key, Value::as_hash_mut)?;
         return Ok(0);
     }
     let lim = limits(cx);
@@ -193,7 +169,7 @@ fn hmset_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HSETNX: sets `field` only if absent; true if it was set.
 pub fn hsetnx(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], value: &[u8]) -> Result<bool> {
-    if write_hash(cx, key)?.is_some_and(|h| h.contains(field)) {
+    if cx.write_as(key, Value::as_hash_mut)?.is_some_and(|h| h.contains(field)) {
         return Ok(false);
     }
     let lim = limits(cx);
@@ -214,7 +190,7 @@ fn hsetnx_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HGET.
 pub fn hget(cx: &mut Ctx<'_>, key: &[u8], field: &[u8]) -> Result<Option<Vec<u8>>> {
-    Ok(read_hash(cx, key)?.and_then(|h| h.get(field)).map(<[u8]>::to_vec))
+    Ok(cx.read_as(key, Value::as_hash_mut)?.and_then(|h| h.get(field)).map(<[u8]>::to_vec))
 }
 
 fn hget_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -224,7 +200,7 @@ fn hget_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HMGET: one value (or `None`) per field; an absent key is an empty hash.
 pub fn hmget(cx: &mut Ctx<'_>, key: &[u8], fields: &[&[u8]]) -> Result<Vec<Option<Vec<u8>>>> {
-    let h = read_hash(cx, key)?;
+    let h = cx.read_as(key, Value::as_hash_mut)?;
     Ok(fields.iter().map(|f| h.as_ref().and_then(|h| h.get(f)).map(<[u8]>::to_vec)).collect())
 }
 
@@ -237,7 +213,7 @@ fn hmget_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HGETALL: every field and value, in Redis's order for a listpack.
 pub fn hgetall(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-    Ok(read_hash(cx, key)?.map_or_else(Vec::new, |h| h.iter().map(|(f, v)| (f.to_vec(), v.to_vec())).collect()))
+    Ok(cx.read_as(key, Value::as_hash_mut)?.map_or_else(Vec::new, |h| h.iter().map(|(f, v)| (f.to_vec(), v.to_vec())).collect()))
 }
 
 fn hgetall_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -248,7 +224,7 @@ fn hgetall_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HKEYS.
 pub fn hkeys(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<Vec<u8>>> {
-    Ok(read_hash(cx, key)?.map_or_else(Vec::new, |h| h.iter().map(|(f, _)| f.to_vec()).collect()))
+    Ok(cx.read_as(key, Value::as_hash_mut)?.map_or_else(Vec::new, |h| h.iter().map(|(f, _)| f.to_vec()).collect()))
 }
 
 fn hkeys_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -258,7 +234,7 @@ fn hkeys_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HVALS.
 pub fn hvals(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<Vec<u8>>> {
-    Ok(read_hash(cx, key)?.map_or_else(Vec::new, |h| h.iter().map(|(_, v)| v.to_vec()).collect()))
+    Ok(cx.read_as(key, Value::as_hash_mut)?.map_or_else(Vec::new, |h| h.iter().map(|(_, v)| v.to_vec()).collect()))
 }
 
 fn hvals_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -269,7 +245,7 @@ fn hvals_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// HDEL: removes fields; returns how many existed. Deletes the key when
 /// emptied (and stops there, as Redis does).
 pub fn hdel(cx: &mut Ctx<'_>, key: &[u8], fields: &[&[u8]]) -> Result<usize> {
-    let Some(h) = write_hash(cx, key)? else { return Ok(0) };
+    let Some(h) = cx.write_as(key, Value::as_hash_mut)? else { return Ok(0) };
     let mut deleted = 0;
     let mut emptied = false;
     for f in fields {
@@ -304,7 +280,7 @@ fn hdel_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HEXISTS.
 pub fn hexists(cx: &mut Ctx<'_>, key: &[u8], field: &[u8]) -> Result<bool> {
-    Ok(read_hash(cx, key)?.is_some_and(|h| h.contains(field)))
+    Ok(cx.read_as(key, Value::as_hash_mut)?.is_some_and(|h| h.contains(field)))
 }
 
 fn hexists_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -314,7 +290,7 @@ fn hexists_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HLEN.
 pub fn hlen(cx: &mut Ctx<'_>, key: &[u8]) -> Result<usize> {
-    Ok(read_hash(cx, key)?.map_or(0, |h| h.len()))
+    Ok(cx.read_as(key, Value::as_hash_mut)?.map_or(0, |h| h.len()))
 }
 
 fn hlen_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -324,7 +300,7 @@ fn hlen_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HSTRLEN: length of a field's value, 0 when absent.
 pub fn hstrlen(cx: &mut Ctx<'_>, key: &[u8], field: &[u8]) -> Result<usize> {
-    Ok(read_hash(cx, key)?.and_then(|h| h.get(field)).map_or(0, <[u8]>::len))
+    Ok(cx.read_as(key, Value::as_hash_mut)?.and_then(|h| h.get(field)).map_or(0, <[u8]>::len))
 }
 
 fn hstrlen_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -334,7 +310,7 @@ fn hstrlen_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HINCRBY: adds `incr` to a field holding an integer (absent = 0).
 pub fn hincrby(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], incr: i64) -> Result<i64> {
-    let old = match write_hash(cx, key)?.and_then(|h| h.get(field)) {
+    let old = match cx.write_as(key, Value::as_hash_mut)?.and_then(|h| h.get(field)) {
         Some(v) => num::parse_i64(v).ok_or_else(|| Error::err("hash value is not an integer"))?,
         None => 0,
     };
@@ -360,7 +336,7 @@ pub fn hincrbyfloat(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], incr: LongDouble
     if !incr.is_finite() {
         return Err(Error::err("value is NaN or Infinity"));
     }
-    let old = match write_hash(cx, key)?.and_then(|h| h.get(field)) {
+    let old = match cx.write_as(key, Value::as_hash_mut)?.and_then(|h| h.get(field)) {
         // A listpack holds canonical integers as integers and Redis converts
         // those exactly; any other value goes through string2ld.
         Some(v) => match num::parse_i64(v) {
@@ -514,7 +490,7 @@ pub fn hscan(cx: &mut Ctx<'_>, key: &[u8], args: &ScanArgs<'_>) -> Result<(u64, 
 
 /// HSCAN with option errors deferred until the key was found, as in Redis.
 fn hscan_inner(cx: &mut Ctx<'_>, key: &[u8], cursor: u64, opts: Result<ScanArgs<'_>>) -> Result<(u64, Vec<Vec<u8>>)> {
-    let Some(h) = read_hash(cx, key)? else { return Ok((0, Vec::new())) };
+    let Some(h) = cx.read_as(key, Value::as_hash_mut)? else { return Ok((0, Vec::new())) };
     let opts = opts?;
     let mut items = Vec::new();
     let next = h.scan(cursor, opts.count, |f, v| {

@@ -110,30 +110,6 @@ fn pop_end(l: &mut List, end: End) -> Option<Vec<u8>> {
     }
 }
 
-/// The list at `key` for a read command (counts a keyspace hit or miss).
-fn read_list<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c List>> {
-    let now = cx.now;
-    match cx.db().read(key, now) {
-        None => Ok(None),
-        Some(e) => match &e.value {
-            Value::List(l) => Ok(Some(l)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
-/// The list at `key` for a write command.
-fn write_list<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut List>> {
-    let now = cx.now;
-    match cx.db().write(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::List(l) => Ok(Some(l)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
 /// Deletes `key` if its list became empty (containers are never stored
 /// empty); true if it did.
 fn drop_if_empty(cx: &mut Ctx<'_>, key: &[u8]) -> bool {
@@ -196,7 +172,7 @@ fn normalize_index(index: i64, len: usize) -> Option<usize> {
 /// elements one by one at `end` and returns the new length (0 when
 /// `only_if_exists` and the key is missing).
 pub fn push(cx: &mut Ctx<'_>, key: &[u8], elems: &[&[u8]], end: End, only_if_exists: bool) -> Result<i64> {
-    let len = match write_list(cx, key)? {
+    let len = match cx.write_as(key, Value::as_list_mut)? {
         Some(l) => {
             for e in elems {
                 push_end(l, e, end);
@@ -227,7 +203,7 @@ pub fn push(cx: &mut Ctx<'_>, key: &[u8], elems: &[&[u8]], end: End, only_if_exi
 /// (`Some(0)` pops nothing but still checks the type). `Ok(None)` when the
 /// key is missing.
 pub fn pop(cx: &mut Ctx<'_>, key: &[u8], end: End, count: Option<usize>) -> Result<Option<Vec<Vec<u8>>>> {
-    let Some(l) = write_list(cx, key)? else { return Ok(None) };
+    let Some(l) = cx.write_as(key, Value::as_list_mut)? else { return Ok(None) };
     let n = count.unwrap_or(1).min(l.len());
     if n == 0 {
         return Ok(Some(Vec::new()));
@@ -248,12 +224,12 @@ pub fn pop(cx: &mut Ctx<'_>, key: &[u8], end: End, count: Option<usize>) -> Resu
 
 /// LLEN.
 pub fn llen(cx: &mut Ctx<'_>, key: &[u8]) -> Result<usize> {
-    Ok(read_list(cx, key)?.map_or(0, |l| l.len()))
+    Ok(cx.read_as(key, Value::as_list_mut)?.map_or(0, |l| l.len()))
 }
 
 /// LRANGE with Redis's index rules.
 pub fn lrange(cx: &mut Ctx<'_>, key: &[u8], start: i64, end: i64) -> Result<Vec<Vec<u8>>> {
-    let Some(l) = read_list(cx, key)? else { return Ok(Vec::new()) };
+    let Some(l) = cx.read_as(key, Value::as_list_mut)? else { return Ok(Vec::new()) };
     Ok(match normalize_range(start, end, l.len()) {
         None => Vec::new(),
         Some((s, e)) => l.iter_from(s).take(e - s + 1).map(|v| v.to_vec()).collect(),
@@ -262,13 +238,13 @@ pub fn lrange(cx: &mut Ctx<'_>, key: &[u8], start: i64, end: i64) -> Result<Vec<
 
 /// LINDEX.
 pub fn lindex(cx: &mut Ctx<'_>, key: &[u8], index: i64) -> Result<Option<Vec<u8>>> {
-    let Some(l) = read_list(cx, key)? else { return Ok(None) };
+    let Some(l) = cx.read_as(key, Value::as_list_mut)? else { return Ok(None) };
     Ok(normalize_index(index, l.len()).and_then(|i| l.get(i)).map(|v| v.to_vec()))
 }
 
 /// LSET: `ERR no such key` / `ERR index out of range` as Redis.
 pub fn lset(cx: &mut Ctx<'_>, key: &[u8], index: i64, value: &[u8]) -> Result<()> {
-    let l = write_list(cx, key)?.ok_or(Error::NoSuchKey)?;
+    let l = cx.write_as(key, Value::as_list_mut)?.ok_or(Error::NoSuchKey)?;
     let i = normalize_index(index, l.len()).ok_or(Error::IndexOutOfRange)?;
     l.set(i, value);
     cx.dirty(1);
@@ -282,7 +258,7 @@ pub fn lset(cx: &mut Ctx<'_>, key: &[u8], index: i64, value: &[u8]) -> Result<()
 /// `pivot`. Returns the new length, -1 when the pivot is absent, 0 when the
 /// key is missing.
 pub fn linsert(cx: &mut Ctx<'_>, key: &[u8], after: bool, pivot: &[u8], value: &[u8]) -> Result<i64> {
-    let Some(l) = write_list(cx, key)? else { return Ok(0) };
+    let Some(l) = cx.write_as(key, Value::as_list_mut)? else { return Ok(0) };
     let Some(pos) = l.iter().position(|e| e == pivot) else { return Ok(-1) };
     l.insert(pos + after as usize, value);
     let n = l.len() as i64;
@@ -295,7 +271,7 @@ pub fn linsert(cx: &mut Ctx<'_>, key: &[u8], after: bool, pivot: &[u8], value: &
 /// LREM: `count` > 0 removes that many from the head, < 0 from the tail,
 /// 0 all. Returns how many were removed.
 pub fn lrem(cx: &mut Ctx<'_>, key: &[u8], count: i64, value: &[u8]) -> Result<i64> {
-    let Some(l) = write_list(cx, key)? else { return Ok(0) };
+    let Some(l) = cx.write_as(key, Value::as_list_mut)? else { return Ok(0) };
     // i64::MIN negates to itself in Redis and never matches the removed
     // count: it removes every match from the tail, as `unsigned_abs` does.
     let limit = (count != 0).then(|| usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX));
@@ -314,7 +290,7 @@ pub fn lrem(cx: &mut Ctx<'_>, key: &[u8], count: i64, value: &[u8]) -> Result<i6
 
 /// LTRIM with Redis's index rules; an empty result deletes the key.
 pub fn ltrim(cx: &mut Ctx<'_>, key: &[u8], start: i64, end: i64) -> Result<()> {
-    let Some(l) = write_list(cx, key)? else { return Ok(()) };
+    let Some(l) = cx.write_as(key, Value::as_list_mut)? else { return Ok(()) };
     let len = l.len();
     let (left, right) = match normalize_range(start, end, len) {
         None => (len, 0),
@@ -352,7 +328,7 @@ impl Default for LposOptions {
 /// LPOS: positions (as LINDEX counts them) of matches of `elem`. Without
 /// COUNT the result holds at most one position. `rank` must be nonzero.
 pub fn lpos(cx: &mut Ctx<'_>, key: &[u8], elem: &[u8], opts: LposOptions) -> Result<Vec<i64>> {
-    let Some(l) = read_list(cx, key)? else { return Ok(Vec::new()) };
+    let Some(l) = cx.read_as(key, Value::as_list_mut)? else { return Ok(Vec::new()) };
     let from_tail = opts.rank < 0;
     // Redis negates a negative rank in a `long`: i64::MIN stays negative, so
     // every match satisfies "matches >= rank" and the COUNT test
@@ -395,13 +371,13 @@ pub type KeyElements = (Vec<u8>, Vec<Vec<u8>>);
 /// returns the element; `Ok(None)` when `src` is missing. The destination's
 /// type is checked before anything moves.
 pub fn lmove(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> Result<Option<Vec<u8>>> {
-    if write_list(cx, src)?.is_none() {
+    if cx.write_as(src, Value::as_list_mut)?.is_none() {
         return Ok(None);
     }
-    let dst_exists = write_list(cx, dst)?.is_some();
-    let Some(v) = write_list(cx, src)?.and_then(|l| pop_end(l, from)) else { return Ok(None) };
+    let dst_exists = cx.write_as(dst, Value::as_list_mut)?.is_some();
+    let Some(v) = cx.write_as(src, Value::as_list_mut)?.and_then(|l| pop_end(l, from)) else { return Ok(None) };
     if src == dst || dst_exists {
-        if let Some(l) = write_list(cx, dst)? {
+        if let Some(l) = cx.write_as(dst, Value::as_list_mut)? {
             push_end(l, &v, to);
         }
     } else {
@@ -508,7 +484,7 @@ fn lindex_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let key = a.req()?;
     let idx = a.req()?;
     // Redis looks the key up (and checks its type) before parsing the index.
-    if read_list(cx, key)?.is_none() {
+    if cx.read_as(key, Value::as_list_mut)?.is_none() {
         return Ok(Reply::Nil);
     }
     let index = num::parse_i64(idx).ok_or(Error::NotInteger)?;
@@ -529,7 +505,7 @@ fn lset_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let idx = a.req()?;
     let value = a.req()?;
     // Key, then type, then index, as Redis checks them.
-    write_list(cx, key)?.ok_or(Error::NoSuchKey)?;
+    cx.write_as(key, Value::as_list_mut)?.ok_or(Error::NoSuchKey)?;
     let index = num::parse_i64(idx).ok_or(Error::NotInteger)?;
     lset(cx, key, index, value)?;
     Ok(Reply::ok())
@@ -681,7 +657,7 @@ fn blocking_pop(cx: &mut Ctx<'_>, keys: &[&[u8]], end: End, timeout: &[u8], coun
     let deadline = cx.parse_timeout_secs(timeout)?;
     for k in candidate_keys(cx, keys) {
         let reexec = cx.reexec;
-        match write_list(cx, k).map(|l| l.is_some()) {
+        match cx.write_as(k, Value::as_list_mut).map(|l| l.is_some()) {
             Ok(false) => continue,
             // A ready key that is not a list does not serve a list waiter.
             Err(_) if reexec => continue,
@@ -724,7 +700,7 @@ fn blmpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// BLMOVE/BRPOPLPUSH after their arguments are parsed.
 fn blocking_move(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], from: End, to: End, deadline: Option<u64>) -> Result<Reply> {
     let reexec = cx.reexec;
-    match write_list(cx, src).map(|l| l.is_some()) {
+    match cx.write_as(src, Value::as_list_mut).map(|l| l.is_some()) {
         Ok(true) => return Ok(lmove(cx, src, dst, from, to)?.map_or(Reply::Nil, Reply::Bulk)),
         Ok(false) => {}
         Err(_) if reexec => {}

@@ -488,3 +488,90 @@ impl Ctx<'_> {
         self.eng.notify_keyspace_event(class, event, key, db);
     }
 }
+
+impl Ctx<'_> {
+    /// Where messages Redis writes inside the command's reply begin: the
+    /// caller's outbox length once recorded events (lazy expiry...) are
+    /// delivered, as those precede the reply. Pass it to
+    /// [`Ctx::reply_inside`].
+    pub fn own_outbox_mark(&mut self) -> usize {
+        self.eng.drain_db_events();
+        self.eng.clients.get(&self.client).map_or(0, |c| c.outbox.len())
+    }
+
+    /// Takes the messages published to the caller since `mark` out of its
+    /// outbox and keeps them under `slot`, for the handler to write inside
+    /// its reply with [`Ctx::inside`]: Redis 7.0 fires some notifications
+    /// after it began the reply (ZPOPMIN's after the array header, a
+    /// consumer created by XREADGROUP after the stream's name), so a RESP3
+    /// client subscribed to its own keys gets them there.
+    pub fn reply_inside(&mut self, mark: usize, slot: usize) {
+        self.eng.drain_db_events();
+        let Some(c) = self.eng.clients.get_mut(&self.client) else { return };
+        if c.outbox.len() > mark {
+            let inner = &mut self.eng.reply_inner;
+            inner.extend(c.outbox.drain(mark..).map(|m| (slot, m)));
+        }
+    }
+
+    /// `r` preceded by the messages kept under `slot` (none: `r` itself).
+    pub fn inside(&mut self, slot: usize, r: Reply) -> Reply {
+        if self.eng.reply_inner.iter().all(|(s, _)| *s != slot) {
+            return r;
+        }
+        let mut seq = Vec::new();
+        let mut rest = Vec::new();
+        for (s, m) in self.eng.reply_inner.drain(..) {
+            if s == slot {
+                seq.push(m);
+            } else {
+                rest.push((s, m));
+            }
+        }
+        self.eng.reply_inner = rest;
+        seq.push(r);
+        Reply::Seq(seq)
+    }
+
+    /// [`Ctx::inside`] for the first element of an array reply (slot 0).
+    pub fn inside_first(&mut self, r: Reply) -> Reply {
+        match r {
+            Reply::Array(mut v) if !v.is_empty() && !self.eng.reply_inner.is_empty() => {
+                let first = core::mem::replace(&mut v[0], Reply::Nil);
+                v[0] = self.inside(0, first);
+                Reply::Array(v)
+            }
+            r => r,
+        }
+    }
+}
+
+/// One typed key lookup for every family: `as_t` picks the family's type
+/// out of a value (`Value::as_hash_mut`...).
+impl Ctx<'_> {
+    /// Read lookup (counts a keyspace hit or miss): `None` when absent,
+    /// WRONGTYPE when the key holds another type.
+    pub fn read_as<T: ?Sized>(&mut self, key: &[u8], as_t: fn(&mut crate::types::Value) -> Option<&mut T>) -> Result<Option<&mut T>> {
+        let now = self.now;
+        match self.db().read(key, now) {
+            None => Ok(None),
+            Some(e) => as_t(&mut e.value).map(Some).ok_or(Error::WrongType),
+        }
+    }
+
+    /// Write lookup: `None` when absent, WRONGTYPE for another type.
+    pub fn write_as<T: ?Sized>(&mut self, key: &[u8], as_t: fn(&mut crate::types::Value) -> Option<&mut T>) -> Result<Option<&mut T>> {
+        let now = self.now;
+        match self.db().write(key, now) {
+            None => Ok(None),
+            Some(e) => as_t(&mut e.value).map(Some).ok_or(Error::WrongType),
+        }
+    }
+
+    /// Lookup without side effects on the stats: the value when the key
+    /// exists with that type, else `None`.
+    pub fn peek_as<T: ?Sized>(&mut self, key: &[u8], as_t: fn(&mut crate::types::Value) -> Option<&mut T>) -> Option<&mut T> {
+        let now = self.now;
+        self.db().peek(key, now).and_then(|e| as_t(&mut e.value))
+    }
+}

@@ -74,39 +74,6 @@ fn max_intset(cx: &Ctx<'_>) -> usize {
     cx.config().set_max_intset_entries
 }
 
-/// Read lookup of a set: `None` when absent, WRONGTYPE for other types.
-fn read_set<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut Set>> {
-    let now = cx.now;
-    match cx.db().read(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::Set(s) => Ok(Some(s)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
-/// Write lookup of a set: `None` when absent, WRONGTYPE for other types.
-fn write_set<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut Set>> {
-    let now = cx.now;
-    match cx.db().write(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::Set(s) => Ok(Some(s)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
-/// A set already looked up this command (no statistics, no access time).
-fn peek_set<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Option<&'c mut Set> {
-    let now = cx.now;
-    match cx.db().peek(key, now).map(|e| &mut e.value) {
-        Some(Value::Set(s)) => Some(s),
-        _ => None,
-    }
-}
-
 /// An owned copy of a member, keeping intset members as integers so
 /// membership tests against other intsets stay integer comparisons.
 enum Owned {
@@ -158,13 +125,13 @@ fn store(cx: &mut Ctx<'_>, dst: &[u8], set: Set, event: &str, reply_last: bool) 
 pub fn sadd(cx: &mut Ctx<'_>, key: &[u8], members: &[&[u8]]) -> Result<usize> {
     let now = cx.now;
     let max = max_intset(cx);
-    let exists = write_set(cx, key)?.is_some();
+    let exists = cx.write_as(key, Value::as_set_mut)?.is_some();
     let Some(first) = members.first() else { return Ok(0) };
     if !exists {
         let seed = cx.seed();
         cx.db().insert_new(key.into(), Value::Set(Box::new(Set::for_member(seed, first))), None, now);
     }
-    let Some(s) = peek_set(cx, key) else { return Ok(0) };
+    let Some(s) = cx.peek_as(key, Value::as_set_mut) else { return Ok(0) };
     let added = members.iter().filter(|m| s.add(m, max)).count();
     if added > 0 {
         cx.touched(key);
@@ -181,7 +148,7 @@ fn sadd_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// SREM: returns how many members were removed; deletes an emptied key.
 pub fn srem(cx: &mut Ctx<'_>, key: &[u8], members: &[&[u8]]) -> Result<usize> {
-    let Some(s) = write_set(cx, key)? else { return Ok(0) };
+    let Some(s) = cx.write_as(key, Value::as_set_mut)? else { return Ok(0) };
     let mut deleted = 0;
     for m in members {
         if s.remove(m) {
@@ -224,7 +191,7 @@ fn smembers_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// SISMEMBER.
 pub fn sismember(cx: &mut Ctx<'_>, key: &[u8], member: &[u8]) -> Result<bool> {
-    Ok(read_set(cx, key)?.is_some_and(|s| s.contains(member)))
+    Ok(cx.read_as(key, Value::as_set_mut)?.is_some_and(|s| s.contains(member)))
 }
 
 fn sismember_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -234,7 +201,7 @@ fn sismember_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// SMISMEMBER: membership of each member; an absent key is an empty set.
 pub fn smismember(cx: &mut Ctx<'_>, key: &[u8], members: &[&[u8]]) -> Result<Vec<bool>> {
-    let s = read_set(cx, key)?;
+    let s = cx.read_as(key, Value::as_set_mut)?;
     Ok(members.iter().map(|m| s.as_ref().is_some_and(|s| s.contains(m))).collect())
 }
 
@@ -246,7 +213,7 @@ fn smismember_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// SCARD.
 pub fn scard(cx: &mut Ctx<'_>, key: &[u8]) -> Result<usize> {
-    Ok(read_set(cx, key)?.map_or(0, |s| s.len()))
+    Ok(cx.read_as(key, Value::as_set_mut)?.map_or(0, |s| s.len()))
 }
 
 fn scard_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -461,9 +428,9 @@ pub fn smove(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], member: &[u8]) -> Result<
         return Err(Error::WrongType);
     }
     if src == dst {
-        return Ok(peek_set(cx, src).is_some_and(|s| s.contains(member)));
+        return Ok(cx.peek_as(src, Value::as_set_mut).is_some_and(|s| s.contains(member)));
     }
-    let Some(s) = peek_set(cx, src) else { return Ok(false) };
+    let Some(s) = cx.peek_as(src, Value::as_set_mut) else { return Ok(false) };
     if !s.remove(member) {
         return Ok(false);
     }
@@ -481,7 +448,7 @@ pub fn smove(cx: &mut Ctx<'_>, src: &[u8], dst: &[u8], member: &[u8]) -> Result<
     }
     cx.touched(src);
     cx.dirty(1);
-    if peek_set(cx, dst).is_some_and(|d| d.add(member, max)) {
+    if cx.peek_as(dst, Value::as_set_mut).is_some_and(|d| d.add(member, max)) {
         cx.dirty(1);
         cx.touched(dst);
         cx.notify(notify::SET, "sadd", dst);
@@ -497,7 +464,7 @@ fn smove_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// Looks every key up once (read lookup), in order, stopping at the first
 /// key of another type. Returns each set's size, `None` for absent keys.
 fn load_sets(cx: &mut Ctx<'_>, keys: &[&[u8]]) -> Result<Vec<Option<usize>>> {
-    keys.iter().map(|k| Ok(read_set(cx, k)?.map(|s| s.len()))).collect()
+    keys.iter().map(|k| Ok(cx.read_as(k, Value::as_set_mut)?.map(|s| s.len()))).collect()
 }
 
 /// What an intersection produces.
@@ -525,7 +492,7 @@ fn inter(cx: &mut Ctx<'_>, keys: &[&[u8]], mode: InterMode) -> Result<InterOut> 
     let mut candidates: Vec<Owned> = Vec::new();
     if sizes.iter().all(Option::is_some) && !keys.is_empty() {
         let first = (0..keys.len()).min_by_key(|&i| sizes[i]).unwrap_or(0);
-        if let Some(s) = peek_set(cx, keys[first]) {
+        if let Some(s) = cx.peek_as(keys[first], Value::as_set_mut) {
             candidates = s.iter().map(Owned::of).collect();
         }
         for (j, k) in keys.iter().enumerate() {
@@ -535,7 +502,7 @@ fn inter(cx: &mut Ctx<'_>, keys: &[&[u8]], mode: InterMode) -> Result<InterOut> 
             if j == first || *k == keys[first] {
                 continue;
             }
-            if let Some(s) = peek_set(cx, k) {
+            if let Some(s) = cx.peek_as(k, Value::as_set_mut) {
                 candidates.retain(|c| s.contains_elem(c.elem()));
             }
         }
@@ -644,7 +611,7 @@ fn union_diff(cx: &mut Ctx<'_>, keys: &[&[u8]], op: Op) -> Result<Set> {
                 if sz.is_none() {
                     continue;
                 }
-                if let Some(s) = peek_set(cx, k) {
+                if let Some(s) = cx.peek_as(k, Value::as_set_mut) {
                     for e in s.iter() {
                         dst.add_elem(e, max);
                     }
@@ -659,7 +626,7 @@ fn union_diff(cx: &mut Ctx<'_>, keys: &[&[u8]], op: Op) -> Result<Set> {
             let algo_two: u64 = sizes.iter().flatten().map(|&s| s as u64).sum();
             if algo_one <= algo_two {
                 // Algorithm 1: members of the first set no other set holds.
-                let mut candidates: Vec<Owned> = match peek_set(cx, first_key) {
+                let mut candidates: Vec<Owned> = match cx.peek_as(first_key, Value::as_set_mut) {
                     Some(s) => s.iter().map(Owned::of).collect(),
                     None => Vec::new(),
                 };
@@ -668,7 +635,7 @@ fn union_diff(cx: &mut Ctx<'_>, keys: &[&[u8]], op: Op) -> Result<Set> {
                         break;
                     }
                     if sz.is_some() {
-                        if let Some(s) = peek_set(cx, k) {
+                        if let Some(s) = cx.peek_as(k, Value::as_set_mut) {
                             candidates.retain(|c| !s.contains_elem(c.elem()));
                         }
                     }
@@ -682,7 +649,7 @@ fn union_diff(cx: &mut Ctx<'_>, keys: &[&[u8]], op: Op) -> Result<Set> {
                     if sz.is_none() {
                         continue;
                     }
-                    if let Some(s) = peek_set(cx, k) {
+                    if let Some(s) = cx.peek_as(k, Value::as_set_mut) {
                         for e in s.iter() {
                             if j == 0 {
                                 dst.add_elem(e, max);
@@ -752,7 +719,7 @@ pub fn sscan(cx: &mut Ctx<'_>, key: &[u8], args: &ScanArgs<'_>) -> Result<(u64, 
 
 /// SSCAN with option errors deferred until the key was found, as in Redis.
 fn sscan_inner(cx: &mut Ctx<'_>, key: &[u8], cursor: u64, opts: Result<ScanArgs<'_>>) -> Result<(u64, Vec<Vec<u8>>)> {
-    let Some(s) = read_set(cx, key)? else { return Ok((0, Vec::new())) };
+    let Some(s) = cx.read_as(key, Value::as_set_mut)? else { return Ok((0, Vec::new())) };
     let opts = opts?;
     let mut items = Vec::new();
     let next = s.scan(cursor, opts.count, |e| {

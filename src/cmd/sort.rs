@@ -23,8 +23,10 @@
 //! - not reproduced: Redis never clears `errno` before its `strtod`, so
 //!   after a SORT that hit a range error, a later SORT whose weights are
 //!   non-integer strings can fail too until unrelated code resets `errno`;
-//! - sorted sets are accepted; loading their members is a marked hook
-//!   ("ZSET HOOK") until the sorted-set type has members.
+//! - sorted sets are converted to the skiplist encoding as Redis does;
+//!   with BY nosort they come in score order (reversed by DESC), only the
+//!   LIMIT range loaded; otherwise in score order where Redis uses its
+//!   dict's order (which only shows through ties).
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -179,7 +181,14 @@ pub fn sort(cx: &mut Ctx<'_>, key: &[u8], opts: &SortOptions<'_>) -> Result<Sort
     let mut end: i64;
     let mut items: Vec<Item>;
     {
-        let value = cx.db().read(key, now).map(|e| &e.value);
+        // Redis converts a listpack-encoded sorted set for SORT, for good
+        // (OBJECT ENCODING then says skiplist), even for SORT_RO.
+        let value = cx.db().read(key, now).map(|e| {
+            if let Value::ZSet(z) = &mut e.value {
+                z.convert_to_skiplist();
+            }
+            &e.value
+        });
         let empty = Value::List(Box::default());
         let value = value.unwrap_or(&empty);
         let total = match value {
@@ -228,14 +237,27 @@ pub fn sort(cx: &mut Ctx<'_>, key: &[u8], opts: &SortOptions<'_>) -> Result<Sort
             }
             Value::List(l) => l.iter().map(|x| new(x.to_vec())).collect(),
             Value::Set(s) => s.iter().map(|m| new(m.to_vec())).collect(),
-            // ZSET HOOK (to fill when `ZSet` has members; the placeholder is
-            // always empty). Redis: with `dontsort`, set
-            // `vectorlen = end-start+1` when LIMIT trims (as for lists above),
-            // load that many members by rank in score order starting at rank
-            // `start` (from the highest score when `desc`), then
-            // `end -= start; start = 0`; otherwise load every member in its
-            // dict order, to be sorted below like a set.
-            Value::ZSet(_) => Vec::new(),
+            // Not sorting: the sorted set's own order (reversed by DESC),
+            // only the LIMIT range loaded, as Redis's optimisation does.
+            Value::ZSet(z) if dontsort => {
+                if start != 0 || end != vectorlen - 1 {
+                    vectorlen = end - start + 1;
+                }
+                let take = vectorlen.max(0) as usize;
+                let s = start.max(0) as usize;
+                let mut v = Vec::with_capacity(take.min(z.len()));
+                if take > 0 && s < z.len() {
+                    let from = if desc { z.len() - 1 - s } else { s };
+                    v.extend(z.iter_from(from, desc).take(take).map(|(m, _)| new(m.to_vec())));
+                }
+                end -= start;
+                start = 0;
+                v
+            }
+            // Redis loads the members in its dict's order, which only shows
+            // through ties (ALPHA BY with equal or missing weights, or BY
+            // with LIMIT); ours is score order.
+            Value::ZSet(z) => z.iter().map(|(m, _)| new(m.to_vec())).collect(),
             _ => return Err(Error::WrongType),
         };
     }

@@ -250,42 +250,6 @@ fn nogroup_for_key(key: &[u8], group: &[u8]) -> Error {
 // ---------------------------------------------------------------------------
 // Lookups and replies.
 
-/// The stream at `key` for a read command (counts a keyspace hit or miss).
-fn read_stream<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut Stream>> {
-    let now = cx.now;
-    match cx.db().read(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::Stream(s) => Ok(Some(s)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
-/// The stream at `key` for a write command.
-fn write_stream<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut Stream>> {
-    let now = cx.now;
-    match cx.db().write(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::Stream(s) => Ok(Some(s)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
-/// The stream at `key` without touching statistics (after a checked lookup).
-fn peek_stream<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Option<&'c mut Stream> {
-    let now = cx.now;
-    match cx.db().peek(key, now) {
-        Some(e) => match &mut e.value {
-            Value::Stream(s) => Some(s),
-            _ => None,
-        },
-        None => None,
-    }
-}
-
 fn id_reply(id: StreamId) -> Reply {
     Reply::Bulk(id.to_bytes())
 }
@@ -489,7 +453,7 @@ pub fn xadd(cx: &mut Ctx<'_>, key: &[u8], opts: &XaddOptions, fv: &[&[u8]]) -> R
     let max_bytes = cx.config().stream_node_max_bytes;
     let max_entries = cx.config().stream_node_max_entries;
     let trim = opts.trim.map(|t| resolve_trim(cx, &t));
-    if write_stream(cx, key)?.is_none() {
+    if cx.write_as(key, Value::as_stream_mut)?.is_none() {
         if opts.nomkstream {
             return Ok(None);
         }
@@ -498,7 +462,7 @@ pub fn xadd(cx: &mut Ctx<'_>, key: &[u8], opts: &XaddOptions, fv: &[&[u8]]) -> R
         cx.db().insert_new(key.into(), Value::Stream(Box::default()), None, now);
         cx.touched(key);
     }
-    let Some(s) = write_stream(cx, key)? else { return Ok(None) };
+    let Some(s) = cx.write_as(key, Value::as_stream_mut)? else { return Ok(None) };
     let last = s.entries.last_id();
     if last == StreamId::MAX {
         return Err(Error::err("The stream has exhausted the last possible ID, unable to add more items"));
@@ -535,6 +499,8 @@ pub fn xadd(cx: &mut Ctx<'_>, key: &[u8], opts: &XaddOptions, fv: &[&[u8]]) -> R
     }
     s.entries.append(id, fv, max_bytes, max_entries);
     let trimmed = trim.map_or(0, |t| s.entries.trim(&t));
+    // XADD replies with the id before notifying xadd (and xtrim).
+    cx.reply_point();
     cx.notify(notify::STREAM, "xadd", key);
     cx.dirty(1);
     if trimmed > 0 {
@@ -554,7 +520,7 @@ fn xtrim_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// XTRIM: removes entries as `t` says; returns how many.
 pub fn xtrim(cx: &mut Ctx<'_>, key: &[u8], t: &TrimSpec) -> Result<u64> {
     let trim = resolve_trim(cx, t);
-    let Some(s) = write_stream(cx, key)? else { return Ok(0) };
+    let Some(s) = cx.write_as(key, Value::as_stream_mut)? else { return Ok(0) };
     let n = s.entries.trim(&trim);
     if n > 0 {
         cx.notify(notify::STREAM, "xtrim", key);
@@ -574,7 +540,7 @@ fn xlen_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// XLEN: live entries, 0 for a missing key.
 pub fn xlen(cx: &mut Ctx<'_>, key: &[u8]) -> Result<u64> {
-    Ok(read_stream(cx, key)?.map_or(0, |s| s.entries.len()))
+    Ok(cx.read_as(key, Value::as_stream_mut)?.map_or(0, |s| s.entries.len()))
 }
 
 fn xrange_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -611,7 +577,7 @@ fn xrange_generic(cx: &mut Ctx<'_>, a: &mut Args<'_>, rev: bool) -> Result<Reply
 /// entries. `Some(empty)` for a missing key; `None` (the null reply) for
 /// COUNT 0 on an existing key.
 pub fn xrange(cx: &mut Ctx<'_>, key: &[u8], start: StreamId, end: StreamId, rev: bool, count: Option<u64>) -> Result<Option<Vec<StreamEntry>>> {
-    let Some(s) = read_stream(cx, key)? else { return Ok(Some(Vec::new())) };
+    let Some(s) = cx.read_as(key, Value::as_stream_mut)? else { return Ok(Some(Vec::new())) };
     if count == Some(0) {
         return Ok(None);
     }
@@ -622,7 +588,7 @@ pub fn xrange(cx: &mut Ctx<'_>, key: &[u8], start: StreamId, end: StreamId, rev:
 fn xdel_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let argv = a.argv();
     // Redis looks the key up before it parses the ids.
-    if write_stream(cx, argv[1])?.is_none() {
+    if cx.write_as(argv[1], Value::as_stream_mut)?.is_none() {
         return Ok(Reply::Int(0));
     }
     let ids = argv[2..].iter().map(|i| parse_id(i)).collect::<Result<Vec<_>>>()?;
@@ -631,7 +597,7 @@ fn xdel_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// XDEL: deletes the given ids; returns how many existed.
 pub fn xdel(cx: &mut Ctx<'_>, key: &[u8], ids: &[StreamId]) -> Result<u64> {
-    let Some(s) = write_stream(cx, key)? else { return Ok(0) };
+    let Some(s) = cx.write_as(key, Value::as_stream_mut)? else { return Ok(0) };
     let n = s.entries.xdel(ids);
     if n > 0 {
         cx.modified(key);
@@ -709,11 +675,16 @@ fn parse_read_args<'a>(argv: &'a [&'a [u8]], xreadgroup: bool) -> Result<ReadArg
 /// entries.
 pub type ReadReply = Vec<(Vec<u8>, Vec<ReadEntry>)>;
 
-fn read_reply(cx: &Ctx<'_>, r: ReadReply) -> Reply {
-    if cx.eng.protocol(cx.client) == Protocol::Resp3 {
-        Reply::Map(r.into_iter().map(|(k, e)| (Reply::Bulk(k), entries_reply(e))).collect())
+fn read_reply(cx: &mut Ctx<'_>, r: ReadReply) -> Reply {
+    let resp3 = cx.eng.protocol(cx.client) == Protocol::Resp3;
+    let mut pairs = Vec::with_capacity(r.len());
+    for (j, (k, e)) in r.into_iter().enumerate() {
+        pairs.push((Reply::Bulk(k), cx.inside(j, entries_reply(e))));
+    }
+    if resp3 {
+        Reply::Map(pairs)
     } else {
-        Reply::Array(r.into_iter().map(|(k, e)| Reply::Array(vec![Reply::Bulk(k), entries_reply(e)])).collect())
+        Reply::Array(pairs.into_iter().map(|(k, e)| Reply::Array(vec![k, e])).collect())
     }
 }
 
@@ -741,7 +712,7 @@ fn xread_generic(cx: &mut Ctx<'_>, a: &mut Args<'_>, xreadgroup: bool) -> Result
     let mut ids = Vec::with_capacity(ra.keys.len());
     let mut dollar = false;
     for (key, idarg) in ra.keys.iter().zip(ra.ids.iter()) {
-        let (exists, has_group, last) = match read_stream(cx, key)? {
+        let (exists, has_group, last) = match cx.read_as(key, Value::as_stream_mut)? {
             None => (false, false, StreamId::MIN),
             Some(s) => (true, ra.group.is_some_and(|(g, _)| s.groups.contains_key(g)), s.entries.last_id()),
         };
@@ -807,7 +778,7 @@ pub fn xread_streams(cx: &mut Ctx<'_>, group: Option<(&[u8], &[u8])>, keys: &[&[
     let now = now_i(cx);
     let mut out = Vec::new();
     for (key, &gt) in keys.iter().zip(ids.iter()) {
-        let Ok(Some(s)) = read_stream(cx, key) else { continue };
+        let Ok(Some(s)) = cx.read_as(key, Value::as_stream_mut) else { continue };
         let (entries, created) = match group {
             None => {
                 let Some(maxid) = s.entries.last_live_id() else { continue };
@@ -838,7 +809,11 @@ pub fn xread_streams(cx: &mut Ctx<'_>, group: Option<(&[u8], &[u8])>, keys: &[&[
         };
         if created {
             cx.dirty(1);
+            // Redis creates the consumer after writing the stream's name:
+            // the reply places the event there (slot = the stream's index).
+            let mark = cx.own_outbox_mark();
             cx.notify(notify::STREAM, "xgroup-createconsumer", key);
+            cx.reply_inside(mark, out.len());
         }
         if group.is_some() {
             cx.dirty(1);
@@ -864,7 +839,7 @@ fn serve_blocked(cx: &mut Ctx<'_>, ra: &ReadArgs<'_>) -> Result<Reply> {
     };
     let count = if ra.count > 0 { usize::try_from(ra.count).unwrap_or(usize::MAX) } else { 1000 };
     let now = now_i(cx);
-    let Some(s) = peek_stream(cx, &key) else {
+    let Some(s) = cx.peek_as(&key, Value::as_stream_mut) else {
         // Deleted, or replaced by another type.
         return if ra.group.is_some() { Err(Error::msg("UNBLOCKED the stream key no longer exists")) } else { stay_blocked(cx) };
     };
@@ -958,7 +933,7 @@ fn xgroup_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
         }
     }
     let (key, group) = (argv[2], argv[3]);
-    let (exists, has_group) = match write_stream(cx, key)? {
+    let (exists, has_group) = match cx.write_as(key, Value::as_stream_mut)? {
         Some(s) => (true, s.groups.contains_key(group)),
         None => (false, false),
     };
@@ -992,7 +967,7 @@ fn xgroup_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// The group `group` of the stream at `key` for a write, with XGROUP's
 /// errors.
 fn write_group<'c>(cx: &'c mut Ctx<'_>, key: &[u8], group: &[u8]) -> Result<&'c mut Group> {
-    let s = write_stream(cx, key)?.ok_or_else(requires_key)?;
+    let s = cx.write_as(key, Value::as_stream_mut)?.ok_or_else(requires_key)?;
     s.groups.get_mut(group).ok_or_else(|| nogroup_for_key(key, group))
 }
 
@@ -1000,7 +975,7 @@ fn write_group<'c>(cx: &'c mut Ctx<'_>, key: &[u8], group: &[u8]) -> Result<&'c 
 /// stream with `mkstream`; `entries_read` -1 leaves the read counter
 /// unknown.
 pub fn xgroup_create(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], start: GroupStart, mkstream: bool, entries_read: i64) -> Result<()> {
-    let last = match write_stream(cx, key)? {
+    let last = match cx.write_as(key, Value::as_stream_mut)? {
         Some(s) => Some(s.entries.last_id()),
         None if mkstream => None,
         None => return Err(requires_key()),
@@ -1014,19 +989,20 @@ pub fn xgroup_create(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], start: GroupSta
         cx.db().insert_new(key.into(), Value::Stream(Box::default()), None, now);
         cx.touched(key);
     }
-    let Some(s) = write_stream(cx, key)? else { return Err(requires_key()) };
+    let Some(s) = cx.write_as(key, Value::as_stream_mut)? else { return Err(requires_key()) };
     if s.groups.contains_key(group) {
         return Err(Error::msg("BUSYGROUP Consumer Group name already exists"));
     }
     s.groups.insert(group.into(), Group::new(id, entries_read));
     cx.dirty(1);
+    cx.reply_point();
     cx.notify(notify::STREAM, "xgroup-create", key);
     Ok(())
 }
 
 /// XGROUP SETID: moves the group's last delivered id and read counter.
 pub fn xgroup_setid(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], start: GroupStart, entries_read: i64) -> Result<()> {
-    let last = write_stream(cx, key)?.ok_or_else(requires_key)?.entries.last_id();
+    let last = cx.write_as(key, Value::as_stream_mut)?.ok_or_else(requires_key)?.entries.last_id();
     let g = write_group(cx, key, group)?;
     g.last_id = match start {
         GroupStart::Last => last,
@@ -1034,6 +1010,7 @@ pub fn xgroup_setid(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], start: GroupStar
     };
     g.entries_read = entries_read;
     cx.dirty(1);
+    cx.reply_point();
     cx.notify(notify::STREAM, "xgroup-setid", key);
     Ok(())
 }
@@ -1041,11 +1018,12 @@ pub fn xgroup_setid(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], start: GroupStar
 /// XGROUP DESTROY: true if the group existed. Clients blocked reading it
 /// are answered `-NOGROUP`.
 pub fn xgroup_destroy(cx: &mut Ctx<'_>, key: &[u8], group: &[u8]) -> Result<bool> {
-    let s = write_stream(cx, key)?.ok_or_else(requires_key)?;
+    let s = cx.write_as(key, Value::as_stream_mut)?.ok_or_else(requires_key)?;
     if s.groups.remove(group).is_none() {
         return Ok(false);
     }
     cx.dirty(1);
+    cx.reply_point();
     cx.notify(notify::STREAM, "xgroup-destroy", key);
     cx.touched(key);
     Ok(true)
@@ -1111,7 +1089,7 @@ fn xsetid_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// XSETID: sets the stream's last id and, optionally, its entries-added
 /// counter and maximal deleted id (a zero id leaves the latter alone).
 pub fn xsetid(cx: &mut Ctx<'_>, key: &[u8], id: StreamId, entries_added: Option<u64>, max_deleted: Option<StreamId>) -> Result<()> {
-    let s = write_stream(cx, key)?.ok_or(Error::NoSuchKey)?;
+    let s = cx.write_as(key, Value::as_stream_mut)?.ok_or(Error::NoSuchKey)?;
     if !s.entries.is_empty() {
         if s.entries.last_live_id().is_some_and(|m| id < m) {
             return Err(Error::err("The ID specified in XSETID is smaller than the target stream top item"));
@@ -1122,6 +1100,7 @@ pub fn xsetid(cx: &mut Ctx<'_>, key: &[u8], id: StreamId, entries_added: Option<
     }
     s.entries.set_ids(id, entries_added, max_deleted.filter(|m| !m.is_zero()));
     cx.dirty(1);
+    cx.reply_point();
     cx.notify(notify::STREAM, "xsetid", key);
     Ok(())
 }
@@ -1132,7 +1111,7 @@ pub fn xsetid(cx: &mut Ctx<'_>, key: &[u8], id: StreamId, entries_added: Option<
 /// True if the stream at `key` exists and has `group` (a read lookup:
 /// counts a hit or miss); WRONGTYPE for another type.
 fn has_group(cx: &mut Ctx<'_>, key: &[u8], group: &[u8]) -> Result<bool> {
-    Ok(read_stream(cx, key)?.is_some_and(|s| s.groups.contains_key(group)))
+    Ok(cx.read_as(key, Value::as_stream_mut)?.is_some_and(|s| s.groups.contains_key(group)))
 }
 
 fn xack_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -1146,7 +1125,7 @@ fn xack_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 }
 
 fn ack_ids(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], ids: &[StreamId]) -> u64 {
-    let Some(g) = peek_stream(cx, key).and_then(|s| s.groups.get_mut(group)) else { return 0 };
+    let Some(g) = cx.peek_as(key, Value::as_stream_mut).and_then(|s| s.groups.get_mut(group)) else { return 0 };
     let n = ids.iter().filter(|&&id| g.ack(id)).count() as u64;
     cx.dirty(n);
     n
@@ -1232,7 +1211,7 @@ fn xpending_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// The group for XPENDING and the claim commands: a read lookup with their
 /// `-NOGROUP No such key ... or consumer group ...` error.
 fn read_group<'c>(cx: &'c mut Ctx<'_>, key: &[u8], group: &[u8]) -> Result<&'c mut Stream> {
-    match read_stream(cx, key)? {
+    match cx.read_as(key, Value::as_stream_mut)? {
         Some(s) if s.groups.contains_key(group) => Ok(s),
         _ => Err(nogroup(key, group)),
     }
@@ -1349,7 +1328,8 @@ fn xclaim_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     o.delivery_time = (dt != -1).then_some(dt);
     let justid = o.justid;
     let claimed = xclaim_apply(cx, key, group, argv[3], minidle, &ids, &o);
-    Ok(Reply::Array(claimed.into_iter().map(|(id, f)| if justid { id_reply(id) } else { entry_reply(id, f) }).collect()))
+    let r = Reply::Array(claimed.into_iter().map(|(id, f)| if justid { id_reply(id) } else { entry_reply(id, f) }).collect());
+    Ok(cx.inside_first(r))
 }
 
 /// XCLAIM: gives `consumer` the pending entries among `ids` idle for at
@@ -1361,7 +1341,7 @@ pub fn xclaim(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], consumer: &[u8], minid
 
 fn xclaim_apply(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], consumer: &[u8], minidle: i64, ids: &[StreamId], o: &ClaimOptions) -> Vec<ReadEntry> {
     let now = now_i(cx);
-    let Some(s) = peek_stream(cx, key) else { return Vec::new() };
+    let Some(s) = cx.peek_as(key, Value::as_stream_mut) else { return Vec::new() };
     let Some(g) = s.groups.get_mut(group) else { return Vec::new() };
     let entries = &s.entries;
     let mut dirty = 0;
@@ -1419,7 +1399,11 @@ fn xclaim_apply(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], consumer: &[u8], min
     }
     if created {
         dirty += 1;
+        // Redis creates the consumer as it claims the first entry, inside
+        // its reply: the handler places the event before that entry.
+        let mark = cx.own_outbox_mark();
         cx.notify(notify::STREAM, "xgroup-createconsumer", key);
+        cx.reply_inside(mark, 0);
     }
     cx.dirty(dirty);
     out
@@ -1471,7 +1455,8 @@ fn xautoclaim_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     }
     let r = xautoclaim(cx, argv[1], argv[2], argv[3], minidle, start, count, justid)?;
     let claimed = r.claimed.into_iter().map(|(id, f)| if justid { id_reply(id) } else { entry_reply(id, f) }).collect();
-    Ok(Reply::Array(vec![id_reply(r.next), Reply::Array(claimed), Reply::Array(r.deleted.into_iter().map(id_reply).collect())]))
+    let claimed = cx.inside_first(Reply::Array(claimed));
+    Ok(Reply::Array(vec![id_reply(r.next), claimed, Reply::Array(r.deleted.into_iter().map(id_reply).collect())]))
 }
 
 /// XAUTOCLAIM: scans the group's pending entries from `start`, giving
@@ -1546,7 +1531,11 @@ pub fn xautoclaim(cx: &mut Ctx<'_>, key: &[u8], group: &[u8], consumer: &[u8], m
     }
     if created {
         dirty += 1;
+        // Redis creates the consumer as it claims the first entry, inside
+        // its reply: the handler places the event before that entry.
+        let mark = cx.own_outbox_mark();
         cx.notify(notify::STREAM, "xgroup-createconsumer", key);
+        cx.reply_inside(mark, 0);
     }
     cx.dirty(dirty);
     Ok(r)
@@ -1578,7 +1567,7 @@ fn xinfo_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     }
     let key = argv[2];
     let now = now_i(cx);
-    let Some(s) = read_stream(cx, key)? else { return Err(Error::NoSuchKey) };
+    let Some(s) = cx.read_as(key, Value::as_stream_mut)? else { return Err(Error::NoSuchKey) };
     if ckw(opt, "CONSUMERS") && argv.len() == 4 {
         let Some(g) = s.groups.get(argv[3]) else { return Err(nogroup_for_key(key, argv[3])) };
         Ok(Reply::Array(
@@ -1770,7 +1759,7 @@ impl Engine {
         }
         self.with_ctx(db, |cx| {
             for key in keys {
-                read_stream(cx, key)?;
+                cx.read_as(key, Value::as_stream_mut)?;
             }
             xread_streams(cx, None, keys, ids, count, false)
         })

@@ -368,42 +368,9 @@ fn limits(cx: &Ctx<'_>) -> Limits {
     Limits::of(cx.config())
 }
 
-/// Read lookup of a sorted set: `None` when absent, WRONGTYPE otherwise.
-fn read_zset<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut ZSet>> {
-    let now = cx.now;
-    match cx.db().read(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::ZSet(z) => Ok(Some(z)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
-/// Write lookup of a sorted set: `None` when absent, WRONGTYPE otherwise.
-fn write_zset<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut ZSet>> {
-    let now = cx.now;
-    match cx.db().write(key, now) {
-        None => Ok(None),
-        Some(e) => match &mut e.value {
-            Value::ZSet(z) => Ok(Some(z)),
-            _ => Err(Error::WrongType),
-        },
-    }
-}
-
-/// A sorted set already looked up this command.
-fn peek_zset<'c>(cx: &'c mut Ctx<'_>, key: &[u8]) -> Option<&'c mut ZSet> {
-    let now = cx.now;
-    match cx.db().peek(key, now).map(|e| &mut e.value) {
-        Some(Value::ZSet(z)) => Some(z),
-        _ => None,
-    }
-}
-
 /// Deletes `key` if its sorted set became empty; true if it did.
 fn drop_if_empty(cx: &mut Ctx<'_>, key: &[u8]) -> bool {
-    if peek_zset(cx, key).is_some_and(|z| z.is_empty()) {
+    if cx.peek_as(key, Value::as_zset_mut).is_some_and(|z| z.is_empty()) {
         let now = cx.now;
         cx.db().remove(key, now);
         return true;
@@ -420,10 +387,13 @@ fn store(cx: &mut Ctx<'_>, dst: &[u8], z: ZSet, event: &str) -> usize {
     if n > 0 {
         cx.db().set(dst, Value::ZSet(Box::new(z)), false, now);
         cx.touched(dst);
+        // The *STORE commands reply before notifying.
+        cx.reply_point();
         cx.notify(notify::ZSET, event, dst);
         cx.dirty(1);
     } else if cx.db().remove(dst, now).is_some() {
         cx.touched(dst);
+        cx.reply_point();
         cx.notify(notify::GENERIC, "del", dst);
         cx.dirty(1);
     }
@@ -508,7 +478,7 @@ pub fn zadd_with(cx: &mut Ctx<'_>, key: &[u8], o: ZAddOptions, pairs: &[(f64, &[
     }
     let lim = limits(cx);
     let now = cx.now;
-    let exists = write_zset(cx, key)?.is_some();
+    let exists = cx.write_as(key, Value::as_zset_mut)?.is_some();
     let reply_nothing = || if o.incr { ZAddReply::Score(None) } else { ZAddReply::Count(0) };
     if !exists {
         if o.xx {
@@ -522,7 +492,7 @@ pub fn zadd_with(cx: &mut Ctx<'_>, key: &[u8], o: ZAddOptions, pairs: &[(f64, &[
     let (mut added, mut updated, mut processed) = (0usize, 0usize, 0usize);
     let mut last = 0.0;
     let mut failed = false;
-    if let Some(z) = peek_zset(cx, key) {
+    if let Some(z) = cx.peek_as(key, Value::as_zset_mut) {
         for &(score, member) in pairs {
             match z.add(score, member, flags, lim) {
                 Err(()) => {
@@ -548,6 +518,8 @@ pub fn zadd_with(cx: &mut Ctx<'_>, key: &[u8], o: ZAddOptions, pairs: &[(f64, &[
             cx.dirty((added + updated) as u64);
         }
         cx.touched(key);
+        // Redis replies (even with the NaN error) before notifying.
+        cx.reply_point();
         cx.notify(notify::ZSET, if o.incr { "zincr" } else { "zadd" }, key);
     }
     if failed {
@@ -640,7 +612,7 @@ fn zincrby_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// ZREM: returns how many members were removed; deletes an emptied key.
 pub fn zrem(cx: &mut Ctx<'_>, key: &[u8], members: &[&[u8]]) -> Result<usize> {
-    let Some(z) = write_zset(cx, key)? else { return Ok(0) };
+    let Some(z) = cx.write_as(key, Value::as_zset_mut)? else { return Ok(0) };
     let mut deleted = 0;
     for m in members {
         if z.remove(m).is_some() {
@@ -673,7 +645,7 @@ fn zrem_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// ZCARD.
 pub fn zcard(cx: &mut Ctx<'_>, key: &[u8]) -> Result<usize> {
-    Ok(read_zset(cx, key)?.map_or(0, |z| z.len()))
+    Ok(cx.read_as(key, Value::as_zset_mut)?.map_or(0, |z| z.len()))
 }
 
 fn zcard_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -683,7 +655,7 @@ fn zcard_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// ZSCORE.
 pub fn zscore(cx: &mut Ctx<'_>, key: &[u8], member: &[u8]) -> Result<Option<f64>> {
-    Ok(read_zset(cx, key)?.and_then(|z| z.score(member)))
+    Ok(cx.read_as(key, Value::as_zset_mut)?.and_then(|z| z.score(member)))
 }
 
 fn zscore_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -693,7 +665,7 @@ fn zscore_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// ZMSCORE: an absent key is an empty set.
 pub fn zmscore(cx: &mut Ctx<'_>, key: &[u8], members: &[&[u8]]) -> Result<Vec<Option<f64>>> {
-    let z = read_zset(cx, key)?;
+    let z = cx.read_as(key, Value::as_zset_mut)?;
     Ok(members.iter().map(|m| z.as_ref().and_then(|z| z.score(m))).collect())
 }
 
@@ -705,7 +677,7 @@ fn zmscore_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// ZRANK (or ZREVRANK with `rev`).
 pub fn zrank(cx: &mut Ctx<'_>, key: &[u8], member: &[u8], rev: bool) -> Result<Option<usize>> {
-    let Some(z) = read_zset(cx, key)? else { return Ok(None) };
+    let Some(z) = cx.read_as(key, Value::as_zset_mut)? else { return Ok(None) };
     let len = z.len();
     Ok(z.rank(member).map(|r| if rev { len - 1 - r } else { r }))
 }
@@ -722,7 +694,7 @@ fn zrevrank_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// ZCOUNT.
 pub fn zcount(cx: &mut Ctx<'_>, key: &[u8], range: &ScoreRange) -> Result<usize> {
-    Ok(read_zset(cx, key)?.map_or(0, |z| z.count_in_range(range)))
+    Ok(cx.read_as(key, Value::as_zset_mut)?.map_or(0, |z| z.count_in_range(range)))
 }
 
 fn zcount_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -733,7 +705,7 @@ fn zcount_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// ZLEXCOUNT.
 pub fn zlexcount(cx: &mut Ctx<'_>, key: &[u8], range: &LexRange) -> Result<usize> {
-    Ok(read_zset(cx, key)?.map_or(0, |z| z.count_in_lex(range)))
+    Ok(cx.read_as(key, Value::as_zset_mut)?.map_or(0, |z| z.count_in_lex(range)))
 }
 
 fn zlexcount_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -842,7 +814,7 @@ fn offset_pos(first: Option<usize>, spec: &RangeSpec, len: usize) -> Option<usiz
 
 /// ZRANGE (all forms): members with their scores, in reply order.
 pub fn zrange(cx: &mut Ctx<'_>, key: &[u8], spec: &RangeSpec) -> Result<Vec<Scored>> {
-    let Some(z) = read_zset(cx, key)? else { return Ok(Vec::new()) };
+    let Some(z) = cx.read_as(key, Value::as_zset_mut)? else { return Ok(Vec::new()) };
     Ok(select(z, spec))
 }
 
@@ -851,7 +823,7 @@ pub fn zrange(cx: &mut Ctx<'_>, key: &[u8], spec: &RangeSpec) -> Result<Vec<Scor
 /// `zset-max-listpack-entries`, and converts while filled like ZADD.
 pub fn zrangestore(cx: &mut Ctx<'_>, dst: &[u8], src: &[u8], spec: &RangeSpec) -> Result<usize> {
     let lim = limits(cx);
-    let (items, planned) = match read_zset(cx, src)? {
+    let (items, planned) = match cx.read_as(src, Value::as_zset_mut)? {
         None => (Vec::new(), None),
         Some(z) => {
             let items = select(z, spec);
@@ -976,7 +948,7 @@ pub enum RemRange {
 /// ZREMRANGEBYRANK / ZREMRANGEBYSCORE / ZREMRANGEBYLEX: returns how many
 /// members were removed; deletes an emptied key.
 pub fn zremrange(cx: &mut Ctx<'_>, key: &[u8], range: &RemRange) -> Result<usize> {
-    let Some(z) = write_zset(cx, key)? else { return Ok(0) };
+    let Some(z) = cx.write_as(key, Value::as_zset_mut)? else { return Ok(0) };
     let event = match range {
         RemRange::Rank(..) => "zremrangebyrank",
         RemRange::Score(_) => "zremrangebyscore",
@@ -1044,7 +1016,7 @@ fn zremrangebylex_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// Pops up to `count` members from the lowest (or, with `max`, highest)
 /// end of `key`'s sorted set; deletes an emptied key.
 fn pop_from(cx: &mut Ctx<'_>, key: &[u8], max: bool, count: usize) -> Vec<Scored> {
-    let Some(z) = peek_zset(cx, key) else { return Vec::new() };
+    let Some(z) = cx.peek_as(key, Value::as_zset_mut) else { return Vec::new() };
     let n = count.min(z.len());
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
@@ -1055,10 +1027,16 @@ fn pop_from(cx: &mut Ctx<'_>, key: &[u8], max: bool, count: usize) -> Vec<Scored
     }
     if !out.is_empty() {
         cx.dirty(out.len() as u64);
+        // Redis notifies once it began the reply (array header, and the key
+        // for BZPOPMIN/ZMPOP), before the first member: the handler places
+        // the messages with `inside` (slot 0); `del` follows the reply.
+        let mark = cx.own_outbox_mark();
         cx.notify(notify::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
+        cx.reply_inside(mark, 0);
         cx.touched(key);
     }
     if drop_if_empty(cx, key) {
+        cx.reply_point();
         cx.notify(notify::GENERIC, "del", key);
     }
     out
@@ -1076,7 +1054,7 @@ fn first_zset_key<'k>(cx: &mut Ctx<'_>, keys: &[&'k [u8]]) -> Result<Option<&'k 
         if serving.as_deref().is_some_and(|s| s != *k) {
             continue;
         }
-        match write_zset(cx, k) {
+        match cx.write_as(k, Value::as_zset_mut) {
             Ok(Some(z)) if !z.is_empty() => return Ok(Some(k)),
             Ok(_) => {}
             Err(e) if !reexec => return Err(e),
@@ -1091,7 +1069,7 @@ fn first_zset_key<'k>(cx: &mut Ctx<'_>, keys: &[&'k [u8]]) -> Result<Option<&'k 
 
 /// ZPOPMIN / ZPOPMAX: `None` when the key is absent.
 pub fn zpop(cx: &mut Ctx<'_>, key: &[u8], max: bool, count: usize) -> Result<Option<Vec<Scored>>> {
-    if write_zset(cx, key)?.is_none() {
+    if cx.write_as(key, Value::as_zset_mut)?.is_none() {
         return Ok(None);
     }
     Ok(Some(pop_from(cx, key, max, count)))
@@ -1112,11 +1090,8 @@ fn zpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>, max: bool) -> Result<Reply> {
     };
     let n = count.map_or(1, |c| c.min(usize::MAX as u64) as usize);
     let Some(items) = zpop(cx, key, max, n)? else { return Ok(Reply::Array(Vec::new())) };
-    if count.is_some() && is_resp3(cx) {
-        Ok(nested_pairs(items))
-    } else {
-        Ok(flat_pairs(items))
-    }
+    let r = if count.is_some() && is_resp3(cx) { nested_pairs(items) } else { flat_pairs(items) };
+    Ok(cx.inside_first(r))
 }
 
 fn zpopmin_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
@@ -1170,17 +1145,18 @@ fn parse_mpop<'a>(args: &'a [&'a [u8]]) -> Result<(&'a [&'a [u8]], bool, usize)>
     Ok((keys, max, usize::try_from(count).unwrap_or(usize::MAX)))
 }
 
-fn mpop_reply(r: Option<(Vec<u8>, Vec<Scored>)>) -> Reply {
+fn mpop_reply(cx: &mut Ctx<'_>, r: Option<(Vec<u8>, Vec<Scored>)>) -> Reply {
     match r {
         None => Reply::NilArray,
-        Some((k, items)) => Reply::Array(alloc::vec![Reply::Bulk(k), nested_pairs(items)]),
+        Some((k, items)) => Reply::Array(alloc::vec![Reply::Bulk(k), cx.inside_first(nested_pairs(items))]),
     }
 }
 
 fn zmpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let args = a.rest();
     let (keys, max, count) = parse_mpop(args)?;
-    Ok(mpop_reply(zmpop(cx, keys, max, count)?))
+    let r = zmpop(cx, keys, max, count)?;
+    Ok(mpop_reply(cx, r))
 }
 
 fn bzpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>, max: bool) -> Result<Reply> {
@@ -1191,7 +1167,7 @@ fn bzpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>, max: bool) -> Result<Reply> {
         let items = pop_from(cx, k, max, 1);
         let mut out = Vec::with_capacity(3);
         out.push(Reply::Bulk(k.to_vec()));
-        if let Reply::Array(v) = flat_pairs(items) {
+        if let Reply::Array(v) = cx.inside_first(flat_pairs(items)) {
             out.extend(v);
         }
         return Ok(Reply::Array(out));
@@ -1217,7 +1193,7 @@ fn bzmpop_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let (keys, max, count) = parse_mpop(args)?;
     let deadline = cx.parse_timeout_secs(timeout)?;
     if let Some(r) = zmpop(cx, keys, max, count)? {
-        return Ok(mpop_reply(Some(r)));
+        return Ok(mpop_reply(cx, Some(r)));
     }
     if !cx.may_block() {
         return Ok(Reply::NilArray);
@@ -1736,7 +1712,7 @@ pub fn zscan(cx: &mut Ctx<'_>, key: &[u8], args: &ScanArgs<'_>) -> Result<(u64, 
 
 /// ZSCAN with option errors deferred until the key was found, as in Redis.
 fn zscan_inner(cx: &mut Ctx<'_>, key: &[u8], cursor: u64, opts: Result<ScanArgs<'_>>) -> Result<(u64, Vec<Vec<u8>>)> {
-    let Some(z) = read_zset(cx, key)? else { return Ok((0, Vec::new())) };
+    let Some(z) = cx.read_as(key, Value::as_zset_mut)? else { return Ok((0, Vec::new())) };
     let opts = opts?;
     let pack = z.is_listpack();
     let mut items = Vec::new();

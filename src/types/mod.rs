@@ -89,3 +89,47 @@ pub fn btree_bytes(len: usize, kv: usize) -> usize {
     let internal = if leaves > 1 { leaves / 7 + 1 } else { 0 };
     leaves * leaf + internal * (leaf + 12 * 8)
 }
+
+/// Typed views of a value, for [`crate::cmd::Ctx::read_as`] and its kin:
+/// `None` when the value is of another type.
+impl Value {
+    /// The list, if this is one.
+    pub fn as_list_mut(&mut self) -> Option<&mut List> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The hash, if this is one.
+    pub fn as_hash_mut(&mut self) -> Option<&mut Hash> {
+        match self {
+            Value::Hash(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    /// The set, if this is one.
+    pub fn as_set_mut(&mut self) -> Option<&mut Set> {
+        match self {
+            Value::Set(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The sorted set, if this is one.
+    pub fn as_zset_mut(&mut self) -> Option<&mut ZSet> {
+        match self {
+            Value::ZSet(z) => Some(z),
+            _ => None,
+        }
+    }
+
+    /// The stream, if this is one.
+    pub fn as_stream_mut(&mut self) -> Option<&mut Stream> {
+        match self {
+            Value::Stream(s) => Some(s),
+            _ => None,
+        }
+    }
+}

@@ -34,6 +34,7 @@
 //! Redis's rax orders them. A pending entry (NACK) is in its group's `pel`
 //! and in exactly one consumer's `pel`, the one it names.
 
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
@@ -215,26 +216,132 @@ const FLAG_DELETED: u8 = 1;
 /// Entry flag: the entry's field names are the master entry's.
 const FLAG_SAMEFIELDS: u8 = 2;
 
-#[derive(Debug, Clone)]
-struct Item {
-    id: StreamId,
-    flags: u8,
-    /// Values only with [`FLAG_SAMEFIELDS`], else field, value, field, ...
-    data: Box<[Box<[u8]>]>,
+/// Appends `v` as a LEB128 varint.
+fn put_varint(buf: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        buf.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    buf.push(v as u8);
 }
 
-impl Item {
+/// Reads a LEB128 varint at `*pos`, advancing it (0 past the end).
+fn get_varint(b: &[u8], pos: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0u32;
+    while let Some(&c) = b.get(*pos) {
+        *pos += 1;
+        if shift < 64 {
+            v |= u64::from(c & 0x7f) << shift;
+        }
+        if c & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    v
+}
+
+/// A wrapping delta as a small number either way (Redis keeps the deltas
+/// as int64: after XSETID-free appends the seq delta is often "negative").
+fn zigzag(d: u64) -> u64 {
+    let d = d as i64;
+    ((d << 1) ^ (d >> 63)) as u64
+}
+
+fn unzigzag(z: u64) -> u64 {
+    ((z >> 1) as i64 ^ -((z & 1) as i64)) as u64
+}
+
+/// `s` as an integer when it is the canonical decimal form of one (what
+/// a listpack stores as an integer), small enough for [`put_str`]'s tag.
+fn as_int(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 20 || s == b"-0" {
+        return None;
+    }
+    let digits = s.strip_prefix(b"-").unwrap_or(s);
+    if digits.is_empty() || (digits[0] == b'0' && s.len() > 1) || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n: i64 = core::str::from_utf8(s).ok()?.parse().ok()?;
+    (zigzag(n as u64) < 1 << 62).then_some(n)
+}
+
+/// Appends a string: a varint header, `len << 1` then the bytes, or, for
+/// the decimal form of an integer, `zigzag(n) << 1 | 1` alone.
+fn put_str(buf: &mut Vec<u8>, s: &[u8]) {
+    match as_int(s) {
+        Some(n) => put_varint(buf, (zigzag(n as u64) << 1) | 1),
+        None => {
+            put_varint(buf, (s.len() as u64) << 1);
+            buf.extend_from_slice(s);
+        }
+    }
+}
+
+/// Reads a string written by [`put_str`] at `*pos`, advancing it.
+fn get_str<'a>(b: &'a [u8], pos: &mut usize) -> Option<Cow<'a, [u8]>> {
+    let h = get_varint(b, pos);
+    if h & 1 == 1 {
+        let n = unzigzag(h >> 1) as i64;
+        return Some(Cow::Owned(alloc::format!("{n}").into_bytes()));
+    }
+    let len = usize::try_from(h >> 1).ok()?;
+    let s = b.get(*pos..pos.checked_add(len)?)?;
+    *pos += len;
+    Some(Cow::Borrowed(s))
+}
+
+/// Skips a string written by [`put_str`]; false past the end.
+fn skip_str(b: &[u8], pos: &mut usize) -> bool {
+    let h = get_varint(b, pos);
+    if h & 1 == 1 {
+        return *pos <= b.len();
+    }
+    match usize::try_from(h >> 1).ok().and_then(|l| pos.checked_add(l)) {
+        Some(end) if end <= b.len() => {
+            *pos = end;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// One entry of a node, decoded from the node's bytes.
+#[derive(Clone, Copy)]
+struct Item<'a> {
+    id: StreamId,
+    flags: u8,
+    /// Strings stored: values only with [`FLAG_SAMEFIELDS`], else field,
+    /// value, field, ...
+    count: usize,
+    /// The strings, each a varint length and its bytes.
+    data: &'a [u8],
+    /// Where the entry starts in its node's bytes, and where the next does.
+    off: usize,
+    next: usize,
+}
+
+impl Item<'_> {
     fn deleted(&self) -> bool {
         self.flags & FLAG_DELETED != 0
     }
 }
 
+/// A node: what Redis keeps in one listpack, packed about as tightly (a
+/// boxed value per entry would cost several times Redis's memory).
 #[derive(Debug, Clone)]
 struct Node {
+    /// Its key: the first entry's id, the base of the id deltas.
+    master: StreamId,
     /// The master entry's field names.
     fields: Box<[Box<[u8]>]>,
-    /// Entries and tombstones, by id.
-    items: Vec<Item>,
+    /// Entries and tombstones in id order, each: a flags byte, the zigzag
+    /// varint ms and seq deltas from `master` (wrapping), a varint count of
+    /// strings unless [`FLAG_SAMEFIELDS`], then the strings (varint length,
+    /// bytes). Walked from the start like Redis walks a listpack (a node
+    /// holds `stream-node-max-entries` entries or `-bytes` bytes).
+    buf: Vec<u8>,
     /// Live entries.
     live: u64,
     /// Tombstones.
@@ -242,9 +349,8 @@ struct Node {
     /// Listpack bytes of everything but the header, the end byte and the
     /// live/deleted counters (which change size as they grow).
     body: usize,
-    /// Heap bytes this node owns (field names, items, their values), kept
-    /// up to date by `new`/`push` so memory accounting is O(1).
-    heap: usize,
+    /// Heap bytes of `fields`, fixed at creation, so [`Node::heap`] is O(1).
+    fields_heap: usize,
 }
 
 /// Heap bytes of a boxed slice of boxed byte strings.
@@ -256,10 +362,16 @@ impl Node {
     fn new(master: StreamId, fv: &[&[u8]]) -> Node {
         let fields: Box<[Box<[u8]>]> = fv.iter().step_by(2).map(|f| Box::<[u8]>::from(*f)).collect();
         let body = lp_int_size(fields.len() as i64) + fields.iter().map(|f| lp_str_size(f)).sum::<usize>() + lp_int_size(0);
-        let heap = boxes_heap(&fields);
-        let mut n = Node { fields, items: Vec::new(), live: 0, deleted: 0, body, heap };
-        n.push(master, master, fv);
+        let fields_heap = boxes_heap(&fields);
+        let mut n = Node { master, fields, buf: Vec::new(), live: 0, deleted: 0, body, fields_heap };
+        n.push(master, fv);
         n
+    }
+
+    /// Heap bytes this node owns: its field names and its entry bytes
+    /// (capacity, as allocated).
+    fn heap(&self) -> usize {
+        self.fields_heap + self.buf.capacity()
     }
 
     /// The listpack's total size in bytes.
@@ -267,33 +379,99 @@ impl Node {
         LP_OVERHEAD + lp_int_size(self.live as i64) + lp_int_size(self.deleted as i64) + self.body
     }
 
-    /// Appends an entry; `master` is the node's key.
-    fn push(&mut self, master: StreamId, id: StreamId, fv: &[&[u8]]) {
+    /// Appends an entry.
+    fn push(&mut self, id: StreamId, fv: &[&[u8]]) {
+        let master = self.master;
         let nfields = fv.len() / 2;
         let same = nfields == self.fields.len() && fv.iter().step_by(2).zip(self.fields.iter()).all(|(a, b)| *a == &b[..]);
         let mut size = lp_int_size(if same { FLAG_SAMEFIELDS as i64 } else { 0 });
         // Redis stores the deltas as int64 after unsigned subtraction.
         size += lp_int_size(id.ms.wrapping_sub(master.ms) as i64);
         size += lp_int_size(id.seq.wrapping_sub(master.seq) as i64);
-        let data: Box<[Box<[u8]>]> = if same {
-            fv.iter().skip(1).step_by(2).map(|v| Box::<[u8]>::from(*v)).collect()
+        self.buf.push(if same { FLAG_SAMEFIELDS } else { 0 });
+        put_varint(&mut self.buf, zigzag(id.ms.wrapping_sub(master.ms)));
+        put_varint(&mut self.buf, zigzag(id.seq.wrapping_sub(master.seq)));
+        if same {
+            for v in fv.iter().skip(1).step_by(2) {
+                size += lp_str_size(v);
+                put_str(&mut self.buf, v);
+            }
         } else {
             size += lp_int_size(nfields as i64);
-            fv.iter().map(|v| Box::<[u8]>::from(*v)).collect()
-        };
-        size += data.iter().map(|e| lp_str_size(e)).sum::<usize>();
+            put_varint(&mut self.buf, fv.len() as u64);
+            for v in fv {
+                size += lp_str_size(v);
+                put_str(&mut self.buf, v);
+            }
+        }
         let lp_count = nfields as i64 + 3 + if same { 0 } else { nfields as i64 + 1 };
         size += lp_int_size(lp_count);
         self.body += size;
-        let cap = self.items.capacity();
-        self.heap += boxes_heap(&data);
-        self.items.push(Item { id, flags: if same { FLAG_SAMEFIELDS } else { 0 }, data });
-        self.heap = self.heap + self.items.capacity() * core::mem::size_of::<Item>() - cap * core::mem::size_of::<Item>();
         self.live += 1;
     }
 
-    fn entry<'a>(&'a self, item: &'a Item) -> EntryRef<'a> {
-        EntryRef { id: item.id, node: self, item }
+    /// Gives back the spare capacity once the node takes no more entries.
+    /// A fresh exact-size copy, as an allocator may keep a shrunk block in
+    /// place (mimalloc does down to half its size).
+    fn seal(&mut self) {
+        if self.buf.capacity() > self.buf.len() {
+            self.buf = Box::<[u8]>::from(&self.buf[..]).into_vec();
+        }
+    }
+
+    /// The entry starting at byte `off`, decoded.
+    fn item(&self, off: usize) -> Item<'_> {
+        let b = self.buf.get(off..).unwrap_or(&[]);
+        let flags = b.first().copied().unwrap_or(0);
+        let mut p = 1;
+        let ms = self.master.ms.wrapping_add(unzigzag(get_varint(b, &mut p)));
+        let seq = self.master.seq.wrapping_add(unzigzag(get_varint(b, &mut p)));
+        let count = if flags & FLAG_SAMEFIELDS != 0 { self.fields.len() } else { get_varint(b, &mut p) as usize };
+        let data_start = p;
+        for _ in 0..count {
+            if !skip_str(b, &mut p) {
+                p = b.len();
+                break;
+            }
+        }
+        let data = b.get(data_start..p).unwrap_or(&[]);
+        Item { id: StreamId::new(ms, seq), flags, count, data, off, next: off + p.max(1) }
+    }
+
+    /// The entries (tombstones too) in id order, decoded.
+    fn items(&self) -> impl Iterator<Item = Item<'_>> + '_ {
+        let mut off = 0;
+        core::iter::from_fn(move || {
+            if off >= self.buf.len() {
+                return None;
+            }
+            let it = self.item(off);
+            off = it.next;
+            Some(it)
+        })
+    }
+
+    /// The entries in reverse id order (a listpack is walked back the
+    /// same way, entry by entry).
+    fn items_rev(&self) -> impl Iterator<Item = Item<'_>> + '_ {
+        let offs: Vec<usize> = self.items().map(|it| it.off).collect();
+        offs.into_iter().rev().map(move |o| self.item(o))
+    }
+
+    /// Offset of entry `id`.
+    fn find(&self, id: StreamId) -> Option<usize> {
+        self.items().find(|it| it.id >= id).filter(|it| it.id == id).map(|it| it.off)
+    }
+
+    /// Flags the entry at `off` a tombstone (the flags byte is its first).
+    fn set_deleted(&mut self, off: usize) {
+        if let Some(b) = self.buf.get_mut(off) {
+            *b |= FLAG_DELETED;
+        }
+    }
+
+    fn entry<'a>(&'a self, item: Item<'a>) -> EntryRef<'a> {
+        EntryRef { id: item.id, node: self, flags: item.flags, count: item.count, data: item.data }
     }
 }
 
@@ -303,16 +481,18 @@ pub struct EntryRef<'a> {
     /// Its id.
     pub id: StreamId,
     node: &'a Node,
-    item: &'a Item,
+    flags: u8,
+    count: usize,
+    data: &'a [u8],
 }
 
 impl<'a> EntryRef<'a> {
     /// Number of field-value pairs.
     pub fn len(&self) -> usize {
-        if self.item.flags & FLAG_SAMEFIELDS != 0 {
-            self.item.data.len()
+        if self.flags & FLAG_SAMEFIELDS != 0 {
+            self.count
         } else {
-            self.item.data.len() / 2
+            self.count / 2
         }
     }
 
@@ -321,24 +501,42 @@ impl<'a> EntryRef<'a> {
         self.len() == 0
     }
 
-    /// The field-value pairs, in insertion order.
-    pub fn fields(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + 'a {
-        let item = self.item;
-        let node = self.node;
-        let same = item.flags & FLAG_SAMEFIELDS != 0;
-        let n = self.len();
-        (0..n).map(move |i| {
-            if same {
-                (&node.fields[i][..], &item.data[i][..])
-            } else {
-                (&item.data[2 * i][..], &item.data[2 * i + 1][..])
-            }
-        })
+    /// The field-value pairs, in insertion order (integers are stored as
+    /// such, so a value may come back owned).
+    pub fn fields(&self) -> impl Iterator<Item = (Cow<'a, [u8]>, Cow<'a, [u8]>)> + 'a {
+        let names = (self.flags & FLAG_SAMEFIELDS != 0).then(|| self.node.fields.iter());
+        FieldIter { names, data: self.data, pos: 0, left: self.len() }
     }
 
     /// The field-value pairs, copied.
     pub fn to_pairs(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
-        self.fields().map(|(f, v)| (f.to_vec(), v.to_vec())).collect()
+        self.fields().map(|(f, v)| (f.into_owned(), v.into_owned())).collect()
+    }
+}
+
+/// Decodes an entry's field-value pairs.
+struct FieldIter<'a> {
+    /// The master's field names, for an entry that stores values only.
+    names: Option<core::slice::Iter<'a, Box<[u8]>>>,
+    data: &'a [u8],
+    pos: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for FieldIter<'a> {
+    type Item = (Cow<'a, [u8]>, Cow<'a, [u8]>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let name = match &mut self.names {
+            Some(n) => Cow::Borrowed(&n.next()?[..]),
+            None => get_str(self.data, &mut self.pos)?,
+        };
+        let value = get_str(self.data, &mut self.pos)?;
+        Some((name, value))
     }
 }
 
@@ -445,14 +643,20 @@ impl Entries {
         match tail {
             Some(master) if reuse => {
                 if let Some(n) = self.nodes.get_mut(&master) {
-                    let before = n.heap;
-                    n.push(master, id, fv);
-                    self.heap = self.heap + n.heap - before;
+                    let before = n.heap();
+                    n.push(id, fv);
+                    self.heap = self.heap + n.heap() - before;
                 }
             }
             _ => {
+                // The full tail node gives back its spare capacity.
+                if let Some(n) = tail.and_then(|t| self.nodes.get_mut(&t)) {
+                    let before = n.heap();
+                    n.seal();
+                    self.heap = self.heap + n.heap() - before;
+                }
                 let n = Node::new(id, fv);
-                self.heap += n.heap;
+                self.heap += n.heap();
                 self.nodes.insert(id, n);
             }
         }
@@ -468,16 +672,16 @@ impl Entries {
     /// node's last live entry). False if there is no such live entry.
     fn delete_one(&mut self, id: StreamId) -> bool {
         let Some((&master, node)) = self.nodes.range_mut(..=id).next_back() else { return false };
-        let Ok(pos) = node.items.binary_search_by(|it| it.id.cmp(&id)) else { return false };
-        if node.items[pos].deleted() {
+        let Some(pos) = node.find(id) else { return false };
+        if node.item(pos).deleted() {
             return false;
         }
         if node.live == 1 {
-            let freed = node.heap;
+            let freed = node.heap();
             self.nodes.remove(&master);
             self.heap -= freed;
         } else {
-            node.items[pos].flags |= FLAG_DELETED;
+            node.set_deleted(pos);
             node.live -= 1;
             node.deleted += 1;
         }
@@ -529,10 +733,10 @@ impl Entries {
             let remove_node = match t.strategy {
                 TrimStrategy::MaxLen(maxlen) => self.length - entries >= maxlen,
                 // The node's last entry, tombstone or not.
-                TrimStrategy::MinId(min) => node.items.last().is_some_and(|it| it.id < min),
+                TrimStrategy::MinId(min) => node.items().last().is_some_and(|it| it.id < min),
             };
             if remove_node {
-                self.heap -= node.heap;
+                self.heap -= node.heap();
                 self.nodes.remove(&master);
                 self.length -= entries;
                 deleted += entries;
@@ -542,16 +746,23 @@ impl Entries {
                 break;
             }
             let mut from_node = 0;
-            for it in node.items.iter_mut() {
+            let mut off = 0;
+            while off < node.buf.len() {
+                let (id, was_deleted, next) = {
+                    let it = node.item(off);
+                    (it.id, it.deleted(), it.next)
+                };
+                let i = off;
+                off = next;
                 let stop = match t.strategy {
                     TrimStrategy::MaxLen(maxlen) => self.length <= maxlen,
-                    TrimStrategy::MinId(min) => it.id >= min,
+                    TrimStrategy::MinId(min) => id >= min,
                 };
                 if stop {
                     break;
                 }
-                if !it.deleted() {
-                    it.flags |= FLAG_DELETED;
+                if !was_deleted {
+                    node.set_deleted(i);
                     from_node += 1;
                     self.length -= 1;
                 }
@@ -572,13 +783,13 @@ impl Entries {
     /// The live entries with ids in `start..=end`, ascending or (`rev`)
     /// descending.
     pub fn range(&self, start: StreamId, end: StreamId, rev: bool) -> impl Iterator<Item = EntryRef<'_>> + '_ {
-        let it: Box<dyn Iterator<Item = (&Node, &Item)> + '_> = if rev {
-            let items = self.nodes.range(..=end).rev().flat_map(|(_, n)| n.items.iter().rev().map(move |it| (n, it)));
+        let it: Box<dyn Iterator<Item = (&Node, Item<'_>)> + '_> = if rev {
+            let items = self.nodes.range(..=end).rev().flat_map(|(_, n)| n.items_rev().map(move |it| (n, it)));
             Box::new(items.skip_while(move |(_, it)| it.id > end).take_while(move |(_, it)| it.id >= start))
         } else {
             // The node holding `start` begins at the last key at or below it.
             let from = self.nodes.range(..=start).next_back().map_or(StreamId::MIN, |(k, _)| *k);
-            let items = self.nodes.range(from..).flat_map(|(_, n)| n.items.iter().map(move |it| (n, it)));
+            let items = self.nodes.range(from..).flat_map(|(_, n)| n.items().map(move |it| (n, it)));
             Box::new(items.skip_while(move |(_, it)| it.id < start).take_while(move |(_, it)| it.id <= end))
         };
         it.filter(|(_, item)| !item.deleted()).map(|(n, item)| n.entry(item))
@@ -587,8 +798,8 @@ impl Entries {
     /// The live entry `id`, if any.
     pub fn get(&self, id: StreamId) -> Option<EntryRef<'_>> {
         let (_, node) = self.nodes.range(..=id).next_back()?;
-        let pos = node.items.binary_search_by(|it| it.id.cmp(&id)).ok()?;
-        let item = &node.items[pos];
+        let pos = node.find(id)?;
+        let item = node.item(pos);
         (!item.deleted()).then(|| node.entry(item))
     }
 
@@ -610,7 +821,7 @@ impl Entries {
     /// The first entry of the listpack tail, tombstones included: what
     /// `streamGetEdgeID(first=1, skip_tombstones=0)` returns, MAX when empty.
     pub fn first_id_with_tombstones(&self) -> StreamId {
-        self.nodes.values().next().and_then(|n| n.items.first()).map_or(StreamId::MAX, |it| it.id)
+        self.nodes.values().next().and_then(|n| n.items().next()).map_or(StreamId::MAX, |it| it.id)
     }
 
     /// Redis's `streamRangeHasTombstones` for `start..=MAX`.
@@ -925,6 +1136,28 @@ mod tests {
         v.iter().map(|s| s.as_bytes()).collect()
     }
 
+    /// Every string comes back as it went in, integers (stored as such)
+    /// included, through both entry shapes and tombstones.
+    #[test]
+    fn packed_entries_round_trip() {
+        let strs: &[&[u8]] = &[b"", b"0", b"-0", b"7", b"-7", b"007", b"+1", b"-", b"1 ", b"9223372036854775807", b"-9223372036854775808", b"4611686018427387904", b"123456", b"x\0y", b"field"];
+        let mut e = Entries::default();
+        let mut want = Vec::new();
+        for (i, s) in strs.iter().enumerate() {
+            let id = StreamId::new(i as u64 * 1000, u64::MAX - i as u64);
+            let f: &[&[u8]] = if i % 2 == 0 { &[b"f", s] } else { &[s, b"v", b"g", s] };
+            e.append(id, f, 0, 4);
+            want.push((id, f.iter().map(|x| x.to_vec()).collect::<Vec<_>>()));
+        }
+        let got: Vec<_> = e.range(StreamId::MIN, StreamId::MAX, false).map(|x| (x.id, x.to_pairs().into_iter().flat_map(|(a, b)| [a, b]).collect::<Vec<_>>())).collect();
+        assert_eq!(got, want);
+        let rev: Vec<_> = e.range(StreamId::MIN, StreamId::MAX, true).map(|x| x.id).collect();
+        assert_eq!(rev, want.iter().rev().map(|w| w.0).collect::<Vec<_>>());
+        assert_eq!(e.xdel(&[want[3].0]), 1);
+        assert!(e.get(want[3].0).is_none());
+        assert_eq!(e.get(want[4].0).map(|x| x.to_pairs().len()), Some(1));
+    }
+
     #[test]
     fn listpack_sizes() {
         assert_eq!(lp_int_size(0), 2);
@@ -993,7 +1226,7 @@ pub(crate) struct RawItem<'a> {
     /// Stored as values only (the node's master fields).
     pub same_fields: bool,
     /// Values only when `same_fields`, else field, value, field, ...
-    pub data: &'a [Box<[u8]>],
+    pub data: Vec<Cow<'a, [u8]>>,
 }
 
 impl Entries {
@@ -1006,9 +1239,18 @@ impl Entries {
     pub(crate) fn raw_nodes(&self) -> impl Iterator<Item = (&[Box<[u8]>], Vec<RawItem<'_>>)> + '_ {
         self.nodes.values().map(|n| {
             let items = n
-                .items
-                .iter()
-                .map(|it| RawItem { id: it.id, deleted: it.deleted(), same_fields: it.flags & FLAG_SAMEFIELDS != 0, data: &it.data })
+                .items()
+                .map(|it| {
+                    let mut data = Vec::with_capacity(it.count);
+                    let mut p = 0;
+                    while let Some(d) = get_str(it.data, &mut p) {
+                        data.push(d);
+                        if data.len() == it.count {
+                            break;
+                        }
+                    }
+                    RawItem { id: it.id, deleted: it.deleted(), same_fields: it.flags & FLAG_SAMEFIELDS != 0, data }
+                })
                 .collect();
             (&n.fields[..], items)
         })
@@ -1025,21 +1267,25 @@ pub(crate) struct RawBuilder {
 }
 
 impl RawBuilder {
-    fn close(&mut self, e: &Entries) -> Result<(), &'static str> {
+    /// Ends the current node: it must hold a live entry; it is sealed (no
+    /// spare capacity) and its heap counted, as a full node is.
+    fn close(&mut self, e: &mut Entries) -> Result<(), &'static str> {
         if let Some(m) = self.cur {
-            if e.nodes.get(&m).is_none_or(|n| n.live == 0) {
+            let Some(n) = e.nodes.get_mut(&m).filter(|n| n.live != 0) else {
                 return Err("stream node without a live entry");
-            }
+            };
+            n.seal();
+            e.heap += n.heap();
         }
+        self.cur = None;
         Ok(())
     }
 
-    fn mark(e: &mut Entries, master: StreamId, deleted: bool) {
+    /// Counts the entry just pushed at byte `off` of node `master`.
+    fn mark(e: &mut Entries, master: StreamId, off: usize, deleted: bool) {
         if let Some(n) = e.nodes.get_mut(&master) {
             if deleted {
-                if let Some(it) = n.items.last_mut() {
-                    it.flags |= FLAG_DELETED;
-                }
+                n.set_deleted(off);
                 n.live -= 1;
                 n.deleted += 1;
             } else {
@@ -1060,7 +1306,7 @@ impl RawBuilder {
         e.nodes.insert(id, Node::new(id, fv));
         self.cur = Some(id);
         self.prev = Some(id);
-        Self::mark(e, id, deleted);
+        Self::mark(e, id, 0, deleted);
         Ok(())
     }
 
@@ -1075,13 +1321,14 @@ impl RawBuilder {
             return Err("stream entry without field-value pairs");
         }
         let Some(n) = e.nodes.get_mut(&master) else { return Err("stream entry outside a node") };
-        n.push(master, id, fv);
-        let got_same = n.items.last().is_some_and(|it| it.flags & FLAG_SAMEFIELDS != 0);
+        let off = n.buf.len();
+        n.push(id, fv);
+        let got_same = n.buf.get(off).is_some_and(|f| f & FLAG_SAMEFIELDS != 0);
         if got_same != same {
             return Err("stream entry field flags inconsistent with its node");
         }
         self.prev = Some(id);
-        Self::mark(e, master, deleted);
+        Self::mark(e, master, off, deleted);
         Ok(())
     }
 
