@@ -152,11 +152,6 @@ impl Table {
     pub(crate) fn command(&self, name: &[u8]) -> Option<&'static Command> {
         self.get(name).map(|e| e.cmd)
     }
-
-    /// Stat index of a top-level command.
-    pub(crate) fn stat_index(&self, name: &[u8]) -> Option<usize> {
-        self.get(name).map(|e| e.stat)
-    }
 }
 
 /// The engine. See the module docs.
@@ -375,7 +370,6 @@ impl Engine {
     /// replays it deterministically (`DEL key` for an evicted or actively
     /// expired key, `SREM` for what SPOP chose, ...). Everything that
     /// changes the dataset outside a command's own propagation calls this.
-    /// Until the journal lands it records nothing.
     pub(crate) fn propagate(&mut self, db: usize, argv: &[&[u8]]) {
         self.journal_propagate(db, argv);
     }
