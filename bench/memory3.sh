@@ -78,7 +78,11 @@ measure() {
     local name=$1 load=$2 port pid before after used i
     port=$(free_port)
     if [ "$name" = redlet ]; then
-        "$REDLET" serve --port "$port" --dir "$WORK/redlet" >"$WORK/$name.log" 2>&1 &
+        # A fresh, empty directory per load: with --dir redlet saves on
+        # SIGTERM, and the next server must not load that dataset.
+        local dir
+        dir=$(mktemp -d "$WORK/redlet.XXXX")
+        "$REDLET" serve --port "$port" --dir "$dir" --save "" >"$WORK/$name.log" 2>&1 &
     else
         redis-server --port "$port" --save '' --appendonly no --dir "$WORK" >"$WORK/$name.log" 2>&1 &
     fi

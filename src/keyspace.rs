@@ -14,11 +14,15 @@
 //!   time in milliseconds, and the entry's slot is listed in `volatile` at
 //!   position `Entry::vpos` (`NO_VPOS` when not volatile).
 //! - Containers stored here are never empty; commands delete emptied keys.
-//! - `Db::used` is the sum of every entry's cached `weight`. Inserts, removals
-//!   and `set` adjust it at once; lookups that hand out `&mut Entry` record
-//!   the slot in `pending`, and [`Db::settle`] (run by the engine after every
-//!   command) re-weighs those entries, so the figure is exact between
-//!   commands without ever walking the keyspace.
+//! - `Db::used` is the sum of every entry's [`entry_weight`] as of the last
+//!   [`Db::settle`]. Entries carry no cached weight (8 bytes a key): every
+//!   lookup that hands out `&mut Entry`, and every insertion, records the
+//!   slot in `pending` with the weight `used` counts for it (its weight at
+//!   that moment; 0 for a new entry). The first record of a slot is the
+//!   one `used` holds; removals subtract it and mark the slot's records
+//!   dead; [`Db::settle`] (run by the engine after every command) re-weighs
+//!   each live recorded slot once, so the figure is exact between commands
+//!   without ever walking the keyspace.
 //! - Lookups other than `peek` update `Entry::lru`: the LRU clock, or under
 //!   an LFU policy the decayed-then-incremented LFU counter (see [`Access`]).
 
@@ -31,6 +35,10 @@ use crate::rng::Rng;
 use crate::types::Value;
 
 const NO_VPOS: u32 = u32::MAX;
+
+/// A `pending` record whose entry was removed (slots are `u32` indexes
+/// below the dict's capacity, which never reaches this).
+const DEAD_SLOT: u32 = u32::MAX;
 
 /// Redis's LRU clock resolution: 1 second, 24 bits.
 pub const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
@@ -63,9 +71,6 @@ pub struct Entry {
     /// 8-bit logarithmic counter, as Redis's `robj.lru`.
     pub lru: u32,
     vpos: u32,
-    /// The weight ([`entry_weight`]) counted in [`Db::used`] for this entry;
-    /// refreshed after each command that looked the entry up.
-    weight: u64,
 }
 
 /// The heap bytes an entry owns besides its slot in the db's dict: the key
@@ -184,9 +189,10 @@ pub struct Db {
     record: u32,
     /// Sum of the cached weights of every entry (see [`Db::used`]).
     used: u64,
-    /// Slots handed out by lookups since the last [`Db::settle`]: their
-    /// values may have changed size, so their weights are refreshed then.
-    pending: Vec<u32>,
+    /// Slots handed out by lookups or inserted since the last
+    /// [`Db::settle`], each with the weight [`Db::used`] counts for it (the
+    /// first record of a slot holds it; `DEAD_SLOT` marks a removed one).
+    pending: Vec<(u32, u64)>,
     /// How lookups update access state (set from the eviction policy).
     access: Access,
     /// Randomness for the LFU counter's logarithmic increment (seeded from
@@ -230,7 +236,7 @@ impl Db {
     /// Bytes of the db's own tables: the dict (slots sized for [`Entry`])
     /// and the volatile-key index. O(1).
     pub fn overhead(&self) -> u64 {
-        (self.dict.overhead_bytes() + self.volatile.capacity() * core::mem::size_of::<u32>() + self.pending.capacity() * 4) as u64
+        (self.dict.overhead_bytes() + self.volatile.capacity() * core::mem::size_of::<u32>() + self.pending.capacity() * core::mem::size_of::<(u32, u64)>()) as u64
     }
 
     /// Refreshes the weights of the entries looked up since the last call
@@ -241,18 +247,37 @@ impl Db {
             return;
         }
         let mut pending = core::mem::take(&mut self.pending);
-        for &i in &pending {
-            if let Some(e) = self.dict.slot_mut(i) {
-                let w = entry_weight(e);
-                let old = core::mem::replace(&mut e.weight, w);
-                self.used = self.used.wrapping_sub(old).wrapping_add(w);
+        if pending.len() > 1 {
+            // Stable: a slot's first record (the weight `used` holds) leads.
+            pending.sort_by_key(|&(i, _)| i);
+        }
+        let mut last = DEAD_SLOT;
+        for &(i, counted) in &pending {
+            if i == DEAD_SLOT || i == last {
+                continue;
             }
+            last = i;
+            let w = self.dict.slot(i).map_or(0, entry_weight);
+            self.used = self.used.wrapping_sub(counted).wrapping_add(w);
         }
         pending.clear();
         if pending.capacity() > 64 {
             pending = Vec::new();
         }
         self.pending = pending;
+    }
+
+    /// Records that slot `i` is handed out and may change size: with the
+    /// weight `used` counts for it.
+    fn note_pending(&mut self, i: u32) {
+        // A later duplicate is harmless (settle and removal use a slot's
+        // first record); only the common back-to-back case is skipped, so
+        // recording stays O(1).
+        if self.pending.last().is_some_and(|&(s, _)| s == i) {
+            return;
+        }
+        let w = self.dict.slot(i).map_or(0, entry_weight);
+        self.pending.push((i, w));
     }
 
     /// True when lookups since the last [`Db::settle`] may have changed
@@ -272,7 +297,7 @@ impl Db {
         let access = self.access;
         let r = match access {
             Access::Lfu { .. } => {
-                if self.pending.iter().rev().take(8).any(|&p| p == i) {
+                if self.pending.iter().rev().take(8).any(|&(p, _)| p == i) {
                     return;
                 }
                 (self.lfu_rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -380,7 +405,7 @@ impl Db {
             Some(i) => {
                 self.stats.hits += 1;
                 self.touch_slot(i, now);
-                self.pending.push(i);
+                self.note_pending(i);
                 self.dict.slot_mut(i)
             }
             None => {
@@ -395,14 +420,14 @@ impl Db {
     pub fn write(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
         let i = self.live_slot(key, now)?;
         self.touch_slot(i, now);
-        self.pending.push(i);
+        self.note_pending(i);
         self.dict.slot_mut(i)
     }
 
     /// Lookup that touches nothing but lazy expiry (OBJECT, TYPE-free peeks).
     pub fn peek(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
         let i = self.live_slot(key, now)?;
-        self.pending.push(i);
+        self.note_pending(i);
         self.dict.slot_mut(i)
     }
 
@@ -423,6 +448,8 @@ impl Db {
                 // Redis's setKey looks the key up for writing first (an LFU
                 // hit), then dbOverwrite keeps the LFU state under LFU.
                 self.touch_slot(i, now);
+                // The old value's weight is what `used` counts until settle.
+                self.note_pending(i);
                 (i, true)
             }
             None => {
@@ -433,13 +460,13 @@ impl Db {
                     expire: 0,
                     lru: 0,
                     vpos: NO_VPOS,
-                    weight: 0,
                 });
+                // Not counted yet: settle adds its whole weight.
+                self.pending.push((i, 0));
                 (i, false)
             }
         };
         let access = self.access;
-        let mut used = self.used;
         // The slot was just found or inserted.
         let e = self.dict.slot_mut(slot).expect("slot is occupied");
         e.value = value;
@@ -448,23 +475,16 @@ impl Db {
         } else if access == Access::Lru {
             e.lru = lru_stamp(now);
         }
-        let w = entry_weight(e);
-        used = used.wrapping_sub(core::mem::replace(&mut e.weight, w)).wrapping_add(w);
-        self.used = used;
-        // Callers may still mutate the value through the returned entry.
-        self.pending.push(slot);
-        // Re-borrow after updating the counters.
-        self.dict.slot_mut(slot).expect("slot is occupied")
+        e
     }
 
     /// Inserts a key known to be absent (after a lookup), with an expiry.
     pub fn insert_new(&mut self, key: Box<[u8]>, value: Value, expire: Option<u64>, now: u64) -> &mut Entry {
         self.record(crate::config::notify::NEW, &key);
-        let mut e = Entry { key: key.into(), value, expire: 0, lru: self.access.initial(now), vpos: NO_VPOS, weight: 0 };
-        e.weight = entry_weight(&e);
-        self.used = self.used.wrapping_add(e.weight);
+        let e = Entry { key: key.into(), value, expire: 0, lru: self.access.initial(now), vpos: NO_VPOS };
         let i = self.dict.insert_new(e);
-        self.pending.push(i);
+        // Not counted yet: settle adds its whole weight.
+        self.pending.push((i, 0));
         if let Some(at) = expire {
             self.set_expire_slot(i, at);
         }
@@ -491,9 +511,21 @@ impl Db {
     fn remove_slot(&mut self, i: u32) -> Option<Entry> {
         let at = self.dict.slot(i).map_or(0, |e| e.expire);
         self.clear_expire_slot(i);
+        // What `used` counts for the slot: its first pending record, else
+        // its weight now (untouched since the last settle).
+        let counted = match self.pending.iter().position(|&(s, _)| s == i) {
+            Some(p) => {
+                let c = self.pending[p].1;
+                for r in self.pending.iter_mut().filter(|r| r.0 == i) {
+                    r.0 = DEAD_SLOT;
+                }
+                c
+            }
+            None => self.dict.slot(i).map_or(0, entry_weight),
+        };
         let mut e = self.dict.remove_slot(i)?;
         e.expire = at;
-        self.used = self.used.wrapping_sub(e.weight);
+        self.used = self.used.wrapping_sub(counted);
         if self.dict.is_empty() {
             // Give the table back too, so an emptied db costs nothing.
             self.dict.clear();
