@@ -71,7 +71,7 @@ struct World<'s> {
     log: Vec<String>,
 }
 
-fn client_id(c: &mut Conn) -> i64 {
+pub(super) fn client_id(c: &mut Conn) -> i64 {
     match c.must(&["CLIENT", "ID"]) {
         V::Int(n) => n,
         v => panic!("CLIENT ID answered {}", show(&v)),
@@ -80,7 +80,7 @@ fn client_id(c: &mut Conn) -> i64 {
 
 /// Ids of clients Redis reports as blocked (flag `b` in CLIENT LIST), and
 /// every id it lists.
-fn redis_clients(ctl: &mut Conn) -> (Vec<i64>, Vec<i64>) {
+pub(super) fn redis_clients(ctl: &mut Conn) -> (Vec<i64>, Vec<i64>) {
     let list = ctl.must(&["CLIENT", "LIST"]);
     let text = String::from_utf8_lossy(list.bytes().unwrap_or_default()).into_owned();
     let (mut blocked, mut all) = (vec![], vec![]);
@@ -386,10 +386,100 @@ fn blocking_command(r: &mut Rng, zsets: bool) -> (Argv, bool) {
     (a, t == "0.1")
 }
 
+/// Stream keys the stream scenarios block on and add to.
+const SKEYS: &[&str] = &["s1", "s2"];
+/// Consumer groups of the stream scenarios.
+const GROUPS: &[&str] = &["g1", "g2"];
+
+/// A non-blocking stream command. `ids` counts XADDs so entry ids are
+/// explicit and increasing (`*` would differ between the sides).
+fn stream_plain(r: &mut Rng, ids: &mut u64) -> Argv {
+    let k = pick(r, SKEYS);
+    let g = pick(r, GROUPS);
+    let old = format!("{}-1", r.range(0, *ids as i64 + 1));
+    match r.below(20) {
+        0..=6 => {
+            *ids += 1;
+            let id = if r.chance(0.2) { format!("{}-*", *ids) } else { format!("{}-1", *ids) };
+            if r.chance(0.15) {
+                argv(&["XADD", k, "MAXLEN", "2", &id, "f", pick(r, ELEMS)])
+            } else {
+                argv(&["XADD", k, &id, "f", pick(r, ELEMS), "g", "1"])
+            }
+        }
+        7 | 8 => argv(&["XGROUP", "CREATE", k, g, pick(r, &["$", "0"]), "MKSTREAM"]),
+        9 => argv(&["XGROUP", "DESTROY", k, g]),
+        10 => argv(&["DEL", k]),
+        11 => argv(&["XDEL", k, &old]),
+        12 => argv(&["XACK", k, g, &old]),
+        13 => argv(&["XTRIM", k, "MAXLEN", "1"]),
+        14 => argv(&["XRANGE", k, "-", "+"]),
+        15 => argv(&["XLEN", k]),
+        16 => argv(&["XGROUP", "SETID", k, g, pick(r, &["$", "0"])]),
+        17 => argv(&["SET", k, "str"]),
+        18 => argv(&["XREAD", "COUNT", "2", "STREAMS", k, "0"]),
+        _ => argv(&["XPENDING", k, g]),
+    }
+}
+
+/// A blocking stream read and whether its timeout is short (real 0.1 s).
+fn stream_blocking(r: &mut Rng, ids: u64) -> (Argv, bool) {
+    let t = match r.below(18) {
+        0..=9 => "0",
+        10..=15 => "100000",
+        _ => "100",
+    };
+    let k = pick(r, SKEYS);
+    let k2 = if k == "s1" { "s2" } else { "s1" };
+    let mut a = if r.chance(0.5) {
+        argv(&["XREAD"])
+    } else {
+        let consumer = format!("c{}", r.below(3));
+        argv(&["XREADGROUP", "GROUP", pick(r, GROUPS), &consumer])
+    };
+    let group = a.len() > 1;
+    if r.chance(0.4) {
+        a.extend(argv(&["COUNT", pick(r, &["1", "2"])]));
+    }
+    a.extend(argv(&["BLOCK", t]));
+    if group && r.chance(0.15) {
+        a.push(b"NOACK".to_vec());
+    }
+    a.push(b"STREAMS".to_vec());
+    let two = r.chance(0.3);
+    a.push(k.as_bytes().to_vec());
+    if two {
+        a.push(k2.as_bytes().to_vec());
+    }
+    for _ in 0..(1 + two as usize) {
+        let id = if group {
+            if r.chance(0.9) { ">".to_string() } else { "0".to_string() }
+        } else {
+            match r.below(3) {
+                0 | 1 => "$".to_string(),
+                _ => format!("{}-1", r.range(0, ids as i64 + 1)),
+            }
+        };
+        a.push(id.into_bytes());
+    }
+    (a, t == "100")
+}
+
+/// What a scenario's clients do.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// Blocking list and sorted-set pops.
+    Lists,
+    /// XREAD / XREADGROUP BLOCK served by XADD.
+    Streams,
+}
+
 /// Runs one scenario of `steps` steps.
-fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usize) -> Result<(), String> {
+fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usize, kind: Kind) -> Result<(), String> {
     let mut r = Rng::new(seed);
     let mut w = World::new(srv);
+    let mut ids = 0u64;
+    let streams = kind == Kind::Streams;
     let has_unblock = avail.has("client|unblock");
     let has_multi = avail.has("multi");
     let has_watch = has_multi && avail.has("watch");
@@ -406,14 +496,20 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
         let c = free[r.below(free.len())];
         let roll = r.below(100);
         if roll < 28 {
-            let (a, short) = blocking_command(&mut r, zsets);
+            let (a, short) = if streams { stream_blocking(&mut r, ids) } else { blocking_command(&mut r, zsets) };
             let out = w.command(c, &a, &a).map_err(|e| w.fail(e))?;
             if short && out == Outcome::Blocked {
                 w.wait_timeout(c).map_err(|e| w.fail(e))?;
             }
         } else if roll < 85 {
-            let a = plain_command(&mut r, zsets);
+            let a = if streams { stream_plain(&mut r, &mut ids) } else { plain_command(&mut r, zsets) };
             w.command(c, &a, &a).map_err(|e| w.fail(e))?;
+        } else if roll < 90 && has_multi && streams {
+            // XADDs inside a transaction serve readers after EXEC.
+            let body = [stream_plain(&mut r, &mut ids), stream_plain(&mut r, &mut ids)];
+            for a in [argv(&["MULTI"]), body[0].clone(), body[1].clone(), argv(&["EXEC"])] {
+                w.command(c, &a, &a).map_err(|e| w.fail(e))?;
+            }
         } else if roll < 90 && has_multi {
             // Pushes inside a transaction serve waiters after EXEC.
             let k = pick(&mut r, QKEYS);
@@ -425,13 +521,13 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
             // WATCH by one client, maybe a write by another, then EXEC:
             // a touched watched key aborts the transaction (nil).
             let other = free[(free.iter().position(|&x| x == c).unwrap_or(0) + 1) % free.len()];
-            let k = pick(&mut r, QKEYS);
+            let k = pick(&mut r, if streams { SKEYS } else { QKEYS });
             w.command(c, &argv(&["WATCH", k]), &argv(&["WATCH", k])).map_err(|e| w.fail(e))?;
             if r.chance(0.6) {
-                let a = plain_command(&mut r, zsets);
+                let a = if streams { stream_plain(&mut r, &mut ids) } else { plain_command(&mut r, zsets) };
                 w.command(other, &a, &a).map_err(|e| w.fail(e))?;
             }
-            let body = plain_command(&mut r, zsets);
+            let body = if streams { stream_plain(&mut r, &mut ids) } else { plain_command(&mut r, zsets) };
             for a in [argv(&["MULTI"]), body, argv(&["EXEC"])] {
                 w.command(c, &a, &a).map_err(|e| w.fail(e))?;
             }
@@ -485,11 +581,19 @@ pub fn run_blocking() {
     let srv = RedisServer::start_with(&["--hz", "100"]);
     let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
     let count = if long { 1000 } else { 100 };
+    let has_streams = ["xadd", "xread", "xreadgroup", "xgroup|create"].iter().all(|c| avail.has(c));
+    let has_pubsub = ["subscribe", "psubscribe", "ssubscribe", "publish", "spublish", "pubsub|channels"].iter().all(|c| avail.has(c));
     let t0 = Instant::now();
     let mut failures = vec![];
     for i in 0..count {
         let seed = mix(&[st.seed, 99, i]);
-        if let Err(e) = scenario(&srv, &avail, seed, 40) {
+        let kind = if has_streams && i % 3 == 1 { Kind::Streams } else { Kind::Lists };
+        let res = if has_pubsub && i % 3 == 2 {
+            super::multi_pubsub::scenario(&srv, &avail, seed, 40)
+        } else {
+            scenario(&srv, &avail, seed, 40, kind)
+        };
+        if let Err(e) = res {
             failures.push(format!("--- blocking scenario {i} (seed {}) failed:\n{e}", st.seed));
             if failures.len() >= 5 {
                 break;
@@ -506,6 +610,11 @@ pub fn run_blocking() {
         n[2],
         n[3],
         n[4]
+    );
+    let p = super::multi_pubsub::counts();
+    eprintln!(
+        "differential[blocking]: pub/sub: {} steps, {} publishes, {} values received by other clients, {} (un)subscribe replies, {} PUBSUB queries, {} disconnects",
+        p[0], p[1], p[2], p[3], p[4], p[5]
     );
     if !failures.is_empty() {
         for f in &failures {

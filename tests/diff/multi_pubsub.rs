@@ -1,0 +1,425 @@
+//! Multi-client pub/sub scenarios: several clients on both sides, some in
+//! RESP3 (HELLO 3), that (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE to a small pool
+//! of channels and patterns while others PUBLISH / SPUBLISH and write keys
+//! with `notify-keyspace-events KEA`, so keyspace notifications flow too.
+//!
+//! After every step both sides must agree on everything the acting client
+//! got (its reply or replies, and any pushes before them) and on what every
+//! other client received, in order. On Redis the end of a client's output
+//! is marked by a PING sent after it (answered `+PONG`, or `["pong", ""]` by
+//! a RESP2 subscriber); on redlet it is the client's outbox. Where Redis's
+//! order is unspecified the values are sorted first: PUBSUB CHANNELS /
+//! SHARDCHANNELS replies, and the pmessages one publish delivers to one
+//! client through several patterns (Redis walks its pattern dict).
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+use redlet::ClientInfo;
+
+use super::gen::{Argv, Avail};
+use super::redis::{Conn, RedisServer};
+use super::resp::{cli_line, show, V};
+use super::rng::Rng;
+use super::run::{catch, compare_keyspace, Redlet};
+
+/// Clients per scenario.
+const CLIENTS: usize = 5;
+/// Channels subscribed to and published on.
+const CHANNELS: &[&str] = &["ch1", "ch2", "c11", "a1", "b", "__keyspace@0__:k1"];
+/// Patterns.
+const PATTERNS: &[&str] = &["ch*", "c?1", "[ab]*", "__keyspace@0__:*", "__keyevent@0__:*", "*"];
+/// Keys written (keyspace notifications).
+const KEYS: &[&str] = &["k1", "k2"];
+/// Message payloads.
+const MSGS: &[&str] = &["hi", "", "x\r\ny", "pong"];
+
+thread_local! {
+    /// Steps, publishes, values a subscriber received from others,
+    /// (un)subscribe confirmations, PUBSUB queries, disconnects.
+    static COUNTS: std::cell::RefCell<[u64; 6]> = const { std::cell::RefCell::new([0; 6]) };
+}
+
+fn count(i: usize, n: u64) {
+    COUNTS.with(|c| c.borrow_mut()[i] += n);
+}
+
+/// What the pub/sub scenarios exercised so far.
+pub fn counts() -> [u64; 6] {
+    COUNTS.with(|c| *c.borrow())
+}
+
+fn argv(parts: &[&str]) -> Argv {
+    parts.iter().map(|s| s.as_bytes().to_vec()).collect()
+}
+
+fn pick<'a>(r: &mut Rng, xs: &[&'a str]) -> &'a str {
+    xs[r.below(xs.len())]
+}
+
+fn is_pong(v: &V) -> bool {
+    match v {
+        V::Simple(s) => s == b"PONG",
+        V::Array(x) => x.len() == 2 && x[0].bytes() == Some(b"pong") && x[1].bytes() == Some(b""),
+        _ => false,
+    }
+}
+
+fn kind_of(v: &V) -> Option<&[u8]> {
+    match v {
+        V::Array(x) | V::Push(x) => x.first().and_then(|k| k.bytes()),
+        _ => None,
+    }
+}
+
+/// Sorts each run of consecutive pmessages carrying the same channel and
+/// payload (one publish matched several patterns of the client).
+fn normalize(vs: &mut [V]) {
+    let key = |v: &V| -> Option<(Vec<u8>, Vec<u8>)> {
+        if kind_of(v) != Some(b"pmessage") {
+            return None;
+        }
+        let x = v.items()?;
+        Some((x.get(2)?.bytes()?.to_vec(), x.get(3)?.bytes()?.to_vec()))
+    };
+    let mut i = 0;
+    while i < vs.len() {
+        let Some(k) = key(&vs[i]) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + 1;
+        while j < vs.len() && key(&vs[j]).as_ref() == Some(&k) {
+            j += 1;
+        }
+        vs[i..j].sort();
+        i = j;
+    }
+}
+
+/// Sorts the reply of a command whose order Redis leaves unspecified:
+/// PUBSUB CHANNELS / SHARDCHANNELS, and the channel names of an
+/// unsubscribe-from-all (Redis walks the client's dict; the counts still
+/// go down one by one).
+fn sort_reply(a: &Argv, vs: &mut [V]) {
+    let name = a[0].to_ascii_lowercase();
+    if a.len() == 1 && name.ends_with(b"unsubscribe") {
+        let idx: Vec<usize> = (0..vs.len()).filter(|&i| kind_of(&vs[i]) == Some(name.as_slice())).collect();
+        let mut names: Vec<V> = idx.iter().filter_map(|&i| vs[i].items().and_then(|x| x.get(1)).cloned()).collect();
+        names.sort();
+        for (&i, n) in idx.iter().zip(names) {
+            if let V::Array(x) | V::Push(x) = &mut vs[i] {
+                if x.len() > 1 {
+                    x[1] = n;
+                }
+            }
+        }
+    }
+    let unordered = a.len() >= 2
+        && a[0].eq_ignore_ascii_case(b"pubsub")
+        && (a[1].eq_ignore_ascii_case(b"channels") || a[1].eq_ignore_ascii_case(b"shardchannels"));
+    if unordered {
+        for v in vs.iter_mut() {
+            if let V::Array(x) | V::Set(x) = v {
+                x.sort();
+            }
+        }
+    }
+}
+
+fn show_all(vs: &[V]) -> String {
+    if vs.is_empty() {
+        return "(nothing)".into();
+    }
+    vs.iter().map(show).collect::<Vec<_>>().join(", ")
+}
+
+struct World<'s> {
+    srv: &'s RedisServer,
+    ctl: Conn,
+    conns: Vec<Conn>,
+    resp3: Vec<bool>,
+    /// Inside MULTI (the PING end marker would be queued).
+    in_multi: Vec<bool>,
+    redlet: Redlet,
+    lids: Vec<u64>,
+    /// Redis's client ids.
+    rids: Vec<i64>,
+    log: Vec<String>,
+}
+
+impl<'s> World<'s> {
+    fn new(srv: &'s RedisServer, r: &mut Rng) -> World<'s> {
+        let mut ctl = srv.connect();
+        ctl.must(&["FLUSHALL"]);
+        ctl.must(&["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
+        let mut redlet = Redlet::new();
+        redlet.exec(&argv(&["CONFIG", "SET", "notify-keyspace-events", "KEA"]));
+        let mut w =
+            World { srv, ctl, conns: vec![], resp3: vec![], in_multi: vec![false; CLIENTS], redlet, lids: vec![], rids: vec![], log: vec![] };
+        for _ in 0..CLIENTS {
+            let three = r.chance(0.4);
+            let (mut c, l) = w.open(three);
+            w.rids.push(super::multi::client_id(&mut c));
+            w.conns.push(c);
+            w.lids.push(l);
+            w.resp3.push(three);
+        }
+        w
+    }
+
+    fn open(&mut self, resp3: bool) -> (Conn, u64) {
+        let mut c = self.srv.connect();
+        let l = self.redlet.eng.open_client(ClientInfo::default());
+        if resp3 {
+            c.must(&["HELLO", "3"]);
+            let _ = self.redlet.exec_as(l, &argv(&["HELLO", "3"]));
+        }
+        (c, l)
+    }
+
+    fn fail(&self, what: String) -> String {
+        let mut s = String::from("    steps (client: command):\n");
+        for l in &self.log {
+            s.push_str("      ");
+            s.push_str(l);
+            s.push('\n');
+        }
+        s.push_str("    mismatch: ");
+        s.push_str(&what);
+        s
+    }
+
+    /// Everything Redis sent client `i` up to the PING marker.
+    fn drain_redis(&mut self, i: usize) -> Vec<V> {
+        let mut out = vec![];
+        let c = &mut self.conns[i];
+        if let Err(e) = c.send(&argv(&["PING"])) {
+            return vec![V::Err(format!("HARNESS send: {e}").into_bytes())];
+        }
+        for _ in 0..10_000 {
+            match c.recv() {
+                Ok(v) if is_pong(&v) => return out,
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    out.push(V::Err(format!("HARNESS redis read: {e}").into_bytes()));
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
+    /// Everything in redlet's outbox of client `i`.
+    fn drain_redlet(&mut self, i: usize) -> Vec<V> {
+        let id = self.lids[i];
+        let mut out = vec![];
+        while let Some(r) = self.redlet.eng.pop_output(id) {
+            out.extend(self.render_all(id, &r));
+        }
+        out
+    }
+
+    /// A redlet reply rendered in the client's protocol, split into the
+    /// values a client would read.
+    fn render_all(&self, id: u64, reply: &redlet::Reply) -> Vec<V> {
+        let bytes = reply.to_resp(self.redlet.eng.protocol(id));
+        let mut s = bytes.as_slice();
+        let mut out = vec![];
+        while !s.is_empty() {
+            match super::resp::read(&mut s) {
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    out.push(V::Err(format!("HARNESS redlet rendered invalid RESP ({e})").into_bytes()));
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// Client `c` runs a command; then every client's output is compared.
+    fn command(&mut self, c: usize, a: &Argv) -> Result<(), String> {
+        self.log.push(format!("c{c}{}: {}", if self.resp3[c] { " (resp3)" } else { "" }, cli_line(a)));
+        count(0, 1);
+        let name = a[0].to_ascii_lowercase();
+        // Replies the acting client gets on Redis.
+        let mut got_r = if let Err(e) = self.conns[c].send(a) {
+            vec![V::Err(format!("HARNESS send: {e}").into_bytes())]
+        } else if (self.in_multi[c] && name != b"exec" && name != b"discard") || name == b"multi" {
+            // One reply (queued, or the MULTI's OK); no pushes can come
+            // between, since every other client is idle.
+            vec![self.conns[c].recv().unwrap_or_else(|e| V::Err(format!("HARNESS redis read: {e}").into_bytes()))]
+        } else {
+            self.drain_redis(c)
+        };
+        let refs: Vec<&[u8]> = a.iter().map(|x| x.as_slice()).collect();
+        let lid = self.lids[c];
+        let eng = &mut self.redlet.eng;
+        let mut got_l = match catch(|| eng.execute(lid, &refs)) {
+            Ok(Some(reply)) => self.render_all(lid, &reply),
+            Ok(None) => vec![V::Simple(b"<redlet blocked the client>".to_vec())],
+            Err(msg) => {
+                self.redlet.poisoned = Some(msg.clone());
+                vec![V::Err(format!("PANIC {msg}").into_bytes())]
+            }
+        };
+        got_l.extend(self.drain_redlet(c));
+        let _ = self.redlet.eng.take_woken();
+        match name.as_slice() {
+            b"multi" => self.in_multi[c] = got_r.first() == Some(&V::Simple(b"OK".to_vec())) || self.in_multi[c],
+            b"exec" | b"discard" => self.in_multi[c] = false,
+            _ => {}
+        }
+        sort_reply(a, &mut got_r);
+        sort_reply(a, &mut got_l);
+        normalize(&mut got_r);
+        normalize(&mut got_l);
+        self.log.push(format!("  -> redis {} / redlet {}", show_all(&got_r), show_all(&got_l)));
+        if got_r != got_l {
+            return Err(format!("c{c} {}: redis {} / redlet {}", cli_line(a), show_all(&got_r), show_all(&got_l)));
+        }
+        if name == b"publish" || name == b"spublish" {
+            count(1, 1);
+        }
+        if name.ends_with(b"subscribe") {
+            count(3, got_r.len() as u64);
+        }
+        if name == b"pubsub" {
+            count(4, 1);
+        }
+        self.settle(Some(c))
+    }
+
+    /// Compares what every other client received.
+    fn settle(&mut self, acting: Option<usize>) -> Result<(), String> {
+        for i in 0..CLIENTS {
+            if Some(i) == acting || self.in_multi[i] {
+                continue;
+            }
+            let mut vr = self.drain_redis(i);
+            let mut vl = self.drain_redlet(i);
+            normalize(&mut vr);
+            normalize(&mut vl);
+            if !vr.is_empty() || !vl.is_empty() {
+                self.log.push(format!("  -> c{i} received: redis {} / redlet {}", show_all(&vr), show_all(&vl)));
+            }
+            if vr != vl {
+                return Err(format!("c{i} received: redis {} / redlet {}", show_all(&vr), show_all(&vl)));
+            }
+            count(2, vr.len() as u64);
+        }
+        let _ = self.redlet.eng.take_woken();
+        Ok(())
+    }
+
+    /// Client `c` disconnects; a new client (maybe RESP3) takes its slot.
+    fn reconnect(&mut self, c: usize, resp3: bool) -> Result<(), String> {
+        self.log.push(format!("(c{c} disconnects; a new{} client takes its place)", if resp3 { " resp3" } else { "" }));
+        count(5, 1);
+        let old = self.rids[c];
+        let (mut fresh, lid) = self.open(resp3);
+        self.rids[c] = super::multi::client_id(&mut fresh);
+        drop(std::mem::replace(&mut self.conns[c], fresh));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while super::multi::redis_clients(&mut self.ctl).1.contains(&old) {
+            if Instant::now() > deadline {
+                return Err("redis did not notice a closed connection within 5s".into());
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.redlet.eng.close_client(self.lids[c]);
+        self.lids[c] = lid;
+        self.resp3[c] = resp3;
+        self.in_multi[c] = false;
+        self.settle(None)
+    }
+}
+
+/// Some channels (or patterns), maybe none.
+fn some(r: &mut Rng, pool: &[&str], min: usize) -> Vec<String> {
+    (0..r.range(min as i64, 3)).map(|_| pick(r, pool).to_string()).collect()
+}
+
+fn with(head: &[&str], rest: Vec<String>) -> Argv {
+    let mut a = argv(head);
+    a.extend(rest.into_iter().map(String::into_bytes));
+    a
+}
+
+/// A key write (keyspace notifications), or a read.
+fn key_command(r: &mut Rng) -> Argv {
+    let k = pick(r, KEYS);
+    match r.below(8) {
+        0 | 1 => argv(&["SET", k, pick(r, MSGS)]),
+        2 => argv(&["DEL", k, pick(r, KEYS)]),
+        3 => argv(&["LPUSH", k, "x"]),
+        4 => argv(&["INCR", k]),
+        5 => argv(&["EXPIRE", k, "100"]),
+        6 => argv(&["HSET", k, "f", "v"]),
+        _ => argv(&["GET", k]),
+    }
+}
+
+fn publish(r: &mut Rng) -> Argv {
+    let cmd = if r.chance(0.25) { "SPUBLISH" } else { "PUBLISH" };
+    argv(&[cmd, pick(r, CHANNELS), pick(r, MSGS)])
+}
+
+/// One pub/sub command.
+fn pubsub_command(r: &mut Rng) -> Argv {
+    match r.below(20) {
+        0..=3 => with(&["SUBSCRIBE"], some(r, CHANNELS, 1)),
+        4..=6 => with(&["PSUBSCRIBE"], some(r, PATTERNS, 1)),
+        7 | 8 => with(&["SSUBSCRIBE"], some(r, CHANNELS, 1)),
+        9 | 10 => with(&["UNSUBSCRIBE"], some(r, CHANNELS, 0)),
+        11 | 12 => with(&["PUNSUBSCRIBE"], some(r, PATTERNS, 0)),
+        13 => with(&["SUNSUBSCRIBE"], some(r, CHANNELS, 0)),
+        14 => with(&["PUBSUB", "CHANNELS"], if r.chance(0.5) { vec![pick(r, PATTERNS).to_string()] } else { vec![] }),
+        15 => with(&["PUBSUB", "NUMSUB"], some(r, CHANNELS, 0)),
+        16 => argv(&["PUBSUB", "NUMPAT"]),
+        17 => with(&["PUBSUB", "SHARDCHANNELS"], if r.chance(0.5) { vec![pick(r, PATTERNS).to_string()] } else { vec![] }),
+        18 => with(&["PUBSUB", "SHARDNUMSUB"], some(r, CHANNELS, 0)),
+        _ => argv(&["PUBSUB", "NUMPAT"]),
+    }
+}
+
+/// Runs one pub/sub scenario of `steps` steps.
+pub fn scenario(srv: &RedisServer, avail: &Avail, seed: u64, steps: usize) -> Result<(), String> {
+    let mut r = Rng::new(seed ^ 0x5eed_9b5b);
+    let mut w = World::new(srv, &mut r);
+    let res = run_steps(&mut w, &mut r, avail, steps);
+    srv.reset_config(&mut w.ctl);
+    res?;
+    if let Some(p) = &w.redlet.poisoned {
+        return Err(w.fail(format!("engine panicked: {p}")));
+    }
+    compare_keyspace(srv, &mut w.redlet.eng).map_err(|m| w.fail(format!("final keyspace: {} {}", m.redis, m.note)))
+}
+
+fn run_steps(w: &mut World, r: &mut Rng, avail: &Avail, steps: usize) -> Result<(), String> {
+    let has_multi = avail.has("multi");
+    for _ in 0..steps {
+        let c = r.below(CLIENTS);
+        let roll = r.below(100);
+        if roll < 45 {
+            let a = pubsub_command(r);
+            w.command(c, &a).map_err(|e| w.fail(e))?;
+        } else if roll < 72 {
+            let a = publish(r);
+            w.command(c, &a).map_err(|e| w.fail(e))?;
+        } else if roll < 92 {
+            let a = key_command(r);
+            w.command(c, &a).map_err(|e| w.fail(e))?;
+        } else if roll < 96 && has_multi {
+            let body = [publish(r), key_command(r)];
+            for a in [argv(&["MULTI"]), body[0].clone(), body[1].clone(), argv(&["EXEC"])] {
+                w.command(c, &a).map_err(|e| w.fail(e))?;
+            }
+        } else {
+            let three = r.chance(0.4);
+            w.reconnect(c, three).map_err(|e| w.fail(e))?;
+        }
+    }
+    Ok(())
+}
