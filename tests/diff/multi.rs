@@ -40,6 +40,17 @@ fn count(i: usize) {
     COUNTS.with(|c| c.borrow_mut()[i] += 1);
 }
 
+thread_local! {
+    /// Stream scenarios: XREAD blocks, XREADGROUP blocks, readers served
+    /// with entries, served with an error (key deleted, group destroyed),
+    /// timeouts.
+    static STREAM_COUNTS: std::cell::RefCell<[u64; 5]> = const { std::cell::RefCell::new([0; 5]) };
+}
+
+fn scount(i: usize) {
+    STREAM_COUNTS.with(|c| c.borrow_mut()[i] += 1);
+}
+
 /// What happened to the acting client.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
@@ -67,6 +78,8 @@ struct World<'s> {
     redlet: Redlet,
     lids: Vec<u64>,
     blocked: Vec<bool>,
+    /// Stream scenario (counted apart).
+    streams: bool,
     /// Human-readable log of the steps so far (the repro).
     log: Vec<String>,
 }
@@ -124,7 +137,7 @@ impl<'s> World<'s> {
             conns.push(c);
             lids.push(redlet.eng.open_client(ClientInfo::default()));
         }
-        World { srv, ctl, conns, rids, redlet, lids, blocked: vec![false; CLIENTS], log: vec![] }
+        World { srv, ctl, conns, rids, redlet, lids, blocked: vec![false; CLIENTS], streams: false, log: vec![] }
     }
 
     fn fail(&self, what: String) -> String {
@@ -182,6 +195,11 @@ impl<'s> World<'s> {
         for _ in served_r.keys() {
             count(if unblock { 3 } else { 1 });
         }
+        if self.streams && !unblock {
+            for vs in served_r.values() {
+                scount(if vs.iter().any(|v| v.is_err()) { 3 } else { 2 });
+            }
+        }
         for (i, vs) in &served_r {
             self.log.push(format!("  -> c{i} served: {}", vs.iter().map(show).collect::<Vec<_>>().join(", ")));
         }
@@ -230,6 +248,9 @@ impl<'s> World<'s> {
         if out_r == Outcome::Blocked {
             self.blocked[c] = true;
             count(0);
+            if self.streams {
+                scount(if l[0].eq_ignore_ascii_case(b"xread") { 0 } else { 1 });
+            }
         }
         let unblock = l.get(1).is_some_and(|x| x.eq_ignore_ascii_case(b"unblock"));
         self.settle(Some(c), unblock)?;
@@ -271,6 +292,9 @@ impl<'s> World<'s> {
         }
         self.blocked[c] = false;
         count(2);
+        if self.streams {
+            scount(4);
+        }
         self.settle(None, false)
     }
 
@@ -408,6 +432,7 @@ fn stream_plain(r: &mut Rng, ids: &mut u64) -> Argv {
             }
         }
         7 | 8 => argv(&["XGROUP", "CREATE", k, g, pick(r, &["$", "0"]), "MKSTREAM"]),
+        9 if r.chance(0.5) => argv(&["XGROUP", "CREATECONSUMER", k, g, "c9"]),
         9 => argv(&["XGROUP", "DESTROY", k, g]),
         10 => argv(&["DEL", k]),
         11 => argv(&["XDEL", k, &old]),
@@ -431,7 +456,7 @@ fn stream_blocking(r: &mut Rng, ids: u64) -> (Argv, bool) {
     };
     let k = pick(r, SKEYS);
     let k2 = if k == "s1" { "s2" } else { "s1" };
-    let mut a = if r.chance(0.5) {
+    let mut a = if r.chance(0.35) {
         argv(&["XREAD"])
     } else {
         let consumer = format!("c{}", r.below(3));
@@ -480,6 +505,18 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
     let mut w = World::new(srv);
     let mut ids = 0u64;
     let streams = kind == Kind::Streams;
+    w.streams = streams;
+    if streams {
+        // Most groups exist from the start, so XREADGROUP mostly blocks.
+        for k in SKEYS {
+            for g in GROUPS {
+                if r.chance(0.7) {
+                    let a = argv(&["XGROUP", "CREATE", k, g, "$", "MKSTREAM"]);
+                    w.command(0, &a, &a).map_err(|e| w.fail(e))?;
+                }
+            }
+        }
+    }
     let has_unblock = avail.has("client|unblock");
     let has_multi = avail.has("multi");
     let has_watch = has_multi && avail.has("watch");
@@ -580,7 +617,8 @@ pub fn run_blocking() {
     // hz 100: Redis checks blocked-client timeouts more often.
     let srv = RedisServer::start_with(&["--hz", "100"]);
     let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
-    let count = if long { 1000 } else { 100 };
+    // A third each: lists/zsets, streams, pub/sub.
+    let count = if long { 3000 } else { 300 };
     let has_streams = ["xadd", "xread", "xreadgroup", "xgroup|create"].iter().all(|c| avail.has(c));
     let has_pubsub = ["subscribe", "psubscribe", "ssubscribe", "publish", "spublish", "pubsub|channels"].iter().all(|c| avail.has(c));
     let t0 = Instant::now();
@@ -610,6 +648,11 @@ pub fn run_blocking() {
         n[2],
         n[3],
         n[4]
+    );
+    let x = STREAM_COUNTS.with(|c| *c.borrow());
+    eprintln!(
+        "differential[blocking]: streams: {} XREAD blocks, {} XREADGROUP blocks, {} readers served entries, {} served an error, {} timeouts",
+        x[0], x[1], x[2], x[3], x[4]
     );
     let p = super::multi_pubsub::counts();
     eprintln!(

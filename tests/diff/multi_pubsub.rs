@@ -73,8 +73,15 @@ fn kind_of(v: &V) -> Option<&[u8]> {
 }
 
 /// Sorts each run of consecutive pmessages carrying the same channel and
-/// payload (one publish matched several patterns of the client).
+/// payload (one publish matched several patterns of the client), also
+/// inside arrays: Redis 7.0 writes a RESP3 client's own pushes raised
+/// inside EXEC into the EXEC array, and redlet does the same.
 fn normalize(vs: &mut [V]) {
+    for v in vs.iter_mut() {
+        if let V::Array(x) = v {
+            normalize(x);
+        }
+    }
     let key = |v: &V| -> Option<(Vec<u8>, Vec<u8>)> {
         if kind_of(v) != Some(b"pmessage") {
             return None;
