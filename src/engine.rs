@@ -749,8 +749,9 @@ impl Engine {
         self.touch_watched(db, key);
     }
 
-    /// Queues `key` for serving if a client is blocked on it.
-    fn mark_ready(&mut self, db: usize, key: &[u8]) {
+    /// Queues `key` for serving if a client is blocked on it (Redis's
+    /// `signalKeyAsReady` alone: not a WATCH-visible write).
+    pub(crate) fn mark_ready(&mut self, db: usize, key: &[u8]) {
         if !self.blocked_keys[db].is_empty() && self.blocked_keys[db].contains_key(key) {
             let entry: (usize, Box<[u8]>) = (db, key.into());
             if self.ready_set.insert(entry.clone()) {

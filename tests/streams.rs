@@ -787,3 +787,19 @@ fn expired_stream_wakes_group_readers() {
         assert_eq!(out(&mut e, b), "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n");
     }
 }
+
+#[test]
+fn xgroup_destroy_is_not_a_watched_write() {
+    // Redis 7.0.15 only signals the key as ready (readers get -NOGROUP):
+    // a WATCHing client's EXEC still runs.
+    let (mut e, _clock) = engine();
+    let (a, b) = (client(&mut e), client(&mut e));
+    assert_eq!(resp(&mut e, b, "XGROUP CREATE s g $ MKSTREAM"), "+OK\r\n");
+    block(&mut e, b, "XREADGROUP GROUP g c BLOCK 0 STREAMS s >");
+    assert_eq!(resp(&mut e, a, "WATCH s"), "+OK\r\n");
+    assert_eq!(resp(&mut e, a, "XGROUP DESTROY s g"), ":1\r\n");
+    assert_eq!(out(&mut e, b), "-NOGROUP the consumer group this client was blocked on no longer exists\r\n");
+    assert_eq!(resp(&mut e, a, "MULTI"), "+OK\r\n");
+    assert_eq!(resp(&mut e, a, "PING"), "+QUEUED\r\n");
+    assert_eq!(resp(&mut e, a, "EXEC"), "*1\r\n+PONG\r\n");
+}

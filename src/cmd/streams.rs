@@ -6,8 +6,9 @@
 //! parsing the rest, which decides which error wins) and call the typed
 //! operations below them, which back the typed [`Engine`] API too.
 //!
-//! Readiness: only what Redis signals wakes blocked readers: XADD, XGROUP
-//! DESTROY and key creation ([`Ctx::touched`]); XDEL and XTRIM only mark the
+//! Readiness: only what Redis signals wakes blocked readers: XADD and key
+//! creation ([`Ctx::touched`]), XGROUP DESTROY (ready only: Redis does not
+//! signal it as modified, so WATCH does not see it); XDEL and XTRIM only mark the
 //! key modified ([`Ctx::modified`]). Serving a stream waiter is not
 //! idempotent (XREAD answers as soon as the stream's last id passes the one
 //! it waits after, even when those entries were deleted since), so waking it
@@ -25,9 +26,7 @@
 //! deleted or replaced by another type gets `-UNBLOCKED` (it blocks with
 //! `wake_on_delete`). A timed-out reader gets the null array.
 //!
-//! Known differences: XGROUP DESTROY calls [`Ctx::touched`], which will
-//! also count as a WATCH-visible write once WATCH exists (Redis only makes
-//! the key ready); other families' writes to a stream key (EXPIRE, ...)
+//! Known differences: other families' writes to a stream key (EXPIRE, ...)
 //! re-run its waiters, which are then answered only if Redis's serving
 //! condition holds; a stream key removed by expiry does not yet answer its
 //! blocked XREADGROUP readers (the keyspace does not signal expiries).
@@ -1025,7 +1024,10 @@ pub fn xgroup_destroy(cx: &mut Ctx<'_>, key: &[u8], group: &[u8]) -> Result<bool
     cx.dirty(1);
     cx.reply_point();
     cx.notify(notify::STREAM, "xgroup-destroy", key);
-    cx.touched(key);
+    // Redis only makes the key ready (serving -NOGROUP to readers): WATCH
+    // does not see a destroyed group.
+    let db = cx.db;
+    cx.eng.mark_ready(db, key);
     Ok(true)
 }
 
