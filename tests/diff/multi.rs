@@ -80,6 +80,9 @@ struct World<'s> {
     blocked: Vec<bool>,
     /// Stream scenario (counted apart).
     streams: bool,
+    /// Clients that speak RESP3 (HELLO 3 on both sides, again after a
+    /// reconnect).
+    resp3: Vec<bool>,
     /// Human-readable log of the steps so far (the repro).
     log: Vec<String>,
 }
@@ -137,7 +140,7 @@ impl<'s> World<'s> {
             conns.push(c);
             lids.push(redlet.eng.open_client(ClientInfo::default()));
         }
-        World { srv, ctl, conns, rids, redlet, lids, blocked: vec![false; CLIENTS], streams: false, log: vec![] }
+        World { srv, ctl, conns, rids, redlet, lids, blocked: vec![false; CLIENTS], streams: false, resp3: vec![false; CLIENTS], log: vec![] }
     }
 
     fn fail(&self, what: String) -> String {
@@ -217,7 +220,7 @@ impl<'s> World<'s> {
     /// Client `c` runs a command (`r` on Redis, `l` on redlet: they differ
     /// only in client ids).
     fn command(&mut self, c: usize, r: &Argv, l: &Argv) -> Result<Outcome, String> {
-        self.log.push(format!("c{c}: {}", cli_line(l)));
+        self.log.push(format!("c{c}{}: {}", if self.resp3[c] { " (resp3)" } else { "" }, cli_line(l)));
         let before = self.blocked.iter().filter(|b| **b).count() as i64;
         if let Err(e) = self.conns[c].send(r) {
             return Err(format!("redis send: {e}"));
@@ -255,6 +258,14 @@ impl<'s> World<'s> {
         let unblock = l.get(1).is_some_and(|x| x.eq_ignore_ascii_case(b"unblock"));
         self.settle(Some(c), unblock)?;
         Ok(out_r)
+    }
+
+    /// Switches client `c` to RESP3 on both sides if it is to speak it.
+    fn hello(&mut self, c: usize) {
+        if self.resp3[c] {
+            self.conns[c].must(&["HELLO", "3"]);
+            let _ = self.redlet.exec_as(self.lids[c], &argv(&["HELLO", "3"]));
+        }
     }
 
     /// Waits for a client blocked with a short timeout to time out.
@@ -317,6 +328,7 @@ impl<'s> World<'s> {
         self.rids[c] = client_id(&mut self.conns[c]);
         self.redlet.eng.close_client(self.lids[c]);
         self.lids[c] = self.redlet.eng.open_client(ClientInfo::default());
+        self.hello(c);
         self.blocked[c] = false;
         self.settle(None, false)
     }
@@ -506,6 +518,14 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
     let mut ids = 0u64;
     let streams = kind == Kind::Streams;
     w.streams = streams;
+    if streams {
+        // Stream replies differ by protocol (XREAD's map, the null of a
+        // timeout): clients 1 and 3 speak RESP3.
+        for c in [1, 3] {
+            w.resp3[c] = true;
+            w.hello(c);
+        }
+    }
     if streams {
         // Most groups exist from the start, so XREADGROUP mostly blocks.
         for k in SKEYS {
