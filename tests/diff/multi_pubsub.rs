@@ -134,6 +134,29 @@ fn sort_reply(a: &Argv, vs: &mut [V]) {
     }
 }
 
+/// HELLO's reply with the client id zeroed (ids differ between the sides).
+fn mask_hello(vs: &mut [V]) {
+    for v in vs.iter_mut() {
+        match v {
+            V::Map(kv) => {
+                for (k, v) in kv.iter_mut() {
+                    if k.bytes() == Some(b"id") {
+                        *v = V::Int(0);
+                    }
+                }
+            }
+            V::Array(x) => {
+                for i in (0..x.len().saturating_sub(1)).step_by(2) {
+                    if x[i].bytes() == Some(b"id") {
+                        x[i + 1] = V::Int(0);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn show_all(vs: &[V]) -> String {
     if vs.is_empty() {
         return "(nothing)".into();
@@ -273,7 +296,20 @@ impl<'s> World<'s> {
         };
         got_l.extend(self.drain_redlet(c));
         let _ = self.redlet.eng.take_woken();
+        if name == b"hello" {
+            mask_hello(&mut got_r);
+            mask_hello(&mut got_l);
+            if let Some(V::Map(_)) = got_r.first() {
+                self.resp3[c] = true;
+            } else if let Some(V::Array(_)) = got_r.first() {
+                self.resp3[c] = false;
+            }
+        }
         match name.as_slice() {
+            b"reset" => {
+                self.in_multi[c] = false;
+                self.resp3[c] = false;
+            }
             b"multi" => self.in_multi[c] = got_r.first() == Some(&V::Simple(b"OK".to_vec())) || self.in_multi[c],
             b"exec" | b"discard" => self.in_multi[c] = false,
             _ => {}
@@ -418,7 +454,17 @@ fn run_steps(w: &mut World, r: &mut Rng, avail: &Avail, steps: usize) -> Result<
         } else if roll < 92 {
             let a = key_command(r);
             w.command(c, &a).map_err(|e| w.fail(e))?;
-        } else if roll < 96 && has_multi {
+        } else if roll < 94 {
+            // Protocol switches, RESET (leaves every subscription, back to
+            // RESP2) and PING with a payload (a RESP2 subscriber answers
+            // ["pong", payload]; the harness's bare PING marker stays apart).
+            let a = match r.below(4) {
+                0 if avail.has("reset") => argv(&["RESET"]),
+                1 if avail.has("hello") => argv(&["HELLO", pick(r, &["2", "3"])]),
+                _ => argv(&["PING", pick(r, &["hi", "pong"])]),
+            };
+            w.command(c, &a).map_err(|e| w.fail(e))?;
+        } else if roll < 97 && has_multi {
             let body = [publish(r), key_command(r)];
             for a in [argv(&["MULTI"]), body[0].clone(), body[1].clone(), argv(&["EXEC"])] {
                 w.command(c, &a).map_err(|e| w.fail(e))?;
