@@ -620,7 +620,11 @@ impl<'a> Gen<'a> {
         opts.push(("hset", vec![v(b"HSET"), k.clone(), f, fv]));
         let m = v(r.pick(MEMBERS));
         let m2 = v(r.pick(ELEMS));
-        opts.push(("sadd", vec![v(b"SADD"), k.clone(), m, m2]));
+        // Sets feed the zset set-operations with score 1, which would mix
+        // scores in a sequence whose lex ranges need them all equal.
+        if !self.lex {
+            opts.push(("sadd", vec![v(b"SADD"), k.clone(), m, m2]));
+        }
         if self.fam == Family::Keys {
             // Weights and GET sources for SORT.
             let wk = v(r.pick(SORT_KEYS));
