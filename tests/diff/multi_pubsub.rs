@@ -89,6 +89,27 @@ fn normalize(vs: &mut [V]) {
         let x = v.items()?;
         Some((x.get(2)?.bytes()?.to_vec(), x.get(3)?.bytes()?.to_vec()))
     };
+    // A run that starts at the end of an EXEC array and goes on after it
+    // (Redis counted only part of the pushes in the array's length): sort
+    // across the boundary, keeping how many sit inside.
+    for i in 0..vs.len().saturating_sub(1) {
+        let Some(k) = key(&vs[i + 1]) else { continue };
+        let (inner, outer) = vs.split_at_mut(i + 1);
+        let V::Array(x) = &mut inner[i] else { continue };
+        let tail = x.iter().rev().take_while(|v| key(v).as_ref() == Some(&k)).count();
+        if tail == 0 {
+            continue;
+        }
+        let after = outer.iter().take_while(|v| key(v).as_ref() == Some(&k)).count();
+        let start = x.len() - tail;
+        let mut run: Vec<V> = x.drain(start..).chain(outer[..after].iter().cloned()).collect();
+        run.sort();
+        let rest = run.split_off(tail);
+        x.extend(run);
+        for (slot, v) in outer[..after].iter_mut().zip(rest) {
+            *slot = v;
+        }
+    }
     let mut i = 0;
     while i < vs.len() {
         let Some(k) = key(&vs[i]) else {
