@@ -16,4 +16,4 @@ if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
     conf=("$1")
     shift
 fi
-exec target/release/redlet serve "${conf[@]}" --bind 127.0.0.1 --port 6379 --dir ./data "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/redlet" serve "${conf[@]}" --bind 127.0.0.1 --port 6379 --dir ./data "$@"
