@@ -15,7 +15,24 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use redlet::clock::ManualClock;
 use redlet::{ClientInfo, Config, Engine, Options, Protocol};
 
-const REDIS_PORT: u16 = 7452;
+/// A loopback port free right now, for this test's own redis-server.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
+}
+
+/// Starts redis-server 7.0 on a free port. The round trip is the point of
+/// these tests, so a missing redis-server or redis-cli fails them (the test
+/// command installs both); it never passes silently.
+fn start_redis() -> (RedisServer, u16) {
+    assert!(Command::new("redis-cli").arg("--version").output().is_ok(), "redis-cli is missing: run scripts/test.sh, which installs it");
+    for _ in 0..5 {
+        let port = free_port();
+        if let Some(r) = RedisServer::start(port) {
+            return (r, port);
+        }
+    }
+    panic!("could not start redis-server (missing? run scripts/test.sh, which installs it)");
+}
 
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64
@@ -100,14 +117,7 @@ fn build(e: &mut dyn FnMut(&[&[u8]]) -> Val) {
 
 #[test]
 fn export_round_trip_into_redis() {
-    if Command::new("redis-cli").arg("--version").output().is_err() {
-        eprintln!("redis-cli missing: export round trip skipped");
-        return;
-    }
-    let Some(redis) = RedisServer::start(REDIS_PORT) else {
-        eprintln!("redis-server missing or port {REDIS_PORT} busy: export round trip skipped");
-        return;
-    };
+    let (redis, redis_port) = start_redis();
     let clock = ManualClock::new(now_ms());
     let mut e = Engine::new(Options { config: Config::default(), clock: Box::new(clock.clone()), seed: 7 });
     let c = e.open_client(ClientInfo::default());
@@ -128,7 +138,7 @@ fn export_round_trip_into_redis() {
     // Containers are split into bounded commands.
     assert_eq!(text.matches("$5\r\nRPUSH\r\n$7\r\nbiglist").count(), 1000_usize.div_ceil(64));
 
-    pipe_into(REDIS_PORT, &out, Some(cmds));
+    pipe_into(redis_port, &out, Some(cmds));
 
     let mine = dump(&mut |a| q(&mut e, c, a), 16);
     let mut rc = redis.client();
@@ -168,14 +178,7 @@ fn pipe_into(port: u16, data: &[u8], replies: Option<u64>) {
 /// redlet compared with Redis.
 #[test]
 fn export_command_line_into_redis() {
-    if Command::new("redis-cli").arg("--version").output().is_err() {
-        eprintln!("redis-cli missing: export round trip skipped");
-        return;
-    }
-    let Some(redis) = RedisServer::start(REDIS_PORT + 1) else {
-        eprintln!("redis-server missing or port busy: export round trip skipped");
-        return;
-    };
+    let (redis, redis_port) = start_redis();
     let dir = tmpdir("export");
     let mut srv = Redlet::start(&dir, &["--appendonly", "yes"]).unwrap_or_else(|(c, l)| panic!("{c:?} {}", l.join("\n")));
     let mut c = srv.client();
@@ -187,7 +190,7 @@ fn export_command_line_into_redis() {
     srv.kill();
     let out = Command::new(BIN).args(["export", "--dir"]).arg(&dir).args(["--format", "resp"]).output().unwrap();
     assert!(out.status.success(), "redlet export: {}", String::from_utf8_lossy(&out.stderr));
-    pipe_into(REDIS_PORT + 1, &out.stdout, None);
+    pipe_into(redis_port, &out.stdout, None);
     let srv = Redlet::start(&dir, &["--appendonly", "yes"]).unwrap_or_else(|(c, l)| panic!("{c:?} {}", l.join("\n")));
     let mut c = srv.client();
     let mine = dump(&mut |a| c.call(a), 16);
