@@ -7,15 +7,14 @@
 //! which argument error wins, when a key is created, what counts as dirty,
 //! and when the listpack encoding converts (see [`crate::types::hash`]).
 //!
-//! Also home of the SCAN-family helpers shared with the set commands
-//! ([`parse_scan_cursor`], [`parse_scan_opts`]) and of the bound on
-//! replies of random commands with a negative count ([`RANDOM_REPLY_MAX`]).
+//! Also home of the bound on replies of random commands with a negative
+//! count ([`RANDOM_REPLY_MAX`]), shared with sets and sorted sets.
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 
-use crate::cmd::{flags::*, parse_scan_args, scan_reply, Args, Command, Ctx, ScanArgs};
+use crate::cmd::{flags::*, Args, Command, Ctx, ScanArgs};
 use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -80,29 +79,6 @@ pub(crate) fn random_reply_too_large() -> Error {
 /// (`getRangeLongFromObjectOrReply` without a custom message).
 pub(crate) fn range_error(min: i64, max: i64) -> Error {
     Error::msg(alloc::format!("ERR value is out of range, value must between {} and {}", min, max))
-}
-
-/// Parses a SCAN-family cursor like Redis 7.0.15's `parseScanCursorOrReply`:
-/// `strtoul` in base 10 that must stop at the end (or at a NUL byte), no
-/// leading whitespace, no overflow. A sign is accepted and a negative value
-/// wraps around, and an empty string is cursor 0, as with `strtoul`.
-pub fn parse_scan_cursor(arg: &[u8]) -> Result<u64> {
-    crate::cmd::parse_cursor(arg)
-}
-
-/// Parses the options after an HSCAN/SSCAN cursor (`MATCH`, `COUNT`; no
-/// `TYPE`) with [`parse_scan_args`]' rules. Redis parses them only once the
-/// key was found, so callers keep the result and look at it after the lookup.
-pub fn parse_scan_opts<'a>(rest: &[&'a [u8]], cursor: u64) -> Result<ScanArgs<'a>> {
-    let mut argv: Vec<&'a [u8]> = Vec::with_capacity(rest.len() + 1);
-    argv.push(b"0");
-    argv.extend_from_slice(rest);
-    let mut a = Args::new(&argv, 0);
-    let parsed = parse_scan_args(&mut a, false)?;
-    // The pattern borrows from the local argv; hand back the caller's slice
-    // (the very same one: same address and length).
-    let pattern = parsed.pattern.and_then(|p| rest.iter().copied().find(|r| core::ptr::eq(*r, p)));
-    Ok(ScanArgs { cursor, pattern, count: parsed.count, type_name: None })
 }
 
 /// The conversion thresholds from the engine's configuration.
@@ -503,11 +479,7 @@ fn hscan_inner(cx: &mut Ctx<'_>, key: &[u8], cursor: u64, opts: Result<ScanArgs<
 }
 
 fn hscan_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
-    let key = a.req()?;
-    let cursor = parse_scan_cursor(a.req()?)?;
-    let opts = parse_scan_opts(a.rest(), cursor);
-    let (next, items) = hscan_inner(cx, key, cursor, opts)?;
-    Ok(scan_reply(next, items.into_iter().map(Reply::Bulk).collect()))
+    crate::cmd::key_scan_cmd(cx, a, hscan_inner)
 }
 
 impl Engine {

@@ -468,6 +468,37 @@ pub fn parse_scan_args<'a>(a: &mut Args<'a>, allow_type: bool) -> Result<ScanArg
     Ok(out)
 }
 
+/// Parses the options after an HSCAN/SSCAN/ZSCAN cursor (`MATCH`, `COUNT`; no
+/// `TYPE`) with [`parse_scan_args`]' rules. Redis parses them only once the
+/// key was found, so callers keep the result and look at it after the lookup.
+pub fn parse_scan_opts<'a>(rest: &[&'a [u8]], cursor: u64) -> Result<ScanArgs<'a>> {
+    let mut argv: Vec<&'a [u8]> = Vec::with_capacity(rest.len() + 1);
+    argv.push(b"0");
+    argv.extend_from_slice(rest);
+    let mut a = Args::new(&argv, 0);
+    let parsed = parse_scan_args(&mut a, false)?;
+    // The pattern borrows from the local argv; hand back the caller's slice
+    // (the very same one: same address and length).
+    let pattern = parsed.pattern.and_then(|p| rest.iter().copied().find(|r| core::ptr::eq(*r, p)));
+    Ok(ScanArgs { cursor, pattern, count: parsed.count, type_name: None })
+}
+
+/// HSCAN/SSCAN/ZSCAN `key cursor [MATCH p] [COUNT n]`: the cursor is
+/// checked first, the options are parsed but their error is held until
+/// `scan` has looked the key up (Redis parses them only for an existing
+/// key), and the reply is `[cursor, [items...]]`.
+pub(crate) fn key_scan_cmd<'a>(
+    cx: &mut Ctx<'_>,
+    a: &mut Args<'a>,
+    scan: fn(&mut Ctx<'_>, &[u8], u64, Result<ScanArgs<'a>>) -> Result<(u64, Vec<Vec<u8>>)>,
+) -> Result<Reply> {
+    let key = a.req()?;
+    let cursor = parse_cursor(a.req()?)?;
+    let opts = parse_scan_opts(a.rest(), cursor);
+    let (next, items) = scan(cx, key, cursor, opts)?;
+    Ok(scan_reply(next, items.into_iter().map(Reply::Bulk).collect()))
+}
+
 /// The reply of a SCAN-family command: `[cursor, [items...]]`.
 pub fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
     let mut c = Vec::new();

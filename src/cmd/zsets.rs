@@ -26,8 +26,8 @@ use alloc::vec::Vec;
 
 use hashbrown::HashMap;
 
-use crate::cmd::hashes::{parse_scan_cursor, parse_scan_opts, random_reply_too_large, range_error, RANDOM_REPLY_MAX};
-use crate::cmd::{flags::*, is_kw, scan_reply, Args, Command, Ctx, ScanArgs};
+use crate::cmd::hashes::{random_reply_too_large, range_error, RANDOM_REPLY_MAX};
+use crate::cmd::{flags::*, is_kw, Args, Command, Ctx, ScanArgs};
 use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -1726,11 +1726,7 @@ fn zscan_inner(cx: &mut Ctx<'_>, key: &[u8], cursor: u64, opts: Result<ScanArgs<
 }
 
 fn zscan_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
-    let key = a.req()?;
-    let cursor = parse_scan_cursor(a.req()?)?;
-    let opts = parse_scan_opts(a.rest(), cursor);
-    let (next, items) = zscan_inner(cx, key, cursor, opts)?;
-    Ok(scan_reply(next, items.into_iter().map(Reply::Bulk).collect()))
+    crate::cmd::key_scan_cmd(cx, a, zscan_inner)
 }
 
 // ---------------------------------------------------------------------------
