@@ -26,29 +26,9 @@ REDLET_MAXMEMORY=${REDLET_MAXMEMORY:-$MAXMEMORY}
 
 command -v redis-server >/dev/null || { echo "redis-server not installed" >&2; exit 1; }
 
-WORK=$(mktemp -d)
-if ! cargo build --release -q -p redlet-host --bin redlet --example evict_load 2>"$WORK/build.log"; then
-    cat "$WORK/build.log" >&2
-    rm -rf "$WORK"
-    exit 1
-fi
-TARGET=${CARGO_TARGET_DIR:-$PWD/target}/release
-REDLET=$TARGET/redlet
+. bench/lib.sh
+bench_setup --bin redlet --example evict_load
 LOAD=$TARGET/examples/evict_load
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-    local p
-    while :; do
-        p=$((20000 + RANDOM % 12000))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return; fi
-    done
-}
 
 # run NAME POLICY: prints the hit ratio and the server's evicted_keys.
 run() {

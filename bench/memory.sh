@@ -14,28 +14,8 @@ SIZE=${SIZE:-32}
 command -v redis-server >/dev/null || { echo "redis-server not installed" >&2; exit 1; }
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark not installed" >&2; exit 1; }
 
-WORK=$(mktemp -d)
-if ! cargo build --release -q -p redlet-host 2>"$WORK/build.log"; then
-    cat "$WORK/build.log" >&2
-    rm -rf "$WORK"
-    exit 1
-fi
-REDLET=${CARGO_TARGET_DIR:-$PWD/target}/release/redlet
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-    local p
-    while :; do
-        # Below the kernel's ephemeral range (32768+), where client sockets live.
-        p=$((20000 + RANDOM % 12000))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return; fi
-    done
-}
+. bench/lib.sh
+bench_setup
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
@@ -44,7 +24,7 @@ measure() {
     local name=$1 port pid before after keys i
     port=$(free_port)
     if [ "$name" = redlet ]; then
-        "$REDLET" serve --port "$port" --dir "$WORK/redlet" >"$WORK/$name.log" 2>&1 &
+        "$REDLET" serve --port "$port" --dir "$(redlet_dir)" >"$WORK/$name.log" 2>&1 &
     else
         redis-server --port "$port" --save '' --appendonly no --dir "$WORK" >"$WORK/$name.log" 2>&1 &
     fi

@@ -21,28 +21,8 @@ command -v redis-server >/dev/null || { echo "redis-server not installed" >&2; e
 command -v redis-cli >/dev/null || { echo "redis-cli not installed" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "python3 not installed" >&2; exit 1; }
 
-WORK=$(mktemp -d)
-if ! cargo build --release -q -p redlet-host 2>"$WORK/build.log"; then
-    cat "$WORK/build.log" >&2
-    rm -rf "$WORK"
-    exit 1
-fi
-REDLET=${CARGO_TARGET_DIR:-$PWD/target}/release/redlet
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-    local p
-    while :; do
-        # Below the kernel's ephemeral range (32768+), where client sockets live.
-        p=$((20000 + RANDOM % 12000))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return; fi
-    done
-}
+. bench/lib.sh
+bench_setup
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
@@ -78,11 +58,7 @@ measure() {
     local name=$1 load=$2 port pid before after used i
     port=$(free_port)
     if [ "$name" = redlet ]; then
-        # A fresh, empty directory per load: with --dir redlet saves on
-        # SIGTERM, and the next server must not load that dataset.
-        local dir
-        dir=$(mktemp -d "$WORK/redlet.XXXX")
-        "$REDLET" serve --port "$port" --dir "$dir" --save "" >"$WORK/$name.log" 2>&1 &
+        "$REDLET" serve --port "$port" --dir "$(redlet_dir)" --save "" >"$WORK/$name.log" 2>&1 &
     else
         redis-server --port "$port" --save '' --appendonly no --dir "$WORK" >"$WORK/$name.log" 2>&1 &
     fi

@@ -31,29 +31,8 @@ command -v redis-server >/dev/null || { echo "redis-server not installed" >&2; e
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark not installed" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "python3 not installed" >&2; exit 1; }
 
-WORK=$(mktemp -d)
-if ! cargo build --release -q -p redlet-host 2>"$WORK/build.log"; then
-    cat "$WORK/build.log" >&2
-    rm -rf "$WORK"
-    exit 1
-fi
-REDLET=${CARGO_TARGET_DIR:-$PWD/target}/release/redlet
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# A port nothing listens on.
-free_port() {
-    local p
-    while :; do
-        # Below the kernel's ephemeral range (32768+), where client sockets live.
-        p=$((20000 + RANDOM % 12000))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return; fi
-    done
-}
+. bench/lib.sh
+bench_setup
 
 # wait_ready PORT PID LOG
 wait_ready() {
@@ -73,7 +52,7 @@ start() {
     local name=$1
     PORT=$(free_port)
     if [ "$name" = redlet ]; then
-        "${SRV_PIN[@]}" "$REDLET" serve --port "$PORT" --dir "$WORK/redlet" >"$WORK/$name.log" 2>&1 &
+        "${SRV_PIN[@]}" "$REDLET" serve --port "$PORT" --dir "$(redlet_dir)" >"$WORK/$name.log" 2>&1 &
     else
         "${SRV_PIN[@]}" redis-server --port "$PORT" --save '' --appendonly no --dir "$WORK" >"$WORK/$name.log" 2>&1 &
     fi
