@@ -431,6 +431,12 @@ impl Engine {
         self.clients.values().filter(|c| c.blocked.is_some()).count()
     }
 
+    /// True when [`Engine::take_woken`] would name a client: a cheap check
+    /// for hosts that pay for every call (wasm).
+    pub fn has_woken(&self) -> bool {
+        !self.woken.is_empty()
+    }
+
     /// Clients that have output waiting in their outbox (or must be closed)
     /// since the last call.
     pub fn take_woken(&mut self) -> Vec<ClientId> {
@@ -820,6 +826,29 @@ impl Engine {
     /// is the earliest deadline plus one.
     pub fn next_deadline_ms(&self) -> Option<u64> {
         self.deadlines.iter().next().map(|&(d, _)| d.saturating_add(1))
+    }
+
+    /// When the host must next call [`Engine::tick`] (ms on the engine's
+    /// clock), or `None` when nothing is pending: a blocked client's
+    /// timeout, the next active-expiry step while some key has a TTL (every
+    /// `1000 / hz` ms), persistence work (see `persist_wakeup_ms`), keys
+    /// waiting to wake blocked clients. Hosts that cannot tick forever
+    /// (a JS event loop that must be able to exit, a component host) sleep
+    /// until this instant and ask again after every command.
+    pub fn next_wakeup_ms(&self) -> Option<u64> {
+        let now = self.now_ms();
+        let mut at = self.next_deadline_ms();
+        let mut at_least = |t: u64| at = Some(at.map_or(t, |a| a.min(t)));
+        if self.config.active_expire_enabled && self.dbs.iter().any(|d| d.volatile_len() > 0) {
+            at_least(now.saturating_add(1000 / u64::from(self.config.hz.max(1))));
+        }
+        if !self.ready_keys.is_empty() {
+            at_least(now);
+        }
+        if let Some(t) = self.persist_wakeup_ms(now) {
+            at_least(t);
+        }
+        at
     }
 
     /// Periodic work the host drives about `hz` times a second: times out

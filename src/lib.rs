@@ -19,6 +19,7 @@
 //! | [`cmdmeta`] | COMMAND INFO/DOCS metadata Redis reports: tips, key specs, complexity, history |
 //! | [`reply`] | [`Reply`], RESP3-shaped; RESP2 is a rendering |
 //! | [`resp`] | RESP request parsing (multibulk and inline) with Redis's limits |
+//! | [`session`] | one RESP connection: input to commands, replies to bytes, blocking and closing (every RESP host uses it) |
 //! | [`error`] | [`Error`]: every error text, defined once |
 //! | [`num`] | Redis's integer/double parsing and `%.17g` formatting |
 //! | [`ldouble`] | x87 80-bit `long double` arithmetic for INCRBYFLOAT |
@@ -80,6 +81,7 @@ pub mod pubsub;
 pub mod reply;
 pub mod resp;
 pub mod rng;
+pub mod session;
 pub mod snapshot;
 pub mod storage;
 pub mod types;

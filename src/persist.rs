@@ -580,6 +580,14 @@ impl Engine {
         r
     }
 
+    /// Writes the buffered journal records and syncs the journal, whatever
+    /// `appendfsync` says: a host's explicit durability point (the npm
+    /// package's `db.flush()`). Unlike [`Engine::flush_journal`] it does not
+    /// take over the per-command flushing `appendfsync always` does.
+    pub fn sync_journal(&mut self) -> Result<(), PersistError> {
+        self.flush_journal_inner(true)
+    }
+
     /// SHUTDOWN's work: flushes and syncs the journal, saves (`Some(true)`
     /// always, `Some(false)` never, `None` when `save` points are set), then
     /// sets the flag the host exits on. A failed save leaves the flag clear.
@@ -673,6 +681,49 @@ impl Engine {
         if due {
             let _ = self.bgsave();
         }
+    }
+
+    /// The earliest instant (ms) at which persistence needs [`Engine::tick`]:
+    /// a scheduled BGSAVE or a grown journal at once, an `everysec` fsync a
+    /// second after the last one, a due `save` point, a retry of a failed
+    /// journal write a second from now. `None` when nothing is pending, so
+    /// an idle host can sleep until the next command.
+    pub(crate) fn persist_wakeup_ms(&self, now: u64) -> Option<u64> {
+        let p = &self.persist;
+        p.storage.as_ref()?;
+        let mut at: Option<u64> = None;
+        let mut at_least = |t: u64| at = Some(at.map_or(t, |a| a.min(t)));
+        if p.save_scheduled {
+            at_least(now);
+        }
+        if p.appendonly {
+            if !p.buf.is_empty() {
+                at_least(now);
+            }
+            if p.need_snapshot || !p.journal_ready || p.journal_error.is_some() {
+                at_least(now.saturating_add(1000));
+            }
+            if p.unsynced && p.fsync == Fsync::EverySec {
+                at_least(p.last_sync_ms.saturating_add(1000));
+            }
+            let grown = p.journal_ready
+                && p.rewrite_pct > 0
+                && p.journal_size >= p.rewrite_min
+                && p.journal_size.saturating_sub(p.journal_base).saturating_mul(100) >= p.journal_base.max(1).saturating_mul(p.rewrite_pct);
+            if grown {
+                at_least(now);
+            }
+        }
+        // A save point is due once `secs` passed since the last save and
+        // `changes` writes happened; a failed save is retried after
+        // SAVE_RETRY_MS (the same rules as `persist_tick`).
+        let retry = if p.last_save_ok { 0 } else { p.last_save_try_ms.saturating_add(SAVE_RETRY_MS + 1) };
+        for &(secs, changes) in &p.save_points {
+            if self.dirty >= changes {
+                at_least(p.last_save_ms.saturating_add(secs.saturating_mul(1000)).saturating_add(1).max(retry));
+            }
+        }
+        at
     }
 
     /// Before a command runs: remembers its instant for records made while

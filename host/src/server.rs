@@ -33,7 +33,7 @@ use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 use redlet::clock::SystemClock;
 use redlet::config::HostInfo;
-use redlet::resp::Parser;
+use redlet::session::{Resume, Session};
 use redlet::{ClientId, ClientInfo, Engine, Options};
 
 use crate::config::Settings;
@@ -58,20 +58,16 @@ const LISTENER_BASE: usize = usize::MAX - 256;
 /// One client connection.
 struct Conn {
     stream: TcpStream,
-    id: ClientId,
+    /// Parsing, blocking and closing state (shared with every RESP host).
+    session: Session,
     /// Query buffer: unparsed bytes are `rbuf[rstart..rend]`; the rest of
     /// `rbuf` is initialized spare room for the next read.
     rbuf: Vec<u8>,
     rstart: usize,
     rend: usize,
-    parser: Parser,
     /// Output buffer: unsent bytes are `wbuf[wpos..]`.
     wbuf: Vec<u8>,
     wpos: usize,
-    /// The engine holds a command of ours that is waiting (BLPOP).
-    blocked: bool,
-    /// Close once the output is written (QUIT, CLIENT KILL, protocol error).
-    closing: bool,
     /// Reading stopped because too much output is pending.
     read_paused: bool,
     /// Listed in `Server::writes`.
@@ -100,8 +96,6 @@ struct Server {
     writes: Vec<usize>,
     /// Connections to read again without waiting for an event.
     reads: Vec<usize>,
-    /// Spare argv storage, recycled across commands (see [`recycle`]).
-    argv: Vec<&'static [u8]>,
     next_tick: Instant,
     /// INFO facts; CPU and RSS are refreshed every tick (Redis samples RSS
     /// in its cron too).
@@ -113,15 +107,6 @@ struct Server {
     last_journal_error: Option<Instant>,
     /// A data folder is attached (`--dir`).
     persist: bool,
-}
-
-/// Reuses a vector's allocation for slices of another lifetime. The vector
-/// is emptied first, so no reference survives; collecting a `FilterMap` of a
-/// `Vec`'s own `IntoIter` into a `Vec` of the same layout reuses the buffer.
-#[allow(clippy::unnecessary_filter_map)] // `filter` cannot change the item type.
-fn recycle<'b>(mut v: Vec<&[u8]>) -> Vec<&'b [u8]> {
-    v.clear();
-    v.into_iter().filter_map(|_| None).collect()
 }
 
 /// Runs the server until SIGTERM/SIGINT.
@@ -187,7 +172,6 @@ pub fn run(s: Settings) -> Result<(), String> {
         engine,
         writes: Vec::new(),
         reads: Vec::new(),
-        argv: Vec::new(),
         next_tick: Instant::now(),
         host,
         loop_now: Instant::now(),
@@ -340,46 +324,17 @@ fn refresh_usage(h: &mut HostInfo) {
 
 /// Parses and runs the client's buffered commands until its input runs out,
 /// it blocks, it is to be closed, or its output is too large.
-fn process_input(engine: &mut Engine, c: &mut Conn, spare: &mut Vec<&'static [u8]>) {
-    c.parser.set_max_bulk_len(engine.config().proto_max_bulk_len);
-    while !c.blocked && !c.closing && c.rstart < c.rend {
-        if c.pending_out() >= OUTPUT_PAUSE {
-            // Resumed by `flush` once the client has read enough.
-            c.read_paused = true;
-            break;
-        }
-        let consumed = match c.parser.parse(&c.rbuf[c.rstart..c.rend]) {
-            Ok(None) => break,
-            Err(e) => {
-                // Like Redis: reply, drop the rest of the input, close once
-                // the reply is out.
-                e.write_reply(&mut c.wbuf);
-                c.closing = true;
-                c.rstart = c.rend;
-                break;
-            }
-            Ok(Some(req)) => {
-                if !req.is_empty() {
-                    let mut argv = recycle(std::mem::take(spare));
-                    req.fill(&mut argv);
-                    match engine.execute(c.id, &argv) {
-                        Some(reply) => reply.write_resp(engine.protocol(c.id), &mut c.wbuf),
-                        None => c.blocked = true,
-                    }
-                    *spare = recycle(argv);
-                    if engine.should_close(c.id) {
-                        c.closing = true;
-                    }
-                }
-                req.consumed()
-            }
-        };
-        c.rstart += consumed;
+fn process_input(engine: &mut Engine, c: &mut Conn) {
+    let n = c.session.process(engine, &c.rbuf[c.rstart..c.rend], &mut c.wbuf, c.wpos + OUTPUT_PAUSE);
+    c.rstart += n;
+    if c.rstart < c.rend && c.pending_out() >= OUTPUT_PAUSE && !c.session.is_blocked() && !c.session.is_closing() {
+        // Resumed by `flush` once the client has read enough.
+        c.read_paused = true;
     }
     if c.rstart == c.rend {
         c.rstart = 0;
         c.rend = 0;
-        if c.rbuf.len() > BUF_KEEP && !c.parser.in_request() {
+        if c.rbuf.len() > BUF_KEEP && !c.session.in_request() {
             c.rbuf.truncate(READ_CHUNK);
             c.rbuf.shrink_to_fit();
         }
@@ -531,7 +486,7 @@ impl Server {
             .conns
             .iter()
             .enumerate()
-            .filter_map(|(t, c)| c.as_ref().filter(|c| !c.blocked && now.duration_since(c.last_active) > limit).map(|_| t))
+            .filter_map(|(t, c)| c.as_ref().filter(|c| !c.session.is_blocked() && now.duration_since(c.last_active) > limit).map(|_| t))
             .collect();
         for t in idle {
             self.close_conn(t);
@@ -572,19 +527,16 @@ impl Server {
                 laddr: stream.local_addr().map(|a| a.to_string()).unwrap_or_default(),
                 fd: stream.as_raw_fd() as i64,
             };
-            let id = self.engine.open_client(info);
-            self.by_id.insert(id, tok);
+            let session = Session::open(&mut self.engine, info);
+            self.by_id.insert(session.id(), tok);
             self.conns[tok] = Some(Conn {
                 stream,
-                id,
+                session,
                 rbuf: Vec::new(),
                 rstart: 0,
                 rend: 0,
-                parser: Parser::new(self.engine.config().proto_max_bulk_len),
                 wbuf: Vec::new(),
                 wpos: 0,
-                blocked: false,
-                closing: false,
                 read_paused: false,
                 queued_write: false,
                 last_active: self.loop_now,
@@ -602,10 +554,10 @@ impl Server {
             return;
         }
         // Input left over from a pause is served first.
-        process_input(&mut self.engine, c, &mut self.argv);
+        process_input(&mut self.engine, c);
         let mut dead = false;
         let mut reads = 0;
-        while !c.closing && !c.read_paused {
+        while !c.session.is_closing() && !c.read_paused {
             if c.pending_out() >= OUTPUT_PAUSE {
                 c.read_paused = true;
                 break;
@@ -613,7 +565,7 @@ impl Server {
             let buffered = c.rend - c.rstart;
             // A large bulk is read in bigger steps, growing with what has
             // actually arrived, never with the length the peer announced.
-            let want = match c.parser.bulk_bytes_needed(buffered) {
+            let want = match c.session.bulk_bytes_needed(buffered) {
                 Some(n) if n > READ_CHUNK as u64 => n.min(buffered.max(READ_CHUNK) as u64) as usize,
                 _ => READ_CHUNK,
             };
@@ -632,14 +584,14 @@ impl Server {
                     // The peer is gone or only half-closed: replies already
                     // due are still written (then the connection closes),
                     // unanswered input is dropped.
-                    c.closing = true;
+                    c.session.set_closing();
                     c.rstart = c.rend;
                     break;
                 }
                 Ok(n) => {
                     c.rend += n;
                     c.last_active = self.loop_now;
-                    process_input(&mut self.engine, c, &mut self.argv);
+                    process_input(&mut self.engine, c);
                     if c.rend - c.rstart > QUERY_BUF_LIMIT {
                         log('M', Level::Warning, "Closing client that reached max query buffer length");
                         dead = true;
@@ -668,7 +620,7 @@ impl Server {
             self.close_conn(tok);
             return;
         }
-        if c.pending_out() > 0 || c.closing {
+        if c.pending_out() > 0 || c.session.is_closing() {
             queue_write(&mut self.writes, c, tok);
         }
     }
@@ -705,7 +657,7 @@ impl Server {
             c.wbuf.drain(..c.wpos);
             c.wpos = 0;
         }
-        if dead || (c.closing && c.wbuf.is_empty()) {
+        if dead || (c.session.is_closing() && c.wbuf.is_empty()) {
             self.close_conn(tok);
             return;
         }
@@ -728,20 +680,13 @@ impl Server {
             for id in woken {
                 let Some(&tok) = self.by_id.get(&id) else { continue };
                 let Some(Some(c)) = self.conns.get_mut(tok) else { continue };
-                if self.engine.should_close(id) && !c.closing {
+                if c.session.resume(&mut self.engine, &mut c.wbuf) == Resume::Drop {
                     // Closed by someone else (CLIENT KILL): like Redis's
                     // close-ASAP, pending output is dropped.
                     self.close_conn(tok);
                     continue;
                 }
-                let proto = self.engine.protocol(id);
-                while let Some(r) = self.engine.pop_output(id) {
-                    r.write_resp(proto, &mut c.wbuf);
-                }
-                if c.blocked && !self.engine.is_blocked(id) {
-                    c.blocked = false;
-                    process_input(&mut self.engine, c, &mut self.argv);
-                }
+                process_input(&mut self.engine, c);
                 queue_write(&mut self.writes, c, tok);
             }
         }
@@ -751,24 +696,8 @@ impl Server {
         let Some(slot) = self.conns.get_mut(tok) else { return };
         let Some(mut c) = slot.take() else { return };
         let _ = self.poll.registry().deregister(&mut c.stream);
-        self.engine.close_client(c.id);
-        self.by_id.remove(&c.id);
+        self.by_id.remove(&c.session.id());
+        c.session.close(&mut self.engine);
         self.freed.push(tok);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::recycle;
-
-    #[test]
-    fn recycle_keeps_the_allocation() {
-        let mut v: Vec<&[u8]> = Vec::with_capacity(8);
-        v.push(b"a");
-        let p = v.as_ptr() as usize;
-        let w: Vec<&[u8]> = recycle(v);
-        assert!(w.is_empty());
-        assert_eq!(w.capacity(), 8);
-        assert_eq!(w.as_ptr() as usize, p);
     }
 }

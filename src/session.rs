@@ -1,0 +1,228 @@
+//! One RESP connection's protocol state, shared by every host that speaks
+//! RESP over a byte stream: the native server (`redlet serve`), the npm
+//! package's `serve()` and the wasmtime host's server. A host owns the
+//! socket and the buffers; a [`Session`] turns received bytes into commands
+//! and their replies into bytes, so parsing, blocking and closing rules are
+//! written once.
+//!
+//! Invariants:
+//! - While the client is blocked (BLPOP on an empty list), buffered input
+//!   is not parsed; [`Session::resume`] delivers the engine's outbox and
+//!   goes on once the engine unblocked the client.
+//! - After a protocol error the error reply is the last output: the
+//!   session is closing and ignores further input, as Redis does.
+//! - Output is rendered in the client's current protocol at the moment each
+//!   reply is produced (HELLO switches apply to the replies after it).
+
+use alloc::vec::Vec;
+
+use crate::client::{ClientId, ClientInfo};
+use crate::engine::Engine;
+use crate::resp::Parser;
+
+/// What [`Session::resume`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    /// Keep the connection; write what is in the output buffer.
+    Keep,
+    /// The client was closed by someone else (CLIENT KILL): close the
+    /// connection at once, dropping pending output (Redis's close-ASAP).
+    Drop,
+}
+
+/// The protocol state of one connection. See the module docs.
+pub struct Session {
+    id: ClientId,
+    parser: Parser,
+    /// Spare argument storage, recycled across commands (see [`recycle`]).
+    argv: Vec<&'static [u8]>,
+    /// The engine holds a command of ours that is waiting (BLPOP).
+    blocked: bool,
+    /// Close once the output is written (QUIT, CLIENT KILL, protocol
+    /// error, peer gone).
+    closing: bool,
+}
+
+/// Reuses a vector's allocation for slices of another lifetime. The vector
+/// is emptied first, so no reference survives; collecting a `FilterMap` of a
+/// `Vec`'s own `IntoIter` into a `Vec` of the same layout reuses the buffer.
+#[allow(clippy::unnecessary_filter_map)] // `filter` cannot change the item type.
+fn recycle<'b>(mut v: Vec<&[u8]>) -> Vec<&'b [u8]> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+impl Session {
+    /// Opens a client in `eng` for a new connection.
+    pub fn open(eng: &mut Engine, info: ClientInfo) -> Session {
+        let id = eng.open_client(info);
+        Session { id, parser: Parser::new(eng.config().proto_max_bulk_len), argv: Vec::new(), blocked: false, closing: false }
+    }
+
+    /// The engine's id of this connection's client.
+    pub fn id(&self) -> ClientId {
+        self.id
+    }
+
+    /// True while the engine holds one of our commands (BLPOP waiting).
+    pub fn is_blocked(&self) -> bool {
+        self.blocked
+    }
+
+    /// True once the connection is to be closed after its output is written.
+    pub fn is_closing(&self) -> bool {
+        self.closing
+    }
+
+    /// Marks the connection closing (the peer went away): no more input is
+    /// run; replies already due may still be written.
+    pub fn set_closing(&mut self) {
+        self.closing = true;
+    }
+
+    /// True while a multibulk request has been started but not completed
+    /// (the host keeps its query buffer then).
+    pub fn in_request(&self) -> bool {
+        self.parser.in_request()
+    }
+
+    /// How many more bytes the request in progress needs, when known; a
+    /// hint for sizing the next read (see [`Parser::bulk_bytes_needed`]).
+    pub fn bulk_bytes_needed(&self, buffered: usize) -> Option<u64> {
+        self.parser.bulk_bytes_needed(buffered)
+    }
+
+    /// Runs the complete requests at the start of `input`, appending their
+    /// replies to `out`, until the input runs out, the client blocks or is
+    /// to be closed, or `out` holds `out_pause` bytes or more (the host
+    /// resumes once its peer has read). Returns how many bytes of `input`
+    /// were consumed; the rest must be passed again, with more bytes after
+    /// it, next time.
+    pub fn process(&mut self, eng: &mut Engine, input: &[u8], out: &mut Vec<u8>, out_pause: usize) -> usize {
+        self.parser.set_max_bulk_len(eng.config().proto_max_bulk_len);
+        let mut pos = 0;
+        while !self.blocked && !self.closing && pos < input.len() && out.len() < out_pause {
+            let consumed = match self.parser.parse(&input[pos..]) {
+                Ok(None) => break,
+                Err(e) => {
+                    // Like Redis: reply, drop the rest of the input, close
+                    // once the reply is out.
+                    e.write_reply(out);
+                    self.closing = true;
+                    return input.len();
+                }
+                Ok(Some(req)) => {
+                    if !req.is_empty() {
+                        let mut argv = recycle(core::mem::take(&mut self.argv));
+                        req.fill(&mut argv);
+                        match eng.execute(self.id, &argv) {
+                            Some(reply) => reply.write_resp(eng.protocol(self.id), out),
+                            None => self.blocked = true,
+                        }
+                        self.argv = recycle(argv);
+                        if eng.should_close(self.id) {
+                            self.closing = true;
+                        }
+                    }
+                    req.consumed()
+                }
+            };
+            pos += consumed;
+        }
+        if self.closing {
+            // Unanswered input is dropped.
+            return input.len();
+        }
+        pos
+    }
+
+    /// Called for a client [`Engine::take_woken`] named: appends its
+    /// outbox (an unblocked command's reply, pub/sub messages, a timeout)
+    /// to `out` and notes whether the client may run commands again. The
+    /// host then calls [`Session::process`] with its buffered input.
+    pub fn resume(&mut self, eng: &mut Engine, out: &mut Vec<u8>) -> Resume {
+        if eng.should_close(self.id) && !self.closing {
+            return Resume::Drop;
+        }
+        let proto = eng.protocol(self.id);
+        while let Some(r) = eng.pop_output(self.id) {
+            r.write_resp(proto, out);
+        }
+        if self.blocked && !eng.is_blocked(self.id) {
+            self.blocked = false;
+        }
+        Resume::Keep
+    }
+
+    /// Forgets the client in the engine (the connection is gone).
+    pub fn close(self, eng: &mut Engine) {
+        eng.close_client(self.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::{Config, Options};
+    use alloc::boxed::Box;
+
+    fn engine() -> Engine {
+        Engine::new(Options { config: Config::default(), clock: Box::new(ManualClock::new(1_000)), seed: 1 })
+    }
+
+    #[test]
+    fn recycle_keeps_the_allocation() {
+        let mut v: Vec<&[u8]> = Vec::with_capacity(8);
+        v.push(b"a");
+        let p = v.as_ptr() as usize;
+        let w: Vec<&[u8]> = recycle(v);
+        assert!(w.is_empty());
+        assert_eq!(w.capacity(), 8);
+        assert_eq!(w.as_ptr() as usize, p);
+    }
+
+    #[test]
+    fn pipelined_partial_and_inline_requests() {
+        let mut e = engine();
+        let mut s = Session::open(&mut e, ClientInfo::default());
+        let mut out = Vec::new();
+        let input = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\nGET k\r\n*2\r\n$3\r\nGET\r\n$1";
+        let n = s.process(&mut e, input, &mut out, usize::MAX);
+        assert_eq!(out, b"+OK\r\n$1\r\nv\r\n");
+        let rest = [&input[n..], b"\r\nk\r\n"].concat();
+        out.clear();
+        assert_eq!(s.process(&mut e, &rest, &mut out, usize::MAX), rest.len());
+        assert_eq!(out, b"$1\r\nv\r\n");
+    }
+
+    #[test]
+    fn protocol_error_closes_and_drops_the_rest() {
+        let mut e = engine();
+        let mut s = Session::open(&mut e, ClientInfo::default());
+        let mut out = Vec::new();
+        let input = b"*1\r\n!3\r\nPING\r\nPING\r\n";
+        assert_eq!(s.process(&mut e, input, &mut out, usize::MAX), input.len());
+        assert_eq!(out, b"-ERR Protocol error: expected '$', got '!'\r\n");
+        assert!(s.is_closing());
+    }
+
+    #[test]
+    fn blocked_client_waits_then_resumes() {
+        let mut e = engine();
+        let mut a = Session::open(&mut e, ClientInfo::default());
+        let mut b = Session::open(&mut e, ClientInfo::default());
+        let (mut oa, mut ob) = (Vec::new(), Vec::new());
+        let input = b"BLPOP q 0\r\nPING\r\n";
+        let n = a.process(&mut e, input, &mut oa, usize::MAX);
+        assert!(a.is_blocked());
+        assert!(oa.is_empty());
+        b.process(&mut e, b"RPUSH q x\r\n", &mut ob, usize::MAX);
+        assert_eq!(ob, b":1\r\n");
+        assert_eq!(e.take_woken(), alloc::vec![a.id()]);
+        assert_eq!(a.resume(&mut e, &mut oa), Resume::Keep);
+        assert!(!a.is_blocked());
+        a.process(&mut e, &input[n..], &mut oa, usize::MAX);
+        assert_eq!(oa, b"*2\r\n$1\r\nq\r\n$1\r\nx\r\n+PONG\r\n");
+    }
+}
