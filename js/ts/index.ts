@@ -1,0 +1,19 @@
+/**
+ * redlet: Redis 7.0 semantics as a library. The engine runs in
+ * WebAssembly inside your process (Node, browsers, Workers); no server.
+ *
+ * ```js
+ * import { Redlet } from 'redlet';
+ * const db = await Redlet.open({ config: { maxmemory: '64mb', 'maxmemory-policy': 'allkeys-lru' } });
+ * db.call('SET', 'k', 'v', 'EX', 10);
+ * ```
+ *
+ * Entry points: `redlet` (this), `redlet/ioredis` (a class shaped like
+ * ioredis's `Redis`), `redlet/node` (`serve()`, `nodeFsStorage()`).
+ */
+export { Redlet, Client } from './redlet.js';
+export type { OpenOptions, CloseOptions, ConfigValue, Message } from './redlet.js';
+export { ReplyError, EngineDeadError, ClosedError, StorageError } from './errors.js';
+export { MemoryStorage } from './storage.js';
+export type { StorageAdapter } from './storage.js';
+export type { Arg, WasmSource } from './wasm.js';

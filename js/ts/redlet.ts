@@ -1,0 +1,486 @@
+/**
+ * The JS API: {@link Redlet} (one database: an engine in wasm, its storage
+ * and timers) and {@link Client} (one connection to it). Commands run
+ * synchronously in the engine; this layer converts arguments, dispatches
+ * replies and pushes, settles blocking commands' Promises and drives the
+ * engine's timers. Semantics are the core's.
+ *
+ * Timers: after each command the engine says when it next needs `tick`
+ * (a blocked client's timeout, active expiry while keys have a TTL,
+ * journal flushes and save points). One JS timer, `unref`'d in Node, is
+ * kept for that instant; with nothing pending there is no timer. The timer
+ * never keeps a Node process alive (`unref`), except while a blocking
+ * command's Promise is pending, so that its timeout settles it.
+ */
+import { Emitter } from './emitter.js';
+import { ClosedError, ReplyError, StorageError } from './errors.js';
+import type { StorageAdapter } from './storage.js';
+import { Generation, Push, RawEngine, Seq, WasmSource, generation, isTrap, pack, poison } from './wasm.js';
+
+/** A value for `config`: strings as in redis.conf; numbers, booleans (`yes`/`no`) and lists (joined by spaces) for convenience. */
+export type ConfigValue = string | number | boolean | readonly (string | number)[];
+
+/** Options of {@link Redlet.open}. */
+export interface OpenOptions {
+  /** Where the snapshot and journal live (`nodeFsStorage(dir)` from `redlet/node`, `MemoryStorage`, ...). Without it nothing is persisted. */
+  storage?: StorageAdapter;
+  /** redis.conf directives by name: `{ maxmemory: '64mb', 'maxmemory-policy': 'allkeys-lru', appendonly: 'yes' }`. Also reachable with CONFIG GET/SET. */
+  config?: Record<string, ConfigValue>;
+  /** The time in ms (default: the system clock). Tests pass a function they control to move time. */
+  clock?: () => number;
+  /** Seed of every random choice (SPOP, RANDOMKEY, eviction sampling). Default: random. */
+  seed?: number;
+  /** Where the wasm module comes from (Workers: the imported module). Default: next to this file. */
+  wasm?: WasmSource;
+}
+
+/** A pub/sub message as the async iterator yields it. */
+export interface Message<T = string> {
+  /** `message`, `pmessage` or `smessage`. */
+  type: 'message' | 'pmessage' | 'smessage';
+  /** The channel it was published to. */
+  channel: T;
+  /** The payload. */
+  message: T;
+  /** The pattern that matched (`pmessage` only). */
+  pattern?: T;
+}
+
+const SUBSCRIBE_KINDS = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe']);
+const decoder = new TextDecoder();
+const text = (v: unknown): string => (v instanceof Uint8Array ? decoder.decode(v) : String(v));
+
+/** State shared by a database and its clients: the engine, clients, timers. */
+export class Core {
+  readonly clients = new Map<number, Client>();
+  /** RESP connections of `serve()`: called when their output is ready. */
+  readonly conns = new Map<number, () => void>();
+  closed = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
+  private readonly tickMs: number;
+
+  constructor(
+    readonly gen: Generation,
+    readonly raw: RawEngine,
+    readonly storage: StorageAdapter | undefined,
+  ) {
+    this.tickMs = 1000 / Math.max(1, Number(raw.getConfig('hz') ?? 10));
+  }
+
+  /** Runs `f` on the engine; a trap marks the instance dead and throws {@link EngineDeadError}. */
+  run<T>(f: (raw: RawEngine) => T): T {
+    if (this.gen.dead !== undefined) throw poison(this.gen, this.gen.dead);
+    if (this.closed) throw new ClosedError();
+    try {
+      return f(this.raw);
+    } catch (e) {
+      if (isTrap(e)) {
+        this.stopTimer();
+        throw poison(this.gen, e);
+      }
+      throw e;
+    }
+  }
+
+  /** Runs one command for client `id`: the raw reply, or `undefined` when it blocked. */
+  exec(id: number, args: readonly unknown[], buffers: boolean, first = 0): unknown {
+    return this.run((raw) => {
+      const [n, used] = pack(this.gen, raw, args, first);
+      const r = raw.call(id, n, used, buffers);
+      this.after(r === undefined);
+      return r;
+    });
+  }
+
+  /**
+   * After a command: delivers what it woke (other clients' replies and
+   * messages, RESP connections' output) and keeps the timer right.
+   * `blocked`: the command blocked, so it may have added an early deadline.
+   */
+  after(blocked: boolean): void {
+    const raw = this.raw;
+    if (raw.hasWoken()) this.deliver();
+    // A pending timer due within one tick period covers every wakeup a
+    // command can add except a blocking command's own timeout.
+    if (!blocked && this.timer !== undefined && this.timerAt - Date.now() <= this.tickMs) return;
+    this.schedule();
+  }
+
+  /** Hands woken clients their outputs, until nothing is woken. */
+  deliver(): void {
+    const raw = this.raw;
+    for (let guard = 0; guard < 1000; guard++) {
+      const ids = raw.takeWoken();
+      if (ids.length === 0) return;
+      for (const id of ids) {
+        const conn = this.conns.get(id);
+        if (conn) {
+          conn();
+          continue;
+        }
+        const c = this.clients.get(id);
+        if (c) c.drain();
+        else while (raw.popOutput(id, false) !== undefined);
+      }
+    }
+  }
+
+  /** Sets the one timer to the engine's next wakeup, or clears it. */
+  schedule(): void {
+    if (this.closed) return;
+    const w = this.raw.nextWakeup();
+    if (w < 0) {
+      this.stopTimer();
+      return;
+    }
+    const delay = Math.max(0, Math.min(w - this.raw.now(), 2 ** 31 - 1));
+    const at = Date.now() + delay;
+    if (this.timer !== undefined && this.timerAt <= at) return this.setRef();
+    this.stopTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      if (this.closed || this.gen.dead !== undefined) return;
+      try {
+        this.tick();
+      } catch {
+        // Trap: already reported by `run` to the next caller.
+      }
+    }, delay);
+    this.setRef();
+  }
+
+  /**
+   * The timer never keeps a Node process alive, except while a blocking
+   * command's Promise is pending: someone awaits it, and its timeout must
+   * settle it.
+   */
+  private setRef(): void {
+    let awaited = false;
+    for (const c of this.clients.values()) if (c.pending > 0) awaited = true;
+    const t = this.timer as { ref?: () => void; unref?: () => void } | undefined;
+    if (awaited) t?.ref?.();
+    else t?.unref?.();
+  }
+
+  /** Runs the engine's periodic work now, delivers what it woke and re-arms the timer. */
+  tick(): void {
+    this.run((raw) => {
+      raw.tick();
+      this.deliver();
+      this.schedule();
+    });
+  }
+
+  stopTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+}
+
+/**
+ * One connection to a database: its own selected db, MULTI/WATCH state,
+ * subscriptions and blocked state, like a Redis connection.
+ *
+ * Events: `message (channel, message)`, `pmessage (pattern, channel,
+ * message)`, `smessage (channel, message)`, `push (items)` for other
+ * out-of-band data, `close`.
+ */
+export class Client extends Emitter {
+  /** The engine's client id (CLIENT ID). */
+  readonly id: number;
+  /** Pushes (messages) are converted with bulk strings as `Uint8Array` instead of strings. */
+  pushBuffers = false;
+  private waiting: { resolve(v: unknown): void; reject(e: unknown): void; buffers: boolean }[] = [];
+  private queue: Message<unknown>[] = [];
+  private wake: (() => void) | undefined;
+  private isClosed = false;
+
+  /** Opens a client on `core` (use `db.client()`). */
+  constructor(
+    protected readonly core: Core,
+    info: { addr?: string; laddr?: string } = {},
+  ) {
+    super();
+    this.id = core.run((raw) => raw.openClient(info.addr ?? '', info.laddr ?? ''));
+    core.clients.set(this.id, this);
+  }
+
+  /**
+   * Runs a command and returns its reply: bulk strings as strings, integers
+   * as numbers (bigint beyond 2^53), nil as null, arrays as arrays, RESP3
+   * maps as `Map`. An error reply throws {@link ReplyError}. A blocking
+   * command that has to wait (BLPOP on an empty list) returns a Promise
+   * settled when another client serves it or its timeout passes.
+   */
+  call(...args: unknown[]): any {
+    return this.result(this.core.exec(this.id, args, false), args, false);
+  }
+
+  /** {@link Client.call} with bulk and status replies as `Uint8Array`. */
+  callBuffer(...args: unknown[]): any {
+    return this.result(this.core.exec(this.id, args, true), args, true);
+  }
+
+  /**
+   * {@link Client.call} as a Promise; with a storage adapter and
+   * `appendfsync always` it resolves once the write is durable.
+   */
+  async send(...args: unknown[]): Promise<any> {
+    const r = await this.call(...args);
+    await this.core.storage?.flush?.();
+    return r;
+  }
+
+  /** Converts a raw reply: throws errors, dispatches pushes, wraps a block in a Promise. */
+  private result(r: unknown, args: readonly unknown[], buffers: boolean): any {
+    if (r === undefined) {
+      const p = new Promise((resolve, reject) => this.waiting.push({ resolve, reject, buffers }));
+      this.core.schedule();
+      return p;
+    }
+    if (r instanceof ReplyError) {
+      r.command = { name: text(args[0]), args: args.slice(1) };
+      throw r;
+    }
+    if (r instanceof Push) return this.direct([r]);
+    if (r instanceof Seq) return this.direct(r.items);
+    if (this.core.closed) this.closeQuietly();
+    return r;
+  }
+
+  /**
+   * The reply of a command that answered with pushes (SUBSCRIBE's
+   * confirmations) or whose reply came after pushes meant for this client
+   * (a RESP3 client notified of its own write): the confirmations and
+   * the reply are returned, messages are dispatched.
+   */
+  private direct(items: unknown[]): any {
+    const reply: unknown[] = [];
+    for (const it of items) {
+      if (it instanceof Push && !SUBSCRIBE_KINDS.has(text(it.items[0]))) this.dispatch(it.items);
+      else if (it instanceof Push) reply.push(it.items);
+      else if (it instanceof ReplyError) throw it;
+      else reply.push(it);
+    }
+    return reply.length === 1 ? reply[0] : reply;
+  }
+
+  /** Takes this client's outputs from the engine (called when it was woken). */
+  drain(): void {
+    const raw = this.core.raw;
+    for (;;) {
+      const buffers = this.waiting.length > 0 ? this.waiting[0]!.buffers : this.pushBuffers;
+      const v = raw.popOutput(this.id, buffers);
+      if (v === undefined) break;
+      if (v instanceof Push) this.dispatch(v.items);
+      else if (v instanceof Seq) v.items.forEach((x) => this.settle(x));
+      else this.settle(v);
+    }
+    if (raw.shouldClose(this.id)) this.closeQuietly();
+  }
+
+  private settle(v: unknown): void {
+    if (v instanceof Push) return this.dispatch(v.items);
+    const w = this.waiting.shift();
+    if (!w) return;
+    if (v instanceof ReplyError) w.reject(v);
+    else w.resolve(v);
+  }
+
+  /** Emits a push as the event its kind names, and queues messages for {@link Client.messages}. */
+  private dispatch(items: unknown[]): void {
+    const kind = text(items[0]);
+    let m: Message<unknown> | undefined;
+    if (kind === 'message' || kind === 'smessage') {
+      m = { type: kind, channel: items[1], message: items[2] };
+      this.emit(kind, items[1], items[2]);
+    } else if (kind === 'pmessage') {
+      m = { type: kind, pattern: items[1], channel: items[2], message: items[3] };
+      this.emit(kind, items[1], items[2], items[3]);
+    } else {
+      this.emit('push', items);
+    }
+    if (m && this.iterating) {
+      this.queue.push(m);
+      this.wake?.();
+    }
+  }
+
+  private iterating = 0;
+
+  /**
+   * Pub/sub messages as an async iterator: `for await (const m of
+   * sub.messages())`. Messages are queued from the moment the iterator is
+   * created; it ends when the client closes.
+   */
+  messages(): AsyncIterableIterator<Message<any>> {
+    this.iterating++;
+    const self = this;
+    let done = false;
+    const finish = () => {
+      if (!done) {
+        done = true;
+        self.iterating--;
+      }
+    };
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      async next(): Promise<IteratorResult<Message<any>>> {
+        for (;;) {
+          if (done) return { value: undefined, done: true };
+          const m = self.queue.shift();
+          if (m) return { value: m as Message<any>, done: false };
+          if (self.isClosed) {
+            finish();
+            return { value: undefined, done: true };
+          }
+          await new Promise<void>((r) => (self.wake = r));
+          self.wake = undefined;
+        }
+      },
+      async return(): Promise<IteratorResult<Message<any>>> {
+        finish();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  /** Number of blocking commands of this client waiting for their reply. */
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  /** True once the client is closed (by `close()`, QUIT, CLIENT KILL or the database closing). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Closes the client: subscriptions end, a pending blocking command is rejected. */
+  close(): void {
+    if (this.isClosed) return;
+    if (!this.core.closed && this.core.gen.dead === undefined) {
+      try {
+        this.core.run((raw) => raw.closeClient(this.id));
+      } catch {
+        // The engine is gone: nothing to release.
+      }
+    }
+    this.closeQuietly();
+  }
+
+  /** Forgets the client locally (the engine already dropped it). */
+  closeQuietly(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.core.clients.delete(this.id);
+    for (const w of this.waiting.splice(0)) w.reject(new ClosedError('client'));
+    this.wake?.();
+    this.emit('close');
+  }
+}
+
+/** Options of {@link Redlet.close}. */
+export interface CloseOptions {
+  /** Save a snapshot (`true`), don't (`false`), or do what SHUTDOWN does: save when `save` points are configured (default). */
+  save?: boolean;
+}
+
+/**
+ * One database: an engine, its storage and its timers, and a default
+ * client that {@link Redlet.call} uses.
+ *
+ * ```js
+ * import { Redlet } from 'redlet';
+ * const db = await Redlet.open();
+ * db.call('SET', 'greeting', 'hello', 'EX', 60);
+ * db.call('GET', 'greeting'); // 'hello'
+ * ```
+ */
+export class Redlet extends Client {
+  /** Opens a database: instantiates the engine, applies `config`, loads `storage`. */
+  static async open(opts: OpenOptions = {}): Promise<Redlet> {
+    const gen = await generation(opts.wasm);
+    const config: [string, string][] = [];
+    for (const [k, v] of Object.entries(opts.config ?? {})) {
+      config.push([k, typeof v === 'boolean' ? (v ? 'yes' : 'no') : Array.isArray(v) ? v.join(' ') : String(v)]);
+    }
+    const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 52);
+    let raw: RawEngine;
+    try {
+      raw = gen.engine(config, seed, opts.clock);
+    } catch (e) {
+      throw new TypeError(`redlet: ${text(e)}`);
+    }
+    const storage = opts.storage;
+    if (storage) {
+      try {
+        await storage.open?.();
+        raw.setStorage(storage);
+        raw.load();
+      } catch (e) {
+        raw.free();
+        await storage.close?.();
+        throw e instanceof StorageError ? e : new StorageError(`redlet: cannot load the stored database: ${text(e instanceof Error ? e.message : e)}`, e);
+      }
+    }
+    const core = new Core(gen, raw, storage);
+    const db = new Redlet(core);
+    core.schedule();
+    return db;
+  }
+
+  private constructor(core: Core) {
+    super(core);
+  }
+
+  /** Opens another client of this database (its own db, MULTI, subscriptions, blocked state). */
+  client(info: { addr?: string; laddr?: string } = {}): Client {
+    return new Client(this.core, info);
+  }
+
+  /** Runs due timers now (timeouts, active expiry, journal flushes): useful after moving an injected clock. */
+  tick(): void {
+    this.core.tick();
+  }
+
+  /** Resolves once everything written so far is durable in storage (journal synced, the adapter's queue flushed). */
+  async flush(): Promise<void> {
+    if (!this.core.storage) return;
+    this.core.run((raw) => raw.syncJournal());
+    await this.core.storage.flush?.();
+  }
+
+  /**
+   * Closes the database as SHUTDOWN does: syncs the journal, saves a
+   * snapshot (see {@link CloseOptions}), closes every client and the
+   * storage. A failed save throws and leaves the database open.
+   */
+  override async close(opts: CloseOptions = {}): Promise<void> {
+    const core = this.core;
+    if (core.closed) return;
+    if (core.gen.dead === undefined) {
+      core.run((raw) => raw.shutdown(opts.save === undefined ? -1 : opts.save ? 1 : 0));
+    }
+    core.closed = true;
+    core.stopTimer();
+    for (const c of [...core.clients.values()]) c.closeQuietly();
+    for (const conn of [...core.conns.values()]) conn();
+    core.conns.clear();
+    if (core.storage) {
+      await core.storage.flush?.();
+      await core.storage.close?.();
+    }
+    if (core.gen.dead === undefined) core.raw.free();
+  }
+
+  /** @internal The shared state, for `serve()` and the ioredis-shaped client. */
+  get _core(): Core {
+    return this.core;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Loading the wasm module and talking to one engine instance: argument
+ * packing into wasm memory, the reply hooks, and trap detection. Nothing
+ * here knows about clients or Promises (see `redlet.ts`).
+ *
+ * The module is instantiated once per "generation". A trap (a bug in
+ * redlet: Rust panics abort) leaves that instance's memory in an unknown
+ * state, so every engine living in it is marked dead and the next open
+ * instantiates a fresh copy of the glue module.
+ */
+import { EngineDeadError, ReplyError } from './errors.js';
+
+/** An out-of-band push: a pub/sub message, a (un)subscribe confirmation or a keyspace notification. */
+export class Push {
+  /** The push's elements, e.g. `['message', channel, payload]`. */
+  constructor(readonly items: unknown[]) {}
+}
+
+/** Several replies to one command (SUBSCRIBE a b confirms each channel; pushes that arrived while a command ran come before its reply). */
+export class Seq {
+  /** The replies in order. */
+  constructor(readonly items: unknown[]) {}
+}
+
+const hooks = {
+  error: (text: string) => new ReplyError(text),
+  push: (items: unknown[]) => new Push(items),
+  seq: (items: unknown[]) => new Seq(items),
+};
+
+/** What `Redlet.open({ wasm })` accepts: the compiled module (Workers: `import wasm from 'redlet/redlet.wasm'`), its bytes, or a URL to fetch. */
+export type WasmSource = WebAssembly.Module | BufferSource | URL | string;
+
+/** The wasm-bindgen glue module's shape (generated into `wasm/redlet_js.js`). */
+type Glue = typeof import('./wasm/redlet_js.js');
+/** The engine class the glue exports. */
+export type RawEngine = InstanceType<Glue['Engine']>;
+
+/** One instantiation of the module. */
+export class Generation {
+  /** Set once anything in this instance trapped. */
+  dead: unknown = undefined;
+  private view = new Uint8Array(0);
+  constructor(
+    readonly glue: Glue,
+    private readonly memory: WebAssembly.Memory,
+  ) {}
+
+  /** A byte view of wasm memory, renewed after the memory grew. */
+  bytes(): Uint8Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Uint8Array(this.memory.buffer);
+    return this.view;
+  }
+
+  /** A new engine in this instance. */
+  engine(config: [string, string][], seed: number, clock: (() => number) | undefined): RawEngine {
+    return new this.glue.Engine(config, seed, clock, hooks);
+  }
+}
+
+let current: Promise<Generation> | undefined;
+let generations = 0;
+
+/** True in Node (where the wasm file is read from disk). */
+function nodeFs(): { readFileSync(u: URL): Uint8Array } | undefined {
+  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown; versions?: { node?: string } } }).process;
+  return p?.versions?.node ? (p.getBuiltinModule?.('node:fs') as { readFileSync(u: URL): Uint8Array }) : undefined;
+}
+
+/**
+ * The live instance, instantiating the module on first use (or after a
+ * trap). `source` overrides where the wasm comes from; without it Node
+ * reads the file next to this module and browsers fetch it.
+ */
+export function generation(source?: WasmSource): Promise<Generation> {
+  if (!current) {
+    current = instantiate(source);
+    current.catch(() => {
+      current = undefined;
+    });
+  }
+  return current;
+}
+
+async function instantiate(source?: WasmSource): Promise<Generation> {
+  // A fresh module URL per generation gives a fresh glue module (its
+  // instance is module state) after a trap.
+  const n = generations++;
+  const glue: Glue = await import(n === 0 ? './wasm/redlet_js.js' : `./wasm/redlet_js.js?generation=${n}`);
+  const wasmUrl = new URL('./wasm/redlet_js_bg.wasm', import.meta.url);
+  let exports;
+  if (source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
+    exports = glue.initSync({ module: source });
+  } else if (source !== undefined) {
+    exports = await glue.default({ module_or_path: source });
+  } else {
+    const fs = wasmUrl.protocol === 'file:' ? nodeFs() : undefined;
+    exports = fs ? glue.initSync({ module: fs.readFileSync(wasmUrl) }) : await glue.default({ module_or_path: wasmUrl });
+  }
+  return new Generation(glue, exports.memory);
+}
+
+/** Marks `gen` dead after a trap so the next open starts a new instance; returns the error to throw. */
+export function poison(gen: Generation, cause: unknown): EngineDeadError {
+  if (gen.dead === undefined) {
+    gen.dead = cause;
+    if (current) {
+      current.then((g) => {
+        if (g === gen) current = undefined;
+      });
+    }
+  }
+  return new EngineDeadError(gen.dead);
+}
+
+/** True for the error a trap raises in JS. */
+export function isTrap(e: unknown): boolean {
+  return e instanceof WebAssembly.RuntimeError;
+}
+
+/** A command argument: what `call` accepts. */
+export type Arg = string | number | bigint | Uint8Array;
+
+/**
+ * Packs `args` into the engine's argument buffer (u32 LE length + bytes
+ * each) and returns `[count, bytesUsed]`. Throws a TypeError for anything
+ * but strings, numbers, bigints and byte arrays, before the engine sees it.
+ */
+export function pack(gen: Generation, raw: RawEngine, args: readonly unknown[], first = 0): [number, number] {
+  let need = 0;
+  const n = args.length;
+  for (let i = first; i < n; i++) {
+    const a = args[i];
+    if (typeof a === 'string') need += 4 + a.length * 3;
+    else if (a instanceof Uint8Array) need += 4 + a.length;
+    else if (typeof a === 'number') need += 4 + 24; // String(number) is at most 24 characters
+    else if (typeof a === 'bigint') need += 4 + String(a).length;
+    else throw new TypeError(`redlet: argument ${i - first + 1} is ${a === null ? 'null' : typeof a}; commands take strings, numbers, bigints and Uint8Array/Buffer`);
+  }
+  const ptr = raw.argBuffer(need);
+  const mem = gen.bytes();
+  let pos = ptr;
+  for (let i = first; i < n; i++) {
+    let a = args[i] as Arg;
+    if (typeof a === 'number' || typeof a === 'bigint') a = String(a);
+    let len: number;
+    if (typeof a === 'string') {
+      const s = a;
+      const sl = s.length;
+      let j = 0;
+      // Short ASCII strings are copied by hand: faster than encodeInto's
+      // call overhead for the keys and values commands usually carry.
+      if (sl <= 64) {
+        const base = pos + 4;
+        for (; j < sl; j++) {
+          const c = s.charCodeAt(j);
+          if (c >= 0x80) break;
+          mem[base + j] = c;
+        }
+      }
+      if (j === sl) len = sl;
+      else len = j + encoder.encodeInto(j === 0 ? s : s.slice(j), mem.subarray(pos + 4 + j, pos + 4 + sl * 3)).written;
+    } else {
+      mem.set(a, pos + 4);
+      len = a.length;
+    }
+    mem[pos] = len & 0xff;
+    mem[pos + 1] = (len >>> 8) & 0xff;
+    mem[pos + 2] = (len >>> 16) & 0xff;
+    mem[pos + 3] = (len >>> 24) & 0xff;
+    pos += 4 + len;
+  }
+  return [n - first, pos - ptr];
+}
+
+const encoder = new TextEncoder();
