@@ -21,8 +21,7 @@ fi
 
 cargo build -p redlet-js --target wasm32-unknown-unknown --profile "$profile"
 dir=$profile; [ "$profile" = dev ] && dir=debug
-rm -rf dist && mkdir -p dist/wasm
-rm -rf ts/wasm
+mkdir -p dist/wasm
 wasm-bindgen --target web --out-dir ts/wasm --out-name redlet_js "$target_dir/wasm32-unknown-unknown/$dir/redlet_js.wasm"
 if [ "$profile" = wasm ]; then
     # -O3 keeps the speed the package is measured on; --strip-* drops names

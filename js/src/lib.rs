@@ -377,6 +377,13 @@ impl Engine {
         self.eng.next_wakeup_ms().map_or(-1.0, |t| t as f64)
     }
 
+    /// The earliest blocked-client timeout, in ms on the engine's clock;
+    /// `-1` when no blocked client has a timeout.
+    #[wasm_bindgen(js_name = nextDeadline)]
+    pub fn next_deadline(&self) -> f64 {
+        self.eng.next_deadline_ms().map_or(-1.0, |t| t as f64)
+    }
+
     /// The engine's clock in ms.
     pub fn now(&self) -> f64 {
         self.eng.now_ms() as f64

@@ -9,8 +9,8 @@
  * (a blocked client's timeout, active expiry while keys have a TTL,
  * journal flushes and save points). One JS timer, `unref`'d in Node, is
  * kept for that instant; with nothing pending there is no timer. The timer
- * never keeps a Node process alive (`unref`), except while a blocking
- * command's Promise is pending, so that its timeout settles it.
+ * never keeps a Node process alive (`unref`), except while a blocked
+ * command has a timeout, so that the timeout settles its Promise.
  */
 import { Emitter } from './emitter.js';
 import { ClosedError, ReplyError, StorageError } from './errors.js';
@@ -153,13 +153,13 @@ export class Core {
   }
 
   /**
-   * The timer never keeps a Node process alive, except while a blocking
-   * command's Promise is pending: someone awaits it, and its timeout must
-   * settle it.
+   * The timer never keeps a Node process alive, except while a blocked
+   * command has a timeout: someone may await it, and the timeout must
+   * settle it. (A BLPOP with timeout 0 that nobody can serve lets the
+   * process exit, as an idle socket-less program would.)
    */
   private setRef(): void {
-    let awaited = false;
-    for (const c of this.clients.values()) if (c.pending > 0) awaited = true;
+    const awaited = this.raw.nextDeadline() >= 0;
     const t = this.timer as { ref?: () => void; unref?: () => void } | undefined;
     if (awaited) t?.ref?.();
     else t?.unref?.();

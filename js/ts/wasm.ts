@@ -59,6 +59,8 @@ export class Generation {
 }
 
 let current: Promise<Generation> | undefined;
+/** The generation `current` resolved to, so a trap can retire it at once. */
+let currentGen: Generation | undefined;
 let generations = 0;
 
 /** True in Node (where the wasm file is read from disk). */
@@ -74,10 +76,16 @@ function nodeFs(): { readFileSync(u: URL): Uint8Array } | undefined {
  */
 export function generation(source?: WasmSource): Promise<Generation> {
   if (!current) {
-    current = instantiate(source);
-    current.catch(() => {
-      current = undefined;
-    });
+    const p = instantiate(source);
+    current = p;
+    p.then(
+      (g) => {
+        if (current === p) currentGen = g;
+      },
+      () => {
+        if (current === p) current = undefined;
+      },
+    );
   }
   return current;
 }
@@ -104,10 +112,9 @@ async function instantiate(source?: WasmSource): Promise<Generation> {
 export function poison(gen: Generation, cause: unknown): EngineDeadError {
   if (gen.dead === undefined) {
     gen.dead = cause;
-    if (current) {
-      current.then((g) => {
-        if (g === gen) current = undefined;
-      });
+    if (currentGen === gen) {
+      current = undefined;
+      currentGen = undefined;
     }
   }
   return new EngineDeadError(gen.dead);
