@@ -4,7 +4,11 @@
 //!
 //! Environment: `REDLET_DIFF_SEED=n`, `REDLET_DIFF_FAMILY=lists[,sets]`,
 //! `REDLET_DIFF_LONG=1` (1,000,000 commands per family),
-//! `REDLET_DIFF_COMMANDS=n`, `REDLET_DIFF_SHRINK_SECS=n`.
+//! `REDLET_DIFF_COMMANDS=n`, `REDLET_DIFF_SHRINK_SECS=n`,
+//! `REDLET_DIFF_TARGET=host:port` (redlet's side is a RESP server running
+//! redlet instead of an in-process engine, e.g. `redlet serve --port 7001`),
+//! `REDLET_DIFF_SELFTEST=1` (a second redis-server in redlet's place). See
+//! `diff/mod.rs`.
 
 mod diff;
 

@@ -1,5 +1,6 @@
 //! Multi-client scenarios: several clients on both sides (TCP connections to
-//! Redis, `Engine::open_client` ids on redlet) running blocking list
+//! Redis, `Engine::open_client` ids on redlet, or TCP connections when
+//! redlet's side is remote: [`super::clients`]) running blocking list
 //! commands, pushes from other clients that serve them in blocking order,
 //! BLMOVE chains, short real timeouts, CLIENT UNBLOCK and blocked clients
 //! disconnecting.
@@ -8,20 +9,19 @@
 //! is chosen among the clients that are not blocked. After every step both
 //! sides must agree on the acting client's outcome (a reply, or blocked),
 //! on which other clients were served and with what, and on the set of
-//! blocked clients. Redis's blocked state is observed through `INFO clients`
-//! (blocked_clients) and `CLIENT LIST` (flag `b`).
+//! blocked clients. A server's blocked state is observed through `INFO
+//! clients` (blocked_clients) and `CLIENT LIST` (flag `b`).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use redlet::ClientInfo;
-
+use super::clients::{Clients, Outcome};
 use super::gen::Argv;
-use super::redis::{Conn, RedisServer};
+use super::redis::RedisServer;
 use super::resp::{cli_line, show, V};
 use super::rng::{mix, Rng};
-use super::run::{compare_keyspace, Redlet, Settings};
+use super::run::{compare_keyspace, RedletSide, Settings};
 
 /// Clients per scenario.
 const CLIENTS: usize = 4;
@@ -51,13 +51,6 @@ fn scount(i: usize) {
     STREAM_COUNTS.with(|c| c.borrow_mut()[i] += 1);
 }
 
-/// What happened to the acting client.
-#[derive(Debug, Clone, PartialEq)]
-enum Outcome {
-    Reply(V),
-    Blocked,
-}
-
 fn show_outcome(o: &Outcome) -> String {
     match o {
         Outcome::Reply(v) => show(v),
@@ -70,13 +63,10 @@ fn argv(parts: &[&str]) -> Argv {
 }
 
 /// One scenario's clients on both sides.
-struct World<'s> {
-    srv: &'s RedisServer,
-    ctl: Conn,
-    conns: Vec<Conn>,
-    rids: Vec<i64>,
-    redlet: Redlet,
-    lids: Vec<u64>,
+struct World {
+    redis: Clients,
+    redlet: Clients,
+    /// Which clients are blocked (both sides agree after every step).
     blocked: Vec<bool>,
     /// Stream scenario (counted apart).
     streams: bool,
@@ -87,60 +77,14 @@ struct World<'s> {
     log: Vec<String>,
 }
 
-pub(super) fn client_id(c: &mut Conn) -> i64 {
-    match c.must(&["CLIENT", "ID"]) {
-        V::Int(n) => n,
-        v => panic!("CLIENT ID answered {}", show(&v)),
-    }
-}
-
-/// Ids of clients Redis reports as blocked (flag `b` in CLIENT LIST), and
-/// every id it lists.
-pub(super) fn redis_clients(ctl: &mut Conn) -> (Vec<i64>, Vec<i64>) {
-    let list = ctl.must(&["CLIENT", "LIST"]);
-    let text = String::from_utf8_lossy(list.bytes().unwrap_or_default()).into_owned();
-    let (mut blocked, mut all) = (vec![], vec![]);
-    for line in text.lines() {
-        let mut id = None;
-        let mut flags = "";
-        for f in line.split(' ') {
-            if let Some(v) = f.strip_prefix("id=") {
-                id = v.parse().ok();
-            } else if let Some(v) = f.strip_prefix("flags=") {
-                flags = v;
-            }
-        }
-        if let Some(id) = id {
-            all.push(id);
-            if flags.contains('b') {
-                blocked.push(id);
-            }
-        }
-    }
-    (blocked, all)
-}
-
-fn blocked_count(ctl: &mut Conn) -> i64 {
-    let info = ctl.must(&["INFO", "clients"]);
-    let text = String::from_utf8_lossy(info.bytes().unwrap_or_default()).into_owned();
-    text.lines().find_map(|l| l.strip_prefix("blocked_clients:")).and_then(|v| v.trim().parse().ok()).unwrap_or(-1)
-}
-
-impl<'s> World<'s> {
-    fn new(srv: &'s RedisServer) -> World<'s> {
-        let mut ctl = srv.connect();
-        ctl.must(&["FLUSHALL"]);
-        let mut redlet = Redlet::new();
-        let mut conns = vec![];
-        let mut rids = vec![];
-        let mut lids = vec![];
+impl World {
+    fn new(srv: &RedisServer) -> World {
+        let (mut redis, mut redlet) = (Clients::redis(srv), Clients::redlet(srv));
         for _ in 0..CLIENTS {
-            let mut c = srv.connect();
-            rids.push(client_id(&mut c));
-            conns.push(c);
-            lids.push(redlet.eng.open_client(ClientInfo::default()));
+            redis.add(false);
+            redlet.add(false);
         }
-        World { srv, ctl, conns, rids, redlet, lids, blocked: vec![false; CLIENTS], streams: false, resp3: vec![false; CLIENTS], log: vec![] }
+        World { redis, redlet, blocked: vec![false; CLIENTS], streams: false, resp3: vec![false; CLIENTS], log: vec![] }
     }
 
     fn fail(&self, what: String) -> String {
@@ -155,40 +99,13 @@ impl<'s> World<'s> {
         s
     }
 
-    /// Replies redlet queued for unblocked clients, by client index.
-    fn redlet_woken(&mut self) -> BTreeMap<usize, Vec<V>> {
-        let mut out: BTreeMap<usize, Vec<V>> = BTreeMap::new();
-        for id in self.redlet.eng.take_woken() {
-            while let Some(r) = self.redlet.eng.pop_output(id) {
-                let v = self.redlet.render(id, &r);
-                match self.lids.iter().position(|&l| l == id) {
-                    Some(i) => out.entry(i).or_default().push(v),
-                    None => {} // a closed client
-                }
-            }
-        }
-        out
-    }
-
-    /// After a step: which previously blocked clients Redis served (their
-    /// replies read), compared with redlet's woken clients; then the
-    /// blocked sets.
+    /// After a step: which previously blocked clients each side served
+    /// (and with what), then the blocked sets.
     fn settle(&mut self, acting: Option<usize>, unblock: bool) -> Result<(), String> {
-        let (rblocked, _) = redis_clients(&mut self.ctl);
-        let mut served_r: BTreeMap<usize, Vec<V>> = BTreeMap::new();
-        for i in 0..CLIENTS {
-            let now_blocked = rblocked.contains(&self.rids[i]);
-            if Some(i) == acting {
-                continue;
-            }
-            if self.blocked[i] && !now_blocked {
-                self.conns[i].set_read_timeout(Duration::from_secs(5));
-                let v = self.conns[i].recv().unwrap_or_else(|e| V::Err(format!("HARNESS redis read: {e}").into_bytes()));
-                self.conns[i].set_read_timeout(Duration::from_secs(20));
-                served_r.entry(i).or_default().push(v);
-            }
-        }
-        let served_l = self.redlet_woken();
+        let rblocked = self.redis.blocked();
+        let served_r = self.redis.served(&self.blocked, &rblocked, acting);
+        let lblocked = self.redlet.blocked();
+        let served_l = self.redlet.served(&self.blocked, &lblocked, acting);
         if served_r != served_l {
             let f = |m: &BTreeMap<usize, Vec<V>>| {
                 m.iter().map(|(i, vs)| format!("c{i}: {}", vs.iter().map(show).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join("; ")
@@ -207,8 +124,7 @@ impl<'s> World<'s> {
             self.log.push(format!("  -> c{i} served: {}", vs.iter().map(show).collect::<Vec<_>>().join(", ")));
         }
         for i in 0..CLIENTS {
-            let rb = rblocked.contains(&self.rids[i]);
-            let lb = self.redlet.eng.is_blocked(self.lids[i]);
+            let (rb, lb) = (rblocked[i], lblocked[i]);
             if rb != lb {
                 return Err(format!("client c{i} blocked on redis: {rb}, on redlet: {lb}"));
             }
@@ -221,29 +137,9 @@ impl<'s> World<'s> {
     /// only in client ids).
     fn command(&mut self, c: usize, r: &Argv, l: &Argv) -> Result<Outcome, String> {
         self.log.push(format!("c{c}{}: {}", if self.resp3[c] { " (resp3)" } else { "" }, cli_line(l)));
-        let before = self.blocked.iter().filter(|b| **b).count() as i64;
-        if let Err(e) = self.conns[c].send(r) {
-            return Err(format!("redis send: {e}"));
-        }
-        // Either the reply comes, or the client shows up as blocked.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let out_r = loop {
-            match self.conns[c].poll(Duration::from_millis(1)) {
-                Ok(Some(v)) => break Outcome::Reply(v),
-                Ok(None) => {}
-                Err(e) => break Outcome::Reply(V::Err(format!("HARNESS redis read: {e}").into_bytes())),
-            }
-            if blocked_count(&mut self.ctl) > before {
-                break Outcome::Blocked;
-            }
-            if Instant::now() > deadline {
-                return Err("redis neither answered nor blocked within 10s".into());
-            }
-        };
-        let out_l = match self.redlet.exec_as(self.lids[c], l) {
-            Some(v) => Outcome::Reply(v),
-            None => Outcome::Blocked,
-        };
+        let before = self.blocked.iter().filter(|b| **b).count();
+        let out_r = self.redis.run(c, r, before)?;
+        let out_l = self.redlet.run(c, l, before)?;
         self.log.push(format!("  -> redis {} / redlet {}", show_outcome(&out_r), show_outcome(&out_l)));
         if out_r != out_l {
             return Err(format!("c{c} {}: redis {} / redlet {}", cli_line(l), show_outcome(&out_r), show_outcome(&out_l)));
@@ -260,43 +156,18 @@ impl<'s> World<'s> {
         Ok(out_r)
     }
 
-    /// Switches client `c` to RESP3 on both sides if it is to speak it.
-    fn hello(&mut self, c: usize) {
-        if self.resp3[c] {
-            self.conns[c].must(&["HELLO", "3"]);
-            let _ = self.redlet.exec_as(self.lids[c], &argv(&["HELLO", "3"]));
-        }
+    /// Switches client `c` to RESP3 on both sides.
+    fn hello3(&mut self, c: usize) {
+        self.resp3[c] = true;
+        self.redis.hello3(c);
+        self.redlet.hello3(c);
     }
 
     /// Waits for a client blocked with a short timeout to time out.
     fn wait_timeout(&mut self, c: usize) -> Result<(), String> {
         self.log.push(format!("(wait for c{c} to time out)"));
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let vr = loop {
-            match self.conns[c].poll(Duration::from_millis(5)) {
-                Ok(Some(v)) => break v,
-                Ok(None) if Instant::now() < deadline => {}
-                Ok(None) => return Err(format!("redis did not time out c{c} within 5s")),
-                Err(e) => return Err(format!("redis read: {e}")),
-            }
-        };
-        let mut vl = None;
-        while Instant::now() < deadline {
-            self.redlet.eng.tick();
-            let mut w = self.redlet_woken();
-            if let Some(v) = w.remove(&c) {
-                vl = v.into_iter().next();
-                if !w.is_empty() {
-                    return Err(format!("other clients woken by a timeout: {:?}", w.keys().collect::<Vec<_>>()));
-                }
-                break;
-            }
-            if !w.is_empty() {
-                return Err(format!("wrong clients woken by the timeout: {:?}", w.keys().collect::<Vec<_>>()));
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let Some(vl) = vl else { return Err(format!("redlet did not time out c{c} within 5s (redis answered {})", show(&vr))) };
+        let vr = self.redis.timed_out(c)?;
+        let vl = self.redlet.timed_out(c).map_err(|e| format!("{e} (redis answered {})", show(&vr)))?;
         self.log.push(format!("  -> redis {} / redlet {}", show(&vr), show(&vl)));
         if vr != vl {
             return Err(format!("timeout reply of c{c}: redis {} / redlet {}", show(&vr), show(&vl)));
@@ -315,20 +186,8 @@ impl<'s> World<'s> {
         if self.blocked[c] {
             count(4);
         }
-        let old = self.rids[c];
-        let fresh = self.srv.connect();
-        drop(std::mem::replace(&mut self.conns[c], fresh));
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while redis_clients(&mut self.ctl).1.contains(&old) {
-            if Instant::now() > deadline {
-                return Err("redis did not notice a closed connection within 5s".into());
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        self.rids[c] = client_id(&mut self.conns[c]);
-        self.redlet.eng.close_client(self.lids[c]);
-        self.lids[c] = self.redlet.eng.open_client(ClientInfo::default());
-        self.hello(c);
+        self.redis.replace(c, self.resp3[c])?;
+        self.redlet.replace(c, self.resp3[c])?;
         self.blocked[c] = false;
         self.settle(None, false)
     }
@@ -522,8 +381,7 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
         // Stream replies differ by protocol (XREAD's map, the null of a
         // timeout): clients 1 and 3 speak RESP3.
         for c in [1, 3] {
-            w.resp3[c] = true;
-            w.hello(c);
+            w.hello3(c);
         }
     }
     if streams {
@@ -595,7 +453,7 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
                 1 => &["TIMEOUT"],
                 _ => &["ERROR"],
             };
-            let (rid, lid) = if target == CLIENTS { (999_999, 999_999) } else { (w.rids[target] as u64, w.lids[target]) };
+            let (rid, lid) = if target == CLIENTS { (999_999, 999_999) } else { (w.redis.id(target), w.redlet.id(target)) };
             let mut ar = argv(&["CLIENT", "UNBLOCK", &rid.to_string()]);
             let mut al = argv(&["CLIENT", "UNBLOCK", &lid.to_string()]);
             ar.extend(argv(mode));
@@ -613,10 +471,12 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
             w.reconnect(i).map_err(|e| w.fail(e))?;
         }
     }
-    if let Some(p) = &w.redlet.poisoned {
+    if let Some(p) = w.redlet.poisoned() {
         return Err(w.fail(format!("engine panicked: {p}")));
     }
-    compare_keyspace(srv, &mut w.redlet.eng).map_err(|m| w.fail(format!("final keyspace: {} {}", m.redis, m.note)))
+    let redlet = &mut w.redlet;
+    let res = compare_keyspace(srv, || redlet.dump());
+    res.map_err(|m| w.fail(format!("final keyspace: {} {}", m.redis, m.note)))
 }
 
 /// The multi-client blocking test: `scenarios` scenarios (more with
@@ -636,6 +496,7 @@ pub fn run_blocking() {
     }
     // hz 100: Redis checks blocked-client timeouts more often.
     let srv = RedisServer::start_with(&["--hz", "100"]);
+    let _side = RedletSide::new(&st, &["--hz", "100"]);
     let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
     // A third each: lists/zsets, streams, pub/sub.
     let count = if long { 3000 } else { 300 };

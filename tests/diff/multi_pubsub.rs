@@ -5,23 +5,21 @@
 //!
 //! After every step both sides must agree on everything the acting client
 //! got (its reply or replies, and any pushes before them) and on what every
-//! other client received, in order. On Redis the end of a client's output
-//! is marked by a PING sent after it (answered `+PONG`, or `["pong", ""]` by
-//! a RESP2 subscriber); on redlet it is the client's outbox. Where Redis's
+//! other client received, in order. On a server the end of a client's
+//! output is marked by a PING sent after it (answered `+PONG`, or
+//! `["pong", ""]` by a RESP2 subscriber); on the engine it is the client's
+//! outbox ([`super::clients`]). Where Redis's
 //! order is unspecified the values are sorted first: PUBSUB CHANNELS /
 //! SHARDCHANNELS replies, and the pmessages one publish delivers to one
 //! client through several patterns (Redis walks its pattern dict).
 #![allow(dead_code)]
 
-use std::time::{Duration, Instant};
-
-use redlet::ClientInfo;
-
+use super::clients::Clients;
 use super::gen::{Argv, Avail};
-use super::redis::{Conn, RedisServer};
+use super::redis::RedisServer;
 use super::resp::{cli_line, show, V};
 use super::rng::Rng;
-use super::run::{catch, compare_keyspace, Redlet};
+use super::run::compare_keyspace;
 
 /// Clients per scenario.
 const CLIENTS: usize = 5;
@@ -55,14 +53,6 @@ fn argv(parts: &[&str]) -> Argv {
 
 fn pick<'a>(r: &mut Rng, xs: &[&'a str]) -> &'a str {
     xs[r.below(xs.len())]
-}
-
-fn is_pong(v: &V) -> bool {
-    match v {
-        V::Simple(s) => s == b"PONG",
-        V::Array(x) => x.len() == 2 && x[0].bytes() == Some(b"pong") && x[1].bytes() == Some(b""),
-        _ => false,
-    }
 }
 
 fn kind_of(v: &V) -> Option<&[u8]> {
@@ -185,48 +175,28 @@ fn show_all(vs: &[V]) -> String {
     vs.iter().map(show).collect::<Vec<_>>().join(", ")
 }
 
-struct World<'s> {
-    srv: &'s RedisServer,
-    ctl: Conn,
-    conns: Vec<Conn>,
+struct World {
+    redis: Clients,
+    redlet: Clients,
     resp3: Vec<bool>,
     /// Inside MULTI (the PING end marker would be queued).
     in_multi: Vec<bool>,
-    redlet: Redlet,
-    lids: Vec<u64>,
-    /// Redis's client ids.
-    rids: Vec<i64>,
     log: Vec<String>,
 }
 
-impl<'s> World<'s> {
-    fn new(srv: &'s RedisServer, r: &mut Rng) -> World<'s> {
-        let mut ctl = srv.connect();
-        ctl.must(&["FLUSHALL"]);
-        ctl.must(&["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
-        let mut redlet = Redlet::new();
-        redlet.exec(&argv(&["CONFIG", "SET", "notify-keyspace-events", "KEA"]));
-        let mut w =
-            World { srv, ctl, conns: vec![], resp3: vec![], in_multi: vec![false; CLIENTS], redlet, lids: vec![], rids: vec![], log: vec![] };
+impl World {
+    fn new(srv: &RedisServer, r: &mut Rng) -> World {
+        let (mut redis, mut redlet) = (Clients::redis(srv), Clients::redlet(srv));
+        redis.control(&["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
+        redlet.control(&["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
+        let mut resp3 = vec![];
         for _ in 0..CLIENTS {
             let three = r.chance(0.4);
-            let (mut c, l) = w.open(three);
-            w.rids.push(super::multi::client_id(&mut c));
-            w.conns.push(c);
-            w.lids.push(l);
-            w.resp3.push(three);
+            redis.add(three);
+            redlet.add(three);
+            resp3.push(three);
         }
-        w
-    }
-
-    fn open(&mut self, resp3: bool) -> (Conn, u64) {
-        let mut c = self.srv.connect();
-        let l = self.redlet.eng.open_client(ClientInfo::default());
-        if resp3 {
-            c.must(&["HELLO", "3"]);
-            let _ = self.redlet.exec_as(l, &argv(&["HELLO", "3"]));
-        }
-        (c, l)
+        World { redis, redlet, resp3, in_multi: vec![false; CLIENTS], log: vec![] }
     }
 
     fn fail(&self, what: String) -> String {
@@ -241,82 +211,16 @@ impl<'s> World<'s> {
         s
     }
 
-    /// Everything Redis sent client `i` up to the PING marker.
-    fn drain_redis(&mut self, i: usize) -> Vec<V> {
-        let mut out = vec![];
-        let c = &mut self.conns[i];
-        if let Err(e) = c.send(&argv(&["PING"])) {
-            return vec![V::Err(format!("HARNESS send: {e}").into_bytes())];
-        }
-        for _ in 0..10_000 {
-            match c.recv() {
-                Ok(v) if is_pong(&v) => return out,
-                Ok(v) => out.push(v),
-                Err(e) => {
-                    out.push(V::Err(format!("HARNESS redis read: {e}").into_bytes()));
-                    return out;
-                }
-            }
-        }
-        out
-    }
-
-    /// Everything in redlet's outbox of client `i`.
-    fn drain_redlet(&mut self, i: usize) -> Vec<V> {
-        let id = self.lids[i];
-        let mut out = vec![];
-        while let Some(r) = self.redlet.eng.pop_output(id) {
-            out.extend(self.render_all(id, &r));
-        }
-        out
-    }
-
-    /// A redlet reply rendered in the client's protocol, split into the
-    /// values a client would read.
-    fn render_all(&self, id: u64, reply: &redlet::Reply) -> Vec<V> {
-        let bytes = reply.to_resp(self.redlet.eng.protocol(id));
-        let mut s = bytes.as_slice();
-        let mut out = vec![];
-        while !s.is_empty() {
-            match super::resp::read(&mut s) {
-                Ok(v) => out.push(v),
-                Err(e) => {
-                    out.push(V::Err(format!("HARNESS redlet rendered invalid RESP ({e})").into_bytes()));
-                    break;
-                }
-            }
-        }
-        out
-    }
-
     /// Client `c` runs a command; then every client's output is compared.
     fn command(&mut self, c: usize, a: &Argv) -> Result<(), String> {
         self.log.push(format!("c{c}{}: {}", if self.resp3[c] { " (resp3)" } else { "" }, cli_line(a)));
         count(0, 1);
         let name = a[0].to_ascii_lowercase();
-        // Replies the acting client gets on Redis.
-        let mut got_r = if let Err(e) = self.conns[c].send(a) {
-            vec![V::Err(format!("HARNESS send: {e}").into_bytes())]
-        } else if (self.in_multi[c] && name != b"exec" && name != b"discard") || name == b"multi" {
-            // One reply (queued, or the MULTI's OK); no pushes can come
-            // between, since every other client is idle.
-            vec![self.conns[c].recv().unwrap_or_else(|e| V::Err(format!("HARNESS redis read: {e}").into_bytes()))]
-        } else {
-            self.drain_redis(c)
-        };
-        let refs: Vec<&[u8]> = a.iter().map(|x| x.as_slice()).collect();
-        let lid = self.lids[c];
-        let eng = &mut self.redlet.eng;
-        let mut got_l = match catch(|| eng.execute(lid, &refs)) {
-            Ok(Some(reply)) => self.render_all(lid, &reply),
-            Ok(None) => vec![V::Simple(b"<redlet blocked the client>".to_vec())],
-            Err(msg) => {
-                self.redlet.poisoned = Some(msg.clone());
-                vec![V::Err(format!("PANIC {msg}").into_bytes())]
-            }
-        };
-        got_l.extend(self.drain_redlet(c));
-        let _ = self.redlet.eng.take_woken();
+        // One reply (queued, or the MULTI's OK); no pushes can come
+        // between, since every other client is idle.
+        let one = (self.in_multi[c] && name != b"exec" && name != b"discard") || name == b"multi";
+        let mut got_r = self.redis.exchange(c, a, one);
+        let mut got_l = self.redlet.exchange(c, a, one);
         if name == b"hello" {
             mask_hello(&mut got_r);
             mask_hello(&mut got_l);
@@ -361,8 +265,8 @@ impl<'s> World<'s> {
             if Some(i) == acting || self.in_multi[i] {
                 continue;
             }
-            let mut vr = self.drain_redis(i);
-            let mut vl = self.drain_redlet(i);
+            let mut vr = self.redis.drain(i);
+            let mut vl = self.redlet.drain(i);
             normalize(&mut vr);
             normalize(&mut vl);
             if !vr.is_empty() || !vl.is_empty() {
@@ -373,7 +277,6 @@ impl<'s> World<'s> {
             }
             count(2, vr.len() as u64);
         }
-        let _ = self.redlet.eng.take_woken();
         Ok(())
     }
 
@@ -381,19 +284,8 @@ impl<'s> World<'s> {
     fn reconnect(&mut self, c: usize, resp3: bool) -> Result<(), String> {
         self.log.push(format!("(c{c} disconnects; a new{} client takes its place)", if resp3 { " resp3" } else { "" }));
         count(5, 1);
-        let old = self.rids[c];
-        let (mut fresh, lid) = self.open(resp3);
-        self.rids[c] = super::multi::client_id(&mut fresh);
-        drop(std::mem::replace(&mut self.conns[c], fresh));
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while super::multi::redis_clients(&mut self.ctl).1.contains(&old) {
-            if Instant::now() > deadline {
-                return Err("redis did not notice a closed connection within 5s".into());
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        self.redlet.eng.close_client(self.lids[c]);
-        self.lids[c] = lid;
+        self.redis.replace(c, resp3)?;
+        self.redlet.replace(c, resp3)?;
         self.resp3[c] = resp3;
         self.in_multi[c] = false;
         self.settle(None)
@@ -452,13 +344,13 @@ fn pubsub_command(r: &mut Rng) -> Argv {
 pub fn scenario(srv: &RedisServer, avail: &Avail, seed: u64, steps: usize) -> Result<(), String> {
     let mut r = Rng::new(seed ^ 0x5eed_9b5b);
     let mut w = World::new(srv, &mut r);
-    let res = run_steps(&mut w, &mut r, avail, steps);
-    srv.reset_config(&mut w.ctl);
-    res?;
-    if let Some(p) = &w.redlet.poisoned {
+    run_steps(&mut w, &mut r, avail, steps)?;
+    if let Some(p) = w.redlet.poisoned() {
         return Err(w.fail(format!("engine panicked: {p}")));
     }
-    compare_keyspace(srv, &mut w.redlet.eng).map_err(|m| w.fail(format!("final keyspace: {} {}", m.redis, m.note)))
+    let redlet = &mut w.redlet;
+    let res = compare_keyspace(srv, || redlet.dump());
+    res.map_err(|m| w.fail(format!("final keyspace: {} {}", m.redis, m.note)))
 }
 
 fn run_steps(w: &mut World, r: &mut Rng, avail: &Avail, steps: usize) -> Result<(), String> {

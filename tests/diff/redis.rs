@@ -1,5 +1,6 @@
 //! The oracle: a real `redis-server` child process on a free loopback port,
-//! killed when its guard drops, and plain blocking RESP connections to it.
+//! killed when its guard drops, and plain blocking RESP connections to it
+//! (or to any RESP server: a remote redlet side is reached the same way).
 #![allow(dead_code)]
 
 use std::io::{self, BufReader, Write};
@@ -79,7 +80,7 @@ impl RedisServer {
                     break;
                 }
                 if let Ok(mut c) = Conn::connect(port) {
-                    if c.cmd_str(&["PING"]).map(|v| v == V::Simple(b"PONG".to_vec())).unwrap_or(false) {
+                    if prepare(&mut c).is_ok() {
                         let mut d = vec![b"CONFIG".to_vec(), b"SET".to_vec()];
                         for p in TUNABLES {
                             if let Ok(V::Array(kv)) = c.cmd_str(&["CONFIG", "GET", p]) {
@@ -90,10 +91,6 @@ impl RedisServer {
                             }
                         }
                         srv.defaults = d;
-                        // Expiry only on access, as in the engine (the
-                        // harness never ticks it): keys expire, and their
-                        // "expired" events fire, at the same commands.
-                        let _ = c.cmd_str(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
                         return srv;
                     }
                 }
@@ -105,6 +102,11 @@ impl RedisServer {
             drop(srv);
         }
         panic!("{last_err}");
+    }
+
+    /// Its address, `127.0.0.1:port`.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
     }
 
     /// A new connection to this server.
@@ -133,7 +135,25 @@ impl Drop for RedisServer {
     }
 }
 
-/// One client connection to Redis.
+/// Readies a server that just answered for comparison: it must answer PING,
+/// and it expires keys only on access, as the in-process engine (which the
+/// harness never ticks) does: keys expire, and their "expired" events fire,
+/// at the same commands on both sides. `Err` with the server's answer when
+/// either fails.
+pub fn prepare(c: &mut Conn) -> Result<(), String> {
+    match c.cmd_str(&["PING"]) {
+        Ok(V::Simple(p)) if p == b"PONG" => {}
+        Ok(v) => return Err(format!("PING answered {}", resp::show(&v))),
+        Err(e) => return Err(format!("PING: {e}")),
+    }
+    match c.cmd_str(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]) {
+        Ok(V::Simple(_)) => Ok(()),
+        Ok(v) => Err(format!("DEBUG SET-ACTIVE-EXPIRE 0 answered {}", resp::show(&v))),
+        Err(e) => Err(format!("DEBUG SET-ACTIVE-EXPIRE 0: {e}")),
+    }
+}
+
+/// One client connection to Redis (or to a remote redlet).
 pub struct Conn {
     w: TcpStream,
     r: BufReader<TcpStream>,
@@ -143,7 +163,12 @@ pub struct Conn {
 impl Conn {
     /// Connects to 127.0.0.1:`port`.
     pub fn connect(port: u16) -> io::Result<Conn> {
-        let s = TcpStream::connect(("127.0.0.1", port))?;
+        Self::connect_to(("127.0.0.1", port))
+    }
+
+    /// Connects to `addr` (`host:port`).
+    pub fn connect_to(addr: impl std::net::ToSocketAddrs) -> io::Result<Conn> {
+        let s = TcpStream::connect(addr)?;
         s.set_nodelay(true)?;
         s.set_read_timeout(Some(Duration::from_secs(20)))?;
         let r = BufReader::with_capacity(1 << 16, s.try_clone()?);
@@ -199,5 +224,36 @@ impl Conn {
     /// Changes the read timeout.
     pub fn set_read_timeout(&self, d: Duration) {
         let _ = self.w.set_read_timeout(Some(d));
+    }
+
+    /// Everything the server sent before answering a PING sent now: it
+    /// answers in order, so the PING's answer marks the end (`+PONG`, or
+    /// `["pong", ""]` to a RESP2 subscriber). An I/O error ends the list
+    /// with a harness error value.
+    pub fn drain(&mut self) -> Vec<V> {
+        let mut out = vec![];
+        if let Err(e) = self.send(&[b"PING".to_vec()]) {
+            return vec![V::Err(format!("HARNESS send: {e}").into_bytes())];
+        }
+        for _ in 0..100_000 {
+            match self.recv() {
+                Ok(v) if is_pong(&v) => return out,
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    out.push(V::Err(format!("HARNESS read: {e}").into_bytes()));
+                    return out;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The answer to a bare PING, in either form.
+fn is_pong(v: &V) -> bool {
+    match v {
+        V::Simple(s) => s == b"PONG",
+        V::Array(x) => x.len() == 2 && x[0].bytes() == Some(b"pong") && x[1].bytes() == Some(b""),
+        _ => false,
     }
 }

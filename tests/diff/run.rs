@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
+use std::sync::{Mutex, MutexGuard, Once};
 use std::time::{Duration, Instant};
 
 use redlet::clock::SystemClock;
@@ -21,7 +21,7 @@ use redlet::types::Value;
 use redlet::{ClientId, ClientInfo, Config, Engine, Options};
 
 use super::gen::{Argv, Avail, Family, Gen};
-use super::redis::{Conn, RedisServer};
+use super::redis::{prepare, Conn, RedisServer};
 use super::resp::{self, cli_line, show, V};
 use super::rng::mix;
 
@@ -64,17 +64,87 @@ pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
 // ------------------------------------------------------------ the sides
 
 thread_local! {
-    /// `REDLET_DIFF_SELFTEST=1`: port of a second redis-server standing in
-    /// for redlet, to check the harness itself (it must find no mismatch).
-    static TWIN: RefCell<Option<u16>> = const { RefCell::new(None) };
+    /// Address of the server that is redlet's side in this thread's test:
+    /// `REDLET_DIFF_TARGET`, or the self-test's second redis-server. `None`:
+    /// an in-process engine. Set by [`RedletSide::new`].
+    static REMOTE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// redlet's side of a pair: an in-process engine and one client (or, in the
-/// harness self-test, a connection to a second redis-server).
+/// The server redlet's side runs on in this thread's test, if not in process.
+pub fn remote() -> Option<String> {
+    REMOTE.with(|r| r.borrow().clone())
+}
+
+/// Held by each test while it uses the one `REDLET_DIFF_TARGET` server, so
+/// tests running in parallel threads take turns on it.
+static TARGET_LOCK: Mutex<()> = Mutex::new(());
+
+/// Where redlet's side runs for one test, read from the environment, and
+/// what must live as long as the test (the self-test's twin server, the
+/// turn on the shared target). Dropping it returns the thread to the
+/// in-process engine.
+pub struct RedletSide {
+    /// `REDLET_DIFF_SELFTEST=1`: a second redis-server stands in for redlet
+    /// to check the harness itself (it must find no mismatch).
+    pub selftest: bool,
+    twin: Option<RedisServer>,
+    _turn: Option<MutexGuard<'static, ()>>,
+}
+
+impl RedletSide {
+    /// [`Settings::target`]: the server at that address (waits for this
+    /// test's turn on it, then readies it with [`prepare`]);
+    /// [`Settings::selftest`]: a second redis-server started with
+    /// `twin_args`; neither: a fresh in-process engine per sequence.
+    pub fn new(st: &Settings, twin_args: &[&str]) -> RedletSide {
+        let selftest = st.selftest;
+        let (addr, twin, turn) = match st.target.clone() {
+            Some(_) if selftest => panic!("REDLET_DIFF_TARGET and REDLET_DIFF_SELFTEST exclude each other: set one"),
+            Some(addr) => {
+                let turn = TARGET_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+                let mut c = Conn::connect_to(addr.as_str()).unwrap_or_else(|e| {
+                    panic!("REDLET_DIFF_TARGET={addr}: cannot connect ({e}); start the server first, e.g. `redlet serve --port 7001`")
+                });
+                if let Err(e) = prepare(&mut c) {
+                    panic!(
+                        "REDLET_DIFF_TARGET={addr}: {e} (the harness turns active expiry off with DEBUG SET-ACTIVE-EXPIRE 0: \
+                         enable-debug-command must be `local` (redlet's default) over loopback, or `yes`)"
+                    );
+                }
+                (Some(addr), None, Some(turn))
+            }
+            None if selftest => {
+                let twin = RedisServer::start_with(twin_args);
+                (Some(twin.addr()), Some(twin), None)
+            }
+            None => (None, None, None),
+        };
+        REMOTE.with(|r| *r.borrow_mut() = addr);
+        RedletSide { selftest, twin, _turn: turn }
+    }
+}
+
+impl Drop for RedletSide {
+    fn drop(&mut self) {
+        REMOTE.with(|r| *r.borrow_mut() = None);
+    }
+}
+
+/// Brings a server to the state a fresh engine starts in: no keys, the
+/// parameters the generators change back at Redis's defaults (`srv`'s),
+/// statistics zeroed. Used on Redis and on a remote redlet alike.
+pub fn reset(srv: &RedisServer, c: &mut Conn) {
+    c.must(&["FLUSHALL"]);
+    srv.reset_config(c);
+    let _ = c.cmd_str(&["CONFIG", "RESETSTAT"]);
+}
+
+/// redlet's side of a pair: an in-process engine and one client, or a
+/// connection to the server of [`remote`].
 pub struct Redlet {
-    /// Self-test only: the stand-in server.
-    pub twin: Option<Conn>,
-    /// The engine (system clock, fixed seed).
+    /// Remote side only: the connection commands run on.
+    pub remote: Option<Conn>,
+    /// The engine (system clock, fixed seed); unused when remote.
     pub eng: Engine,
     /// The client commands run as.
     pub cid: ClientId,
@@ -83,16 +153,13 @@ pub struct Redlet {
 }
 
 impl Redlet {
-    /// A fresh engine with one client.
+    /// A fresh engine with one client, or a new connection to the remote
+    /// side (not [`reset`]: that needs Redis's defaults).
     pub fn new() -> Redlet {
         let mut eng = Engine::new(Options { config: Config::default(), clock: Box::new(SystemClock), seed: ENGINE_SEED });
         let cid = eng.open_client(ClientInfo { addr: "127.0.0.1:40000".into(), laddr: "127.0.0.1:6379".into(), fd: 8 });
-        let twin = TWIN.with(|t| *t.borrow()).map(|port| {
-            let mut c = Conn::connect(port).expect("connect to the twin redis-server");
-            c.must(&["FLUSHALL"]);
-            c
-        });
-        Redlet { twin, eng, cid, poisoned: None }
+        let remote = remote().map(|addr| Conn::connect_to(addr.as_str()).unwrap_or_else(|e| panic!("connect to redlet's side at {addr}: {e}")));
+        Redlet { remote, eng, cid, poisoned: None }
     }
 
     /// Runs a command for client `cid`; `None` when it blocked.
@@ -122,8 +189,14 @@ impl Redlet {
 
     /// Runs a command for the main client (a blocked answer is shown as such).
     pub fn exec(&mut self, argv: &[Vec<u8>]) -> V {
-        if let Some(t) = &mut self.twin {
-            return t.cmd(argv).unwrap_or_else(|e| V::Err(format!("HARNESS twin I/O error: {e}").into_bytes()));
+        if let Some(t) = &mut self.remote {
+            return t.cmd(argv).unwrap_or_else(|e| {
+                // Go on with a new connection so the run reports instead of hanging.
+                if let Some(c) = remote().and_then(|a| Conn::connect_to(a.as_str()).ok()) {
+                    *t = c;
+                }
+                V::Err(format!("HARNESS redlet I/O error: {e}").into_bytes())
+            });
         }
         let cid = self.cid;
         match self.exec_as(cid, argv) {
@@ -131,14 +204,27 @@ impl Redlet {
             None => {
                 // Never expected in single-client sequences: unblock by
                 // replacing the client so the run can report and go on.
-                let db = 0;
                 self.eng.close_client(cid);
                 self.cid = self.eng.open_client(ClientInfo::default());
-                let _ = db;
                 V::Simple(b"<redlet blocked the client>".to_vec())
             }
         }
     }
+
+    /// Every key of every db: read from the engine, or through commands
+    /// like Redis's.
+    pub fn dump(&mut self) -> Result<Dump, String> {
+        match remote() {
+            Some(addr) => remote_dump(&addr),
+            None => redlet_dump(&mut self.eng),
+        }
+    }
+}
+
+/// [`redis_dump`] of the server at `addr`, on a connection of its own.
+pub fn remote_dump(addr: &str) -> Result<Dump, String> {
+    let mut c = Conn::connect_to(addr).map_err(|e| format!("connect to redlet's side at {addr}: {e}"))?;
+    Ok(redis_dump(&mut c))
 }
 
 impl Default for Redlet {
@@ -464,14 +550,14 @@ fn validate_random(argv: &[Vec<u8>], v: &V, src: &Source) -> Result<Vec<V>, Stri
 }
 
 impl<'s> Pair<'s> {
-    /// Fresh sides: a new Redis connection after FLUSHALL, a new engine.
+    /// Fresh sides: a new Redis connection after a [`reset`], a new engine
+    /// (or a new connection to the remote side after a [`reset`]).
     pub fn new(srv: &'s RedisServer, avail: &'s Avail) -> Pair<'s> {
         let mut redis = srv.connect();
-        redis.must(&["FLUSHALL"]);
-        srv.reset_config(&mut redis);
+        reset(srv, &mut redis);
         let mut redlet = Redlet::new();
-        if let Some(t) = &mut redlet.twin {
-            srv.reset_config(t);
+        if let Some(t) = &mut redlet.remote {
+            reset(srv, t);
         }
         let sub = Subscriber::open(srv, &mut redlet, avail);
         Pair { srv, redis, redlet, in_multi: false, avail, sub, notify_diff: None, sub_dirty: false }
@@ -855,14 +941,8 @@ impl<'s> Pair<'s> {
         if let Some(p) = &self.redlet.poisoned {
             return Err(ks_mismatch(String::new(), format!("engine panicked: {p}")));
         }
-        if let Some(port) = TWIN.with(|t| *t.borrow()) {
-            let mut t = Conn::connect(port).expect("connect to the twin");
-            let (a, b) = (redis_dump(&mut self.srv.connect()), redis_dump(&mut t));
-            let same = a.len() == b.len()
-                && a.iter().zip(&b).all(|((ka, x), (kb, y))| ka == kb && x.ty == y.ty && x.val == y.val && (x.ttl - y.ttl).abs() <= 2000);
-            return if same { Ok(()) } else { Err(ks_mismatch("twin keyspaces differ".into(), String::new())) };
-        }
-        compare_keyspace(self.srv, &mut self.redlet.eng)
+        let redlet = &mut self.redlet;
+        compare_keyspace(self.srv, || redlet.dump())
     }
 }
 
@@ -896,14 +976,14 @@ fn flatten(v: &V, out: &mut Vec<Vec<u8>>) {
 }
 
 /// Compares every db's keys, types, values and TTL presence of a Redis
-/// server and an engine.
-pub fn compare_keyspace(srv: &RedisServer, eng: &mut Engine) -> Result<(), Mismatch> {
+/// server and redlet's side (`redlet` dumps it: [`Redlet::dump`]).
+pub fn compare_keyspace(srv: &RedisServer, redlet: impl FnOnce() -> Result<Dump, String>) -> Result<(), Mismatch> {
     let mut c = srv.connect();
     let t = Instant::now();
     let r = redis_dump(&mut c);
     // Redis's PTTLs were read up to `lag` before redlet's clock is read.
     let lag = t.elapsed().as_millis() as i64;
-    let l = match redlet_dump(eng) {
+    let l = match redlet() {
         Ok(l) => l,
         Err(e) => return Err(ks_mismatch(String::new(), e)),
     };
@@ -935,11 +1015,11 @@ pub fn compare_keyspace(srv: &RedisServer, eng: &mut Engine) -> Result<(), Misma
 }
 
 /// The subscribers of a pair: Redis's (a connection) and redlet's (a client
-/// id, or a second connection in the self-test).
+/// id, or a connection to the remote side).
 pub struct Subscriber {
     redis: Conn,
     redlet_id: ClientId,
-    twin: Option<Conn>,
+    remote: Option<Conn>,
 }
 
 impl Subscriber {
@@ -950,48 +1030,29 @@ impl Subscriber {
         let psub = strs(&["PSUBSCRIBE", "*"]);
         let mut redis = srv.connect();
         redis.cmd(&psub).ok()?;
-        let (mut redlet_id, mut twin) = (0, None);
-        if let Some(port) = TWIN.with(|t| *t.borrow()) {
-            let mut c = Conn::connect(port).ok()?;
+        let (mut redlet_id, mut remote) = (0, None);
+        if let Some(addr) = self::remote() {
+            let mut c = Conn::connect_to(addr.as_str()).ok()?;
             c.cmd(&psub).ok()?;
-            twin = Some(c);
+            remote = Some(c);
         } else {
             redlet_id = redlet.eng.open_client(ClientInfo::default());
             redlet.exec_as(redlet_id, &psub);
         }
-        let mut s = Subscriber { redis, redlet_id, twin };
+        let mut s = Subscriber { redis, redlet_id, remote };
         s.drain_redlet(redlet);
         Some(s)
     }
 
-    /// Everything a subscriber connection received: a PING (which a
-    /// subscribed client answers with `["pong", ""]`) marks the end, since
-    /// Redis queues notifications before it reads the next command.
-    fn drain_conn(c: &mut Conn) -> Vec<V> {
-        let mut out = vec![];
-        if c.send(&strs(&["PING"])).is_err() {
-            return vec![V::Err(b"HARNESS subscriber send failed".to_vec())];
-        }
-        for _ in 0..100_000 {
-            match c.recv() {
-                Ok(V::Array(x)) if x.first().and_then(|p| p.bytes()) == Some(b"pong") => return out,
-                Ok(v) => out.push(v),
-                Err(e) => {
-                    out.push(V::Err(format!("HARNESS subscriber read: {e}").into_bytes()));
-                    return out;
-                }
-            }
-        }
-        out
-    }
-
+    /// Everything Redis's subscriber received ([`Conn::drain`]: Redis
+    /// queues notifications before it reads the next command).
     fn drain_redis(&mut self) -> Vec<V> {
-        Self::drain_conn(&mut self.redis)
+        self.redis.drain()
     }
 
     fn drain_redlet(&mut self, redlet: &mut Redlet) -> Vec<V> {
-        if let Some(t) = &mut self.twin {
-            return Self::drain_conn(t);
+        if let Some(c) = &mut self.remote {
+            return c.drain();
         }
         let _ = redlet.eng.take_woken();
         let mut out = vec![];
@@ -1096,7 +1157,7 @@ fn scan_all(argv: &[Vec<u8>], pos: usize, pairs: bool, mut run: impl FnMut(&[Vec
 
 /// One key's contents, comparable across sides.
 #[derive(Debug, Clone, PartialEq)]
-struct Item {
+pub struct Item {
     ty: String,
     /// String: [value]; list: items; hash: sorted [f, v, ...]; set: sorted.
     val: Vec<Vec<u8>>,
@@ -1113,13 +1174,16 @@ impl Item {
     }
 }
 
-type Dump = BTreeMap<(usize, Vec<u8>), Item>;
+/// Every key of every db: (db, key) -> contents.
+pub type Dump = BTreeMap<(usize, Vec<u8>), Item>;
 
 fn bulk_list(v: &V) -> Vec<Vec<u8>> {
     v.items().unwrap_or_default().iter().filter_map(|x| x.bytes().map(|b| b.to_vec())).collect()
 }
 
-fn redis_dump(c: &mut Conn) -> Dump {
+/// Every key of the server `c` is connected to, read with commands (leaves
+/// `c` in db 15).
+pub fn redis_dump(c: &mut Conn) -> Dump {
     let mut out = Dump::new();
     for db in 0..16usize {
         c.must(&["SELECT", &db.to_string()]);
@@ -1329,15 +1393,31 @@ pub struct Settings {
     pub only: Option<String>,
     /// Seconds of shrinking per distinct mismatch.
     pub shrink_secs: u64,
+    /// `REDLET_DIFF_TARGET=host:port`: redlet's side is the RESP server at
+    /// that address (the wasm build served by `npx redlet serve`, the native
+    /// `redlet serve`, ...) instead of an in-process engine. It is compared
+    /// exactly as Redis is reached: replies, keyspace dumps through
+    /// commands, subscribers and multi-client scenarios over TCP. Between
+    /// sequences it is [`reset`] (FLUSHALL, the generators' CONFIG SET
+    /// parameters back to Redis's defaults, CONFIG RESETSTAT); it must allow
+    /// `DEBUG SET-ACTIVE-EXPIRE 0` from the harness. Tests take turns on it.
+    /// The command set generated is still redlet's own table.
+    pub target: Option<String>,
+    /// `REDLET_DIFF_SELFTEST=1`: a second redis-server stands in for redlet
+    /// (every command generated, none may differ): checks the harness.
+    pub selftest: bool,
 }
 
 impl Settings {
     /// Reads `REDLET_DIFF_SEED`, `REDLET_DIFF_LONG`, `REDLET_DIFF_FAMILY`,
-    /// `REDLET_DIFF_COMMANDS`, `REDLET_DIFF_SHRINK_SECS`.
+    /// `REDLET_DIFF_COMMANDS`, `REDLET_DIFF_SHRINK_SECS`,
+    /// `REDLET_DIFF_TARGET`, `REDLET_DIFF_SELFTEST`.
     pub fn from_env() -> Settings {
         let var = |k: &str| std::env::var(k).ok().filter(|s| !s.is_empty());
         let long = var("REDLET_DIFF_LONG").is_some_and(|v| v != "0");
         Settings {
+            target: var("REDLET_DIFF_TARGET"),
+            selftest: var("REDLET_DIFF_SELFTEST").is_some_and(|v| v != "0"),
             seed: var("REDLET_DIFF_SEED").and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_SEED),
             per_family: var("REDLET_DIFF_COMMANDS").and_then(|s| s.parse().ok()).unwrap_or(if long { 1_000_000 } else { 50_000 }),
             only: var("REDLET_DIFF_FAMILY").map(|s| s.to_ascii_lowercase()),
@@ -1366,9 +1446,15 @@ struct Found {
 }
 
 /// Formats a shrunk repro for the log.
-pub fn format_repro(fam: &str, seed: u64, seq: u64, repro: &[Argv], m: &Mismatch) -> String {
+pub fn format_repro(fam: &str, st: &Settings, seq: u64, repro: &[Argv], m: &Mismatch) -> String {
+    let seed = st.seed;
+    let side = match (&st.target, st.selftest) {
+        (Some(addr), _) => format!("REDLET_DIFF_TARGET={addr} "),
+        (None, true) => "REDLET_DIFF_SELFTEST=1 ".into(),
+        (None, false) => String::new(),
+    };
     let mut s = format!(
-        "--- mismatch [{}] family={fam} seed={seed} sequence={seq}\n    rerun: REDLET_DIFF_SEED={seed} REDLET_DIFF_FAMILY={fam} cargo test --test differential\n    repro (redis-cli, after FLUSHALL):\n",
+        "--- mismatch [{}] family={fam} seed={seed} sequence={seq}\n    rerun: {side}REDLET_DIFF_SEED={seed} REDLET_DIFF_FAMILY={fam} cargo test --test differential\n    repro (redis-cli, after FLUSHALL):\n",
         m.sig
     );
     for a in repro {
@@ -1400,10 +1486,8 @@ pub fn run_family(fam: Family) {
         return;
     }
     let srv = RedisServer::start();
-    let selftest = std::env::var("REDLET_DIFF_SELFTEST").is_ok_and(|v| !v.is_empty() && v != "0");
-    let twin = selftest.then(RedisServer::start);
-    TWIN.with(|t| *t.borrow_mut() = twin.as_ref().map(|s| s.port));
-    let avail = if selftest {
+    let side = RedletSide::new(&st, &[]);
+    let avail = if side.selftest {
         let all: Vec<&str> = Family::ALL.iter().flat_map(|f| f.commands().iter().map(|(c, _)| *c)).chain(["multi", "exec", "keys", "hgetall", "smembers", "zrange", "object|encoding", "pexpiretime", "del", "sadd", "srem", "rpush", "psubscribe", "config|set", "publish"]).collect();
         Avail::with(&all)
     } else {
@@ -1468,7 +1552,7 @@ pub fn run_family(fam: Family) {
         report.push_str(&format!("differential[{}]: {sig}: first mismatch in {} sequences{q}\n", fam.name(), f.count));
     }
     for f in found.values() {
-        report.push_str(&format_repro(fam.name(), st.seed, f.seq, &f.repro, &f.m));
+        report.push_str(&format_repro(fam.name(), &st, f.seq, &f.repro, &f.m));
     }
     eprintln!("{report}");
     found.retain(|sig, _| super::known::known(sig).is_none());
