@@ -48,6 +48,14 @@ rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 # shellcheck disable=SC2086
 rustup target add $targets >/dev/null
 
+# --- Node 20+ for the npm package (js/) ---------------------------------------
+node_major() { node --version 2>/dev/null | sed -n 's/^v\([0-9]*\).*/\1/p'; }
+if [ "$(node_major)" = "" ] || [ "$(node_major)" -lt 20 ] || ! command -v npm >/dev/null; then
+    step "installing nodejs and npm (found: '$(node --version 2>/dev/null)')"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm
+fi
+
 # --- tests ---------------------------------------------------------------------
 # Every step runs even after a failure, so one run reports everything; the
 # exit status is non-zero if any step failed.
@@ -63,6 +71,44 @@ cargo build -p redlet --no-default-features --target thumbv7em-none-eabihf || st
 step "wasm build (wasm32-unknown-unknown)"
 cargo build -p redlet --no-default-features --target wasm32-unknown-unknown || status=1
 
+# --- the npm package: build (wasm-bindgen-cli pinned by js/build.sh), Node
+# tests, the wasm differential run, and the packed tarball used as a user would.
+step "npm package: npm ci + build (js/build.sh)"
+js_built=0
+if (cd js && npm ci --no-audit --no-fund && bash build.sh); then js_built=1; else status=1; fi
+
+if [ "$js_built" = 1 ]; then
+    step "npm package: node --test (js/test)"
+    # cargo's summary line comes from `test result:` lines, node's from
+    # `# pass N` / `# fail N`; both go to the log the total is counted from.
+    (cd js && node --test --test-concurrency=1 test/) 2>&1 | tee -a "$log" || status=1
+
+    step "wasm differential: every family and multi-client scenario against redis-server, redlet's side the wasm engine served by js/bin/redlet.mjs"
+    port_log=$(mktemp)
+    node js/bin/redlet.mjs serve --port 0 --save '' --appendonly no >"$port_log" 2>&1 &
+    wasm_pid=$!
+    port=""
+    for _ in $(seq 1 100); do
+        port=$(sed -n 's/.*Running mode=standalone, port=\([0-9]*\).*/\1/p' "$port_log")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    if [ -z "$port" ]; then
+        echo "test.sh: the wasm server did not start:" >&2
+        cat "$port_log" >&2
+        status=1
+    else
+        REDLET_DIFF_TARGET="127.0.0.1:$port" cargo test --test differential -- --test-threads=1 2>&1 | sed 's/^test result:/wasm differential test result:/' | tee -a "$log" || status=1
+        grep -q '^wasm differential test result: ok' "$log" || status=1
+    fi
+    kill "$wasm_pid" 2>/dev/null || true
+    wait "$wasm_pid" 2>/dev/null || true
+    rm -f "$port_log"
+
+    step "npm pack: install the tarball in a fresh project, import from Node and type-check from TypeScript"
+    bash js/scripts/pack-test.sh 2>&1 | tee -a "$log" || status=1
+fi
+
 # Long fuzzing (libFuzzer through cargo-fuzz, nightly) only when asked:
 # REDLET_FUZZ_LONG=1 [REDLET_FUZZ_LONG_SECS=600] bash scripts/test.sh
 if [ "${REDLET_FUZZ_LONG:-0}" = 1 ]; then
@@ -76,6 +122,8 @@ if [ "${REDLET_FUZZ_LONG:-0}" = 1 ]; then
 fi
 
 echo
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^# pass / { p += $3 } /^# fail / { f += $3 }
+     /^pack-test: [0-9]+ passed/ { p += $2; f += $4 }
      END { printf "test.sh: %d passed, %d failed\n", p, f }' "$log"
 exit "$status"
