@@ -58,6 +58,22 @@ export class Generation {
   }
 }
 
+/**
+ * Node 20's V8 (11.3) crashes (SIGSEGV) once TurboFan inlines the calls
+ * from `pack` into wasm and a call grows wasm memory: it keeps using the old
+ * backing store. Turning that one inlining off costs nothing measurable
+ * here and must happen before any of our code is optimised, so it is done
+ * when this module loads. Browsers and Workers run newer V8s.
+ */
+function avoidNode20WasmInliningCrash(): void {
+  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown; versions?: { node?: string } } }).process;
+  const major = Number(p?.versions?.node?.split('.')[0]);
+  if (!(major <= 20)) return;
+  const v8 = p?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (f: string) => void } | undefined;
+  v8?.setFlagsFromString?.('--no-turbo-inline-js-wasm-calls');
+}
+avoidNode20WasmInliningCrash();
+
 let current: Promise<Generation> | undefined;
 /** The generation `current` resolved to, so a trap can retire it at once. */
 let currentGen: Generation | undefined;
