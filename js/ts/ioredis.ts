@@ -386,7 +386,10 @@ export class Redis extends Emitter {
       this.setStatus('connecting');
       let db: Redlet;
       try {
+        // Asynchronous even with a given engine, as a socket connects: the
+        // status is 'connecting' after the constructor, commands are queued.
         db = this.options.engine ?? (await sharedEngine());
+        await null;
       } catch (e) {
         this.fail(e);
         throw e;
