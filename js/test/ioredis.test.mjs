@@ -79,7 +79,7 @@ async function until(f) {
  * a client of the side being tested; every client is disconnected after.
  */
 function same(name, body) {
-  test(name, async () => {
+  test(name, { timeout: 30000 }, async () => {
     const sides = {
       ioredis: (opts = {}) => new IORedis({ port, host: '127.0.0.1', ...opts }),
       redlet: (opts = {}) => new Redis({ engine: db, ...opts }),
@@ -496,7 +496,11 @@ same('status, events, duplicate, quit, disconnect, lazyConnect', async (mk) => {
   const again = mk({ lazyConnect: true });
   await again.connect();
   const twice = await settle(again.connect());
-  return [initial, ready, dupRes, quit, afterQuit, lazyStatus, lazyGet, dupEnded, await settle(dup.get('d')), twice];
+  const blocked = mk();
+  const pending = settle(blocked.blpop('never', 0));
+  await sleep(20);
+  blocked.disconnect();
+  return [initial, ready, dupRes, quit, afterQuit, lazyStatus, lazyGet, dupEnded, await settle(dup.get('d')), twice, await pending];
 });
 
 test('new Redis() without engine uses one shared engine', async () => {
@@ -528,4 +532,15 @@ test('ts/commands.ts matches the engine COMMAND table (regenerate it if this fai
     table[r[0]] = e;
   }
   assert.deepStrictEqual(JSON.parse(JSON.stringify(KEY_SPECS)), table);
+});
+
+test('integers beyond 2^53 are numbers, as ioredis gives them; the package exports the class as redlet/ioredis', async () => {
+  const viaExports = await import('redlet/ioredis');
+  assert.equal(viaExports.default, Redis);
+  assert.equal(viaExports.Redis, Redis);
+  const r = new Redis({ engine: db });
+  await r.set('huge', '1152921504606846976');
+  assert.equal(await r.incr('huge'), 1152921504606846977);
+  assert.equal(typeof (await r.incr('huge')), 'number');
+  await r.quit();
 });

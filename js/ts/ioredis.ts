@@ -495,7 +495,8 @@ export class Redis extends Emitter {
         },
         (e) => {
           this.blocked = false;
-          this.settleError(cmd, e);
+          // Closed while blocked (disconnect): ioredis's message for it.
+          this.settleError(cmd, this.status === 'end' ? new Error(CLOSED) : e);
           this.drain();
         },
       );
