@@ -743,7 +743,9 @@ export class Pipeline {
   }
 }
 
+/** Every command as a method (`redis.get(key)`, `redis.getBuffer(key)`), returning a Promise of its reply. */
 export interface Redis extends CommandMethods<Promise<any>> {}
+/** Every command as a method that queues it and returns the pipeline, for chaining. */
 export interface Pipeline extends CommandMethods<Pipeline> {}
 
 for (const name of COMMAND_NAMES) {
