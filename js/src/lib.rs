@@ -188,8 +188,6 @@ pub struct Engine {
     hooks: Hooks,
     /// Packed arguments of the next command (see the crate docs).
     args: Vec<u8>,
-    /// Argument slices, recycled across commands.
-    argv: Vec<(usize, usize)>,
     conns: HashMap<ClientId, RespConn>,
 }
 
@@ -224,7 +222,7 @@ impl Engine {
         let clock = JsClock { func: clock.map(Local), origin_ms: date_now() - perf_now(), last_us: Cell::new(0) };
         let seed = if seed.is_finite() { seed.abs() as u64 } else { 0 };
         let eng = redlet::Engine::new(Options { config: cfg, clock: Box::new(clock), seed });
-        Ok(Engine { eng, hooks, args: Vec::new(), argv: Vec::new(), conns: HashMap::new() })
+        Ok(Engine { eng, hooks, args: Vec::new(), conns: HashMap::new() })
     }
 
     /// Attaches a storage adapter; [`Engine::load`] then reads it.
@@ -261,20 +259,19 @@ impl Engine {
         let Some(packed) = self.args.get(..used) else {
             return self.hooks.error("ERR redlet-js: argument buffer overrun");
         };
-        self.argv.clear();
+        let mut argv: Vec<&[u8]> = Vec::with_capacity(nargs.min(used / 4));
         let mut pos = 0usize;
         for _ in 0..nargs {
-            let Some(len) = packed.get(pos..pos + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize) else {
+            let Some(len) = packed.get(pos..pos.saturating_add(4)).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize) else {
                 return self.hooks.error("ERR redlet-js: malformed argument buffer");
             };
             pos += 4;
-            if packed.len() - pos < len {
+            let Some(arg) = pos.checked_add(len).and_then(|end| packed.get(pos..end)) else {
                 return self.hooks.error("ERR redlet-js: malformed argument buffer");
-            }
-            self.argv.push((pos, len));
+            };
+            argv.push(arg);
             pos += len;
         }
-        let argv: Vec<&[u8]> = self.argv.iter().map(|&(p, l)| &packed[p..p + l]).collect();
         match self.eng.execute(id, &argv) {
             Some(r) => {
                 let proto = self.eng.protocol(id);
