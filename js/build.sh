@@ -23,6 +23,10 @@ cargo build -p redlet-js --target wasm32-unknown-unknown --profile "$profile"
 dir=$profile; [ "$profile" = dev ] && dir=debug
 mkdir -p dist/wasm
 wasm-bindgen --target web --out-dir ts/wasm --out-name redlet_js "$target_dir/wasm32-unknown-unknown/$dir/redlet_js.wasm"
+# The glue's types declare `[Symbol.dispose]`, which needs TypeScript's
+# `esnext` lib: users on es2022 would fail to type-check our types. The
+# method stays in the JS; only its declaration goes.
+sed -i '/\[Symbol\.dispose\]/d' ts/wasm/redlet_js.d.ts
 if [ "$profile" = wasm ]; then
     # -O3 keeps the speed the package is measured on; --strip-* drops names
     # and producers sections (bytes only, no behaviour).
