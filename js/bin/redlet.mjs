@@ -130,7 +130,9 @@ function readDirectives(args) {
     try {
       text = readFileSync(args[0], 'latin1');
     } catch (e) {
-      throw new ConfigError(`Fatal error, can't open config file '${args[0]}': ${e.message}`);
+      // The native server's (Rust's io::Error) wording for the common cases.
+      const why = { ENOENT: 'No such file or directory (os error 2)', EACCES: 'Permission denied (os error 13)', EISDIR: 'Is a directory (os error 21)' }[e.code] ?? e.message;
+      throw new ConfigError(`Fatal error, can't open config file '${args[0]}': ${why}`);
     }
     text.split('\n').forEach((raw, i) => {
       const line = raw.trim();
