@@ -54,7 +54,12 @@ export interface ServeOptions {
    * `-` makes an address optional (skipped when it cannot be bound).
    */
   host?: string | readonly string[];
-  /** Serve this database (from `Redlet.open`). Without it `serve()` opens one and closes it with the server. */
+  /**
+   * Serve this database (from `Redlet.open`). Without it `serve()` opens one
+   * and closes it with the server. A database passed here stays open when
+   * the server closes (also after a client's SHUTDOWN, which stops the
+   * server); closing it stops the server.
+   */
   engine?: Redlet;
   /** Data folder for the database `serve()` opens: loaded at start, saved to (`redlet.snapshot`, `redlet.journal`, the files `redlet serve --dir` uses). Created if missing. */
   dir?: string;
@@ -368,6 +373,12 @@ export async function serve(opts: ServeOptions = {}): Promise<RedletServer> {
     }
     await stop();
   };
+
+  // The database closing (`db.close()`, also when serve() did not open
+  // it) stops the server at once, not at the next connection.
+  db.on('close', () => {
+    if (core.closed) void stop();
+  });
 
   onSocket = start;
   for (const s of early) start(s);
