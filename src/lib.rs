@@ -26,6 +26,7 @@
 //! | [`glob`] | Redis's glob matching (KEYS, SCAN MATCH, ...) |
 //! | [`pubsub`] | the pub/sub subscription registry |
 //! | [`geo`] | geohash scores, neighbours, distances and search areas of the GEO commands |
+//! | [`fmath`] | correctly rounded `sin`/`cos`/`asin` in `core` Rust: the GEO math without `std` |
 //! | [`hll`] | HyperLogLog in Redis's byte format: sparse/dense registers, estimator |
 //! | [`info`] | INFO text and deterministic memory accounting |
 //! | [`export`] | the keyspace as RESP commands for `redis-cli --pipe` |
@@ -68,6 +69,7 @@ pub mod engine;
 pub mod error;
 pub mod evict;
 pub mod export;
+pub mod fmath;
 pub mod geo;
 pub mod glob;
 pub mod hll;
