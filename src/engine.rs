@@ -836,7 +836,12 @@ impl Engine {
     /// (a JS event loop that must be able to exit, a component host) sleep
     /// until this instant and ask again after every command.
     pub fn next_wakeup_ms(&self) -> Option<u64> {
-        let now = self.now_ms();
+        self.next_wakeup_after(self.now_ms())
+    }
+
+    /// [`Engine::next_wakeup_ms`] relative to `now` (ms) the host already
+    /// read, saving a clock read per command where reads are costly (wasm).
+    pub fn next_wakeup_after(&self, now: u64) -> Option<u64> {
         let mut at = self.next_deadline_ms();
         let mut at_least = |t: u64| at = Some(at.map_or(t, |a| a.min(t)));
         if self.config.active_expire_enabled && self.dbs.iter().any(|d| d.volatile_len() > 0) {

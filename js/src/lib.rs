@@ -36,6 +36,7 @@ compile_error!("redlet-js assumes single-threaded wasm (no `atomics` target feat
 
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use js_sys::{Array, BigInt, Function, Map, Uint8Array};
 use redlet::clock::Clock;
@@ -152,7 +153,9 @@ struct JsClock {
     func: Option<Local<Function>>,
     /// `Date.now() - performance.now()` at start.
     origin_ms: f64,
-    last_us: Cell<u64>,
+    /// The last good reading, shared with [`Engine`] so it can schedule
+    /// timers relative to the command's instant without another read.
+    last_us: Local<Rc<Cell<u64>>>,
 }
 
 impl Clock for JsClock {
@@ -163,9 +166,9 @@ impl Clock for JsClock {
         };
         if ms.is_finite() && ms >= 0.0 {
             // Saturating float-to-int cast: huge values clamp to u64::MAX.
-            self.last_us.set((ms * 1000.0).round() as u64);
+            self.last_us.0.set((ms * 1000.0).round() as u64);
         }
-        self.last_us.get()
+        self.last_us.0.get()
     }
 }
 
@@ -178,6 +181,39 @@ struct RespConn {
     out: Vec<u8>,
 }
 
+/// Words JS reads after every [`Engine::exec`] without crossing the
+/// boundary again (`js/ts/wasm.ts` reads them through typed views at
+/// [`Engine::scratch`]). Field order and widths are that contract.
+#[repr(C, align(8))]
+#[derive(Default)]
+struct Scratch {
+    /// What the reply is ([`TAG_BLOCKED`], ...).
+    tag: u32,
+    /// Address and length of the reply's bytes ([`TAG_BYTES`], [`TAG_ERROR`]).
+    ptr: u32,
+    len: u32,
+    /// Bit 0: some client was woken ([`Engine::take_woken`] has work).
+    /// This and `wakeup` are refreshed by every call that can change them.
+    flags: u32,
+    /// The integer reply ([`TAG_INT`]).
+    num: f64,
+    /// [`Engine::next_wakeup`] after the command.
+    wakeup: f64,
+}
+
+/// The client blocked; the reply comes through [`Engine::pop_output`].
+const TAG_BLOCKED: u32 = 0;
+/// A bulk or status reply; its bytes are at `ptr`/`len` until the next call.
+const TAG_BYTES: u32 = 1;
+/// An integer reply that a JS number holds exactly, in `num`.
+const TAG_INT: u32 = 2;
+/// A null reply.
+const TAG_NIL: u32 = 3;
+/// An error reply; its text is at `ptr`/`len`.
+const TAG_ERROR: u32 = 4;
+/// Anything else: [`Engine::take_reply`] converts it.
+const TAG_OTHER: u32 = 5;
+
 /// Output beyond which a RESP connection is not served until JS took it.
 const OUT_PAUSE: usize = 64 << 20;
 
@@ -188,6 +224,15 @@ pub struct Engine {
     hooks: Hooks,
     /// Packed arguments of the next command (see the crate docs).
     args: Vec<u8>,
+    /// Read by JS after each [`Engine::exec`]; boxed for a stable address.
+    scratch: Box<Scratch>,
+    /// The bytes a [`TAG_BYTES`]/[`TAG_ERROR`] reply points at, kept until
+    /// the next call.
+    held: Vec<u8>,
+    /// A [`TAG_OTHER`] reply waiting for [`Engine::take_reply`].
+    pending: Option<(Reply, Protocol, bool)>,
+    /// The clock's last reading (see [`JsClock`]).
+    clock_us: Rc<Cell<u64>>,
     conns: HashMap<ClientId, RespConn>,
 }
 
@@ -219,10 +264,11 @@ impl Engine {
             let (name, value) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1).as_string().unwrap_or_default());
             cfg.set_param(&name, &value).map_err(|e| JsValue::from_str(&format!("config '{name}' '{value}': {e}")))?;
         }
-        let clock = JsClock { func: clock.map(Local), origin_ms: date_now() - perf_now(), last_us: Cell::new(0) };
+        let clock_us = Rc::new(Cell::new(0));
+        let clock = JsClock { func: clock.map(Local), origin_ms: date_now() - perf_now(), last_us: Local(Rc::clone(&clock_us)) };
         let seed = if seed.is_finite() { seed.abs() as u64 } else { 0 };
         let eng = redlet::Engine::new(Options { config: cfg, clock: Box::new(clock), seed });
-        Ok(Engine { eng, hooks, args: Vec::new(), conns: HashMap::new() })
+        Ok(Engine { eng, hooks, args: Vec::new(), scratch: Box::default(), held: Vec::new(), pending: None, clock_us, conns: HashMap::new() })
     }
 
     /// Attaches a storage adapter; [`Engine::load`] then reads it.
@@ -250,33 +296,38 @@ impl Engine {
         self.args.as_mut_ptr()
     }
 
+    /// The address of the words JS reads after each [`Engine::exec`].
+    pub fn scratch(&self) -> *const u8 {
+        (&*self.scratch as *const Scratch).cast()
+    }
+
     /// Runs the command packed in the argument buffer (`nargs` arguments in
-    /// its first `used` bytes) for client `id`. Returns the reply as a JS
-    /// value, or `undefined` when the client is now blocked. `buffers`:
-    /// bulk and status replies as `Uint8Array` instead of strings.
-    pub fn call(&mut self, id: f64, nargs: usize, used: usize, buffers: bool) -> JsValue {
+    /// its first `used` bytes) for client `id` and returns the reply's tag;
+    /// the reply itself is in the scratch words or waits for
+    /// [`Engine::take_reply`] (see [`TAG_BLOCKED`] and the others).
+    /// `buffers`: bulk and status replies as `Uint8Array` instead of
+    /// strings (they then always go through `take_reply`).
+    pub fn exec(&mut self, id: f64, nargs: usize, used: usize, buffers: bool) -> u32 {
         let id = id as ClientId;
-        let Some(packed) = self.args.get(..used) else {
-            return self.hooks.error("ERR redlet-js: argument buffer overrun");
+        let reply = match Self::parse_args(&self.args, nargs, used) {
+            Ok(argv) => self.eng.execute(id, &argv),
+            Err(e) => Some(Reply::Error(redlet::Error::err(e))),
         };
-        let mut argv: Vec<&[u8]> = Vec::with_capacity(nargs.min(used / 4));
-        let mut pos = 0usize;
-        for _ in 0..nargs {
-            let Some(len) = packed.get(pos..pos.saturating_add(4)).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize) else {
-                return self.hooks.error("ERR redlet-js: malformed argument buffer");
-            };
-            pos += 4;
-            let Some(arg) = pos.checked_add(len).and_then(|end| packed.get(pos..end)) else {
-                return self.hooks.error("ERR redlet-js: malformed argument buffer");
-            };
-            argv.push(arg);
-            pos += len;
-        }
-        match self.eng.execute(id, &argv) {
-            Some(r) => {
-                let proto = self.eng.protocol(id);
-                self.to_js(r, proto, buffers)
-            }
+        let tag = match reply {
+            None => TAG_BLOCKED,
+            Some(r) => self.stage(r, id, buffers),
+        };
+        self.scratch.tag = tag;
+        self.publish();
+        tag
+    }
+
+    /// The reply of the last [`Engine::exec`] that answered [`TAG_OTHER`],
+    /// as a JS value (see the crate docs); `undefined` when there is none.
+    #[wasm_bindgen(js_name = takeReply)]
+    pub fn take_reply(&mut self) -> JsValue {
+        match self.pending.take() {
+            Some((r, proto, buffers)) => self.to_js(r, proto, buffers),
             None => JsValue::UNDEFINED,
         }
     }
@@ -296,6 +347,7 @@ impl Engine {
             Some(c) => c.session.close(&mut self.eng),
             None => self.eng.close_client(id),
         }
+        self.publish();
     }
 
     /// The client's protocol: 2 or 3.
@@ -336,6 +388,7 @@ impl Engine {
             }
             ids.push(id as f64);
         }
+        self.publish();
         ids
     }
 
@@ -389,6 +442,7 @@ impl Engine {
     /// Periodic work: blocked-client timeouts, active expiry, persistence.
     pub fn tick(&mut self) {
         self.eng.tick();
+        self.publish();
     }
 
     /// Writes buffered journal records and syncs the journal (a durability
@@ -440,7 +494,9 @@ impl Engine {
             c.input.extend_from_slice(data);
             Self::pump(&mut self.eng, c);
         }
-        Self::state(c)
+        let st = Self::state(c);
+        self.publish();
+        st
     }
 
     /// State bits of a RESP connection (see [`Engine::resp_feed`]); 2 for
@@ -459,6 +515,7 @@ impl Engine {
         if c.start < c.input.len() {
             Self::pump(&mut self.eng, c);
         }
+        self.publish();
         out
     }
 
@@ -471,6 +528,65 @@ impl Engine {
 }
 
 impl Engine {
+    /// The arguments packed in the first `used` bytes of `args`.
+    fn parse_args(args: &[u8], nargs: usize, used: usize) -> Result<Vec<&[u8]>, &'static str> {
+        let packed = args.get(..used).ok_or("redlet-js: argument buffer overrun")?;
+        let mut argv: Vec<&[u8]> = Vec::with_capacity(nargs.min(used / 4));
+        let mut pos = 0usize;
+        for _ in 0..nargs {
+            let len = packed
+                .get(pos..pos.saturating_add(4))
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+                .ok_or("redlet-js: malformed argument buffer")?;
+            pos += 4;
+            let arg = pos.checked_add(len).and_then(|end| packed.get(pos..end)).ok_or("redlet-js: malformed argument buffer")?;
+            argv.push(arg);
+            pos += len;
+        }
+        Ok(argv)
+    }
+
+    /// Puts a reply where JS reads it: the common shapes in the scratch
+    /// words (no JS objects built here), the rest in `pending`.
+    fn stage(&mut self, r: Reply, id: ClientId, buffers: bool) -> u32 {
+        match r {
+            Reply::Bulk(b) if !buffers => self.hold(b, TAG_BYTES),
+            Reply::Status(s) if !buffers => {
+                let mut b = core::mem::take(&mut self.held);
+                b.clear();
+                b.extend_from_slice(s.as_bytes());
+                self.hold(b, TAG_BYTES)
+            }
+            Reply::Error(e) => self.hold(e.to_bytes(), TAG_ERROR),
+            Reply::Int(n) if (-MAX_SAFE..=MAX_SAFE).contains(&n) => {
+                self.scratch.num = n as f64;
+                TAG_INT
+            }
+            Reply::Nil | Reply::NilArray => TAG_NIL,
+            r => {
+                let proto = self.eng.protocol(id);
+                self.pending = Some((r, proto, buffers));
+                TAG_OTHER
+            }
+        }
+    }
+
+    fn hold(&mut self, b: Vec<u8>, tag: u32) -> u32 {
+        self.held = b;
+        // wasm32: addresses and lengths fit in u32.
+        self.scratch.ptr = self.held.as_ptr() as usize as u32;
+        self.scratch.len = self.held.len() as u32;
+        tag
+    }
+
+    /// Updates the scratch words JS reads after any call that may have
+    /// woken clients or changed the next wakeup.
+    fn publish(&mut self) {
+        let sc = &mut *self.scratch;
+        sc.flags = u32::from(self.eng.has_woken());
+        sc.wakeup = self.eng.next_wakeup_after(self.clock_us.get() / 1000).map_or(-1.0, |t| t as f64);
+    }
+
     fn state(c: &RespConn) -> u32 {
         u32::from(!c.out.is_empty()) | (u32::from(c.session.is_closing()) << 1) | (u32::from(c.session.is_blocked()) << 2)
     }

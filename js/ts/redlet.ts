@@ -56,8 +56,12 @@ export class Core {
   /** RESP connections of `serve()`: called when their output is ready. */
   readonly conns = new Map<number, () => void>();
   closed = false;
+  /** Address of the engine's scratch words (see `Generation.reply`). */
+  private readonly scratch: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the timer fires: real time (`Date.now()` ms) and engine time (the wakeup it serves). */
   private timerAt = Infinity;
+  private timerWake = Infinity;
   private readonly tickMs: number;
 
   constructor(
@@ -66,6 +70,7 @@ export class Core {
     readonly storage: StorageAdapter | undefined,
   ) {
     this.tickMs = 1000 / Math.max(1, Number(raw.getConfig('hz') ?? 10));
+    this.scratch = raw.scratch();
   }
 
   /** Runs `f` on the engine; a trap marks the instance dead and throws {@link EngineDeadError}. */
@@ -87,7 +92,8 @@ export class Core {
   exec(id: number, args: readonly unknown[], buffers: boolean, first = 0): unknown {
     return this.run((raw) => {
       const [n, used] = pack(this.gen, raw, args, first);
-      const r = raw.call(id, n, used, buffers);
+      const tag = raw.exec(id, n, used, buffers);
+      const r = this.gen.reply(raw, tag, this.scratch);
       this.after(r === undefined);
       return r;
     });
@@ -99,11 +105,12 @@ export class Core {
    * `blocked`: the command blocked, so it may have added an early deadline.
    */
   after(blocked: boolean): void {
-    const raw = this.raw;
-    if (raw.hasWoken()) this.deliver();
-    // A pending timer due within one tick period covers every wakeup a
-    // command can add except a blocking command's own timeout.
-    if (!blocked && this.timer !== undefined && this.timerAt - Date.now() <= this.tickMs) return;
+    const gen = this.gen;
+    if (gen.flags(this.scratch) & 1) this.deliver();
+    const w = gen.wakeup(this.scratch);
+    // Nothing pending, or a timer at least as early: nothing to do (the
+    // common case costs no call into the engine).
+    if (!blocked && (w < 0 ? this.timer === undefined : this.timer !== undefined && this.timerWake <= w)) return;
     this.schedule();
   }
 
@@ -139,9 +146,11 @@ export class Core {
     if (this.timer !== undefined && this.timerAt <= at) return this.setRef();
     this.stopTimer();
     this.timerAt = at;
+    this.timerWake = w;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
+      this.timerWake = Infinity;
       if (this.closed || this.gen.dead !== undefined) return;
       try {
         this.tick();
@@ -178,6 +187,7 @@ export class Core {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
+    this.timerWake = Infinity;
   }
 }
 

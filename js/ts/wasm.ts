@@ -41,6 +41,8 @@ export class Generation {
   /** Set once anything in this instance trapped. */
   dead: unknown = undefined;
   private view = new Uint8Array(0);
+  private u32 = new Uint32Array(0);
+  private f64 = new Float64Array(0);
   constructor(
     readonly glue: Glue,
     private readonly memory: WebAssembly.Memory,
@@ -48,8 +50,47 @@ export class Generation {
 
   /** A byte view of wasm memory, renewed after the memory grew. */
   bytes(): Uint8Array {
-    if (this.view.buffer !== this.memory.buffer) this.view = new Uint8Array(this.memory.buffer);
+    if (this.view.buffer !== this.memory.buffer) this.renew();
     return this.view;
+  }
+
+  private renew(): void {
+    const b = this.memory.buffer;
+    this.view = new Uint8Array(b);
+    this.u32 = new Uint32Array(b);
+    this.f64 = new Float64Array(b);
+  }
+
+  /**
+   * The reply of the last `raw.exec` whose scratch words are at `scratch`
+   * (see `Scratch` in js/src/lib.rs): `undefined` when the client blocked.
+   * `flags`/`wakeup` are read by {@link Generation.flags} and
+   * {@link Generation.wakeup}.
+   */
+  reply(raw: RawEngine, tag: number, scratch: number): unknown {
+    // The command may have grown the memory: views must be renewed first.
+    if (this.view.buffer !== this.memory.buffer) this.renew();
+    if (tag === TAG_INT) return this.f64[(scratch >>> 3) + 2];
+    if (tag === TAG_NIL) return null;
+    if (tag === TAG_BYTES || tag === TAG_ERROR) {
+      const w = scratch >>> 2;
+      const text = decodeUtf8(this.view, this.u32[w + 1]!, this.u32[w + 2]!);
+      return tag === TAG_BYTES ? text : new ReplyError(text);
+    }
+    if (tag === TAG_BLOCKED) return undefined;
+    return raw.takeReply();
+  }
+
+  /** Bit 0: some client was woken by the last `exec`. */
+  flags(scratch: number): number {
+    if (this.view.buffer !== this.memory.buffer) this.renew();
+    return this.u32[(scratch >>> 2) + 3]!;
+  }
+
+  /** When the engine next needs a tick after the last `exec` (ms), -1 for never. */
+  wakeup(scratch: number): number {
+    if (this.view.buffer !== this.memory.buffer) this.renew();
+    return this.f64[(scratch >>> 3) + 3]!;
   }
 
   /** A new engine in this instance. */
@@ -197,3 +238,29 @@ export function pack(gen: Generation, raw: RawEngine, args: readonly unknown[], 
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+// Reply tags of `raw.exec` (js/src/lib.rs).
+const TAG_BLOCKED = 0;
+const TAG_BYTES = 1;
+const TAG_INT = 2;
+const TAG_NIL = 3;
+const TAG_ERROR = 4;
+
+/**
+ * UTF-8 bytes of wasm memory as a string. Short ASCII strings (most keys
+ * and values) are built by hand: cheaper than TextDecoder's call for a few
+ * bytes. Invalid UTF-8 becomes U+FFFD, as `Buffer.toString()` does.
+ */
+function decodeUtf8(mem: Uint8Array, ptr: number, len: number): string {
+  if (len <= 32) {
+    let s = '';
+    for (let i = 0; i < len; i++) {
+      const c = mem[ptr + i]!;
+      if (c >= 0x80) return decoder.decode(mem.subarray(ptr, ptr + len));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return decoder.decode(mem.subarray(ptr, ptr + len));
+}
