@@ -169,6 +169,10 @@ pub struct PersistState {
     pub(crate) saves: u64,
     pub(crate) last_save_secs: i64,
     pub(crate) journal_error: Option<String>,
+    /// With `appendfsync always` and no host flushing, a command's journal
+    /// record could not be made durable: Redis exits rather than reply, so
+    /// the host must drop the reply and stop the database.
+    fatal: Option<String>,
     pub(crate) load_keys: u64,
     pub(crate) load_expired: u64,
     shutdown: bool,
@@ -777,8 +781,19 @@ impl Engine {
     /// before its write is durable.
     pub(crate) fn journal_after_execute(&mut self) {
         if self.persist.appendonly && self.persist.fsync == Fsync::Always && !self.persist.host_flushes && !self.persist.buf.is_empty() {
-            let _ = self.flush_journal_inner(true);
+            if let Err(e) = self.flush_journal_inner(true) {
+                self.persist.fatal.get_or_insert_with(|| e.to_string());
+            }
         }
+    }
+
+    /// Set once a command's journal record could not be made durable under
+    /// `appendfsync always` (hosts that leave flushing to the engine): the
+    /// reply must not be sent, and the database must stop, as Redis exits
+    /// ("Can't recover from failure in writing to the append-only file").
+    /// Reopening loads every acknowledged write.
+    pub fn journal_fatal(&self) -> Option<&str> {
+        self.persist.fatal.as_deref()
     }
 
     /// Records an effect for the journal (Redis's `alsoPropagate`): at the

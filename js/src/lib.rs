@@ -193,6 +193,8 @@ struct Scratch {
     ptr: u32,
     len: u32,
     /// Bit 0: some client was woken ([`Engine::take_woken`] has work).
+    /// Bit 1: the journal failed under `appendfsync always` (see
+    /// [`Engine::fatal_error`]): the last reply must not be delivered.
     /// This and `wakeup` are refreshed by every call that can change them.
     flags: u32,
     /// The integer reply ([`TAG_INT`]).
@@ -463,6 +465,14 @@ impl Engine {
         self.eng.shutdown(save).map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
+    /// Why the journal could not be written under `appendfsync always`,
+    /// once that happened: Redis exits then, so the JS layer drops the
+    /// reply and closes the database.
+    #[wasm_bindgen(js_name = fatalError)]
+    pub fn fatal_error(&self) -> Option<String> {
+        self.eng.journal_fatal().map(String::from)
+    }
+
     /// True once SHUTDOWN ran successfully.
     #[wasm_bindgen(js_name = shutdownRequested)]
     pub fn shutdown_requested(&self) -> bool {
@@ -583,7 +593,7 @@ impl Engine {
     /// woken clients or changed the next wakeup.
     fn publish(&mut self) {
         let sc = &mut *self.scratch;
-        sc.flags = u32::from(self.eng.has_woken());
+        sc.flags = u32::from(self.eng.has_woken()) | (u32::from(self.eng.journal_fatal().is_some()) << 1);
         sc.wakeup = self.eng.next_wakeup_after(self.clock_us.get() / 1000).map_or(-1.0, |t| t as f64);
     }
 

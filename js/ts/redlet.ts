@@ -77,8 +77,9 @@ export class Core {
   run<T>(f: (raw: RawEngine) => T): T {
     if (this.gen.dead !== undefined) throw poison(this.gen, this.gen.dead);
     if (this.closed) throw new ClosedError();
+    let r: T;
     try {
-      return f(this.raw);
+      r = f(this.raw);
     } catch (e) {
       if (isTrap(e)) {
         this.stopTimer();
@@ -86,6 +87,29 @@ export class Core {
       }
       throw e;
     }
+    if (this.gen.flags(this.scratch) & 2) throw this.fail();
+    return r;
+  }
+
+  /**
+   * A write could not be made durable with `appendfsync always`: Redis
+   * exits without replying, so the database closes here without
+   * delivering the reply; reopening it loads every acknowledged write.
+   */
+  private fail(): StorageError {
+    const why = this.raw.fatalError() ?? 'unknown error';
+    const err = new StorageError(
+      `redlet: can't write the journal with appendfsync always (${why}); the write was not acknowledged and the database was closed, as Redis exits. Open it again to load every acknowledged write.`,
+    );
+    this.closed = true;
+    this.stopTimer();
+    for (const c of [...this.clients.values()]) c.closeQuietly();
+    for (const conn of [...this.conns.values()]) conn();
+    this.conns.clear();
+    const storage = this.storage;
+    this.raw.free();
+    void Promise.resolve(storage?.close?.()).catch(() => {});
+    return err;
   }
 
   /** Runs one command for client `id`: the raw reply, or `undefined` when it blocked. */
@@ -93,6 +117,8 @@ export class Core {
     return this.run((raw) => {
       const [n, used] = pack(this.gen, raw, args, first);
       const tag = raw.exec(id, n, used, buffers);
+      // Before anything is delivered (a BLPOP this write would serve).
+      if (this.gen.flags(this.scratch) & 2) throw this.fail();
       const r = this.gen.reply(raw, tag, this.scratch);
       this.after(r === undefined);
       return r;
