@@ -379,6 +379,11 @@ impl Engine {
         self.host = info;
     }
 
+    /// What the host told the engine about itself (see [`Engine::set_host_info`]).
+    pub fn host_info(&self) -> &crate::config::HostInfo {
+        &self.host
+    }
+
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config

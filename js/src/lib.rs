@@ -465,6 +465,43 @@ impl Engine {
         self.eng.shutdown(save).map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
+    /// Sets the facts INFO reports about the host (the engine cannot read
+    /// them itself): an object with any of `tcpPort`, `processId`,
+    /// `executable`, `configFile`, `os`, `archBits`, `multiplexingApi`,
+    /// `cpuSys`, `cpuUser` (seconds), `rssBytes`, `totalSystemMemory`.
+    /// Missing or mistyped fields keep their current values.
+    #[wasm_bindgen(js_name = setHostInfo)]
+    pub fn set_host_info(&mut self, info: &JsValue) {
+        let get = |k: &str| js_sys::Reflect::get(info, &JsValue::from_str(k)).ok().filter(|v| !v.is_undefined());
+        let num = |k: &str| get(k).and_then(|v| v.as_f64()).filter(|n| n.is_finite() && *n >= 0.0);
+        let text = |k: &str| get(k).and_then(|v| v.as_string());
+        let mut h = self.eng.host_info().clone();
+        if let Some(n) = num("tcpPort") {
+            h.tcp_port = n.min(65535.0) as u16;
+        }
+        if let Some(n) = num("processId") {
+            h.process_id = n.min(u32::MAX as f64) as u32;
+        }
+        if let Some(n) = num("archBits") {
+            h.arch_bits = n.min(64.0) as u32;
+        }
+        if let Some(n) = num("rssBytes") {
+            h.rss_bytes = n as u64;
+        }
+        if let Some(n) = num("totalSystemMemory") {
+            h.total_system_memory = n as u64;
+        }
+        if let (Some(sys), Some(user)) = (num("cpuSys"), num("cpuUser")) {
+            h.cpu_secs = (sys, user);
+        }
+        for (k, field) in [("executable", &mut h.executable), ("configFile", &mut h.config_file), ("os", &mut h.os), ("multiplexingApi", &mut h.multiplexing_api)] {
+            if let Some(v) = text(k) {
+                *field = v;
+            }
+        }
+        self.eng.set_host_info(h);
+    }
+
     /// Why the journal could not be written under `appendfsync always`,
     /// once that happened: Redis exits then, so the JS layer drops the
     /// reply and closes the database.

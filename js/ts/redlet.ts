@@ -50,6 +50,27 @@ const SUBSCRIBE_KINDS = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'puns
 const decoder = new TextDecoder();
 const text = (v: unknown): string => (v instanceof Uint8Array ? decoder.decode(v) : String(v));
 
+/** Node's `process`, when running in Node. */
+function nodeProcess(): { pid: number; execPath: string; cpuUsage?: () => { user: number; system: number }; getBuiltinModule?: (m: string) => unknown } | undefined {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return p?.versions?.node ? (p as ReturnType<typeof nodeProcess>) : undefined;
+}
+
+/** INFO server facts of this process (Node), or the defaults elsewhere. */
+function processFacts(): Record<string, string | number> {
+  const p = nodeProcess();
+  const facts: Record<string, string | number> = { archBits: 32, multiplexingApi: 'node' };
+  if (!p) return facts;
+  const os = p.getBuiltinModule?.('node:os') as { type(): string; release(): string; arch(): string; totalmem(): number } | undefined;
+  facts.processId = p.pid;
+  facts.executable = p.execPath;
+  if (os) {
+    facts.os = `${os.type()} ${os.release()} ${os.arch()}`;
+    facts.totalSystemMemory = os.totalmem();
+  }
+  return facts;
+}
+
 /** State shared by a database and its clients: the engine, clients, timers. */
 export class Core {
   readonly clients = new Map<number, Client>();
@@ -71,6 +92,26 @@ export class Core {
   ) {
     this.tickMs = 1000 / Math.max(1, Number(raw.getConfig('hz') ?? 10));
     this.scratch = raw.scratch();
+    this.setHost(processFacts());
+    this.refreshUsage();
+  }
+
+  /** Tells INFO about the host (see `setHostInfo` in js/src/lib.rs); serve() adds `tcpPort`. */
+  setHost(facts: Record<string, string | number>): void {
+    this.raw.setHostInfo(facts);
+  }
+
+  /**
+   * INFO's moving figures: `used_memory_rss` is the wasm memory's size (the
+   * database's resident memory; a wasm memory never shrinks), CPU time is
+   * the process's.
+   */
+  private refreshUsage(): void {
+    const cpu = nodeProcess()?.cpuUsage?.();
+    this.raw.setHostInfo({
+      rssBytes: this.gen.bytes().length,
+      ...(cpu ? { cpuSys: cpu.system / 1e6, cpuUser: cpu.user / 1e6 } : {}),
+    });
   }
 
   /** Runs `f` on the engine; a trap marks the instance dead and throws {@link EngineDeadError}. */
@@ -203,6 +244,7 @@ export class Core {
   /** Runs the engine's periodic work now, delivers what it woke and re-arms the timer. */
   tick(): void {
     this.run((raw) => {
+      this.refreshUsage();
       raw.tick();
       this.deliver();
       this.schedule();

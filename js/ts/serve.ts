@@ -196,6 +196,7 @@ export async function serve(opts: ServeOptions = {}): Promise<RedletServer> {
   }
   const core: Core = db._core;
   const raw = core.raw;
+  core.setHost({ tcpPort: port });
 
   let stopping = false;
   let resolveClosed!: () => void;
