@@ -279,11 +279,11 @@ impl Engine {
         self.eng.set_storage(Box::new(JsStorage(Local(adapter))));
     }
 
-    /// Loads the snapshot and replays the journal from storage. Throws a
-    /// message naming the blob and the reason when it cannot be read; the
-    /// storage is left as it was. Returns `[keys, expired, journalRecords]`.
+    /// Loads the snapshot and replays the journal from storage. Throws
+    /// `[blob, reason]` when it cannot be read; the storage is left as it
+    /// was. Returns `[keys, expired, journalRecords]`.
     pub fn load(&mut self) -> Result<Array, JsValue> {
-        let r = self.eng.load().map_err(|e| JsValue::from_str(&format!("{}: {}", e.blob, e.reason)))?;
+        let r = self.eng.load().map_err(|e| JsValue::from(Array::of2(&JsValue::from_str(&e.blob), &JsValue::from_str(&e.reason))))?;
         Ok(Array::of3(&(r.keys_loaded as f64).into(), &(r.expired_dropped as f64).into(), &(r.journal_records as f64).into()))
     }
 

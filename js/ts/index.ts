@@ -12,7 +12,7 @@
  * ioredis's `Redis`), `redlet/node` (`serve()`, `nodeFsStorage()`).
  */
 export { Redlet, Client } from './redlet.js';
-export type { OpenOptions, CloseOptions, ConfigValue, Message } from './redlet.js';
+export type { OpenOptions, CloseOptions, ConfigValue, Message, LoadReport } from './redlet.js';
 export { ReplyError, EngineDeadError, ClosedError, StorageError } from './errors.js';
 export { MemoryStorage } from './storage.js';
 export type { StorageAdapter } from './storage.js';

@@ -463,6 +463,16 @@ export class Client extends Emitter {
   }
 }
 
+/** What {@link Redlet.open} loaded from storage. */
+export interface LoadReport {
+  /** Keys in the snapshot and journal that were loaded. */
+  keys: number;
+  /** Keys dropped because they had expired while stored. */
+  expired: number;
+  /** Journal records replayed on top of the snapshot. */
+  journalRecords: number;
+}
+
 /** Options of {@link Redlet.close}. */
 export interface CloseOptions {
   /** Save a snapshot (`true`), don't (`false`), or do what SHUTDOWN does: save when `save` points are configured (default). */
@@ -496,22 +506,33 @@ export class Redlet extends Client {
       throw new TypeError(`redlet: ${text(e)}`);
     }
     const storage = opts.storage;
+    let report: LoadReport | undefined;
     if (storage) {
       try {
         await storage.open?.();
         raw.setStorage(storage);
-        raw.load();
+        const [keys, expired, journalRecords] = raw.load() as number[];
+        report = { keys: keys!, expired: expired!, journalRecords: journalRecords! };
       } catch (e) {
         raw.free();
         await storage.close?.();
-        throw e instanceof StorageError ? e : new StorageError(`redlet: cannot load the stored database: ${text(e instanceof Error ? e.message : e)}`, e);
+        if (Array.isArray(e)) {
+          // The core's [blob, reason]: named as the adapter stores it.
+          const [blob, reason] = e as [string, string];
+          throw new StorageError(`redlet: cannot load ${storage.pathOf?.(blob) ?? blob}: ${reason}. It was left as it is; move it away (or fix it) to open the database.`);
+        }
+        throw e instanceof StorageError ? e : new StorageError(`redlet: cannot open the storage: ${text(e instanceof Error ? e.message : e)}`, e);
       }
     }
     const core = new Core(gen, raw, storage);
     const db = new Redlet(core);
+    db.loadReport = report;
     core.schedule();
     return db;
   }
+
+  /** What opening loaded from storage (`undefined` without storage). */
+  loadReport: LoadReport | undefined;
 
   private constructor(core: Core) {
     super(core);

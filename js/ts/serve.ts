@@ -420,6 +420,8 @@ async function openEngine(opts: ServeOptions, hosts: string[], port: number, log
   }
   const start = performance.now();
   const db = await Redlet.open({ storage, config, seed: opts.seed, clock: opts.clock });
+  const report = db.loadReport;
+  if (report && report.journalRecords > 0) log('notice', `Journal replayed: ${report.journalRecords} records`);
   if (storage) log('notice', `DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
   else log('notice', 'No --dir given: the dataset is kept in memory only');
   return db;

@@ -48,6 +48,8 @@ export interface StorageAdapter {
   sync(name: string): void;
   /** Resolves once everything written so far is durable (asynchronous adapters). Optional. */
   flush?(): Promise<void>;
+  /** Where blob `name` lives, for error messages (`/data/redlet.snapshot`). Optional. */
+  pathOf?(name: string): string;
   /** Releases handles. Optional. */
   close?(): Promise<void> | void;
 }
