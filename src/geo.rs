@@ -11,9 +11,10 @@
 //! multiply-add, same constant folding), so results agree to the last bit.
 //! The transcendental functions come from the platform's libm when the
 //! `std` feature is on (glibc on Linux, which Redis itself links) and from
-//! [`crate::fmath`] (correctly rounded) otherwise. A score that is not a geohash (any double a
-//! plain ZADD can store) decodes exactly as Redis's `(uint64_t)` cast does
-//! on x86-64, so GEOPOS on foreign sets prints what Redis prints.
+//! [`crate::fmath`] otherwise (correctly rounded, which glibc's results are
+//! in all but ~0.15% of calls). A score that is not a geohash (any double
+//! a plain ZADD can store) decodes exactly as Redis's `(uint64_t)` cast
+//! does on x86-64, so GEOPOS on foreign sets prints what Redis prints.
 
 use alloc::string::String;
 use alloc::vec::Vec;
