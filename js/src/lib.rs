@@ -266,6 +266,14 @@ impl Engine {
             let (name, value) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1).as_string().unwrap_or_default());
             cfg.set_param(&name, &value).map_err(|e| JsValue::from_str(&format!("config '{name}' '{value}': {e}")))?;
         }
+        if cfg.maxmemory == 0 {
+            // What a 32-bit redis-server does at start ("32 bit instance
+            // detected but no memory limit set"): wasm32 memory ends at
+            // 4 GiB, and running into that end traps, while a limit gives
+            // Redis's OOM error.
+            cfg.maxmemory = 3 << 30;
+            cfg.maxmemory_policy = redlet::config::MaxmemoryPolicy::NoEviction;
+        }
         let clock_us = Rc::new(Cell::new(0));
         let clock = JsClock { func: clock.map(Local), origin_ms: date_now() - perf_now(), last_us: Local(Rc::clone(&clock_us)) };
         let seed = if seed.is_finite() { seed.abs() as u64 } else { 0 };

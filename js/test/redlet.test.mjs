@@ -270,6 +270,16 @@ test('TTLs and active expiry on an injected clock', async () => {
   await db.close({ save: false });
 });
 
+test('without maxmemory the limit is 3 GB noeviction, as a 32-bit redis-server sets it', async () => {
+  const db = await Redlet.open();
+  assert.deepEqual(db.call('CONFIG', 'GET', 'maxmemory'), ['maxmemory', String(3 * 1024 ** 3)]);
+  assert.deepEqual(db.call('CONFIG', 'GET', 'maxmemory-policy'), ['maxmemory-policy', 'noeviction']);
+  const own = await Redlet.open({ config: { maxmemory: '1gb', 'maxmemory-policy': 'allkeys-lfu' } });
+  assert.deepEqual(own.call('CONFIG', 'GET', 'maxmemory-policy'), ['maxmemory-policy', 'allkeys-lfu']);
+  await db.close({ save: false });
+  await own.close({ save: false });
+});
+
 test('eviction with maxmemory', async () => {
   const db = await Redlet.open({ config: { maxmemory: '2mb', 'maxmemory-policy': 'allkeys-lru' }, seed: 7 });
   const v = 'x'.repeat(1000);
