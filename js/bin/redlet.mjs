@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Redlet } from '../dist/index.js';
 import { serve } from '../dist/node.js';
+import { splitArgs } from '../dist/wasm.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -52,68 +53,6 @@ function versionLine() {
   return `redlet server v=${VERSION} (Redis 7.0.15 compatible) bits=32 os=${os}`;
 }
 
-/**
- * Splits a config file line as Redis's `sdssplitargs` does; `null` on
- * unbalanced quotes (or a closing quote not followed by a space).
- */
-function splitArgs(line) {
-  const out = [];
-  const sp = (c) => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
-  const hex = /^[0-9a-fA-F]{2}$/;
-  let p = 0;
-  for (;;) {
-    while (p < line.length && sp(line[p])) p++;
-    if (p >= line.length) return out;
-    let cur = '';
-    let inq = false;
-    let insq = false;
-    for (;;) {
-      const c = line[p];
-      if (inq) {
-        if (c === '\\' && line[p + 1] === 'x' && hex.test(line.slice(p + 2, p + 4))) {
-          cur += String.fromCharCode(parseInt(line.slice(p + 2, p + 4), 16));
-          p += 4;
-          continue;
-        }
-        if (c === '\\' && p + 1 < line.length) {
-          p++;
-          cur += { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' }[line[p]] ?? line[p];
-        } else if (c === '"') {
-          if (p + 1 < line.length && !sp(line[p + 1])) return null;
-          p++;
-          break;
-        } else if (c === undefined) {
-          return null;
-        } else {
-          cur += c;
-        }
-      } else if (insq) {
-        if (c === '\\' && line[p + 1] === "'") {
-          p++;
-          cur += "'";
-        } else if (c === "'") {
-          if (p + 1 < line.length && !sp(line[p + 1])) return null;
-          p++;
-          break;
-        } else if (c === undefined) {
-          return null;
-        } else {
-          cur += c;
-        }
-      } else if (c === undefined || sp(c)) {
-        break;
-      } else if (c === '"') {
-        inq = true;
-      } else if (c === "'") {
-        insq = true;
-      } else {
-        cur += c;
-      }
-      p++;
-    }
-    out.push(cur);
-  }
-}
 
 /** A failure to print after Redis's `FATAL CONFIG FILE ERROR` banner. */
 class ConfigError extends Error {}
@@ -121,7 +60,7 @@ class ConfigError extends Error {}
 const directiveError = (d, why) => new ConfigError(`Reading the configuration file, at line ${d.line}\n>>> '${d.origin}'\n${why}`);
 
 /** `[config-file] [--name value...]...` as directives `{ name, args, origin, line }` (host/src/config.rs). */
-function readDirectives(args) {
+async function readDirectives(args) {
   const out = [];
   let rest = args;
   let configFile;
@@ -134,14 +73,15 @@ function readDirectives(args) {
       const why = { ENOENT: 'No such file or directory (os error 2)', EACCES: 'Permission denied (os error 13)', EISDIR: 'Is a directory (os error 21)' }[e.code] ?? e.message;
       throw new ConfigError(`Fatal error, can't open config file '${args[0]}': ${why}`);
     }
-    text.split('\n').forEach((raw, i) => {
-      const line = raw.trim();
-      if (line === '' || line.startsWith('#')) return;
-      const words = splitArgs(line);
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i].trim();
+      if (line === '' || line.startsWith('#')) continue;
+      const words = await splitArgs(line);
       if (words === null) throw new ConfigError(`Reading the configuration file, at line ${i + 1}\n>>> '${line}'\nUnbalanced quotes in configuration line`);
-      if (words.length === 0) return;
+      if (words.length === 0) continue;
       out.push({ name: words[0].toLowerCase(), args: words.slice(1), origin: line, line: i + 1 });
-    });
+    }
     configFile = path.resolve(args[0]);
     rest = args.slice(1);
   }
@@ -165,7 +105,7 @@ function readDirectives(args) {
  * listens, so a bad directive fails like the native server's).
  */
 async function settings(args) {
-  const { directives } = readDirectives(args);
+  const { directives } = await readDirectives(args);
   const s = { bind: ['127.0.0.1'], port: 6379, dir: undefined, config: {} };
   for (const d of directives) {
     const value = d.args.join(' ');

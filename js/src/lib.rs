@@ -172,6 +172,15 @@ impl Clock for JsClock {
     }
 }
 
+/// Splits a line with Redis's `sdssplitargs` rules (config files, inline
+/// commands): the arguments as byte arrays, or `null` on unbalanced quotes.
+/// The CLI's config-file reader uses it, so quoting is the core's.
+#[wasm_bindgen(js_name = splitArgs)]
+pub fn split_args(line: &[u8]) -> Option<Array> {
+    let args = redlet::resp::split_args(line)?;
+    Some(args.iter().map(|a| JsValue::from(Uint8Array::from(a.as_slice()))).collect())
+}
+
 /// A RESP connection of `serve()`: its session and buffers.
 struct RespConn {
     session: Session,

@@ -165,6 +165,18 @@ async function instantiate(source?: WasmSource): Promise<Generation> {
   return new Generation(glue, exports.memory);
 }
 
+/**
+ * Splits a config-file line with Redis's `sdssplitargs` rules (the core's
+ * `resp::split_args`): the words as latin1 strings, `null` on unbalanced
+ * quotes. Instantiates the module if needed.
+ */
+export async function splitArgs(line: string): Promise<string[] | null> {
+  const gen = await generation();
+  const bytes = Uint8Array.from(line, (c) => c.charCodeAt(0) & 0xff);
+  const words = gen.glue.splitArgs(bytes) as Uint8Array[] | undefined;
+  return words ? words.map((w) => String.fromCharCode(...w)) : null;
+}
+
 /** Marks `gen` dead after a trap so the next open starts a new instance; returns the error to throw. */
 export function poison(gen: Generation, cause: unknown): EngineDeadError {
   if (gen.dead === undefined) {
