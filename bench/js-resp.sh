@@ -12,13 +12,8 @@ tests=set,get,incr,lpush,lpop,sadd,hset,zadd
 WORK=$(mktemp -d)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
-free_port() {
-    local p
-    while :; do
-        p=$((20000 + RANDOM % 12000))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "$p"; return; fi
-    done
-}
+# free_port (the npm package's server needs no cargo build: bench_setup is not used)
+source bench/lib.sh
 wait_port() { for _ in $(seq 1 100); do redis-cli -p "$1" ping >/dev/null 2>&1 && return; sleep 0.1; done; echo "server on $1 did not start" >&2; exit 1; }
 run() { # name port -> lines "test rps"
     redis-benchmark -q -p "$2" -n "$n" -P 16 -c 50 -r 100000 -t "$tests" --csv | tr -d '"' | awk -F, -v s="$1" 'NR > 1 { print s, tolower($1), $2 }'
