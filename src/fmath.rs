@@ -228,7 +228,8 @@ fn sin_cos_kernel(r: Dd) -> (Dd, Dd) {
     let tail_c = uh * uh * (1.0 / 40320.0 + uh * (-1.0 / 3628800.0 + uh * (1.0 / 479001600.0 + uh * (-1.0 / 87178291200.0))));
     let pc = INV720.neg().mul(u).add_f(tail_c).add(INV24).mul(u).add_f(-0.5);
     let cos_s1 = u.mul(pc);
-    let j = jf as usize;
+    // 0 <= j <= 51 (r <= pi/4 + 2^-30); min() keeps the indexing panic-free.
+    let j = (jf as usize).min(TABLE.len() - 1);
     if j == 0 {
         return (sin_s, cos_s1.add_f(1.0));
     }
@@ -274,7 +275,8 @@ fn sin_cos_fast(r: Dd) -> (Dd, Dd) {
     // sin(s) - s and cos(s) - 1, both relative to their size ~2^-52.
     let t = sh * u * (-1.0 / 6.0 + u * (1.0 / 120.0 + u * (-1.0 / 5040.0 + u * (1.0 / 362880.0))));
     let c1 = u * (-0.5 + u * (1.0 / 24.0 + u * (-1.0 / 720.0 + u * (1.0 / 40320.0)))) - sh * sl;
-    let j = jf as usize;
+    // 0 <= j <= 51 (r <= pi/4 + 2^-30); min() keeps the indexing panic-free.
+    let j = (jf as usize).min(TABLE.len() - 1);
     if j == 0 {
         return (fast_two_sum(sh, sl + t), fast_two_sum(1.0, c1));
     }
