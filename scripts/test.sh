@@ -98,12 +98,11 @@ if [ "$js_built" = 1 ]; then
         cat "$port_log" >&2
         status=1
     else
-        # Every family but geo: without std the engine's sin/cos/asin come
-        # from the libm crate, whose results may differ from glibc's (Redis's)
-        # in the last bit, so GEO distances and scores may too (README,
-        # "Deviations": Geo without std).
-        REDLET_DIFF_FAMILY=strings,keys,hashes,lists,sets,server,zsets,bitmaps,hll,streams,blocking \
-            REDLET_DIFF_TARGET="127.0.0.1:$port" cargo test --test differential -- --test-threads=1 2>&1 | sed 's/^test result:/wasm differential test result:/' | tee -a "$log" || status=1
+        # Every family. (geo: without std, sin/cos/asin are correctly rounded,
+        # and glibc's, Redis's, are not always: a stored distance may differ
+        # in its last bit in about 1 sequence in 2,000; the default seed's
+        # sequences have none. README, "Deviations": Geo without std.)
+        REDLET_DIFF_TARGET="127.0.0.1:$port" cargo test --test differential -- --test-threads=1 2>&1 | sed 's/^test result:/wasm differential test result:/' | tee -a "$log" || status=1
         grep -q '^wasm differential test result: ok' "$log" || status=1
     fi
     kill "$wasm_pid" 2>/dev/null || true
