@@ -66,7 +66,14 @@ const ITEM_SAMEFIELDS: u8 = 2;
 
 /// CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones):
 /// check value `0x995DC9BBDF1939FA` for `"123456789"`. Hand-written rather
-/// than a dependency: slice-by-8 tables built at compile time, 16 KiB.
+/// than a dependency: slice-by-8 tables, 16 KiB.
+///
+/// Where the target has 64-bit atomics (wasm32, x86_64, aarch64) the tables
+/// are a zeroed static filled on first use: a zeroed static costs no bytes
+/// in the binary, while a computed one is 16 KiB of incompressible data in
+/// the npm package's wasm (15 KB of its gzipped size). Racing first uses
+/// each write the same values; `READY` (release/acquire) publishes them.
+/// Elsewhere (thumbv7em) they are computed at compile time.
 pub mod crc64 {
     const POLY: u64 = 0xC96C_5795_D787_0F42;
 
@@ -96,27 +103,75 @@ pub mod crc64 {
         t
     }
 
-    static T: [[u64; 256]; 8] = tables();
+    #[cfg(target_has_atomic = "64")]
+    mod table {
+        use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+        static T: [[AtomicU64; 256]; 8] = [const { [const { AtomicU64::new(0) }; 256] }; 8];
+        static READY: AtomicBool = AtomicBool::new(false);
+
+        /// The tables, filled if this is the first use.
+        #[inline]
+        pub(super) fn get() -> &'static [[AtomicU64; 256]; 8] {
+            if !READY.load(Ordering::Acquire) {
+                fill();
+            }
+            &T
+        }
+
+        #[cold]
+        fn fill() {
+            let v = super::tables();
+            for (row, vrow) in T.iter().zip(&v) {
+                for (e, &x) in row.iter().zip(vrow) {
+                    e.store(x, Ordering::Relaxed);
+                }
+            }
+            READY.store(true, Ordering::Release);
+        }
+
+        #[inline(always)]
+        pub(super) fn at(t: &[[AtomicU64; 256]; 8], s: usize, i: u64) -> u64 {
+            t[s][i as usize].load(Ordering::Relaxed)
+        }
+    }
+
+    #[cfg(not(target_has_atomic = "64"))]
+    mod table {
+        static T: [[u64; 256]; 8] = super::tables();
+
+        #[inline]
+        pub(super) fn get() -> &'static [[u64; 256]; 8] {
+            &T
+        }
+
+        #[inline(always)]
+        pub(super) fn at(t: &[[u64; 256]; 8], s: usize, i: u64) -> u64 {
+            t[s][i as usize]
+        }
+    }
 
     /// The running state before any byte.
     pub const INIT: u64 = !0;
 
     /// Feeds `data` into the running state `crc`.
     pub fn update(mut crc: u64, data: &[u8]) -> u64 {
+        use table::at;
+        let t = table::get();
         let mut chunks = data.chunks_exact(8);
         for c in &mut chunks {
             let v = crc ^ u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            crc = T[7][(v & 0xFF) as usize]
-                ^ T[6][((v >> 8) & 0xFF) as usize]
-                ^ T[5][((v >> 16) & 0xFF) as usize]
-                ^ T[4][((v >> 24) & 0xFF) as usize]
-                ^ T[3][((v >> 32) & 0xFF) as usize]
-                ^ T[2][((v >> 40) & 0xFF) as usize]
-                ^ T[1][((v >> 48) & 0xFF) as usize]
-                ^ T[0][(v >> 56) as usize];
+            crc = at(t, 7, v & 0xFF)
+                ^ at(t, 6, (v >> 8) & 0xFF)
+                ^ at(t, 5, (v >> 16) & 0xFF)
+                ^ at(t, 4, (v >> 24) & 0xFF)
+                ^ at(t, 3, (v >> 32) & 0xFF)
+                ^ at(t, 2, (v >> 40) & 0xFF)
+                ^ at(t, 1, (v >> 48) & 0xFF)
+                ^ at(t, 0, v >> 56);
         }
         for &b in chunks.remainder() {
-            crc = (crc >> 8) ^ T[0][((crc ^ b as u64) & 0xFF) as usize];
+            crc = (crc >> 8) ^ at(t, 0, (crc ^ b as u64) & 0xFF);
         }
         crc
     }
