@@ -43,6 +43,8 @@ export class Generation {
   private view = new Uint8Array(0);
   private u32 = new Uint32Array(0);
   private f64 = new Float64Array(0);
+  /** Node: a Buffer over wasm memory, whose `utf8Slice` decodes short strings faster than TextDecoder. */
+  private nodeView: { utf8Slice(start: number, end: number): string } | undefined;
   constructor(
     readonly glue: Glue,
     private readonly memory: WebAssembly.Memory,
@@ -59,6 +61,28 @@ export class Generation {
     this.view = new Uint8Array(b);
     this.u32 = new Uint32Array(b);
     this.f64 = new Float64Array(b);
+    this.nodeView = NodeBuffer?.from(b);
+  }
+
+  /**
+   * UTF-8 bytes of wasm memory as a string; invalid UTF-8 becomes U+FFFD,
+   * as `Buffer.toString()` does. Very short ASCII strings are built by
+   * hand; otherwise Node's `utf8Slice` (about 60 ns) or TextDecoder (about
+   * 100 ns).
+   */
+  text(ptr: number, len: number): string {
+    const mem = this.view;
+    if (len <= 8) {
+      let s = '';
+      let i = 0;
+      for (; i < len; i++) {
+        const c = mem[ptr + i]!;
+        if (c >= 0x80) break;
+        s += String.fromCharCode(c);
+      }
+      if (i === len) return s;
+    }
+    return this.nodeView ? this.nodeView.utf8Slice(ptr, ptr + len) : decoder.decode(mem.subarray(ptr, ptr + len));
   }
 
   /**
@@ -74,7 +98,7 @@ export class Generation {
     if (tag === TAG_NIL) return null;
     if (tag === TAG_BYTES || tag === TAG_ERROR) {
       const w = scratch >>> 2;
-      const text = decodeUtf8(this.view, this.u32[w + 1]!, this.u32[w + 2]!);
+      const text = this.text(this.u32[w + 1]!, this.u32[w + 2]!);
       return tag === TAG_BYTES ? text : new ReplyError(text);
     }
     if (tag === TAG_BLOCKED) return undefined;
@@ -251,6 +275,8 @@ export function pack(gen: Generation, raw: RawEngine, args: readonly unknown[], 
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** Node's Buffer, where there is one. */
+const NodeBuffer = (globalThis as unknown as { Buffer?: { from(b: ArrayBuffer): { utf8Slice(start: number, end: number): string } } }).Buffer;
 
 // Reply tags of `raw.exec` (js/src/lib.rs).
 const TAG_BLOCKED = 0;
@@ -259,20 +285,3 @@ const TAG_INT = 2;
 const TAG_NIL = 3;
 const TAG_ERROR = 4;
 
-/**
- * UTF-8 bytes of wasm memory as a string. Short ASCII strings (most keys
- * and values) are built by hand: cheaper than TextDecoder's call for a few
- * bytes. Invalid UTF-8 becomes U+FFFD, as `Buffer.toString()` does.
- */
-function decodeUtf8(mem: Uint8Array, ptr: number, len: number): string {
-  if (len <= 32) {
-    let s = '';
-    for (let i = 0; i < len; i++) {
-      const c = mem[ptr + i]!;
-      if (c >= 0x80) return decoder.decode(mem.subarray(ptr, ptr + len));
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  return decoder.decode(mem.subarray(ptr, ptr + len));
-}
