@@ -15,7 +15,7 @@
 import { Emitter } from './emitter.js';
 import { ClosedError, ReplyError, StorageError } from './errors.js';
 import type { StorageAdapter } from './storage.js';
-import { Generation, Push, RawEngine, Seq, WasmSource, generation, isTrap, pack, poison } from './wasm.js';
+import { ArgBuffer, Generation, Push, RawEngine, Seq, WasmSource, generation, isTrap, pack, poison } from './wasm.js';
 
 /** A value for `config`: strings as in redis.conf; numbers, booleans (`yes`/`no`) and lists (joined by spaces) for convenience. */
 export type ConfigValue = string | number | boolean | readonly (string | number)[];
@@ -79,6 +79,8 @@ export class Core {
   closed = false;
   /** Address of the engine's scratch words (see `Generation.reply`). */
   private readonly scratch: number;
+  /** The engine's argument buffer (see `pack`). */
+  private readonly args: ArgBuffer = { ptr: 0, cap: 0 };
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** When the timer fires: real time (`Date.now()` ms) and engine time (the wakeup it serves). */
   private timerAt = Infinity;
@@ -128,6 +130,7 @@ export class Core {
       }
       throw e;
     }
+    this.gen.refresh();
     if (this.gen.flags(this.scratch) & 2) throw this.fail();
     return r;
   }
@@ -156,11 +159,13 @@ export class Core {
   /** Runs one command for client `id`: the raw reply, or `undefined` when it blocked. */
   exec(id: number, args: readonly unknown[], buffers: boolean, first = 0): unknown {
     return this.run((raw) => {
-      const [n, used] = pack(this.gen, raw, args, first);
+      const gen = this.gen;
+      const [n, used] = pack(gen, raw, this.args, args, first);
       const tag = raw.exec(id, n, used, buffers);
+      gen.refresh();
       // Before anything is delivered (a BLPOP this write would serve).
-      if (this.gen.flags(this.scratch) & 2) throw this.fail();
-      const r = this.gen.reply(raw, tag, this.scratch);
+      if (gen.flags(this.scratch) & 2) throw this.fail();
+      const r = gen.reply(raw, tag, this.scratch);
       this.after(r === undefined);
       return r;
     });
@@ -173,7 +178,11 @@ export class Core {
    */
   after(blocked: boolean): void {
     const gen = this.gen;
-    if (gen.flags(this.scratch) & 1) this.deliver();
+    gen.refresh();
+    if (gen.flags(this.scratch) & 1) {
+      this.deliver();
+      gen.refresh();
+    }
     const w = gen.wakeup(this.scratch);
     // Nothing pending, or a timer at least as early: nothing to do (the
     // common case costs no call into the engine).

@@ -52,8 +52,17 @@ export class Generation {
 
   /** A byte view of wasm memory, renewed after the memory grew. */
   bytes(): Uint8Array {
-    if (this.view.buffer !== this.memory.buffer) this.renew();
+    this.refresh();
     return this.view;
+  }
+
+  /**
+   * Renews the views if a call grew the memory. The readers below
+   * (`reply`, `flags`, `wakeup`, `text`) assume a refresh since the last
+   * call into wasm: one check per command instead of one per read.
+   */
+  refresh(): void {
+    if (this.view.buffer !== this.memory.buffer) this.renew();
   }
 
   private renew(): void {
@@ -88,12 +97,11 @@ export class Generation {
   /**
    * The reply of the last `raw.exec` whose scratch words are at `scratch`
    * (see `Scratch` in js/src/lib.rs): `undefined` when the client blocked.
+   * Call {@link Generation.refresh} after `raw.exec` first.
    * `flags`/`wakeup` are read by {@link Generation.flags} and
    * {@link Generation.wakeup}.
    */
   reply(raw: RawEngine, tag: number, scratch: number): unknown {
-    // The command may have grown the memory: views must be renewed first.
-    if (this.view.buffer !== this.memory.buffer) this.renew();
     if (tag === TAG_INT) return this.f64[(scratch >>> 3) + 2];
     if (tag === TAG_NIL) return null;
     if (tag === TAG_BYTES || tag === TAG_ERROR) {
@@ -107,13 +115,11 @@ export class Generation {
 
   /** Bit 0: some client was woken by the last `exec`. */
   flags(scratch: number): number {
-    if (this.view.buffer !== this.memory.buffer) this.renew();
     return this.u32[(scratch >>> 2) + 3]!;
   }
 
   /** When the engine next needs a tick after the last `exec` (ms), -1 for never. */
   wakeup(scratch: number): number {
-    if (this.view.buffer !== this.memory.buffer) this.renew();
     return this.f64[(scratch >>> 3) + 3]!;
   }
 
@@ -226,7 +232,13 @@ export type Arg = string | number | bigint | Uint8Array;
  * each) and returns `[count, bytesUsed]`. Throws a TypeError for anything
  * but strings, numbers, bigints and byte arrays, before the engine sees it.
  */
-export function pack(gen: Generation, raw: RawEngine, args: readonly unknown[], first = 0): [number, number] {
+/** An engine's argument buffer as JS last saw it: grown (one call into wasm) only when a command needs more. */
+export interface ArgBuffer {
+  ptr: number;
+  cap: number;
+}
+
+export function pack(gen: Generation, raw: RawEngine, buf: ArgBuffer, args: readonly unknown[], first = 0): [number, number] {
   let need = 0;
   const n = args.length;
   for (let i = first; i < n; i++) {
@@ -237,7 +249,11 @@ export function pack(gen: Generation, raw: RawEngine, args: readonly unknown[], 
     else if (typeof a === 'bigint') need += 4 + String(a).length;
     else throw new TypeError(`redlet: argument ${i - first + 1} is ${a === null ? 'null' : typeof a}; commands take strings, numbers, bigints and Uint8Array/Buffer`);
   }
-  const ptr = raw.argBuffer(need);
+  if (need > buf.cap) {
+    buf.cap = Math.max(need, 2 * buf.cap, 4096);
+    buf.ptr = raw.argBuffer(buf.cap);
+  }
+  const ptr = buf.ptr;
   const mem = gen.bytes();
   let pos = ptr;
   for (let i = first; i < n; i++) {
