@@ -227,18 +227,21 @@ export function isTrap(e: unknown): boolean {
 /** A command argument: what `call` accepts. */
 export type Arg = string | number | bigint | Uint8Array;
 
-/**
- * Packs `args` into the engine's argument buffer (u32 LE length + bytes
- * each) and returns `[count, bytesUsed]`. Throws a TypeError for anything
- * but strings, numbers, bigints and byte arrays, before the engine sees it.
- */
 /** An engine's argument buffer as JS last saw it: grown (one call into wasm) only when a command needs more. */
 export interface ArgBuffer {
+  /** Its address in wasm memory. */
   ptr: number;
+  /** Its size in bytes. */
   cap: number;
 }
 
-export function pack(gen: Generation, raw: RawEngine, buf: ArgBuffer, args: readonly unknown[], first = 0): [number, number] {
+/**
+ * Packs `args` (from index `first`) into the engine's argument buffer (u32
+ * LE length + bytes each) and returns the bytes used. Throws a TypeError
+ * for anything but strings, numbers, bigints and byte arrays, before the
+ * engine sees it.
+ */
+export function pack(gen: Generation, raw: RawEngine, buf: ArgBuffer, args: readonly unknown[], first = 0): number {
   let need = 0;
   const n = args.length;
   for (let i = first; i < n; i++) {
@@ -286,7 +289,7 @@ export function pack(gen: Generation, raw: RawEngine, buf: ArgBuffer, args: read
     mem[pos + 3] = (len >>> 24) & 0xff;
     pos += 4 + len;
   }
-  return [n - first, pos - ptr];
+  return pos - ptr;
 }
 
 const encoder = new TextEncoder();
