@@ -442,7 +442,7 @@ impl Engine {
             "errorstats" => {
                 o.push_str("# Errorstats\r\n");
                 let mut errs: Vec<&(String, u64)> = self.stats.errorstats.iter().collect();
-                errs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                crate::order::sort_by(&mut errs, |a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
                 for (code, n) in errs {
                     line!("errorstat_{}:count={}", safe_info(code), n);
                 }

@@ -22,6 +22,7 @@
 //! | [`session`] | one RESP connection: input to commands, replies to bytes, blocking and closing (every RESP host uses it) |
 //! | [`error`] | [`Error`]: every error text, defined once |
 //! | [`num`] | Redis's integer/double parsing and `%.17g` formatting |
+//! | [`order`] | one shared sort for cold paths (keeps the wasm small) |
 //! | [`ldouble`] | x87 80-bit `long double` arithmetic for INCRBYFLOAT |
 //! | [`glob`] | Redis's glob matching (KEYS, SCAN MATCH, ...) |
 //! | [`pubsub`] | the pub/sub subscription registry |
@@ -78,6 +79,7 @@ pub mod keyspace;
 pub mod ldouble;
 pub mod journal;
 pub mod num;
+pub mod order;
 pub mod persist;
 pub mod pubsub;
 pub mod reply;

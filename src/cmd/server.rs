@@ -861,7 +861,7 @@ impl Engine {
     fn listed_clients(&self, caller: ClientId) -> Vec<ClientId> {
         let mut ids: Vec<ClientId> =
             self.clients.iter().filter(|(id, c)| **id == caller || (**id != SYSTEM_CLIENT && !c.close)).map(|(id, _)| *id).collect();
-        ids.sort_unstable();
+        crate::order::sort_by(&mut ids, |a, b| a.cmp(b));
         ids
     }
 

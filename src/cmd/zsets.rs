@@ -1433,7 +1433,7 @@ fn compute(cx: &mut Ctx<'_>, mut srcs: Vec<Source<'_>>, op: SetOp, agg: Aggregat
     let mut res = OpResult { items: Vec::new(), maxelelen: 0, totelelen: 0 };
     if op != SetOp::Diff {
         // Stable, like glibc's merge-sort qsort: ties keep argument order.
-        srcs.sort_by_key(|s| s.len);
+        crate::order::sort_by(&mut srcs, |a, b| a.len.cmp(&b.len));
     }
     let Some(first) = srcs.first() else { return (res, 0) };
     match op {
