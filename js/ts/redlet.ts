@@ -7,15 +7,15 @@
  *
  * Timers: after each command the engine says when it next needs `tick`
  * (a blocked client's timeout, active expiry while keys have a TTL,
- * journal flushes and save points). One JS timer, `unref`'d in Node, is
- * kept for that instant; with nothing pending there is no timer. The timer
- * never keeps a Node process alive (`unref`), except while a blocked
- * command has a timeout, so that the timeout settles its Promise.
+ * journal flushes and save points). One JS timer is kept for that instant;
+ * with nothing pending there is none. It never keeps a Node process alive
+ * (`unref`), except while a blocked command has a timeout, so that the
+ * timeout settles its Promise.
  */
 import { Emitter } from './emitter.js';
 import { ClosedError, ReplyError, StorageError } from './errors.js';
 import type { StorageAdapter } from './storage.js';
-import { ArgBuffer, Generation, Push, RawEngine, Seq, WasmSource, generation, isTrap, pack, poison } from './wasm.js';
+import { ArgBuffer, Generation, Push, RawEngine, Seq, WasmSource, generation, isTrap, nodeProcess, pack, poison } from './wasm.js';
 
 /** A value for `config`: strings as in redis.conf; numbers, booleans (`yes`/`no`) and lists (joined by spaces) for convenience. */
 export type ConfigValue = string | number | boolean | readonly (string | number)[];
@@ -49,12 +49,6 @@ export interface Message<T = string> {
 const SUBSCRIBE_KINDS = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe']);
 const decoder = new TextDecoder();
 const text = (v: unknown): string => (v instanceof Uint8Array ? decoder.decode(v) : String(v));
-
-/** Node's `process`, when running in Node. */
-function nodeProcess(): { pid: number; execPath: string; cpuUsage?: () => { user: number; system: number }; getBuiltinModule?: (m: string) => unknown } | undefined {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return p?.versions?.node ? (p as ReturnType<typeof nodeProcess>) : undefined;
-}
 
 /** INFO server facts of this process (Node), or the defaults elsewhere. */
 function processFacts(): Record<string, string | number> {

@@ -129,6 +129,22 @@ export class Generation {
   }
 }
 
+/** The parts of Node's `process` this package uses. */
+export interface NodeProcess {
+  pid: number;
+  execPath: string;
+  versions: { node: string };
+  cpuUsage?: () => { user: number; system: number };
+  /** Node >= 20.16: a built-in module without an `import` a bundler would trip on. */
+  getBuiltinModule?: (m: string) => unknown;
+}
+
+/** Node's `process` when running in Node, `undefined` in browsers and Workers. */
+export function nodeProcess(): NodeProcess | undefined {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return p?.versions?.node ? (p as NodeProcess) : undefined;
+}
+
 /**
  * Node 20's V8 (11.3) crashes (SIGSEGV) once TurboFan inlines the calls
  * from `pack` into wasm and a call grows wasm memory: it keeps using the old
@@ -137,10 +153,9 @@ export class Generation {
  * when this module loads. Browsers and Workers run newer V8s.
  */
 function avoidNode20WasmInliningCrash(): void {
-  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown; versions?: { node?: string } } }).process;
-  const major = Number(p?.versions?.node?.split('.')[0]);
-  if (!(major <= 20)) return;
-  const v8 = p?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (f: string) => void } | undefined;
+  const p = nodeProcess();
+  if (!p || !(Number(p.versions.node.split('.')[0]) <= 20)) return;
+  const v8 = p.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (f: string) => void } | undefined;
   v8?.setFlagsFromString?.('--no-turbo-inline-js-wasm-calls');
 }
 avoidNode20WasmInliningCrash();
@@ -152,8 +167,7 @@ let generations = 0;
 
 /** True in Node (where the wasm file is read from disk). */
 function nodeFs(): { readFileSync(u: URL): Uint8Array } | undefined {
-  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown; versions?: { node?: string } } }).process;
-  return p?.versions?.node ? (p.getBuiltinModule?.('node:fs') as { readFileSync(u: URL): Uint8Array }) : undefined;
+  return nodeProcess()?.getBuiltinModule?.('node:fs') as { readFileSync(u: URL): Uint8Array } | undefined;
 }
 
 /**
