@@ -69,11 +69,17 @@ pub enum Error {
 
 impl Error {
     /// Builds an [`Error::Msg`] from text that already carries its code.
+    // Cold and out of line (also `err`): error paths stay out of the
+    // handlers' code, which keeps the wasm smaller.
+    #[cold]
+    #[inline(never)]
     pub fn msg(text: impl AsRef<[u8]>) -> Error {
         Error::Msg(text.as_ref().into())
     }
 
     /// `ERR <text>`: the common case of [`Error::msg`].
+    #[cold]
+    #[inline(never)]
     pub fn err(text: &str) -> Error {
         let mut v = Vec::with_capacity(text.len() + 4);
         v.extend_from_slice(b"ERR ");

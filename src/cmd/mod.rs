@@ -232,11 +232,15 @@ impl<'a> Args<'a> {
     }
 
     /// The next argument as an integer (Redis's `string2ll` rules).
+    // Out of line (also `f64`): one call instead of the parser inlined into
+    // every handler that takes a number (kilobytes of wasm).
+    #[inline(never)]
     pub fn i64(&mut self) -> Result<i64> {
         num::parse_i64(self.req()?).ok_or(Error::NotInteger)
     }
 
     /// The next argument as a double (Redis's `strtod` rules).
+    #[inline(never)]
     pub fn f64(&mut self) -> Result<f64> {
         num::parse_f64(self.req()?).ok_or(Error::NotFloat)
     }
