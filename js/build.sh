@@ -30,7 +30,7 @@ sed -i '/\[Symbol\.dispose\]/d' ts/wasm/redlet_js.d.ts
 if [ "$profile" = wasm ]; then
     # -O3 keeps the speed the package is measured on; --strip-* drops names
     # and producers sections (bytes only, no behaviour).
-    npx --no-install wasm-opt -O3 --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    npx --no-install wasm-opt -O3 --converge --low-memory-unused --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
         ts/wasm/redlet_js_bg.wasm -o ts/wasm/redlet_js_bg.wasm
 fi
 # ts/wasm holds the generated glue: tsc reads its types, dist gets a copy.
