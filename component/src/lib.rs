@@ -1,0 +1,1 @@
+//! The redlet WASI component (see wit/redlet.wit).

@@ -1,0 +1,1 @@
+//! redlet for wasmtime hosts.
