@@ -18,6 +18,7 @@
 //! | [`cmd`] | the command table, argument cursor, one file per command family |
 //! | [`cmdmeta`] | COMMAND INFO/DOCS metadata Redis reports: tips, key specs, complexity, history |
 //! | [`reply`] | [`Reply`], RESP3-shaped; RESP2 is a rendering |
+//! | [`frame`] | [`frame::Frame`]: replies as flat pre-order frame lists (the WIT `frame`), and back |
 //! | [`resp`] | RESP request parsing (multibulk and inline) with Redis's limits |
 //! | [`session`] | one RESP connection: input to commands, replies to bytes, blocking and closing (every RESP host uses it) |
 //! | [`error`] | [`Error`]: every error text, defined once |
@@ -71,6 +72,7 @@ pub mod error;
 pub mod evict;
 pub mod export;
 pub mod fmath;
+pub mod frame;
 pub mod geo;
 pub mod glob;
 pub mod hll;

@@ -99,97 +99,54 @@ impl Reply {
 
     /// Appends the RESP encoding of this reply for `proto` to `out`.
     pub fn write_resp(&self, proto: Protocol, out: &mut Vec<u8>) {
+        self.render(proto, &mut RespBytes { proto, out });
+    }
+
+    /// Walks this reply as a client of `proto` reads it, in pre-order, and
+    /// feeds each value to `sink`. This is the one place that decides how a
+    /// RESP3-shaped value looks in each protocol (a RESP2 map is a flat
+    /// array, a double a bulk string, ...): the RESP bytes
+    /// ([`Reply::write_resp`]) and the component's frames
+    /// ([`Reply::to_frames`](crate::frame)) are two sinks of it, so they
+    /// cannot disagree.
+    pub(crate) fn render<S: Sink>(&self, proto: Protocol, sink: &mut S) {
         let r3 = proto == Protocol::Resp3;
         match self {
-            Reply::Status(s) => {
-                out.push(b'+');
-                out.extend_from_slice(s.as_bytes());
-                out.extend_from_slice(b"\r\n");
-            }
-            Reply::Error(e) => {
-                out.push(b'-');
-                out.extend_from_slice(&e.to_bytes());
-                out.extend_from_slice(b"\r\n");
-            }
-            Reply::Int(n) => {
-                out.push(b':');
-                num::push_i64(out, *n);
-                out.extend_from_slice(b"\r\n");
-            }
-            Reply::Bulk(b) => write_bulk(out, b),
-            Reply::Nil => out.extend_from_slice(if r3 { b"_\r\n" } else { b"$-1\r\n" }),
-            Reply::NilArray => out.extend_from_slice(if r3 { b"_\r\n" } else { b"*-1\r\n" }),
-            Reply::Array(items) => {
-                write_len(out, b'*', items.len());
-                for i in items {
-                    i.write_resp(proto, out);
-                }
-            }
-            Reply::Set(items) => {
-                write_len(out, if r3 { b'~' } else { b'*' }, items.len());
-                for i in items {
-                    i.write_resp(proto, out);
-                }
-            }
-            Reply::Push(items) => {
-                write_len(out, if r3 { b'>' } else { b'*' }, items.len());
-                for i in items {
-                    i.write_resp(proto, out);
-                }
-            }
+            Reply::Status(s) => sink.simple(s),
+            Reply::Error(e) => sink.error(e),
+            Reply::Int(n) => sink.int(*n),
+            Reply::Bulk(b) => sink.bulk(b),
+            Reply::Nil => sink.null(),
+            // RESP3 has one null: a RESP3 client cannot tell them apart.
+            Reply::NilArray if r3 => sink.null(),
+            Reply::NilArray => sink.null_array(),
+            Reply::Array(items) => render_all(items, Agg::Array, proto, sink),
+            Reply::Set(items) => render_all(items, if r3 { Agg::Set } else { Agg::Array }, proto, sink),
+            Reply::Push(items) => render_all(items, if r3 { Agg::Push } else { Agg::Array }, proto, sink),
             Reply::Seq(items) => {
                 for i in items {
-                    i.write_resp(proto, out);
+                    i.render(proto, sink);
                 }
             }
             Reply::Map(pairs) => {
                 if r3 {
-                    write_len(out, b'%', pairs.len());
+                    sink.header(Agg::Map, pairs.len());
                 } else {
-                    write_len(out, b'*', pairs.len() * 2);
+                    sink.header(Agg::Array, pairs.len() * 2);
                 }
                 for (k, v) in pairs {
-                    k.write_resp(proto, out);
-                    v.write_resp(proto, out);
+                    k.render(proto, sink);
+                    v.render(proto, sink);
                 }
             }
-            Reply::Double(d) => {
-                let s = num::fmt_double_reply(*d);
-                if r3 {
-                    out.push(b',');
-                    out.extend_from_slice(s.as_bytes());
-                    out.extend_from_slice(b"\r\n");
-                } else {
-                    write_bulk(out, s.as_bytes());
-                }
-            }
-            Reply::DoubleText(t) => {
-                if r3 {
-                    out.push(b',');
-                    out.extend_from_slice(t);
-                    out.extend_from_slice(b"\r\n");
-                } else {
-                    write_bulk(out, t);
-                }
-            }
-            Reply::Bool(b) => {
-                if r3 {
-                    out.extend_from_slice(if *b { b"#t\r\n" } else { b"#f\r\n" });
-                } else {
-                    out.extend_from_slice(if *b { b":1\r\n" } else { b":0\r\n" });
-                }
-            }
-            Reply::Verbatim(fmt, b) => {
-                if r3 {
-                    write_len(out, b'=', b.len() + 4);
-                    out.extend_from_slice(fmt.as_bytes());
-                    out.push(b':');
-                    out.extend_from_slice(b);
-                    out.extend_from_slice(b"\r\n");
-                } else {
-                    write_bulk(out, b);
-                }
-            }
+            Reply::Double(d) if r3 => sink.double(*d),
+            Reply::Double(d) => sink.bulk(num::fmt_double_reply(*d).as_bytes()),
+            Reply::DoubleText(t) if r3 => sink.double_text(t),
+            Reply::DoubleText(t) => sink.bulk(t),
+            Reply::Bool(b) if r3 => sink.boolean(*b),
+            Reply::Bool(b) => sink.int(i64::from(*b)),
+            Reply::Verbatim(fmt, b) if r3 => sink.verbatim(fmt, b),
+            Reply::Verbatim(_, b) => sink.bulk(b),
         }
     }
 
@@ -207,13 +164,116 @@ impl From<Error> for Reply {
     }
 }
 
-fn write_len(out: &mut Vec<u8>, tag: u8, n: usize) {
+fn render_all<S: Sink>(items: &[Reply], agg: Agg, proto: Protocol, sink: &mut S) {
+    sink.header(agg, items.len());
+    for i in items {
+        i.render(proto, sink);
+    }
+}
+
+/// The kinds of aggregate headers a client reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Agg {
+    /// `*n`
+    Array,
+    /// `%n`: n pairs follow (RESP3 only).
+    Map,
+    /// `~n` (RESP3 only).
+    Set,
+    /// `>n` (RESP3 only).
+    Push,
+}
+
+/// What [`Reply::render`] feeds: one call per value a client reads.
+/// Methods marked RESP3 are only called for RESP3 clients.
+pub(crate) trait Sink {
+    fn simple(&mut self, s: &str);
+    fn error(&mut self, e: &Error);
+    fn int(&mut self, n: i64);
+    fn bulk(&mut self, b: &[u8]);
+    /// Null bulk (`$-1`) in RESP2, the null (`_`) in RESP3.
+    fn null(&mut self);
+    /// `*-1` (RESP2 only: RESP3 null arrays are [`Sink::null`]).
+    fn null_array(&mut self);
+    /// An aggregate of `n` items (pairs for [`Agg::Map`]) that follow.
+    fn header(&mut self, agg: Agg, n: usize);
+    /// RESP3 double.
+    fn double(&mut self, d: f64);
+    /// RESP3 double already formatted (see [`Reply::DoubleText`]).
+    fn double_text(&mut self, t: &[u8]);
+    /// RESP3 boolean.
+    fn boolean(&mut self, b: bool);
+    /// RESP3 verbatim string.
+    fn verbatim(&mut self, fmt: &str, b: &[u8]);
+}
+
+/// The RESP bytes of a reply.
+struct RespBytes<'a> {
+    proto: Protocol,
+    out: &'a mut Vec<u8>,
+}
+
+impl Sink for RespBytes<'_> {
+    fn simple(&mut self, s: &str) {
+        self.out.push(b'+');
+        self.out.extend_from_slice(s.as_bytes());
+        self.out.extend_from_slice(b"\r\n");
+    }
+    fn error(&mut self, e: &Error) {
+        self.out.push(b'-');
+        self.out.extend_from_slice(&e.to_bytes());
+        self.out.extend_from_slice(b"\r\n");
+    }
+    fn int(&mut self, n: i64) {
+        self.out.push(b':');
+        num::push_i64(self.out, n);
+        self.out.extend_from_slice(b"\r\n");
+    }
+    fn bulk(&mut self, b: &[u8]) {
+        write_bulk(self.out, b);
+    }
+    fn null(&mut self) {
+        self.out.extend_from_slice(if self.proto == Protocol::Resp3 { b"_\r\n" } else { b"$-1\r\n" });
+    }
+    fn null_array(&mut self) {
+        self.out.extend_from_slice(b"*-1\r\n");
+    }
+    fn header(&mut self, agg: Agg, n: usize) {
+        let tag = match agg {
+            Agg::Array => b'*',
+            Agg::Map => b'%',
+            Agg::Set => b'~',
+            Agg::Push => b'>',
+        };
+        write_len(self.out, tag, n);
+    }
+    fn double(&mut self, d: f64) {
+        self.double_text(num::fmt_double_reply(d).as_bytes());
+    }
+    fn double_text(&mut self, t: &[u8]) {
+        self.out.push(b',');
+        self.out.extend_from_slice(t);
+        self.out.extend_from_slice(b"\r\n");
+    }
+    fn boolean(&mut self, b: bool) {
+        self.out.extend_from_slice(if b { b"#t\r\n" } else { b"#f\r\n" });
+    }
+    fn verbatim(&mut self, fmt: &str, b: &[u8]) {
+        write_len(self.out, b'=', b.len() + 4);
+        self.out.extend_from_slice(fmt.as_bytes());
+        self.out.push(b':');
+        self.out.extend_from_slice(b);
+        self.out.extend_from_slice(b"\r\n");
+    }
+}
+
+pub(crate) fn write_len(out: &mut Vec<u8>, tag: u8, n: usize) {
     out.push(tag);
     num::push_i64(out, n as i64);
     out.extend_from_slice(b"\r\n");
 }
 
-fn write_bulk(out: &mut Vec<u8>, b: &[u8]) {
+pub(crate) fn write_bulk(out: &mut Vec<u8>, b: &[u8]) {
     write_len(out, b'$', b.len());
     out.extend_from_slice(b);
     out.extend_from_slice(b"\r\n");
