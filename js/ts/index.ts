@@ -9,7 +9,8 @@
  * ```
  *
  * Entry points: `redlet` (this), `redlet/ioredis` (a class shaped like
- * ioredis's `Redis`), `redlet/node` (`serve()`, `nodeFsStorage()`).
+ * ioredis's `Redis`), `redlet/node` (`serve()`, `nodeFsStorage()`),
+ * `redlet/indexeddb` (`indexedDBStorage()`), `redlet/opfs` (`opfsStorage()`).
  */
 export { Redlet, Client } from './redlet.js';
 export type { OpenOptions, CloseOptions, ConfigValue, Message, LoadReport } from './redlet.js';
@@ -17,3 +18,4 @@ export { ReplyError, EngineDeadError, ClosedError, StorageError } from './errors
 export { MemoryStorage } from './storage.js';
 export type { StorageAdapter } from './storage.js';
 export type { Arg, WasmSource } from './wasm.js';
+export { exportSnapshot, importSnapshot } from './snapshots.js';

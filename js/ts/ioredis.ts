@@ -512,6 +512,21 @@ export class Redis extends Emitter {
   }
 
   private settle(cmd: Command, r: unknown): void {
+    // An asynchronous adapter (IndexedDB): a reply is delivered once what
+    // came before it is durable. Its flushes resolve in order, so replies
+    // keep their order.
+    const durable = this.conn?._durable();
+    if (durable) {
+      durable.then(
+        () => this.settleNow(cmd, r),
+        (e) => this.settleError(cmd, e),
+      );
+      return;
+    }
+    this.settleNow(cmd, r);
+  }
+
+  private settleNow(cmd: Command, r: unknown): void {
     const lname = cmd.name.toLowerCase();
     if (this.resp3) r = legacy(r);
     r = toBuffers(r);

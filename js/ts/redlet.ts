@@ -328,6 +328,11 @@ export class Client extends Emitter {
     return r;
   }
 
+  /** @internal With an asynchronous storage adapter: resolves once everything written so far is durable. `undefined` otherwise. */
+  _durable(): Promise<void> | undefined {
+    return this.core.storage?.flush?.();
+  }
+
   /** Converts a raw reply: throws errors, dispatches pushes, wraps a block in a Promise. */
   private result(r: unknown, args: readonly unknown[], buffers: boolean): any {
     if (r === undefined) {
@@ -381,6 +386,9 @@ export class Client extends Emitter {
     const w = this.waiting.shift();
     if (!w) return;
     if (v instanceof ReplyError) w.reject(v);
+    // An asynchronous adapter: the command (a BLPOP's pop) is acknowledged
+    // once what it wrote is durable.
+    else if (this.core.storage?.flush) w.resolve(this.core.storage.flush().then(() => v));
     else w.resolve(v);
   }
 
@@ -587,8 +595,11 @@ export class Redlet extends Client {
     for (const conn of [...core.conns.values()]) conn();
     core.conns.clear();
     if (core.storage) {
-      await core.storage.flush?.();
-      await core.storage.close?.();
+      try {
+        await core.storage.flush?.();
+      } finally {
+        await core.storage.close?.();
+      }
     }
     if (core.gen.dead === undefined) core.raw.free();
   }
