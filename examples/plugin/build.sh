@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the plugin example guest into a component:
-#   target/plugin/plugin.wasm
+# Builds the plugin example guest and the wasi:keyvalue probe (the guest
+# of wasmtime/tests/keyvalue_diff.rs) into components:
+#   target/plugin/plugin.wasm    examples/plugin
+#   target/plugin/kv-probe.wasm  examples/kv-probe
 # It is compiled for wasm32-unknown-unknown (profile `wasm`) and wrapped
 # with `jco new`, so the component imports only what its world names
 # (redlet:engine, wasi:keyvalue store and atomics), nothing from wasi:cli.
@@ -20,9 +22,11 @@ if [ ! -x "$jco" ]; then
     fi
 fi
 
-cargo build -q -p redlet-plugin-example --target wasm32-unknown-unknown --profile wasm
+cargo build -q -p redlet-plugin-example -p redlet-kv-probe --target wasm32-unknown-unknown --profile wasm
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 mkdir -p "$root/target/plugin"
-"$jco" new "$target_dir/wasm32-unknown-unknown/wasm/redlet_plugin_example.wasm" \
-    -o "$root/target/plugin/plugin.wasm"
-echo "built target/plugin/plugin.wasm ($(wc -c <"$root/target/plugin/plugin.wasm") bytes)"
+for pair in redlet_plugin_example:plugin redlet_kv_probe:kv-probe; do
+    out="$root/target/plugin/${pair#*:}.wasm"
+    "$jco" new "$target_dir/wasm32-unknown-unknown/wasm/${pair%%:*}.wasm" -o "$out"
+    echo "built target/plugin/${pair#*:}.wasm ($(wc -c <"$out") bytes)"
+done
