@@ -420,6 +420,13 @@ impl Engine {
         self.clients.get(&id).map_or(Protocol::Resp2, |c| c.proto)
     }
 
+    /// The client's selected db (`SELECT`), for hosts whose typed calls
+    /// run in a client's keyspace (the component's connections); `None`
+    /// for an unknown client.
+    pub fn client_db(&self, id: ClientId) -> Option<usize> {
+        self.clients.get(&id).map(|c| c.db)
+    }
+
     /// True when the host should close the client's connection once its
     /// pending replies are written (QUIT, CLIENT KILL).
     pub fn should_close(&self, id: ClientId) -> bool {

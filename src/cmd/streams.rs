@@ -192,6 +192,30 @@ pub fn parse_id(arg: &[u8]) -> Result<StreamId> {
     parse_id_full(arg, 0, true, false).map(|(id, _)| id)
 }
 
+/// XADD's id argument: `*`, `<ms>-*` or an explicit id, with XADD's
+/// checks (typed callers pass the id as text).
+pub fn parse_xadd_id(arg: &[u8]) -> Result<XaddId> {
+    if arg == b"*" {
+        return Ok(XaddId::Auto);
+    }
+    let (id, seq_given) = parse_id_full(arg, 0, true, true)?;
+    Ok(if seq_given { XaddId::Explicit(id) } else { XaddId::AutoSeq(id.ms) })
+}
+
+/// An XREADGROUP id argument: `>` (new entries, `None`) or a history id,
+/// with XREADGROUP's errors (typed callers pass the id as text).
+pub fn parse_xreadgroup_id(arg: &[u8]) -> Result<Option<StreamId>> {
+    match cstr(arg) {
+        b">" => Ok(None),
+        b"$" => Err(dollar_in_xreadgroup()),
+        _ => parse_id(arg).map(Some),
+    }
+}
+
+fn dollar_in_xreadgroup() -> Error {
+    Error::err("The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.")
+}
+
 /// A range bound: `-`, `+`, `ms[-seq]` (missing sequence `missing_seq`) or,
 /// exclusive, `(ms[-seq]`. Returns the id and whether it is exclusive.
 fn parse_interval(arg: &[u8], missing_seq: u64) -> Result<(StreamId, bool)> {
@@ -401,8 +425,7 @@ fn parse_add_trim(argv: &[&[u8]], xadd: bool) -> Result<AddTrimArgs> {
         } else if xadd && ckw(opt, "nomkstream") {
             out.nomkstream = true;
         } else if xadd {
-            let (id, seq_given) = parse_id_full(opt, 0, true, true)?;
-            out.id = if seq_given { XaddId::Explicit(id) } else { XaddId::AutoSeq(id.ms) };
+            out.id = parse_xadd_id(opt)?;
             break;
         } else {
             return Err(Error::Syntax);
@@ -723,7 +746,7 @@ fn xread_generic(cx: &mut Ctx<'_>, a: &mut Args<'_>, xreadgroup: bool) -> Result
         let c = cstr(idarg);
         let id = if c == b"$" {
             if xreadgroup {
-                return Err(Error::err("The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set."));
+                return Err(dollar_in_xreadgroup());
             }
             dollar = true;
             last
