@@ -23,6 +23,10 @@ pub struct Settings {
     pub persist: bool,
     /// Absolute path of the config file, if one was given.
     pub config_file: Option<PathBuf>,
+    /// Every directive applied to [`Settings::config`], in order, as
+    /// (name, value): a host whose engine is elsewhere (a component's
+    /// `database.open`) replays them to get the same configuration.
+    pub directives: Vec<(String, String)>,
 }
 
 /// One directive: its name (lowercase), arguments, and where it came from
@@ -57,10 +61,12 @@ pub fn from_args(args: &[String]) -> Result<Settings, String> {
         dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         persist: false,
         config_file,
+        directives: Vec::new(),
     };
     // The host's defaults differ from Redis's (bind 127.0.0.1, dir = the
     // current folder); they go through the engine config like any value.
     set_engine_param(&mut s.config, "bind", "127.0.0.1")?;
+    s.directives.push(("bind".into(), "127.0.0.1".into()));
     for d in &directives {
         apply(&mut s, &d.name, &d.args).map_err(|why| {
             format!("Reading the configuration file, at line {}\n>>> '{}'\n{}", d.line, d.origin, why)
@@ -68,6 +74,7 @@ pub fn from_args(args: &[String]) -> Result<Settings, String> {
     }
     let dir = std::path::absolute(&s.dir).unwrap_or_else(|_| s.dir.clone());
     set_engine_param(&mut s.config, "dir", &dir.display().to_string())?;
+    s.directives.push(("dir".into(), dir.display().to_string()));
     s.dir = dir;
     Ok(s)
 }
@@ -115,6 +122,7 @@ fn apply(s: &mut Settings, name: &str, args: &[String]) -> Result<(), String> {
     let value = args.join(" ");
     // The engine validates first, so errors carry Redis's texts.
     set_engine_param(&mut s.config, name, &value)?;
+    s.directives.push((name.to_string(), value.clone()));
     match name {
         "bind" => {
             if args.is_empty() {

@@ -11,10 +11,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod config;
-mod log;
-mod server;
-mod storage;
+use redlet_host::{config, log, server};
 
 use std::process::ExitCode;
 

@@ -56,10 +56,10 @@ const BUF_KEEP: usize = 64 * 1024;
 const LISTENER_BASE: usize = usize::MAX - 256;
 
 /// One client connection.
-struct Conn {
+struct Conn<S> {
     stream: TcpStream,
     /// Parsing, blocking and closing state (shared with every RESP host).
-    session: Session,
+    session: S,
     /// Query buffer: unparsed bytes are `rbuf[rstart..rend]`; the rest of
     /// `rbuf` is initialized spare room for the next read.
     rbuf: Vec<u8>,
@@ -76,22 +76,22 @@ struct Conn {
     last_active: Instant,
 }
 
-impl Conn {
+impl<S> Conn<S> {
     fn pending_out(&self) -> usize {
         self.wbuf.len() - self.wpos
     }
 }
 
-struct Server {
+struct Server<B: Backend> {
     poll: Poll,
     listeners: Vec<TcpListener>,
-    conns: Vec<Option<Conn>>,
+    conns: Vec<Option<Conn<B::Session>>>,
     /// Slots free for new connections.
     free: Vec<usize>,
     /// Slots freed this iteration (see the module invariants).
     freed: Vec<usize>,
     by_id: HashMap<ClientId, usize>,
-    engine: Engine,
+    engine: B,
     /// Connections with output to write at the end of the iteration.
     writes: Vec<usize>,
     /// Connections to read again without waiting for an event.
@@ -109,8 +109,46 @@ struct Server {
     persist: bool,
 }
 
-/// Runs the server until SIGTERM/SIGINT.
+/// What a [`Backend`] is built from, handed to the `start` function of
+/// [`run_with`] once the listeners are bound.
+pub struct Start {
+    /// The engine configuration from the command line (`port` already set
+    /// to the bound port when `--port 0` picked one).
+    pub config: redlet::Config,
+    /// The port listened on.
+    pub port: u16,
+    /// INFO server facts of this process.
+    pub host: HostInfo,
+    /// A data folder is attached (`--dir`): load from it and persist to it.
+    pub persist: bool,
+    /// The data folder (the current directory by then).
+    pub dir: std::path::PathBuf,
+    /// A seed for the engine's RNG from the OS.
+    pub seed: u64,
+    /// The directives that made `config`, in order, as (name, value)
+    /// ([`Settings::directives`], plus the bound port).
+    pub directives: Vec<(String, String)>,
+}
+
+/// Runs the server over the native engine until SIGTERM/SIGINT.
 pub fn run(s: Settings) -> Result<(), String> {
+    run_with(s, |st: Start| {
+        let mut engine = Engine::new(Options { config: st.config, clock: Box::new(SystemClock), seed: st.seed });
+        engine.set_host_info(st.host);
+        if st.persist {
+            load(&mut engine, &st.dir)?;
+        } else {
+            log('M', Level::Notice, "No --dir given: the dataset is kept in memory only");
+        }
+        Ok(engine)
+    })
+}
+
+/// Runs the server over the backend `start` builds, until SIGTERM/SIGINT
+/// or SHUTDOWN. `start` runs after the `Running mode=standalone, port=N.`
+/// and `Server initialized` lines; it loads the dataset (logging as
+/// [`load`] does) or fails the start with a message.
+pub fn run_with<B: Backend>(s: Settings, start: impl FnOnce(Start) -> Result<B, String>) -> Result<(), String> {
     log('C', Level::Warning, "oO0OoO0OoO0Oo redlet is starting oO0OoO0OoO0Oo");
     log(
         'C',
@@ -144,22 +182,18 @@ pub fn run(s: Settings) -> Result<(), String> {
     }
 
     let mut config = s.config;
+    let mut directives = s.directives;
     if s.port == 0 {
         // The chosen port is what CONFIG GET port should say.
         config.set_param("port", &port.to_string()).map_err(|e| e.to_string())?;
+        directives.push(("port".into(), port.to_string()));
     }
-    let mut engine = Engine::new(Options { config, clock: Box::new(SystemClock), seed: os_seed() });
     let mut host = host_info(port, s.config_file.as_deref());
     refresh_usage(&mut host);
-    engine.set_host_info(host.clone());
 
     log('M', Level::Notice, &format!("Running mode=standalone, port={port}."));
     log('M', Level::Warning, "Server initialized");
-    if s.persist {
-        load(&mut engine, &s.dir)?;
-    } else {
-        log('M', Level::Notice, "No --dir given: the dataset is kept in memory only");
-    }
+    let engine = start(Start { config, port, host: host.clone(), persist: s.persist, dir: s.dir.clone(), seed: os_seed(), directives })?;
     log('M', Level::Notice, "Ready to accept connections tcp");
 
     let mut srv = Server {
@@ -199,7 +233,7 @@ pub fn storage_for(dir: &std::path::Path) -> Result<Box<dyn redlet::storage::Sto
 /// Attaches the data folder's files to the engine and loads the snapshot
 /// and journal. A dataset that cannot be read stops the start (nothing is
 /// touched on disk), as Redis refuses a bad RDB.
-fn load(engine: &mut Engine, dir: &std::path::Path) -> Result<(), String> {
+pub fn load(engine: &mut Engine, dir: &std::path::Path) -> Result<(), String> {
     engine.set_storage(storage_for(dir)?);
     let start = Instant::now();
     match engine.load() {
@@ -324,8 +358,8 @@ fn refresh_usage(h: &mut HostInfo) {
 
 /// Parses and runs the client's buffered commands until its input runs out,
 /// it blocks, it is to be closed, or its output is too large.
-fn process_input(engine: &mut Engine, c: &mut Conn) {
-    let n = c.session.process(engine, &c.rbuf[c.rstart..c.rend], &mut c.wbuf, c.wpos + OUTPUT_PAUSE);
+fn process_input<B: Backend>(engine: &mut B, c: &mut Conn<B::Session>) {
+    let n = engine.process(&mut c.session, &c.rbuf[c.rstart..c.rend], &mut c.wbuf, c.wpos + OUTPUT_PAUSE);
     c.rstart += n;
     if c.rstart < c.rend && c.pending_out() >= OUTPUT_PAUSE && !c.session.is_blocked() && !c.session.is_closing() {
         // Resumed by `flush` once the client has read enough.
@@ -341,17 +375,20 @@ fn process_input(engine: &mut Engine, c: &mut Conn) {
     }
 }
 
-fn queue_write(writes: &mut Vec<usize>, c: &mut Conn, tok: usize) {
+fn queue_write<S>(writes: &mut Vec<usize>, c: &mut Conn<S>, tok: usize) {
     if !c.queued_write {
         c.queued_write = true;
         writes.push(tok);
     }
 }
 
-impl Server {
+impl<B: Backend> Server<B> {
     fn run(&mut self, signal: &AtomicUsize) -> Result<(), String> {
         let mut events = Events::with_capacity(1024);
         loop {
+            if let Some(e) = self.engine.failure() {
+                return Err(e);
+            }
             if self.engine.shutdown_requested() {
                 // SHUTDOWN ran (its save, if any, succeeded): no reply.
                 log('M', Level::Warning, "User requested shutdown...");
@@ -366,7 +403,7 @@ impl Server {
                 // With a data folder a signal saves unless configured
                 // `nosave` (the rule; Redis's default follows the
                 // save points).
-                let mode = self.engine.config().get_param(param).unwrap_or_default();
+                let mode = self.engine.param(param).unwrap_or_default();
                 let save = Some(!mode.split_whitespace().any(|m| m == "nosave"));
                 if save == Some(true) && self.persist {
                     log('M', Level::Notice, "Saving the final snapshot before exiting.");
@@ -430,7 +467,7 @@ impl Server {
     /// it is logged (at most once a second) and the engine reports it.
     fn flush_journal(&mut self) -> Result<(), String> {
         if let Err(e) = self.engine.flush_journal() {
-            if self.engine.config().get_param("appendfsync").as_deref() == Some("always") {
+            if self.engine.param("appendfsync").as_deref() == Some("always") {
                 return Err(format!("Can't write the journal with appendfsync always, exiting: {e}"));
             }
             if self.last_journal_error.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
@@ -442,33 +479,27 @@ impl Server {
     }
 
     /// Until the next hz tick or blocked-client deadline, whichever is first.
-    fn poll_timeout(&self) -> Duration {
+    fn poll_timeout(&mut self) -> Duration {
         if !self.reads.is_empty() {
             return Duration::ZERO;
         }
         let mut t = self.next_tick.saturating_duration_since(Instant::now());
-        if let Some(d) = self.engine.next_deadline_ms() {
-            // Deadlines are served once strictly passed.
-            let wait = d.saturating_add(1).saturating_sub(self.engine.now_ms());
-            t = t.min(Duration::from_millis(wait));
+        if let Some(wait) = self.engine.deadline_wait() {
+            t = t.min(wait);
         }
         t
     }
 
-    fn tick_period(&self) -> Duration {
-        Duration::from_millis(1000 / u64::from(self.engine.config().hz.clamp(1, 500)))
+    fn tick_period(&mut self) -> Duration {
+        Duration::from_millis(1000 / u64::from(self.engine.hz().clamp(1, 500)))
     }
 
     fn timers(&mut self) {
-        let now_ms = self.engine.now_ms();
-        if self.engine.next_deadline_ms().is_some_and(|d| d < now_ms) {
-            self.engine.expire_blocked(now_ms);
-        }
+        self.engine.run_deadlines();
         let now = Instant::now();
         if now >= self.next_tick {
-            self.engine.tick();
             refresh_usage(&mut self.host);
-            self.engine.set_host_info(self.host.clone());
+            self.engine.tick(&self.host);
             self.next_tick = now + self.tick_period();
             self.close_idle(now);
         }
@@ -477,7 +508,7 @@ impl Server {
     /// The `timeout` directive: closes clients idle that many seconds
     /// (blocked clients are exempt: their own timeout applies).
     fn close_idle(&mut self, now: Instant) {
-        let secs = self.engine.config().timeout;
+        let secs = self.engine.idle_timeout();
         if secs == 0 {
             return;
         }
@@ -506,7 +537,7 @@ impl Server {
                 }
             };
             let _ = stream.set_nodelay(true);
-            if self.by_id.len() as u64 >= self.engine.config().maxclients {
+            if self.by_id.len() as u64 >= self.engine.maxclients() {
                 // Best effort, like Redis; the stream closes when dropped.
                 let _ = stream.write(b"-ERR max number of clients reached\r\n");
                 continue;
@@ -527,7 +558,7 @@ impl Server {
                 laddr: stream.local_addr().map(|a| a.to_string()).unwrap_or_default(),
                 fd: stream.as_raw_fd() as i64,
             };
-            let session = Session::open(&mut self.engine, info);
+            let session = self.engine.open(info);
             self.by_id.insert(session.id(), tok);
             self.conns[tok] = Some(Conn {
                 stream,
@@ -680,7 +711,7 @@ impl Server {
             for id in woken {
                 let Some(&tok) = self.by_id.get(&id) else { continue };
                 let Some(Some(c)) = self.conns.get_mut(tok) else { continue };
-                if c.session.resume(&mut self.engine, &mut c.wbuf) == Resume::Drop {
+                if self.engine.resume(&mut c.session, &mut c.wbuf) == Resume::Drop {
                     // Closed by someone else (CLIENT KILL): like Redis's
                     // close-ASAP, pending output is dropped.
                     self.close_conn(tok);
@@ -697,7 +728,153 @@ impl Server {
         let Some(mut c) = slot.take() else { return };
         let _ = self.poll.registry().deregister(&mut c.stream);
         self.by_id.remove(&c.session.id());
-        c.session.close(&mut self.engine);
+        self.engine.close(c.session);
         self.freed.push(tok);
+    }
+}
+
+/// One connection's protocol state as the event loop sees it (see
+/// [`Session`], whose methods these are).
+pub trait BackendSession {
+    /// The client id the backend's `take_woken` names this connection by.
+    fn id(&self) -> ClientId;
+    /// A blocked command is waiting: buffered input waits too.
+    fn is_blocked(&self) -> bool;
+    /// Close once the output is written.
+    fn is_closing(&self) -> bool;
+    /// The peer went away: run no more input.
+    fn set_closing(&mut self);
+    /// A request has been started but not completed (keep the buffer).
+    fn in_request(&self) -> bool;
+    /// How many more bytes the request in progress needs, when known.
+    fn bulk_bytes_needed(&self, buffered: usize) -> Option<u64>;
+}
+
+/// What the event loop serves: the native [`Engine`] (`redlet serve`) or a
+/// component instance (`redlet-wasmtime serve`). The loop is generic over
+/// it, so the native path is monomorphized (no dynamic dispatch per
+/// command) and both servers share every rule of the loop: group commit,
+/// output pauses, blocked clients, idle timeouts, signals.
+pub trait Backend {
+    /// Per-connection state.
+    type Session: BackendSession;
+    /// A new client for an accepted connection.
+    fn open(&mut self, info: ClientInfo) -> Self::Session;
+    /// Runs the complete requests at the start of `input`, appending the
+    /// replies to `out` until it holds `out_pause` bytes; returns the bytes
+    /// consumed ([`Session::process`]).
+    fn process(&mut self, s: &mut Self::Session, input: &[u8], out: &mut Vec<u8>, out_pause: usize) -> usize;
+    /// Delivers a woken client's replies ([`Session::resume`]).
+    fn resume(&mut self, s: &mut Self::Session, out: &mut Vec<u8>) -> Resume;
+    /// Forgets a closed connection's client.
+    fn close(&mut self, s: Self::Session);
+    /// Clients with replies or messages ready since the last call.
+    fn take_woken(&mut self) -> Vec<ClientId>;
+    /// SHUTDOWN ran: the loop exits.
+    fn shutdown_requested(&mut self) -> bool;
+    /// A configuration parameter as CONFIG GET shows it.
+    fn param(&mut self, name: &str) -> Option<String>;
+    /// SHUTDOWN [SAVE|NOSAVE] on a signal.
+    fn shutdown(&mut self, save: Option<bool>) -> Result<(), String>;
+    /// Writes the journal records of the commands run so far.
+    fn flush_journal(&mut self) -> Result<(), String>;
+    /// Time until the earliest blocked-command deadline has passed.
+    fn deadline_wait(&mut self) -> Option<Duration>;
+    /// Serves passed deadlines (blocked-command timeouts).
+    fn run_deadlines(&mut self);
+    /// The periodic tick (`hz` times a second) with fresh INFO facts.
+    fn tick(&mut self, host: &HostInfo);
+    /// The `hz` directive.
+    fn hz(&mut self) -> u32;
+    /// The `timeout` directive (seconds, 0 = none).
+    fn idle_timeout(&mut self) -> u64;
+    /// The `maxclients` directive.
+    fn maxclients(&mut self) -> u64;
+    /// A failure that stops the server (a component instance that
+    /// trapped); checked once per loop iteration.
+    fn failure(&mut self) -> Option<String> {
+        None
+    }
+}
+
+impl BackendSession for Session {
+    #[inline]
+    fn id(&self) -> ClientId {
+        Session::id(self)
+    }
+    #[inline]
+    fn is_blocked(&self) -> bool {
+        Session::is_blocked(self)
+    }
+    #[inline]
+    fn is_closing(&self) -> bool {
+        Session::is_closing(self)
+    }
+    #[inline]
+    fn set_closing(&mut self) {
+        Session::set_closing(self)
+    }
+    #[inline]
+    fn in_request(&self) -> bool {
+        Session::in_request(self)
+    }
+    #[inline]
+    fn bulk_bytes_needed(&self, buffered: usize) -> Option<u64> {
+        Session::bulk_bytes_needed(self, buffered)
+    }
+}
+
+impl Backend for Engine {
+    type Session = Session;
+    fn open(&mut self, info: ClientInfo) -> Session {
+        Session::open(self, info)
+    }
+    #[inline]
+    fn process(&mut self, s: &mut Session, input: &[u8], out: &mut Vec<u8>, out_pause: usize) -> usize {
+        s.process(self, input, out, out_pause)
+    }
+    fn resume(&mut self, s: &mut Session, out: &mut Vec<u8>) -> Resume {
+        s.resume(self, out)
+    }
+    fn close(&mut self, s: Session) {
+        s.close(self)
+    }
+    fn take_woken(&mut self) -> Vec<ClientId> {
+        Engine::take_woken(self)
+    }
+    fn shutdown_requested(&mut self) -> bool {
+        Engine::shutdown_requested(self)
+    }
+    fn param(&mut self, name: &str) -> Option<String> {
+        self.config().get_param(name)
+    }
+    fn shutdown(&mut self, save: Option<bool>) -> Result<(), String> {
+        Engine::shutdown(self, save).map_err(|e| e.to_string())
+    }
+    fn flush_journal(&mut self) -> Result<(), String> {
+        Engine::flush_journal(self).map_err(|e| e.to_string())
+    }
+    fn deadline_wait(&mut self) -> Option<Duration> {
+        // Deadlines are served once strictly passed.
+        self.next_deadline_ms().map(|d| Duration::from_millis(d.saturating_add(1).saturating_sub(self.now_ms())))
+    }
+    fn run_deadlines(&mut self) {
+        let now_ms = self.now_ms();
+        if self.next_deadline_ms().is_some_and(|d| d < now_ms) {
+            self.expire_blocked(now_ms);
+        }
+    }
+    fn tick(&mut self, host: &HostInfo) {
+        Engine::tick(self);
+        self.set_host_info(host.clone());
+    }
+    fn hz(&mut self) -> u32 {
+        self.config().hz
+    }
+    fn idle_timeout(&mut self) -> u64 {
+        self.config().timeout
+    }
+    fn maxclients(&mut self) -> u64 {
+        self.config().maxclients
     }
 }
