@@ -11,7 +11,8 @@
  * Entry points: `redlet` (this), `redlet/ioredis` (a class shaped like
  * ioredis's `Redis`), `redlet/node` (`serve()`, `nodeFsStorage()`),
  * `redlet/indexeddb` (`indexedDBStorage()`), `redlet/opfs` (`opfsStorage()`),
- * `redlet/tabs` (`openShared()`: one database for all tabs of an origin).
+ * `redlet/tabs` (`openShared()`: one database for all tabs of an origin),
+ * `redlet/durable-object` (`durableObjectStorage()`: Cloudflare Durable Objects).
  */
 export { Redlet, Client } from './redlet.js';
 export type { OpenOptions, CloseOptions, ConfigValue, Message, LoadReport } from './redlet.js';

@@ -196,13 +196,14 @@ async function instantiate(source?: WasmSource): Promise<Generation> {
   // instance is module state) after a trap.
   const n = generations++;
   const glue: Glue = await import(n === 0 ? './wasm/redlet_js.js' : `./wasm/redlet_js.js?generation=${n}`);
-  const wasmUrl = new URL('./wasm/redlet_js_bg.wasm', import.meta.url);
   let exports;
   if (source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
     exports = glue.initSync({ module: source });
   } else if (source !== undefined) {
     exports = await glue.default({ module_or_path: source });
   } else {
+    // Only here: Workers give modules no `import.meta.url`, and pass `source`.
+    const wasmUrl = new URL('./wasm/redlet_js_bg.wasm', import.meta.url);
     const fs = wasmUrl.protocol === 'file:' ? nodeFs() : undefined;
     exports = fs ? glue.initSync({ module: fs.readFileSync(wasmUrl) }) : await glue.default({ module_or_path: wasmUrl });
   }
