@@ -26,6 +26,12 @@ if (db.call('GET', 'k') !== 'v') throw new Error('GET');
 const r = new Redis({ engine: db });
 if ((await r.get('k')) !== 'v') throw new Error('ioredis-shaped GET');
 if (typeof serve !== 'function' || typeof nodeFsStorage !== 'function') throw new Error('redlet/node');
+// The browser and Workers entry points load in Node too (they touch no browser API until used).
+const { indexedDBStorage } = await import('redlet/indexeddb');
+const { opfsStorage } = await import('redlet/opfs');
+const { openShared } = await import('redlet/tabs');
+const { durableObjectStorage } = await import('redlet/durable-object');
+for (const f of [indexedDBStorage, opfsStorage, openShared, durableObjectStorage]) if (typeof f !== 'function') throw new Error('browser entry points');
 r.disconnect();
 await db.close({ save: false });
 console.log('plain ok');
@@ -38,6 +44,14 @@ JSON
 cat > app.ts <<'TS'
 import { Redlet, ReplyError, type StorageAdapter, type Message } from 'redlet';
 import Redis from 'redlet/ioredis';
+import { indexedDBStorage, exportSnapshot, type IndexedDBStorage } from 'redlet/indexeddb';
+import { opfsStorage } from 'redlet/opfs';
+import { openShared, type SharedDb } from 'redlet/tabs';
+import { durableObjectStorage } from 'redlet/durable-object';
+const idb: IndexedDBStorage = indexedDBStorage('app');
+const shared: Promise<SharedDb> = openShared('app', { storage: (n) => opfsStorage(n) });
+const snap: Promise<Uint8Array> = exportSnapshot(await Redlet.open({ storage: idb }));
+void shared, snap, durableObjectStorage;
 const db: Redlet = await Redlet.open({ config: { maxmemory: '64mb' }, clock: () => Date.now(), seed: 1 });
 const v: unknown = db.call('GET', 'k');
 const sub = db.client();

@@ -54,22 +54,28 @@ export async function browser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const pages = [];
+  const originOf = (host) => (host ? srv.url.replace('127.0.0.1', host) : srv.url);
   let quotaSession;
   return {
     url: srv.url,
     context,
-    async page() {
+    /** Opens the test page; `host: 'localhost'` gives a second origin (fresh storage and quota). */
+    async page({ host } = {}) {
       const p = await context.newPage();
       p.on('pageerror', (e) => console.error('page error:', e));
-      await p.goto(`${srv.url}/test/browser/page.html`);
+      await p.goto(`${originOf(host)}/test/browser/page.html`);
       pages.push(p);
       return p;
     },
-    /** Caps this origin's storage quota at `bytes` (undefined: back to normal). */
-    async quota(page, bytes) {
+    /**
+     * Caps the storage quota of the origin of `host` at `bytes` (undefined:
+     * back to normal). Chromium applies it to pages opened afterwards, and
+     * not to an origin whose storage is already in use: use a fresh origin.
+     */
+    async quota(page, bytes, host) {
       // The override lives as long as the DevTools session that set it.
       quotaSession ??= await context.newCDPSession(page);
-      await quotaSession.send('Storage.overrideQuotaForOrigin', { origin: srv.url, ...(bytes === undefined ? {} : { quotaSize: bytes }) });
+      await quotaSession.send('Storage.overrideQuotaForOrigin', { origin: originOf(host), ...(bytes === undefined ? {} : { quotaSize: bytes }) });
       if (bytes === undefined) {
         await quotaSession.detach();
         quotaSession = undefined;

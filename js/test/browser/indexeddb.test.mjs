@@ -106,10 +106,10 @@ test('a newer layout is refused and left untouched', async () => {
 });
 
 test('a small quota fails the write with a clear error and loses nothing durable', async () => {
-  // Chromium applies a quota override to pages opened after it.
-  const control = await b.page();
-  await b.quota(control, 2 * 1024 * 1024);
-  const page = await b.page();
+  // A fresh origin: Chromium applies a quota override to pages opened after it.
+  const control = await b.page({ host: 'localhost' });
+  await b.quota(control, 2 * 1024 * 1024, 'localhost');
+  const page = await b.page({ host: 'localhost' });
   await page.evaluate(async () => {
     const { Redlet } = await import('/dist/index.js');
     const { indexedDBStorage } = await import('/dist/indexeddb.js');
@@ -140,7 +140,7 @@ test('a small quota fails the write with a clear error and loses nothing durable
   });
   assert.match(failed[0], /StorageError: redlet: IndexedDB 'redlet:quota' is over this origin's storage quota \(QuotaExceededError\): the last writes were not saved; everything saved before is intact/);
   assert.equal(failed.length, 2, 'the next write is refused too');
-  await b.quota(control, undefined);
+  await b.quota(control, undefined, 'localhost');
   await page.reload();
   const got = await page.evaluate(async () => {
     const { Redlet } = await import('/dist/index.js');

@@ -113,10 +113,10 @@ test('a damaged snapshot or manifest is refused at open and left untouched', asy
 });
 
 test('a small quota fails the write with a clear error and loses nothing durable', async () => {
-  const control = await b.page();
+  const control = await b.page({ host: 'localhost' });
   // Sync access handles reserve capacity in steps: leave room for them.
-  await b.quota(control, 16 * 1024 * 1024);
-  const page = await b.page();
+  await b.quota(control, 16 * 1024 * 1024, 'localhost');
+  const page = await b.page({ host: 'localhost' });
   const r = await inWorker(page, async () => {
     const { Redlet } = await import('/dist/index.js');
     const { opfsStorage } = await import('/dist/opfs.js');
@@ -133,7 +133,7 @@ test('a small quota fails the write with a clear error and loses nothing durable
     }
   });
   assert.match(r, /StorageError: redlet: can't write the journal with appendfsync always \(.*QuotaExceededError.*\); the write was not acknowledged/);
-  await b.quota(control, undefined);
+  await b.quota(control, undefined, 'localhost');
   await page.reload();
   const got = await inWorker(page, async () => {
     const { Redlet } = await import('/dist/index.js');
