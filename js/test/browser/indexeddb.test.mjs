@@ -38,6 +38,49 @@ test('every type with TTLs survives a reload (dedicated worker)', async () => {
   await page.close();
 });
 
+test('appendfsync always: db.send, blocked commands and the ioredis-shaped client resolve after the commit; db.flush reports db.call', async () => {
+  const page = await b.page();
+  const r = await page.evaluate(async () => {
+    const { Redlet } = await import('/dist/index.js');
+    const { default: Redis } = await import('/dist/ioredis.js');
+    const { indexedDBStorage } = await import('/dist/indexeddb.js');
+    const storage = indexedDBStorage('durable');
+    const db = await Redlet.open({ storage, config: { appendonly: 'yes', appendfsync: 'always' } });
+    // What another connection sees in IndexedDB: the journal's stored size.
+    const idb = await new Promise((res) => {
+      const q = indexedDB.open('redlet:durable');
+      q.onsuccess = () => res(q.result);
+    });
+    const stored = () =>
+      new Promise((res) => {
+        const q = idb.transaction('meta').objectStore('meta').get('journal');
+        q.onsuccess = () => res(q.result?.size ?? 0);
+      });
+    const inMemory = () => storage.size('journal');
+    const out = {};
+    await db.send('SET', 'a', '1');
+    out.send = [await stored(), inMemory()];
+    const blocked = db.client().call('BLPOP', 'q', 0);
+    db.client().call('RPUSH', 'q', 'x'); // db.call: returns before the commit
+    out.callBefore = (await stored()) < inMemory();
+    await blocked;
+    out.blocked = [await stored(), inMemory()];
+    const redis = new Redis({ engine: db });
+    await redis.set('b', '2');
+    out.ioredis = [await stored(), inMemory()];
+    db.call('SET', 'c', '3');
+    await db.flush();
+    out.flush = [await stored(), inMemory()];
+    redis.disconnect();
+    await db.close();
+    idb.close();
+    return out;
+  });
+  for (const k of ['send', 'blocked', 'ioredis', 'flush']) assert.equal(r[k][0], r[k][1], `${k}: stored ${r[k][0]} of ${r[k][1]} bytes`);
+  assert.equal(r.callBefore, true);
+  await page.close();
+});
+
 test('a corrupt snapshot is refused at open with a clear error and left untouched', async () => {
   const page = await b.page();
   const r = await page.evaluate(async () => {
