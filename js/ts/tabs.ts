@@ -15,7 +15,10 @@
  * `hello {holder}` (the holder announces itself, after loading), `cmd
  * {holder, from, cid, seq, args, buffers}`, `reply {to, seq, value |
  * error}`, `push {to, cid, kind, args}`, `bye {from}` (a context closes:
- * its engine clients go).
+ * its engine clients go). Each context also holds the lock
+ * `redlet:<name>:ctx:<id>` for its lifetime; the holder queues for it and
+ * closes that context's engine clients when it is granted (the context
+ * closed or died: its blocked commands and subscriptions end).
  *
  * Consistency: the holder answers a command once `send` resolved, i.e.
  * with `appendfsync always` once the write is in storage. When the holder
@@ -173,6 +176,11 @@ export class SharedDb extends SharedClient {
   private readonly pending = new Map<number, { holder: string | undefined; msg: Wire & { t: 'cmd' }; resolve(v: unknown): void; reject(e: unknown): void }>();
   private readonly remotes = new Map<string, Remote>();
   private release: (() => void) | undefined;
+  private releaseCtx: (() => void) | undefined;
+  private locks: LockManager | undefined;
+  /** Contexts whose end the holder watches; aborted when the holder closes. */
+  private readonly watching = new Set<string>();
+  private readonly stopWatching = new AbortController();
   private isClosed = false;
   private ready: Promise<void>;
   private readyResolve!: () => void;
@@ -203,6 +211,16 @@ export class SharedDb extends SharedClient {
   async _start(): Promise<void> {
     const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
     if (!locks) throw new Error('redlet: openShared needs the Web Locks API (navigator.locks, secure contexts)');
+    this.locks = locks;
+    // A lock of this context's own for its lifetime: the holder waits on it
+    // to learn when this context is gone (its engine clients then go, so a
+    // blocked BLPOP of a closed tab does not take an element).
+    await new Promise<void>((granted) => {
+      void locks.request(`redlet:${this.name}:ctx:${this.id}`, () => {
+        granted();
+        return new Promise<void>((r) => (this.releaseCtx = r));
+      });
+    });
     void locks
       .request(`redlet:${this.name}`, async () => {
         if (this.isClosed) return;
@@ -299,12 +317,7 @@ export class SharedDb extends SharedClient {
         if (m.to === this.id) this.clients.get(m.cid)?._push(m.kind, m.args);
         break;
       case 'bye':
-        for (const [key, r] of this.remotes) {
-          if (key.startsWith(`${m.from}:`)) {
-            r.client.close();
-            this.remotes.delete(key);
-          }
-        }
+        this.forget(m.from);
         break;
     }
   }
@@ -326,6 +339,7 @@ export class SharedDb extends SharedClient {
     const key = `${m.from}:${m.cid}`;
     let r = this.remotes.get(key);
     if (!r) {
+      if (m.from !== this.id && !this.watching.has(m.from)) this.watch(m.from);
       const client = engine.client();
       r = { client, chain: Promise.resolve() };
       this.remotes.set(key, r);
@@ -344,6 +358,24 @@ export class SharedDb extends SharedClient {
       }
       this.deliver(reply);
     });
+  }
+
+  /** Closes the engine clients of context `ctx` once its lifetime lock is free (it closed or died). */
+  private watch(ctx: string): void {
+    this.watching.add(ctx);
+    void this.locks
+      ?.request(`redlet:${this.name}:ctx:${ctx}`, { signal: this.stopWatching.signal }, () => this.forget(ctx))
+      .catch(() => {});
+  }
+
+  private forget(ctx: string): void {
+    this.watching.delete(ctx);
+    for (const [key, r] of this.remotes) {
+      if (key.startsWith(`${ctx}:`)) {
+        r.client.close();
+        this.remotes.delete(key);
+      }
+    }
   }
 
   /** Sends a reply or push to its context (this one directly). */
@@ -365,7 +397,9 @@ export class SharedDb extends SharedClient {
     } finally {
       this.engine = undefined;
       this.chan.close();
+      this.stopWatching.abort();
       this.release?.();
+      this.releaseCtx?.();
     }
   }
 }

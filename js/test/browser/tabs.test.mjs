@@ -117,3 +117,21 @@ test('closing the holder: the other page takes over with every acknowledged writ
   console.log(`# failover: holder page closed -> other page serving in ${failoverMs} ms`);
   await c.close();
 });
+
+test("a closed tab's blocked BLPOP and subscriptions end with it", async () => {
+  const a = await b.page();
+  const c = await b.page();
+  assert.equal(await a.evaluate(open, 'orphans'), true);
+  assert.equal(await c.evaluate(open, 'orphans'), false);
+  await c.evaluate(async () => {
+    await shared.client().send('SUBSCRIBE', 'ch');
+    void shared.client().send('BLPOP', 'jobs', 0).catch(() => {});
+  });
+  // The holder has the other page's two clients (plus its own).
+  await a.waitForFunction(async () => (await shared.send('CLIENT', 'LIST')).trim().split('\n').length === 3);
+  await c.close();
+  await a.waitForFunction(async () => (await shared.send('CLIENT', 'LIST')).trim().split('\n').length === 1, undefined, { timeout: 5000 });
+  const r = await a.evaluate(async () => ({ subscribers: await shared.send('PUBLISH', 'ch', 'x'), pushed: await shared.send('RPUSH', 'jobs', 'j'), left: await shared.send('LRANGE', 'jobs', 0, -1) }));
+  assert.deepEqual(r, { subscribers: 0, pushed: 1, left: ['j'] });
+  await a.close();
+});
