@@ -96,19 +96,11 @@ impl From<wtypes::Error> for Error {
 /// A trap (or any host-side failure of a call) as an [`Error::Trap`], with
 /// the trap's cause first (`all fuel consumed by WebAssembly`).
 fn trap(e: wasmtime::Error) -> Error {
-    let mut msg = match e.downcast_ref::<wasmtime::Trap>() {
-        Some(t) => t.to_string(),
-        None => String::new(),
-    };
     let full = format!("{e:#}");
-    if msg.is_empty() {
-        msg = full;
-    } else if !full.contains(&msg) {
-        msg = format!("{msg}: {full}");
-    } else {
-        msg = full;
-    }
-    Error::Trap(msg)
+    Error::Trap(match e.downcast_ref::<wasmtime::Trap>() {
+        Some(t) => format!("{t} ({full})"),
+        None => full,
+    })
 }
 
 /// How the wasmtime engine is set up: which limits instances may use.
@@ -285,7 +277,7 @@ impl Redlet {
         }
         let mut store = Store::new(&self.engine, State { storage, clock, limits: lb.build() });
         store.limiter(|s| &mut s.limits);
-        let mut inst = Instance { store, bindings: None, limits, poisoned: false };
+        let mut inst = Instance { store, bindings: None, limits, poisoned: false, metered: self.config.fuel };
         inst.budget();
         let b = inst.pre_instantiate(&self.pre)?;
         inst.bindings = Some(b);
@@ -300,6 +292,9 @@ pub struct Instance {
     bindings: Option<Bindings>,
     limits: Limits,
     poisoned: bool,
+    /// Compiled with fuel: every call needs fuel, `u64::MAX` without a
+    /// budget.
+    metered: bool,
 }
 
 impl Instance {
@@ -310,9 +305,9 @@ impl Instance {
     /// Resets the per-call budgets.
     #[inline]
     fn budget(&mut self) {
-        if let Some(f) = self.limits.fuel {
-            // Only fails without fuel metering, refused at instantiation.
-            let _ = self.store.set_fuel(f);
+        if self.metered {
+            // Cannot fail: metering is on.
+            let _ = self.store.set_fuel(self.limits.fuel.unwrap_or(u64::MAX));
         }
         if let Some(t) = self.limits.epoch_ticks {
             self.store.set_epoch_deadline(t);
@@ -326,7 +321,7 @@ impl Instance {
         if self.poisoned {
             return Err(Error::Trap("the instance trapped earlier; instantiate again".into()));
         }
-        if self.limits.fuel.is_some() || self.limits.epoch_ticks.is_some() {
+        if self.metered || self.limits.epoch_ticks.is_some() {
             self.budget();
         }
         match &self.bindings {
@@ -342,6 +337,18 @@ impl Instance {
             self.poisoned = true;
             trap(e)
         })
+    }
+
+    /// Changes the per-call fuel and epoch budgets from the next call on
+    /// (a host opens a database under a generous budget, say, then serves
+    /// requests under a tight one). The memory limit stays as instantiated.
+    pub fn set_limits(&mut self, limits: Limits) -> Result<(), Error> {
+        if limits.fuel.is_some() && !self.metered {
+            return Err(Error::Load("Limits::fuel needs RedletConfig::fuel".into()));
+        }
+        self.limits.fuel = limits.fuel;
+        self.limits.epoch_ticks = limits.epoch_ticks;
+        Ok(())
     }
 
     /// A trap made the instance unusable: drop it and instantiate again.
