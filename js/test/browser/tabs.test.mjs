@@ -14,6 +14,15 @@ after(async () => {
   await b?.close();
 });
 
+/** Polls `fn` (run in `page`, may be async) until it returns true; waitForFunction would take its Promise for true. */
+async function until(page, fn, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await page.evaluate(fn))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${fn}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Opens the shared database `name` in the page (kept as window.shared); resolves to whether this page holds it. */
 async function open(name) {
   const { openShared } = await import('/dist/tabs.js');
@@ -127,10 +136,10 @@ test("a closed tab's blocked BLPOP and subscriptions end with it", async () => {
     await shared.client().send('SUBSCRIBE', 'ch');
     void shared.client().send('BLPOP', 'jobs', 0).catch(() => {});
   });
-  // The holder has the other page's two clients (plus its own).
-  await a.waitForFunction(async () => (await shared.send('CLIENT', 'LIST')).trim().split('\n').length === 3);
+  // The holder's engine has the other page's two clients, besides its default client and the one of its own send().
+  await until(a, async () => (await shared.send('CLIENT', 'LIST')).trim().split('\n').length === 4);
   await c.close();
-  await a.waitForFunction(async () => (await shared.send('CLIENT', 'LIST')).trim().split('\n').length === 1, undefined, { timeout: 5000 });
+  await until(a, async () => (await shared.send('CLIENT', 'LIST')).trim().split('\n').length === 2);
   const r = await a.evaluate(async () => ({ subscribers: await shared.send('PUBLISH', 'ch', 'x'), pushed: await shared.send('RPUSH', 'jobs', 'j'), left: await shared.send('LRANGE', 'jobs', 0, -1) }));
   assert.deepEqual(r, { subscribers: 0, pushed: 1, left: ['j'] });
   await a.close();
