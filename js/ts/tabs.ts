@@ -94,6 +94,12 @@ export class SharedClient extends Emitter {
     return this.db._run(this.cid, args, true);
   }
 
+  /** Closes this client on the holder (its subscriptions and blocked command end). */
+  async close(): Promise<void> {
+    this.subs.clear();
+    await this.db._run(this.cid, ['QUIT'], false).catch(() => {});
+  }
+
   private track(args: unknown[]): void {
     const name = String(args[0]).toLowerCase();
     if (SUBSCRIBE.has(name)) {
@@ -338,6 +344,8 @@ export class SharedDb extends SharedClient {
     const engine = this.engine!;
     const key = `${m.from}:${m.cid}`;
     let r = this.remotes.get(key);
+    // QUIT or CLIENT KILL closed it: a new command gets a new one, as a reconnect would.
+    if (r?.client.closed) r = undefined;
     if (!r) {
       if (m.from !== this.id && !this.watching.has(m.from)) this.watch(m.from);
       const client = engine.client();
@@ -386,7 +394,7 @@ export class SharedDb extends SharedClient {
   }
 
   /** Leaves: a holder closes the engine (saving as SHUTDOWN does) and lets the next context take over. */
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.isClosed) return;
     this.post({ t: 'bye', from: this.id });
     this.isClosed = true;

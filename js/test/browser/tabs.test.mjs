@@ -70,6 +70,9 @@ test('two pages share one database; pub/sub and BLPOP across pages', async () =>
   });
   await a.evaluate(() => shared.send('RPUSH', 'jobs', 'j1'));
   assert.deepEqual(await c.evaluate(() => popped), ['jobs', 'j1']);
+  // Closing a remote client ends its subscriptions.
+  await c.evaluate(() => sub.close());
+  assert.equal(await a.evaluate(() => shared.send('PUBLISH', 'news', 'again')), 0);
   // A dedicated worker joins too.
   assert.equal(await inWorker(c, open, 'share'), false);
   assert.equal(await inWorker(c, () => shared.send('GET', 'from-a')), '1');
