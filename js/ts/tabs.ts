@@ -361,6 +361,8 @@ export class SharedDb extends SharedClient {
       try {
         const v = await (m.buffers ? Promise.resolve(client.callBuffer(...m.args)).then(async (x) => (await client._durable(), x)) : client.send(...m.args));
         reply = { t: 'reply', to: m.from, seq: m.seq, value: v };
+        // An engine client only marks itself closing on QUIT: close it.
+        if (String(m.args[0]).toLowerCase() === 'quit') client.close();
       } catch (e) {
         reply = { t: 'reply', to: m.from, seq: m.seq, error: { name: (e as Error)?.name ?? 'Error', message: (e as Error)?.message ?? String(e) } };
       }
