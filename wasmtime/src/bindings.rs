@@ -11,3 +11,17 @@ pub mod component {
         path: "../wit",
     });
 }
+
+/// World `redlet:engine/plugin-host`: what a plugin imports, implemented
+/// by [`crate::plugin`] over the native engine.
+pub mod plugin {
+    wasmtime::component::bindgen!({
+        world: "redlet:engine/plugin-host",
+        path: "../wit",
+        with: {
+            "redlet:engine/engine.database": crate::plugin::DbRes,
+            "redlet:engine/engine.connection": crate::plugin::ConnRes,
+            "wasi:keyvalue/store.bucket": crate::plugin::BucketRes,
+        },
+    });
+}
