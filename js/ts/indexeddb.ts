@@ -29,6 +29,8 @@
  *   commits.
  * - `sync` makes the next transaction `strict` (flushed to disk before it
  *   completes); appends alone use `relaxed`.
+ * - Appends add one piece per transaction; a blob past 1024 pieces is
+ *   written whole (from the image) by the next transaction instead.
  */
 import { StorageError } from './errors.js';
 import { concat, type StorageAdapter } from './storage.js';
@@ -37,6 +39,8 @@ import { concat, type StorageAdapter } from './storage.js';
 export const LAYOUT_VERSION = 1;
 /** Bytes per stored piece of a blob: big enough for fast loads, small enough for any IndexedDB. */
 const CHUNK = 1 << 20;
+/** Pieces a blob may have before it is rewritten whole (appends add one per transaction). */
+const MAX_PIECES = 1024;
 /** Delay before a failed transaction is tried again (ms). */
 const RETRY_MS = 1000;
 
@@ -126,6 +130,8 @@ export class IndexedDBStorage implements StorageAdapter {
   async open(): Promise<void> {
     if (typeof indexedDB === 'undefined') throw new StorageError('redlet: indexedDBStorage needs IndexedDB (a browser page or worker)');
     this.closed = false;
+    this.images.clear();
+    this.stored.clear();
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       let r: IDBOpenDBRequest;
       try {
@@ -303,14 +309,28 @@ export class IndexedDBStorage implements StorageAdapter {
       const chunks = tx.objectStore('chunks');
       const meta = tx.objectStore('meta');
       const touched = new Set<string>();
+      const replace = (name: string, data: Uint8Array) => {
+        chunks.delete(IDBKeyRange.bound([name, 0], [name, Infinity]));
+        let n = 0;
+        for (let off = 0; off < data.length; off += CHUNK) chunks.put(data.slice(off, off + CHUNK), [name, n++]);
+        next.set(name, { chunks: n, size: data.length });
+      };
+      // A blob this batch would leave in too many pieces (one per turn that
+      // appended) is written whole from the image instead, which holds it
+      // with every queued operation applied: reopening stays a few reads.
+      const pieces = new Map<string, number>();
+      for (const op of ops) pieces.set(op.name, op.kind === 'replace' ? 1 : (pieces.get(op.name) ?? this.stored.get(op.name)?.chunks ?? 0) + 1);
+      const whole = new Set([...pieces].filter(([, n]) => n > MAX_PIECES).map(([name]) => name));
+      for (const name of whole) {
+        touched.add(name);
+        replace(name, this.images.get(name)?.bytes ?? new Uint8Array(0));
+      }
       for (let i = 0; i < ops.length; i++) {
         const op = ops[i]!;
+        if (whole.has(op.name)) continue;
         touched.add(op.name);
         if (op.kind === 'replace') {
-          chunks.delete(IDBKeyRange.bound([op.name, 0], [op.name, Infinity]));
-          let n = 0;
-          for (let off = 0; off < op.data.length; off += CHUNK) chunks.put(op.data.slice(off, off + CHUNK), [op.name, n++]);
-          next.set(op.name, { chunks: n, size: op.data.length });
+          replace(op.name, op.data);
         } else {
           // Consecutive appends to one blob become one piece.
           const parts = [op.data];

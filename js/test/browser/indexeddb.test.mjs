@@ -81,6 +81,33 @@ test('appendfsync always: db.send, blocked commands and the ioredis-shaped clien
   await page.close();
 });
 
+test('a journal appended in many transactions stays in few pieces and reloads whole', async () => {
+  const page = await b.page();
+  const r = await page.evaluate(async () => {
+    const { Redlet } = await import('/dist/index.js');
+    const { indexedDBStorage } = await import('/dist/indexeddb.js');
+    const db = await Redlet.open({ storage: indexedDBStorage('pieces'), config: { appendonly: 'yes', appendfsync: 'always' } });
+    for (let i = 0; i < 1100; i++) await db.send('RPUSH', 'l', i); // one transaction each
+    await db.close({ save: false });
+    const idb = await new Promise((res) => {
+      const q = indexedDB.open('redlet:pieces');
+      q.onsuccess = () => res(q.result);
+    });
+    const meta = await new Promise((res) => {
+      const q = idb.transaction('meta').objectStore('meta').get('journal');
+      q.onsuccess = () => res(q.result);
+    });
+    idb.close();
+    const again = await Redlet.open({ storage: indexedDBStorage('pieces'), config: { appendonly: 'yes' } });
+    const out = { pieces: meta.chunks, len: again.call('LLEN', 'l'), last: again.call('LINDEX', 'l', -1) };
+    await again.close({ save: false });
+    return out;
+  });
+  assert.ok(r.pieces <= 1024, `${r.pieces} pieces`);
+  assert.deepEqual([r.len, r.last], [1100, '1099']);
+  await page.close();
+});
+
 test('a corrupt snapshot is refused at open with a clear error and left untouched', async () => {
   const page = await b.page();
   const r = await page.evaluate(async () => {
