@@ -18,10 +18,10 @@ const dist = join(js, 'dist');
 const NODE_ONLY = new Set(['node.js', 'serve.js', 'fs-storage.js']);
 
 /** The example's modules as a bundler would resolve them: `redlet`, `redlet/durable-object`, `redlet/redlet.wasm` and the package's files. */
-function modules() {
+function modules(worker = readFileSync(join(js, 'examples/worker/worker.mjs'), 'utf8')) {
   const pkg = join(js, 'node_modules-virtual/redlet/dist');
   const m = [
-    { type: 'ESModule', path: join(js, 'worker.mjs'), contents: readFileSync(join(js, 'examples/worker/worker.mjs'), 'utf8') },
+    { type: 'ESModule', path: join(js, 'worker.mjs'), contents: worker },
     { type: 'ESModule', path: join(js, 'redlet'), contents: "export * from './node_modules-virtual/redlet/dist/index.js';" },
     { type: 'ESModule', path: join(js, 'redlet/durable-object'), contents: "export * from '../node_modules-virtual/redlet/dist/durable-object.js';" },
     { type: 'ESModule', path: join(js, 'redlet/redlet.wasm'), contents: "import w from '../node_modules-virtual/redlet/dist/wasm/redlet_js_bg.wasm'; export default w;" },
@@ -34,12 +34,12 @@ function modules() {
   return m;
 }
 
-function runtime(persist, useSQLite) {
+function runtime(persist, useSQLite, worker, className = 'Limiter') {
   return new Miniflare({
-    modules: modules(),
+    modules: modules(worker),
     modulesRoot: js,
     compatibilityDate: '2025-06-01',
-    durableObjects: { LIMITER: { className: 'Limiter', useSQLite } },
+    durableObjects: { LIMITER: { className, useSQLite } },
     durableObjectsPersist: persist,
   });
 }
@@ -73,6 +73,49 @@ for (const useSQLite of [true, false]) {
         events.map((e) => `${e.ip} ${e.allowed}`),
         ['10.0.0.1 0', '10.0.0.2 1', '10.0.0.1 0', '10.0.0.1 0', '10.0.0.1 1', '10.0.0.1 1', '10.0.0.1 1', '10.0.0.1 1', '10.0.0.1 1'],
       );
+      await mf.dispose();
+    } finally {
+      rmSync(persist, { recursive: true, force: true });
+    }
+  });
+}
+
+// Blobs larger than a piece (1 MiB rows, 128 KiB values): a 3 MB snapshot
+// and a 300 KB journal record, written, torn down, read back.
+const BIG = `
+import { Redlet } from 'redlet';
+import { durableObjectStorage } from 'redlet/durable-object';
+import wasm from 'redlet/redlet.wasm';
+export class Big {
+  constructor(ctx) {
+    ctx.blockConcurrencyWhile(async () => {
+      this.db = await Redlet.open({ wasm, storage: durableObjectStorage(ctx.storage), config: { appendonly: 'yes', appendfsync: 'always' } });
+    });
+  }
+  async fetch(request) {
+    const db = this.db;
+    if (new URL(request.url).pathname === '/write') {
+      for (let i = 0; i < 30; i++) db.call('SET', 'snap' + i, String(i).repeat(100000));
+      db.call('SAVE');
+      db.call('SET', 'journal', 'j'.repeat(300000));
+      return new Response('ok');
+    }
+    const sizes = [0, 29].map((i) => db.call('STRLEN', 'snap' + i));
+    return Response.json({ keys: db.call('DBSIZE'), sizes, journal: db.call('STRLEN', 'journal') });
+  }
+}
+export default { fetch: (request, env) => env.LIMITER.get(env.LIMITER.idFromName('big')).fetch(request) };
+`;
+
+for (const useSQLite of [true, false]) {
+  test(`blobs larger than a piece survive the teardown (${useSQLite ? 'SQLite' : 'key-value'} storage)`, async () => {
+    const persist = mkdtempSync(join(tmpdir(), 'redlet-do-'));
+    try {
+      let mf = runtime(persist, useSQLite, BIG, 'Big');
+      assert.equal(await (await mf.dispatchFetch('http://big/write')).text(), 'ok');
+      await mf.dispose();
+      mf = runtime(persist, useSQLite, BIG, 'Big');
+      assert.deepEqual(await (await mf.dispatchFetch('http://big/read')).json(), { keys: 31, sizes: [100000, 200000], journal: 300000 });
       await mf.dispose();
     } finally {
       rmSync(persist, { recursive: true, force: true });
