@@ -262,6 +262,47 @@ test('exportSnapshot / importSnapshot move a database out and in; Node loads the
   await page.close();
 });
 
+test('the stored snapshot and journal are the files redlet serve --dir writes: Node loads them', async () => {
+  const page = await b.page();
+  const blobs = await page.evaluate(async () => {
+    const { Redlet } = await import('/dist/index.js');
+    const { indexedDBStorage } = await import('/dist/indexeddb.js');
+    const db = await Redlet.open({ storage: indexedDBStorage('files'), config: { appendonly: 'yes', appendfsync: 'always' } });
+    await db.send('HSET', 'h', 'in', 'snapshot');
+    await db.send('SAVE');
+    await db.send('HSET', 'h', 'after', 'journal');
+    await db.send('XADD', 's', '5-1', 'f', 'v');
+    await db.send('SET', 'ttl', 'x', 'EX', 1000);
+    // The database stays open, as a tab that is still running.
+    const idb = await new Promise((res) => {
+      const q = indexedDB.open('redlet:files');
+      q.onsuccess = () => res(q.result);
+    });
+    const read = (name) =>
+      new Promise((res) => {
+        const q = idb.transaction('chunks').objectStore('chunks').getAll(IDBKeyRange.bound([name, 0], [name, Infinity]));
+        q.onsuccess = () => res(q.result.flatMap((c) => Array.from(c)));
+      });
+    const out = { snapshot: await read('snapshot'), journal: await read('journal') };
+    idb.close();
+    return out;
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'redlet-files-'));
+  try {
+    writeFileSync(join(dir, 'redlet.snapshot'), Uint8Array.from(blobs.snapshot));
+    writeFileSync(join(dir, 'redlet.journal'), Uint8Array.from(blobs.journal));
+    const db = await Redlet.open({ storage: nodeFsStorage(dir), config: { appendonly: 'yes' } });
+    assert.deepEqual(db.call('HGETALL', 'h'), ['in', 'snapshot', 'after', 'journal']);
+    assert.deepEqual(db.call('XRANGE', 's', '-', '+'), [['5-1', ['f', 'v']]]);
+    assert.ok(db.call('TTL', 'ttl') > 990);
+    assert.ok(db.loadReport.journalRecords >= 3);
+    await db.close({ save: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await page.close();
+});
+
 test('the engine behaviour suite passes in the page and in a dedicated worker', async () => {
   const page = await b.page();
   const run = async () => (await import('/test/browser/suite.js')).engineSuite();
