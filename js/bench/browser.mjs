@@ -158,7 +158,7 @@ console.log(`2. reopen ${N} keys (median of 3): IndexedDB ${ti.toFixed(1)} ms, O
 
 // 3. Sizes.
 const gz = (f) => gzipSync(readFileSync(join(root, 'dist', f)), { level: 9 }).length;
-const sizes = ['indexeddb.js', 'opfs.js', 'tabs.js', 'snapshots.js'].map((f) => `${f} ${gz(f)} B`);
+const sizes = ['indexeddb.js', 'opfs.js', 'durable-object.js', 'tabs.js', 'snapshots.js'].map((f) => `${f} ${gz(f)} B`);
 console.log(`3. gzipped: ${sizes.join(', ')} (target <= 5 KB each); wasm ${gz('wasm/redlet_js_bg.wasm')} B`);
 
 await b.close();
