@@ -319,7 +319,11 @@ export class IndexedDBStorage implements StorageAdapter {
       // appended) is written whole from the image instead, which holds it
       // with every queued operation applied: reopening stays a few reads.
       const pieces = new Map<string, number>();
-      for (const op of ops) pieces.set(op.name, op.kind === 'replace' ? 1 : (pieces.get(op.name) ?? this.stored.get(op.name)?.chunks ?? 0) + 1);
+      ops.forEach((op, i) => {
+        // Consecutive appends to one blob become one piece (below).
+        if (op.kind === 'append' && ops[i - 1]?.kind === 'append' && ops[i - 1]!.name === op.name) return;
+        pieces.set(op.name, op.kind === 'replace' ? 1 : (pieces.get(op.name) ?? this.stored.get(op.name)?.chunks ?? 0) + 1);
+      });
       const whole = new Set([...pieces].filter(([, n]) => n > MAX_PIECES).map(([name]) => name));
       for (const name of whole) {
         touched.add(name);
