@@ -111,6 +111,7 @@ export class IndexedDBStorage implements StorageAdapter {
   private failure: StorageError | undefined;
   private waiters: { upto: number; resolve(): void; reject(e: unknown): void }[] = [];
   private closed = false;
+  private unlock: (() => void) | undefined;
 
   /** Blobs in the IndexedDB database `redlet:<name>`. */
   constructor(readonly name: string) {
@@ -125,13 +126,45 @@ export class IndexedDBStorage implements StorageAdapter {
   /**
    * Opens the IndexedDB database and reads every blob into memory. Refuses
    * (with a {@link StorageError}, touching nothing) a newer layout, a newer
-   * IndexedDB version, or pieces that do not add up to what `meta` says.
+   * IndexedDB version, pieces that do not add up to what `meta` says, or a
+   * name another tab or worker has open (Web Locks).
    */
   async open(): Promise<void> {
     if (typeof indexedDB === 'undefined') throw new StorageError('redlet: indexedDBStorage needs IndexedDB (a browser page or worker)');
     this.closed = false;
     this.images.clear();
     this.stored.clear();
+    await this.lock();
+    try {
+      await this.load();
+    } catch (e) {
+      this.unlock?.();
+      throw e;
+    }
+  }
+
+  /**
+   * One database per name at a time in this origin: two engines over one
+   * IndexedDB would overwrite each other's snapshots. Held until `close`
+   * (or until the tab or worker goes away).
+   */
+  private async lock(): Promise<void> {
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (!locks) return;
+    const got = await new Promise<boolean>((resolve, reject) => {
+      locks
+        .request(`redlet-indexeddb:${this.name}`, { ifAvailable: true }, (lock) => {
+          resolve(lock !== null);
+          return lock ? new Promise<void>((r) => (this.unlock = r)) : undefined;
+        })
+        .catch(reject);
+    });
+    if (!got) {
+      throw new StorageError(`redlet: IndexedDB '${this.dbName}' is open in another tab or worker (one database per name at a time); to share it between tabs, open it with openShared from redlet/tabs.`);
+    }
+  }
+
+  private async load(): Promise<void> {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       let r: IDBOpenDBRequest;
       try {
@@ -273,6 +306,8 @@ export class IndexedDBStorage implements StorageAdapter {
       this.retryTimer = undefined;
       this.db?.close();
       this.db = undefined;
+      this.unlock?.();
+      this.unlock = undefined;
     }
   }
 

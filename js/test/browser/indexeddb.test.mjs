@@ -108,6 +108,27 @@ test('a journal appended in many transactions stays in few pieces and reloads wh
   await page.close();
 });
 
+test('a second tab opening the same name gets a clear error until the first closes', async () => {
+  const a = await b.page();
+  const c = await b.page();
+  const openIt = async () => {
+    const { Redlet } = await import('/dist/index.js');
+    const { indexedDBStorage } = await import('/dist/indexeddb.js');
+    try {
+      self.db = await Redlet.open({ storage: indexedDBStorage('exclusive') });
+      return 'open';
+    } catch (e) {
+      return `${e.name}: ${e.message}`;
+    }
+  };
+  assert.equal(await a.evaluate(openIt), 'open');
+  assert.match(await c.evaluate(openIt), /^StorageError: redlet: IndexedDB 'redlet:exclusive' is open in another tab or worker .*openShared from redlet\/tabs/);
+  await a.evaluate(() => db.close());
+  assert.equal(await c.evaluate(openIt), 'open');
+  await a.close();
+  await c.close();
+});
+
 test('a corrupt snapshot is refused at open with a clear error and left untouched', async () => {
   const page = await b.page();
   const r = await page.evaluate(async () => {
