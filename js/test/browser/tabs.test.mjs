@@ -147,3 +147,16 @@ test("a closed tab's blocked BLPOP and subscriptions end with it", async () => {
   assert.deepEqual(r, { subscribers: 0, pushed: 1, left: ['j'] });
   await a.close();
 });
+
+test('a terminated holder worker: the page takes over with every acknowledged write', async () => {
+  const page = await b.page();
+  assert.equal(await inWorker(page, open, 'worker-holder'), true);
+  assert.equal(await page.evaluate(open, 'worker-holder'), false);
+  await page.evaluate(async () => {
+    for (let i = 0; i < 20; i++) await shared.send('INCR', 'n');
+  });
+  await page.evaluate(() => stopWorker());
+  await page.waitForFunction(() => shared.holder, undefined, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => shared.send('GET', 'n')), '20');
+  await page.close();
+});
