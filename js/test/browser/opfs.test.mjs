@@ -5,7 +5,12 @@
 // fails the write clearly with nothing durable lost.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { browser, inWorker } from './harness.mjs';
+import { Redlet } from '../../dist/index.js';
+import { nodeFsStorage } from '../../dist/node.js';
 import { writeAll, readAll, checkAll } from './cases.mjs';
 
 const opfs = (name) => ({ name, mod: '/dist/opfs.js', fn: 'opfsStorage' });
@@ -22,6 +27,40 @@ test('every type with TTLs survives a reload (dedicated worker)', async () => {
   const ttl = await inWorker(page, writeAll, opfs('reload'));
   await page.reload();
   checkAll(await inWorker(page, readAll, opfs('reload')), ttl);
+  await page.close();
+});
+
+test('the current files are the files redlet serve --dir writes: Node loads them', async () => {
+  const page = await b.page();
+  const blobs = await inWorker(page, async () => {
+    const { Redlet } = await import('/dist/index.js');
+    const { opfsStorage } = await import('/dist/opfs.js');
+    const storage = opfsStorage('files');
+    const db = await Redlet.open({ storage, config: { appendonly: 'yes', appendfsync: 'always' } });
+    db.call('HSET', 'h', 'in', 'snapshot');
+    db.call('SAVE');
+    db.call('HSET', 'h', 'after', 'journal');
+    db.call('SET', 'ttl', 'x', 'EX', 1000);
+    const read = (name) => {
+      const out = new Uint8Array(storage.size(name));
+      storage.readAt(name, 0, out);
+      return Array.from(out);
+    };
+    const out = { snapshot: read('snapshot'), journal: read('journal') };
+    await db.close({ save: false });
+    return out;
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'redlet-opfs-files-'));
+  try {
+    writeFileSync(join(dir, 'redlet.snapshot'), Uint8Array.from(blobs.snapshot));
+    writeFileSync(join(dir, 'redlet.journal'), Uint8Array.from(blobs.journal));
+    const db = await Redlet.open({ storage: nodeFsStorage(dir), config: { appendonly: 'yes' } });
+    assert.deepEqual(db.call('HGETALL', 'h'), ['in', 'snapshot', 'after', 'journal']);
+    assert.ok(db.call('TTL', 'ttl') > 990);
+    await db.close({ save: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   await page.close();
 });
 
