@@ -382,6 +382,7 @@ export class IndexedDBStorage implements StorageAdapter {
       }
       for (const name of touched) meta.put(next.get(name), name);
     } catch (e) {
+      this.strictNext ||= strict;
       this.failed(e);
       return;
     }
@@ -399,6 +400,8 @@ export class IndexedDBStorage implements StorageAdapter {
     };
     tx.onabort = () => {
       this.inflight = false;
+      // The retry must be as durable as what it replaces.
+      this.strictNext ||= strict;
       this.failed(tx.error);
     };
   }
