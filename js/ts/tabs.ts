@@ -429,6 +429,12 @@ export class SharedDb extends SharedClient {
  */
 export async function openShared(name: string, opts: SharedOptions = {}): Promise<SharedDb> {
   const db = new SharedDb(name, opts);
-  await db._start();
+  try {
+    await db._start();
+  } catch (e) {
+    // Leave the channel and the locks, as a closed context would.
+    await db.close().catch(() => {});
+    throw e;
+  }
   return db;
 }

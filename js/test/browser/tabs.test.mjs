@@ -160,3 +160,30 @@ test('a terminated holder worker: the page takes over with every acknowledged wr
   assert.equal(await page.evaluate(() => shared.send('GET', 'n')), '20');
   await page.close();
 });
+
+test('storage that cannot be loaded rejects openShared with the clear error', async () => {
+  const page = await b.page();
+  const error = await page.evaluate(async () => {
+    const { Redlet } = await import('/dist/index.js');
+    const { indexedDBStorage } = await import('/dist/indexeddb.js');
+    const { openShared } = await import('/dist/tabs.js');
+    await (await Redlet.open({ storage: indexedDBStorage('bad') })).close({ save: true });
+    const idb = await new Promise((res) => {
+      const q = indexedDB.open('redlet:bad');
+      q.onsuccess = () => res(q.result);
+    });
+    await new Promise((res) => {
+      const tx = idb.transaction('meta', 'readwrite');
+      tx.objectStore('meta').put({ version: 9 }, '#layout');
+      tx.oncomplete = res;
+    });
+    idb.close();
+    try {
+      await openShared('bad');
+    } catch (e) {
+      return `${e.name}: ${e.message}`;
+    }
+  });
+  assert.match(error, /^StorageError: redlet: IndexedDB 'redlet:bad' has layout version 9/);
+  await page.close();
+});
