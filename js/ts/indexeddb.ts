@@ -31,6 +31,10 @@
  *   completes); appends alone use `relaxed`.
  * - Appends add one piece per transaction; a blob past 1024 pieces is
  *   written whole (from the image) by the next transaction instead.
+ * - Once the engine has loaded, the snapshot's bytes are not kept (only
+ *   its size): the engine reads it only while loading, and a second copy
+ *   of a large database in memory would double its footprint.
+ *   {@link IndexedDBStorage.readBlob} reads it back from IndexedDB.
  */
 import { StorageError } from './errors.js';
 import { concat, type StorageAdapter } from './storage.js';
@@ -112,6 +116,9 @@ export class IndexedDBStorage implements StorageAdapter {
   private waiters: { upto: number; resolve(): void; reject(e: unknown): void }[] = [];
   private closed = false;
   private unlock: (() => void) | undefined;
+  /** Sizes of blobs whose bytes are not kept in memory (the snapshot after the load). */
+  private readonly released = new Map<string, number>();
+  private afterLoad = false;
 
   /** Blobs in the IndexedDB database `redlet:<name>`. */
   constructor(readonly name: string) {
@@ -134,6 +141,8 @@ export class IndexedDBStorage implements StorageAdapter {
     this.closed = false;
     this.images.clear();
     this.stored.clear();
+    this.released.clear();
+    this.afterLoad = false;
     await this.lock();
     try {
       await this.load();
@@ -233,11 +242,35 @@ export class IndexedDBStorage implements StorageAdapter {
   /** {@inheritDoc StorageAdapter.size} */
   size(name: string): number | null {
     const im = this.images.get(name);
-    return im ? im.len : null;
+    return im ? im.len : (this.released.get(name) ?? null);
+  }
+
+  /** Releases the snapshot's bytes: the engine has read it (see {@link StorageAdapter.loaded}). */
+  loaded(): void {
+    this.afterLoad = true;
+    this.release('snapshot');
+  }
+
+  private release(name: string): void {
+    const im = this.images.get(name);
+    if (!im) return;
+    this.released.set(name, im.len);
+    this.images.delete(name);
+  }
+
+  /** The committed blob `name` read from IndexedDB (after the queue is written). */
+  async readBlob(name: string): Promise<Uint8Array | null> {
+    await this.flush();
+    const db = this.db;
+    if (!db) throw new StorageError(`redlet: IndexedDB '${this.dbName}' is not open`);
+    const tx = db.transaction('chunks', 'readonly');
+    const pieces = (await req(tx.objectStore('chunks').getAll(IDBKeyRange.bound([name, 0], [name, Infinity])))) as Uint8Array[];
+    return pieces.length === 0 && this.size(name) === null ? null : concat(pieces);
   }
 
   /** {@inheritDoc StorageAdapter.readAt} */
   readAt(name: string, offset: number, buf: Uint8Array): number {
+    if (this.released.has(name)) throw new Error(`${this.pathOf(name)} is not kept in memory after the load; read it with readBlob (exportSnapshot)`);
     const im = this.images.get(name);
     if (!im || offset >= im.len) return 0;
     const part = im.buf.subarray(offset, Math.min(im.len, offset + buf.length));
@@ -265,7 +298,11 @@ export class IndexedDBStorage implements StorageAdapter {
     this.staged.delete(name);
     this.check();
     const data = concat(s);
-    this.images.set(name, new Image(data, data.length));
+    this.released.delete(name);
+    // After the load a snapshot's bytes live only until their transaction
+    // took them (the queued op holds them): no second copy in memory.
+    if (this.afterLoad && name === 'snapshot') this.released.set(name, data.length);
+    else this.images.set(name, new Image(data, data.length));
     this.push({ kind: 'replace', name, data });
   }
 
@@ -359,7 +396,7 @@ export class IndexedDBStorage implements StorageAdapter {
         if (op.kind === 'append' && ops[i - 1]?.kind === 'append' && ops[i - 1]!.name === op.name) return;
         pieces.set(op.name, op.kind === 'replace' ? 1 : (pieces.get(op.name) ?? this.stored.get(op.name)?.chunks ?? 0) + 1);
       });
-      const whole = new Set([...pieces].filter(([, n]) => n > MAX_PIECES).map(([name]) => name));
+      const whole = new Set([...pieces].filter(([name, n]) => n > MAX_PIECES && this.images.has(name)).map(([name]) => name));
       for (const name of whole) {
         touched.add(name);
         replace(name, this.images.get(name)?.bytes ?? new Uint8Array(0));

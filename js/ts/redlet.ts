@@ -536,6 +536,7 @@ export class Redlet extends Client {
         raw.setStorage(storage);
         const [keys, expired, journalRecords] = raw.load() as number[];
         report = { keys: keys!, expired: expired!, journalRecords: journalRecords! };
+        storage.loaded?.();
       } catch (e) {
         raw.free();
         await storage.close?.();

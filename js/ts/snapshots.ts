@@ -17,6 +17,7 @@ export async function exportSnapshot(db: Redlet): Promise<Uint8Array> {
   if (!storage) throw new StorageError('redlet: exportSnapshot needs a database opened with storage');
   await db.send('SAVE');
   await db.flush();
+  if (storage.readBlob) return (await storage.readBlob('snapshot')) ?? new Uint8Array(0);
   const n = storage.size('snapshot') ?? 0;
   const out = new Uint8Array(n);
   let off = 0;

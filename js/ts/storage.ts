@@ -46,6 +46,14 @@ export interface StorageAdapter {
   append(name: string, data: Uint8Array): void;
   /** Makes everything appended to `name` so far durable. */
   sync(name: string): void;
+  /**
+   * Called once the engine has loaded. An adapter that kept blobs in memory
+   * for the load may release the snapshot's bytes then (the engine reads
+   * the snapshot only while loading); `size` must still answer. Optional.
+   */
+  loaded?(): void;
+  /** The whole committed blob `name`, read asynchronously (for an adapter that released its bytes after `loaded`). Optional. */
+  readBlob?(name: string): Promise<Uint8Array | null>;
   /** Resolves once everything written so far is durable (asynchronous adapters). Optional. */
   flush?(): Promise<void>;
   /** Where blob `name` lives, for error messages (`/data/redlet.snapshot`). Optional. */
