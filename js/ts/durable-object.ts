@@ -19,7 +19,9 @@
  * acknowledged is lost.
  *
  * Reads happen once, in {@link DurableObjectStorageAdapter.open}: the
- * blobs are kept in memory for the engine's load.
+ * blobs are kept in memory for the engine's load; then the snapshot's
+ * bytes are released (an object has 128 MB of memory) and later snapshots
+ * are written without keeping a copy.
  */
 import { StorageError } from './errors.js';
 import { concat, type StorageAdapter } from './storage.js';
@@ -46,6 +48,9 @@ export class DurableObjectStorageAdapter implements StorageAdapter {
   /** KV: pieces per blob as stored. */
   private readonly meta = new Map<string, { chunks: number; size: number }>();
   private failure: StorageError | undefined;
+  /** Sizes of blobs whose bytes are not kept (the snapshot after the load). */
+  private readonly released = new Map<string, number>();
+  private afterLoad = false;
 
   /** Blobs in `storage` (`ctx.storage`). */
   constructor(readonly storage: DurableObjectStorageLike) {}
@@ -61,6 +66,8 @@ export class DurableObjectStorageAdapter implements StorageAdapter {
   /** Reads every blob into memory (creating the table on SQLite-backed objects). */
   async open(): Promise<void> {
     this.images.clear();
+    this.released.clear();
+    this.afterLoad = false;
     this.sql = undefined;
     try {
       // Key-value objects have `sql` too, throwing "SQL is not enabled".
@@ -102,11 +109,38 @@ export class DurableObjectStorageAdapter implements StorageAdapter {
 
   /** {@inheritDoc StorageAdapter.size} */
   size(name: string): number | null {
-    return this.images.get(name)?.len ?? null;
+    return this.images.get(name)?.len ?? this.released.get(name) ?? null;
+  }
+
+  /** Releases the snapshot's bytes once the engine loaded (an object has 128 MB): only its size is kept. */
+  loaded(): void {
+    this.afterLoad = true;
+    const im = this.images.get('snapshot');
+    if (im) this.released.set('snapshot', im.len);
+    this.images.delete('snapshot');
+  }
+
+  /** The committed blob `name`, read from storage. */
+  async readBlob(name: string): Promise<Uint8Array | null> {
+    if (this.images.has(name)) return this.images.get(name)!.buf.slice(0, this.images.get(name)!.len);
+    if (this.sql) {
+      const rows = this.sql.exec('SELECT data FROM redlet_blobs WHERE name = ? ORDER BY seq', name).toArray();
+      return rows.length === 0 ? null : concat(rows.map((r) => new Uint8Array(r.data as ArrayBuffer)));
+    }
+    const m = this.meta.get(name);
+    if (!m) return null;
+    const keys = Array.from({ length: m.chunks }, (_, i) => `redlet:${name}:${i}`);
+    const pieces: Uint8Array[] = [];
+    for (let i = 0; i < keys.length; i += KV_BATCH) {
+      const got = await this.storage.get(keys.slice(i, i + KV_BATCH));
+      for (const k of keys.slice(i, i + KV_BATCH)) pieces.push(new Uint8Array(got.get(k) as ArrayBuffer));
+    }
+    return concat(pieces);
   }
 
   /** {@inheritDoc StorageAdapter.readAt} */
   readAt(name: string, offset: number, buf: Uint8Array): number {
+    if (this.released.has(name)) throw new Error(`${this.pathOf(name)} is not kept in memory after the load; read it with readBlob (exportSnapshot)`);
     const b = this.images.get(name);
     if (!b || offset >= b.len) return 0;
     const part = b.buf.subarray(offset, Math.min(b.len, offset + buf.length));
@@ -163,7 +197,10 @@ export class DurableObjectStorageAdapter implements StorageAdapter {
   }
 
   private set(name: string, data: Uint8Array): void {
-    this.images.set(name, { buf: data, len: data.length });
+    this.released.delete(name);
+    // After the load the snapshot is written, not kept (see `loaded`).
+    if (this.afterLoad && name === 'snapshot') this.released.set(name, data.length);
+    else this.images.set(name, { buf: data, len: data.length });
   }
 
   /** {@inheritDoc StorageAdapter.abort} */

@@ -83,7 +83,7 @@ for (const useSQLite of [true, false]) {
 // Blobs larger than a piece (1 MiB rows, 128 KiB values): a 3 MB snapshot
 // and a 300 KB journal record, written, torn down, read back.
 const BIG = `
-import { Redlet } from 'redlet';
+import { Redlet, exportSnapshot } from 'redlet';
 import { durableObjectStorage } from 'redlet/durable-object';
 import wasm from 'redlet/redlet.wasm';
 export class Big {
@@ -99,6 +99,10 @@ export class Big {
       db.call('SAVE');
       db.call('SET', 'journal', 'j'.repeat(300000));
       return new Response('ok');
+    }
+    if (new URL(request.url).pathname === '/export') {
+      const snap = await exportSnapshot(db);
+      return new Response(String(snap.length) + ' ' + String.fromCharCode(...snap.subarray(0, 5)));
     }
     const sizes = [0, 29].map((i) => db.call('STRLEN', 'snap' + i));
     return Response.json({ keys: db.call('DBSIZE'), sizes, journal: db.call('STRLEN', 'journal') });
@@ -116,6 +120,8 @@ for (const useSQLite of [true, false]) {
       await mf.dispose();
       mf = runtime(persist, useSQLite, BIG, 'Big');
       assert.deepEqual(await (await mf.dispatchFetch('http://big/read')).json(), { keys: 31, sizes: [100000, 200000], journal: 300000 });
+      const [len] = (await (await mf.dispatchFetch('http://big/export')).text()).split(' ');
+      assert.ok(Number(len) > 4_000_000, `exported ${len} bytes`);
       await mf.dispose();
     } finally {
       rmSync(persist, { recursive: true, force: true });
