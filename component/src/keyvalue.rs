@@ -81,9 +81,12 @@ pub fn increment(eng: &mut Engine, db: usize, key: &str, delta: u64) -> Result<u
     eng.incr_by(db, key.as_bytes(), delta).map(|n| n as u64).map_err(other)
 }
 
+/// What `get-many` returns: each key with its value, or `None`.
+pub type Found = Vec<Option<(String, Vec<u8>)>>;
+
 /// `get-many`: GET of each key (stopping at the first error, so a key of
 /// another type is WRONGTYPE as in `get`).
-pub fn get_many(eng: &mut Engine, db: usize, keys: Vec<String>) -> Result<Vec<Option<(String, Vec<u8>)>>, Error> {
+pub fn get_many(eng: &mut Engine, db: usize, keys: Vec<String>) -> Result<Found, Error> {
     let mut out = Vec::with_capacity(keys.len());
     for k in keys {
         out.push(get(eng, db, &k)?.map(|v| (k, v)));
