@@ -105,6 +105,11 @@ test('RESP3: HELLO 3 frames', async () => {
   c.call([b('SADD'), b('s'), b('x')]);
   assert.deepEqual(c.call([b('SMEMBERS'), b('s')]).val, [{ tag: 'set', val: 1 }, { tag: 'bulk', val: b('x') }]);
   assert.deepEqual(c.call([b('SISMEMBER'), b('s'), b('x')]).val, [{ tag: 'integer', val: 1n }]);
+  const info = c.call([b('INFO'), b('server')]).val;
+  assert.equal(info.length, 1);
+  assert.equal(info[0].tag, 'verbatim');
+  assert.equal(info[0].val[0], 'txt');
+  assert.match(new TextDecoder().decode(info[0].val[1]), /^# Server\r\nredis_version:7\.0\.15/);
   // A RESP2 client of the same database reads the RESP2 rendering.
   const c2 = db.connect('');
   assert.deepEqual(c2.call([b('ZSCORE'), b('z'), b('m')]).val, [{ tag: 'bulk', val: b('1.5') }]);

@@ -127,3 +127,19 @@ test('shutdown saves when asked, and a later open loads it again', async () => {
   const reopened = open(engine, 's');
   assert.equal(call(reopened.connect(''), 'GET', 'k'), 'v');
 });
+
+test('appendfsync always: a write that cannot be made durable sets fatal', async () => {
+  const storage = new MemStorage();
+  const { engine } = await instantiate(storage);
+  const db = open(engine, 'always', [['appendonly', 'yes'], ['appendfsync', 'always']]);
+  const c = db.connect('');
+  call(c, 'SET', 'k', '1');
+  assert.equal(db.fatal(), undefined);
+  storage.failing = true;
+  call(c, 'SET', 'k', '2');
+  assert.match(db.fatal(), /injected failure/);
+  storage.failing = false;
+  // Reopened from storage: every acknowledged write, not the failed one.
+  const again = await instantiate(storage);
+  assert.equal(call(open(again.engine, 'always', [['appendonly', 'yes']]).connect(''), 'GET', 'k'), '1');
+});
