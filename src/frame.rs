@@ -5,9 +5,11 @@
 //!
 //! - [`Reply::to_frames`] renders a reply exactly as a client of the given
 //!   protocol reads it (a RESP2 client never sees a map, a double or a
-//!   boolean). It is a second sink of [`Reply::render`], the walk
+//!   boolean). It is a second sink of `Reply::render`, the walk
 //!   [`Reply::write_resp`] also uses, so frames and RESP bytes cannot
 //!   disagree.
+//!   [`Reply::into_frames`] does the same consuming the reply (bulk
+//!   payloads move instead of being copied).
 //! - [`to_reply`] rebuilds reply trees from frames (what a host binding
 //!   does on the other side of the boundary). It never panics and never
 //!   recurses: frames from a peer are input.
@@ -106,6 +108,32 @@ impl Reply {
     /// ```
     pub fn to_frames(&self, proto: Protocol, out: &mut Vec<Frame>) {
         self.render(proto, &mut Frames(out));
+    }
+}
+
+impl Reply {
+    /// [`Reply::to_frames`] consuming the reply: bulk strings, at the top
+    /// or inside arrays (GET, MGET, LRANGE, HGETALL in RESP2...), move into
+    /// their frames instead of being copied, so a large value is not held
+    /// twice on its way out. The shapes that differ between protocols go
+    /// through [`Reply::to_frames`], so the two cannot disagree.
+    pub fn into_frames(self, proto: Protocol, out: &mut Vec<Frame>) {
+        match self {
+            // Rendered alike in both protocols (see `Reply::render`).
+            Reply::Bulk(b) => out.push(Frame::Bulk(b)),
+            Reply::Array(items) => {
+                out.push(Frame::Array(count(items.len())));
+                for i in items {
+                    i.into_frames(proto, out);
+                }
+            }
+            Reply::Seq(items) => {
+                for i in items {
+                    i.into_frames(proto, out);
+                }
+            }
+            r => r.to_frames(proto, out),
+        }
     }
 }
 
@@ -381,6 +409,17 @@ mod tests {
                 let mut bytes = Vec::new();
                 write_resp(&frames(&r, p), p, &mut bytes);
                 assert_eq!(String::from_utf8_lossy(&bytes), String::from_utf8_lossy(&r.to_resp(p)), "{r:?} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn into_frames_equals_to_frames() {
+        for p in [Protocol::Resp2, Protocol::Resp3] {
+            for r in samples() {
+                let mut moved = Vec::new();
+                r.clone().into_frames(p, &mut moved);
+                assert_eq!(moved, frames(&r, p), "{r:?} {p:?}");
             }
         }
     }
