@@ -34,10 +34,11 @@ pub fn text(b: Vec<u8>) -> String {
     String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// The frames a client of `proto` reads for `r`, appended to `out`.
-pub fn frames(r: &Reply, proto: Protocol, out: &mut Vec<Frame>) {
+/// The frames a client of `proto` reads for `r`, appended to `out`
+/// (bulk payloads move, see [`Reply::into_frames`]).
+pub fn frames(r: Reply, proto: Protocol, out: &mut Vec<Frame>) {
     let mut core = Vec::new();
-    r.to_frames(proto, &mut core);
+    r.into_frames(proto, &mut core);
     out.extend(core.into_iter().map(frame));
 }
 
@@ -92,13 +93,13 @@ mod tests {
     fn frames_follow_the_protocol() {
         let r = Reply::Map(vec![(Reply::bulk(b"k"), Reply::Bool(true)), (Reply::bulk(b"d"), Reply::Double(0.5))]);
         let mut f = Vec::new();
-        frames(&r, Protocol::Resp2, &mut f);
+        frames(r.clone(), Protocol::Resp2, &mut f);
         assert!(matches!(f.as_slice(), [Frame::Array(4), Frame::Bulk(_), Frame::Integer(1), Frame::Bulk(_), Frame::Bulk(d)] if d == b"0.5"));
         let mut f = Vec::new();
-        frames(&r, Protocol::Resp3, &mut f);
+        frames(r, Protocol::Resp3, &mut f);
         assert!(matches!(f.as_slice(), [Frame::Map(2), Frame::Bulk(_), Frame::Boolean(true), Frame::Bulk(_), Frame::Double(d)] if *d == 0.5));
         let mut f = Vec::new();
-        frames(&Reply::Verbatim("txt", b"x".to_vec()), Protocol::Resp3, &mut f);
+        frames(Reply::Verbatim("txt", b"x".to_vec()), Protocol::Resp3, &mut f);
         assert!(matches!(f.as_slice(), [Frame::Verbatim((fmt, b))] if fmt == "txt" && b == b"x"));
     }
 
