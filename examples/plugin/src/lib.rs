@@ -152,6 +152,23 @@ fn leaderboard_rank(h: &Handles, board: &str, player: &str) -> Result<Option<u64
     Ok(rank.map(|r| r + 1))
 }
 
+/// A reply as one line, redis-cli style for the frames the demo meets.
+fn render(reply: &[Frame]) -> String {
+    let parts: Vec<String> = reply
+        .iter()
+        .map(|f| match f {
+            Frame::Integer(n) => format!("(integer) {n}"),
+            Frame::Bulk(b) => format!("{:?}", String::from_utf8_lossy(b)),
+            Frame::Simple(s) => s.clone(),
+            Frame::Error(e) => format!("(error) {e}"),
+            Frame::Null | Frame::NullArray => "(nil)".to_string(),
+            Frame::Array(n) => format!("*{n}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    parts.join(" ")
+}
+
 /// The scenario of `demo`: every step appends one line.
 fn demo(h: &Handles, out: &mut Vec<String>) -> Result<(), String> {
     // A clean keyspace, so a host that already ran the demo (or shares the
@@ -184,18 +201,20 @@ fn demo(h: &Handles, out: &mut Vec<String>) -> Result<(), String> {
             d.reset_at_ms.saturating_sub(t0 + dt),
         ));
     }
-    // What the counters look like from each side.
-    let first = format!("rl:alice:{}", t0 / window_ms);
+    // What the counters look like from each side: wasi:keyvalue sees the
+    // count, the engine sees the TTL the first request set.
+    let w0 = t0 / window_ms;
+    let rel = |k: &str| k.replace(&format!(":{}", w0 + 1), ":<w0+1>").replace(&format!(":{w0}"), ":<w0>");
+    let first = format!("rl:alice:{w0}");
     let v = h.bucket.get(&first).map_err(kv_err)?;
-    out.push(format!(
-        "  keyvalue get {} -> {}",
-        first.replace(&(t0 / window_ms).to_string(), "<w0>"),
-        v.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_else(|| "none".into())
-    ));
+    let v = v.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_else(|| "none".into());
+    out.push(format!("  keyvalue get {} -> {v}", rel(&first)));
     let ttl = h.conn.ttl(first.as_bytes()).map_err(engine_err)?;
-    out.push(format!("  engine pttl rl:alice:<w0> -> {ttl}"));
-    let exists = h.bucket.exists("rl:carol:0").map_err(kv_err)?;
-    out.push(format!("  keyvalue exists rl:carol:0 -> {exists}"));
+    out.push(format!("  engine pttl {} -> {ttl}", rel(&first)));
+    for k in [format!("rl:bob:{w0}"), format!("rl:bob:{}", w0 + 1)] {
+        let exists = h.bucket.exists(&k).map_err(kv_err)?;
+        out.push(format!("  keyvalue exists {} -> {exists}", rel(&k)));
+    }
     // The engine clock, not a caller's time: carol's first request.
     let d = rate_limit(h, "carol", 1, 60_000, None)?;
     out.push(format!("  carol (engine clock, 1 per minute) allowed={} count={}", d.allowed, d.count));
@@ -225,7 +244,7 @@ fn demo(h: &Handles, out: &mut Vec<String>) -> Result<(), String> {
     // The generic path: any command through `call`.
     let zcard: Vec<Vec<u8>> = vec![b"ZCARD".to_vec(), board_key("season-1")];
     let card = match h.conn.call(&zcard) {
-        redlet::engine::engine::Outcome::Done(r) => format!("{r:?}"),
+        redlet::engine::engine::Outcome::Done(r) => render(&r),
         redlet::engine::engine::Outcome::Blocked => "blocked".to_string(),
     };
     out.push(format!("  call ZCARD lb:season-1 -> {card}"));
@@ -246,7 +265,7 @@ fn demo(h: &Handles, out: &mut Vec<String>) -> Result<(), String> {
             None => break,
         }
     }
-    let mut keys: Vec<String> = keys.into_iter().map(|k| k.replace(&(t0 / window_ms).to_string(), "<w0>")).collect();
+    let mut keys: Vec<String> = keys.iter().map(|k| rel(k)).collect();
     keys.sort();
     out.push(format!("keys: {}", keys.join(" ")));
     Ok(())
