@@ -166,7 +166,7 @@ fn engine() -> Engine {
 
 /// Runs `ops` through the probe linked to wasmtime-wasi-keyvalue's
 /// in-memory provider.
-fn run_reference(engine: &Engine, probe: &Component, ops: &[Op]) -> Vec<Outcome> {
+fn run_reference(engine: &Engine, probe: &Component, bucket: &str, ops: &[Op]) -> Vec<Outcome> {
     let mut linker = Linker::<RefState>::new(engine);
     wasmtime_wasi_keyvalue::add_to_linker(&mut linker, |s: &mut RefState| {
         wasmtime_wasi_keyvalue::WasiKeyValue::new(&s.kv, &mut s.table)
@@ -175,28 +175,34 @@ fn run_reference(engine: &Engine, probe: &Component, ops: &[Op]) -> Vec<Outcome>
     let state = RefState { table: ResourceTable::new(), kv: wasmtime_wasi_keyvalue::WasiKeyValueCtx::builder().build() };
     let mut store = Store::new(engine, state);
     let probe = KvProbe::instantiate(&mut store, probe, &linker).expect("instantiate the probe");
-    probe.redlet_kv_probe_probe().call_run(&mut store, "", ops).expect("probe run")
+    probe.redlet_kv_probe_probe().call_run(&mut store, bucket, ops).expect("probe run")
 }
 
 /// Runs `ops` through the probe linked to redlet's wasi:keyvalue over the
 /// native engine (an in-memory host of its own).
-fn run_native(engine: &Engine, probe: &Component, ops: &[Op]) -> Vec<Outcome> {
+fn run_native(engine: &Engine, probe: &Component, bucket: &str, ops: &[Op]) -> Vec<Outcome> {
     let linker = plugin_support::native_linker(engine).unwrap_or_else(|e| panic!("{e}"));
     let mut store = Store::new(engine, NativeState { redlet: RedletCtx::new(plugin_support::fixed_host()) });
     let probe = KvProbe::instantiate(&mut store, probe, &linker).expect("instantiate the probe");
-    probe.redlet_kv_probe_probe().call_run(&mut store, "", ops).expect("probe run")
+    probe.redlet_kv_probe_probe().call_run(&mut store, bucket, ops).expect("probe run")
 }
 
-/// Runs `ops` through the probe plugged into the redlet component.
-fn run_component(engine: &Engine, ops: &[Op]) -> Vec<Outcome> {
+/// The probe plugged into the redlet component (its wasi:keyvalue
+/// imports served by the component's exports).
+fn composed_probe(engine: &Engine) -> Component {
     let redlet = plugin_support::redlet_component().unwrap_or_else(|e| panic!("{e}"));
     let probe = plugin_support::kv_probe_component().unwrap_or_else(|e| panic!("{e}"));
     let composed = plugin_support::compose(&probe, &redlet).unwrap_or_else(|e| panic!("composing the probe with the component: {e}"));
-    let component = Component::new(engine, composed).expect("load the composition");
+    Component::new(engine, composed).expect("load the composition")
+}
+
+/// Runs `ops` through the composed probe (a fresh instance, storage in
+/// memory).
+fn run_component(engine: &Engine, component: &Component, bucket: &str, ops: &[Op]) -> Vec<Outcome> {
     let linker = plugin_support::composed_linker(engine).unwrap_or_else(|e| panic!("{e}"));
     let mut store = Store::new(engine, MemBlobs::default());
-    let probe = KvProbe::instantiate(&mut store, &component, &linker).expect("instantiate the composition");
-    probe.redlet_kv_probe_probe().call_run(&mut store, "", ops).expect("probe run")
+    let probe = KvProbe::instantiate(&mut store, component, &linker).expect("instantiate the composition");
+    probe.redlet_kv_probe_probe().call_run(&mut store, bucket, ops).expect("probe run")
 }
 
 /// Compares two runs op by op: the first difference, with the op and both
@@ -254,8 +260,8 @@ fn reference_is_deterministic() {
     let engine = engine();
     let probe = load_probe(&engine);
     let ops = sequence(seed, n);
-    let a = run_reference(&engine, &probe, &ops);
-    let b = run_reference(&engine, &probe, &ops);
+    let a = run_reference(&engine, &probe, "", &ops);
+    let b = run_reference(&engine, &probe, "", &ops);
     compare("reference rerun", &ops, &a, &b, seed);
     println!("{n} ops, seed {seed}: {}", tally(&a));
 }
@@ -268,8 +274,8 @@ fn native_engine_matches_reference() {
     let engine = engine();
     let probe = load_probe(&engine);
     let ops = sequence(seed, n);
-    let reference = run_reference(&engine, &probe, &ops);
-    let native = run_native(&engine, &probe, &ops);
+    let reference = run_reference(&engine, &probe, "", &ops);
+    let native = run_native(&engine, &probe, "", &ops);
     compare("redlet (native engine)", &ops, &reference, &native, seed);
     println!("native engine: {n} ops agree (seed {seed}; {})", tally(&native));
 }
@@ -282,8 +288,8 @@ fn component_matches_reference() {
     let engine = engine();
     let probe = load_probe(&engine);
     let ops = sequence(seed, n);
-    let reference = run_reference(&engine, &probe, &ops);
-    let component = run_component(&engine, &ops);
+    let reference = run_reference(&engine, &probe, "", &ops);
+    let component = run_component(&engine, &composed_probe(&engine), "", &ops);
     compare("redlet (component)", &ops, &reference, &component, seed);
     println!("component: {n} ops agree (seed {seed}; {})", tally(&component));
 }
@@ -301,5 +307,40 @@ fn comparison_detects_differences() {
         vec![Outcome::Value(Some(b"1".to_vec())), Outcome::Keys((vec!["a".into()], 1))],
     ] {
         assert!(diff("bad", &ops, &reference, &bad, 0).is_err(), "a difference went unnoticed: {bad:?}");
+    }
+}
+
+/// Where redlet's wasi:keyvalue knowingly differs from the in-memory
+/// reference (the random sequence stays clear of these), pinned so a
+/// change is seen: numbers are Redis integers (i64, canonical decimal
+/// text, as INCRBY reads them), where the reference parses `u64` with
+/// Rust's `str::parse`; and buckets `"0"`..`"15"` are keyspaces, where the
+/// reference has only `""`.
+#[test]
+fn known_differences() {
+    let engine = engine();
+    let probe = load_probe(&engine);
+    let composed = composed_probe(&engine);
+    let set = |v: &str| Op::Set(("n".into(), v.as_bytes().to_vec()));
+    let inc = |d: u64| Op::Increment(("n".into(), d));
+    let number = |n: u64| Norm::Number(n);
+    // (what, bucket, ops, the reference's last outcome, redlet's)
+    let cases: Vec<(&str, &str, Vec<Op>, Norm, Norm)> = vec![
+        ("leading zeros", "", vec![set("007"), inc(1)], number(8), Norm::Other),
+        ("a plus sign", "", vec![set("+5"), inc(1)], number(6), Norm::Other),
+        ("a value above i64::MAX", "", vec![set("10000000000000000000"), inc(1)], number(10_000_000_000_000_000_001), Norm::Other),
+        ("a delta above i64::MAX", "", vec![inc(1 << 63)], number(1 << 63), Norm::Other),
+        ("a negative value made non-negative", "", vec![set("-5"), inc(10)], Norm::Other, number(5)),
+        ("a result still negative", "", vec![set("-5"), inc(1)], Norm::Other, Norm::Other),
+        ("bucket \"0\"", "0", vec![inc(1)], Norm::NoSuchStore, number(1)),
+        ("bucket \"15\"", "15", vec![inc(1)], Norm::NoSuchStore, number(1)),
+        ("bucket \"16\"", "16", vec![inc(1)], Norm::NoSuchStore, Norm::NoSuchStore),
+        ("bucket \"cache\"", "cache", vec![inc(1)], Norm::NoSuchStore, Norm::NoSuchStore),
+    ];
+    for (what, bucket, ops, want_ref, want_redlet) in cases {
+        let last = |v: Vec<Outcome>| normalize(v.last().expect("an outcome"));
+        assert_eq!(last(run_reference(&engine, &probe, bucket, &ops)), want_ref, "reference, {what}");
+        assert_eq!(last(run_native(&engine, &probe, bucket, &ops)), want_redlet, "native engine, {what}");
+        assert_eq!(last(run_component(&engine, &composed, bucket, &ops)), want_redlet, "component, {what}");
     }
 }
