@@ -2,11 +2,11 @@
 //! (`wit/redlet.wit`) over the core, and nothing else. Commands, replies,
 //! blocking, timers and persistence are the core's; this crate turns the
 //! storage import into a core [`Storage`], the wall-clock import into a
-//! [`Clock`], replies into frames ([`Reply::to_frames`]) and core errors
-//! into the WIT's `error` (one family of functions in [`convert`]).
+//! [`Clock`], replies into frames ([`Reply::into_frames`](redlet_core::Reply::into_frames)) and core errors
+//! into the WIT's `error` (one family of functions in `convert`).
 //!
 //! State and its invariants:
-//! - A [`Db`] is one engine with its load report. Handles (`database`
+//! - A `Db` is one engine with its load report. Handles (`database`
 //!   resources) and connections share it through `Rc`; it lives until the
 //!   last of them is dropped.
 //! - The registry maps a storage space to its open database, so opening a
@@ -15,7 +15,7 @@
 //!   down database is skipped, so a later `open` loads it again.
 //! - wasi:keyvalue uses the `default` database (storage space `default`),
 //!   held strongly from its first use for the instance's life (see
-//!   [`keyvalue`] for the mapping).
+//!   `keyvalue` for the mapping).
 //! - Once a database is shut down (the `shutdown` function or the SHUTDOWN
 //!   command), every call on it or its connections fails or does nothing.
 //!
