@@ -911,6 +911,7 @@ impl Engine {
     /// `execute` share every operation.
     pub fn with_ctx<R>(&mut self, db: usize, f: impl FnOnce(&mut Ctx<'_>) -> Result<R>) -> Result<R> {
         if db >= self.dbs.len() {
+            self.persist.typed_as = None;
             return Err(Error::DbIndexOutOfRange);
         }
         let now_us = self.clock.now_micros();
@@ -919,10 +920,10 @@ impl Engine {
         if self.config.maxmemory != 0 {
             self.perform_evictions(now_us / 1000);
         }
-        let dirty0 = self.dirty;
+        let before = self.journal_typed_before(now_us / 1000);
         let mut cx = Ctx { eng: self, client: SYSTEM_CLIENT, db, now: now_us / 1000, now_us, block: None, reexec: false, no_block: true };
         let r = f(&mut cx);
-        self.journal_typed_write(dirty0);
+        self.journal_typed_after(db, now_us / 1000, before);
         self.settle_memory();
         self.serve_ready(now_us);
         self.drain_db_events();

@@ -160,6 +160,9 @@ pub struct PersistState {
     cmd_now: Option<u64>,
     /// Set by a handler that journaled its effects itself.
     suppress: bool,
+    /// The command line the next typed call is journaled as, when it
+    /// writes (see [`Engine::journal_typed_as`]).
+    pub(crate) typed_as: Option<Vec<Vec<u8>>>,
     /// The host calls [`Engine::flush_journal`] itself.
     host_flushes: bool,
     /// Unix ms of the last successful save (or start).
@@ -809,13 +812,62 @@ impl Engine {
         journal::encode_record(&mut self.persist.buf, db as u64, now, argv);
     }
 
-    /// After a typed-API call ([`Engine::with_ctx`]): a write with no
-    /// command line to journal makes the next flush write a full snapshot,
-    /// so it is as durable as a journaled command once flushed.
-    pub(crate) fn journal_typed_write(&mut self, dirty0: u64) {
-        if self.dirty != dirty0 && self.persist.journal_on() && self.persist.cmd_now.is_none() {
-            self.persist.need_snapshot = true;
+    /// Whether writes are being journaled (`appendonly yes` with storage
+    /// attached, not replaying): when false, [`Engine::journal_typed_as`]
+    /// has nothing to do and callers may skip building its argument.
+    pub fn journaling(&self) -> bool {
+        self.persist.journal_on()
+    }
+
+    /// Says which command the next typed call ([`Engine::with_ctx`] and the
+    /// typed `Engine` methods built on it) is equivalent to: if that call
+    /// writes, the journal records `argv` at the call's instant, exactly as
+    /// it records a command (replay runs the command at that instant, so
+    /// relative expiries and `*` stream ids come out the same), instead of
+    /// making the next flush write a whole snapshot. A handler's own
+    /// rewrite (SPOP's SREM) still replaces it. Without it, a typed write
+    /// costs a snapshot (O(dataset)) at the next flush.
+    pub fn journal_typed_as(&mut self, argv: &[&[u8]]) {
+        if self.persist.journal_on() {
+            self.persist.typed_as = Some(argv.iter().map(|a| a.to_vec()).collect());
         }
+    }
+
+    /// Before a typed-API call: its instant for records made while it
+    /// runs, as [`Engine::journal_before`] does for commands.
+    pub(crate) fn journal_typed_before(&mut self, now: u64) -> (u64, Option<u64>, bool) {
+        let prev = self.persist.cmd_now.replace(now);
+        (self.dirty, prev, core::mem::take(&mut self.persist.suppress))
+    }
+
+    /// After a typed-API call: a write is journaled as the command given to
+    /// [`Engine::journal_typed_as`]; a write without one makes the next
+    /// flush write a full snapshot, so it is as durable as a journaled
+    /// command once flushed. With `appendfsync always` the record is
+    /// flushed before the call returns, as after a command.
+    pub(crate) fn journal_typed_after(&mut self, db: usize, now: u64, before: (u64, Option<u64>, bool)) {
+        let (dirty0, prev_now, prev_suppress) = before;
+        let suppress = core::mem::take(&mut self.persist.suppress);
+        let typed_as = self.persist.typed_as.take();
+        self.persist.cmd_now = prev_now;
+        if prev_now.is_some() {
+            // Inside a running command: its record (or its handler's
+            // rewrite, which this call's rewrite joins) covers the call.
+            self.persist.suppress = prev_suppress || suppress;
+            return;
+        }
+        if self.dirty == dirty0 || !self.persist.journal_on() {
+            return;
+        }
+        match typed_as {
+            Some(argv) if !suppress => {
+                let argv: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();
+                journal::encode_record(&mut self.persist.buf, db as u64, now, &argv);
+            }
+            Some(_) => {}
+            None => self.persist.need_snapshot = true,
+        }
+        self.journal_after_execute();
     }
 
     /// Bytes of journal records waiting to be flushed.

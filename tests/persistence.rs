@@ -1024,3 +1024,34 @@ fn evictions_are_journaled() {
     let c2 = client(&mut e2);
     assert_eq!(resp(&mut e2, c2, "DBSIZE"), left);
 }
+
+#[test]
+fn typed_writes_journaled_as_their_command_replay_without_a_snapshot() {
+    let st = Shared::default();
+    let (mut e, clock, _) = open(&st, config(true, "always"), 1_000_000);
+    let c = client(&mut e);
+    resp(&mut e, c, "SET a 1");
+    let epoch = e.persist_epoch();
+    let journal0 = st.blob("journal").map_or(0, |j| j.len());
+    // A relative expiry: replay runs the record at this instant.
+    e.journal_typed_as(&[b"SET", b"typed", b"yes", b"PX", b"5000"]);
+    let opts = redlet::cmd::strings::SetOptions { expiry: redlet::cmd::strings::SetExpiry::At(1_005_000), ..Default::default() };
+    e.set(0, b"typed", b"yes", opts).unwrap();
+    // A typed read journals nothing, and its pending argv does not leak to
+    // a later write.
+    e.journal_typed_as(&[b"LPUSH", b"never", b"x"]);
+    assert_eq!(e.get(0, b"a").unwrap(), Some(b"1".to_vec()));
+    e.journal_typed_as(&[b"INCRBY", b"n", b"5"]);
+    assert_eq!(e.incr_by(0, b"n", 5).unwrap(), 5);
+    // appendfsync always: the records are on storage when the calls return,
+    // and no snapshot was written.
+    assert_eq!(e.persist_epoch(), epoch);
+    assert!(st.blob("journal").unwrap().len() > journal0);
+    clock.advance_ms(1_000);
+    let (mut e2, _, rep) = open(&st, config(true, "always"), 1_001_000);
+    let c2 = client(&mut e2);
+    assert_eq!(resp(&mut e2, c2, "MGET a typed never n"), "*4\r\n$1\r\n1\r\n$3\r\nyes\r\n$-1\r\n$1\r\n5\r\n");
+    let pttl = resp(&mut e2, c2, "PTTL typed");
+    assert_eq!(pttl, ":4000\r\n", "the replayed expiry counts from the write's instant");
+    assert!(rep.journal_records >= 3);
+}
