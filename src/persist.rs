@@ -833,6 +833,13 @@ impl Engine {
         }
     }
 
+    /// Forgets a [`Engine::journal_typed_as`] no typed call consumed (the
+    /// caller refused its arguments before reaching the engine), so it
+    /// cannot be taken for the record of a later, different call.
+    pub fn journal_typed_cancel(&mut self) {
+        self.persist.typed_as = None;
+    }
+
     /// Before a typed-API call: its instant for records made while it
     /// runs, as [`Engine::journal_before`] does for commands.
     pub(crate) fn journal_typed_before(&mut self, now: u64) -> (u64, Option<u64>, bool) {

@@ -52,8 +52,8 @@ test('appendonly: acknowledged writes come back from the journal', async () => {
     assert.deepEqual(db.loadReport(), { keysLoaded: 0n, expiredDropped: 0n, journalRecords: 2n });
     const c = db.connect('');
     assert.equal(call(c, 'GET', 'a'), '2');
-    // Typed writes are durable too (the core persists them with a
-    // snapshot at the next flush rather than as journal records).
+    // Typed writes are durable too (journaled as their command
+    // equivalents, see the next test).
     c.rpush(b('l'), [b('x'), b('y')]);
     db.flush();
   }
@@ -61,6 +61,56 @@ test('appendonly: acknowledged writes come back from the journal', async () => {
   const c = open(engine, 'aof', [['appendonly', 'yes']]).connect('');
   assert.equal(call(c, 'GET', 'a'), '2');
   assert.deepEqual(call(c, 'LRANGE', 'l', '0', '-1'), ['x', 'y']);
+});
+
+test('typed and wasi:keyvalue writes are journaled as their commands, not as snapshots', async () => {
+  const storage = new MemStorage();
+  const dump = (c) => ['str', 'gone', 'n', 'h', 'l', 's', 'z', 'x', 'kv1', 'kv2', 'kv3', 'kvn'].map((k) => [k, call(c, 'TYPE', k)])
+    .concat([[call(c, 'GET', 'str'), call(c, 'PTTL', 'str') > 0n, call(c, 'GET', 'n'), call(c, 'HGETALL', 'h'), call(c, 'LRANGE', 'l', '0', '-1'),
+      call(c, 'SMEMBERS', 's'), call(c, 'ZRANGE', 'z', '0', '-1', 'WITHSCORES'), call(c, 'XRANGE', 'x', '-', '+'), call(c, 'XPENDING', 'x', 'g'),
+      call(c, 'MGET', 'kv1', 'kv2', 'kv3', 'kvn')]]);
+  let before;
+  {
+    const { engine, store, atomics, batch } = await instantiate(storage);
+    const db = open(engine, 'default', [['appendonly', 'yes'], ['appendfsync', 'always']]);
+    const c = db.connect('');
+    const snapshots = storage.blobs.get('default/snapshot');
+    c.set(b('str'), b('v'), { condition: 'always', expiry: { tag: 'after-ms', val: 60000n } });
+    c.set(b('gone'), b('x'), { condition: 'if-absent', expiry: { tag: 'none' } });
+    c.del([b('gone')]);
+    c.expire(b('str'), 120000n);
+    c.incrby(b('n'), 7n);
+    c.hset(b('h'), [[b('f1'), b('a')], [b('f2'), b('b')]]);
+    c.hdel(b('h'), [b('f2')]);
+    c.rpush(b('l'), [b('1'), b('2'), b('3')]);
+    c.lpush(b('l'), [b('0')]);
+    c.lpop(b('l'));
+    c.rpop(b('l'));
+    c.sadd(b('s'), [b('a'), b('b')]);
+    c.srem(b('s'), [b('a')]);
+    c.zadd(b('z'), [{ member: b('m'), score: 0.1 }, { member: b('n'), score: -Infinity }]);
+    c.zincrby(b('z'), 1 / 3, b('m'));
+    const id1 = c.xadd(b('x'), undefined, [[b('f'), b('1')]], undefined, false);
+    c.xadd(b('x'), undefined, [[b('f'), b('2')]], 10n, false);
+    c.xgroupCreate(b('x'), b('g'), '0', false);
+    c.xreadgroup(b('g'), b('alice'), [[b('x'), '>']], 1n, false);
+    c.xack(b('x'), b('g'), [id1]);
+    c.xreadgroup(b('g'), b('bob'), [[b('x'), '>']], undefined, false);
+    const bucket = store.open('');
+    bucket.set('kv1', b('one'));
+    batch.setMany(bucket, [['kv2', b('two')], ['kv3', b('three')]]);
+    batch.deleteMany(bucket, ['kv3']);
+    bucket.delete('kv2');
+    atomics.increment(bucket, 'kvn', 3n);
+    // appendfsync always: on storage when the calls return, as journal
+    // records; no snapshot was written for them.
+    assert.deepEqual(storage.blobs.get('default/snapshot'), snapshots);
+    before = dump(c);
+  }
+  const { engine } = await instantiate(storage);
+  const db = open(engine, 'default', [['appendonly', 'yes']]);
+  assert.ok(db.loadReport().journalRecords >= 26n, `journal records: ${db.loadReport().journalRecords}`);
+  assert.deepEqual(dump(db.connect('')), before);
 });
 
 test('opening a space twice shares one database', async () => {
