@@ -18,6 +18,8 @@ pub mod plugin {
     wasmtime::component::bindgen!({
         world: "redlet:engine/plugin-host",
         path: "../wit",
+        // Only a full resource table can fail `connect`: a trap.
+        imports: { "redlet:engine/engine.[method]database.connect": trappable },
         with: {
             "redlet:engine/engine.database": crate::plugin::DbRes,
             "redlet:engine/engine.connection": crate::plugin::ConnRes,

@@ -277,9 +277,17 @@ impl Redlet {
         }
         let mut store = Store::new(&self.engine, State { storage, clock, limits: lb.build() });
         store.limiter(|s| &mut s.limits);
-        let mut inst = Instance { store, bindings: None, limits, poisoned: false, metered: self.config.fuel };
+        let mut inst = Instance { store, bindings: None, limits, poisoned: false, metered: self.config.fuel, fast: None };
         inst.budget();
         let b = inst.pre_instantiate(&self.pre)?;
+        let conn = b.redlet_engine_engine().connection();
+        let fast = FastFuncs { call: *conn.func_call().func(), get: *conn.func_get().func(), set: *conn.func_set().func() };
+        // The type checks that make `new_unchecked` below sound.
+        let load = |e: wasmtime::Error| Error::Load(format!("{e:#}"));
+        fast.call.typed::<CallParams<'_>, (wit::Outcome,)>(&inst.store).map_err(load)?;
+        fast.get.typed::<GetParams<'_>, GetResult>(&inst.store).map_err(load)?;
+        fast.set.typed::<SetParams<'_>, SetResult>(&inst.store).map_err(load)?;
+        inst.fast = Some(fast);
         inst.bindings = Some(b);
         Ok(inst)
     }
@@ -295,7 +303,26 @@ pub struct Instance {
     /// Compiled with fuel: every call needs fuel, `u64::MAX` without a
     /// budget.
     metered: bool,
+    /// `connection.call`, `get` and `set`, checked at instantiation to
+    /// accept borrowed slices (`&[&[u8]]`, `&[u8]`) where the bindings
+    /// take `&[Vec<u8>]` / `&Vec<u8>`: the hot paths copy nothing before
+    /// lowering into the guest.
+    fast: Option<FastFuncs>,
 }
+
+/// See [`Instance::fast`].
+#[derive(Clone, Copy)]
+struct FastFuncs {
+    call: wasmtime::component::Func,
+    get: wasmtime::component::Func,
+    set: wasmtime::component::Func,
+}
+
+type CallParams<'a> = (ResourceAny, &'a [&'a [u8]]);
+type GetParams<'a> = (ResourceAny, &'a [u8]);
+type SetParams<'a> = (ResourceAny, &'a [u8], &'a [u8], SetOptions);
+type GetResult = (Result<Option<Vec<u8>>, wtypes::Error>,);
+type SetResult = (Result<bool, wtypes::Error>,);
 
 impl Instance {
     fn pre_instantiate(&mut self, pre: &RedletPre<State>) -> Result<Bindings, Error> {
@@ -592,20 +619,60 @@ impl Connection {
     }
 
     /// Runs any command; errors are `Reply::Error` replies, as Redis sends
-    /// them. Arguments are anything byte-like (`&str`, `&[u8]`, `Vec<u8>`).
+    /// them. Arguments are anything byte-like (`&str`, `&[u8]`, `Vec<u8>`),
+    /// lowered into the guest without an intermediate copy.
     pub fn call<A: AsRef<[u8]>>(&self, inst: &mut Instance, args: &[A]) -> Result<Outcome, Error> {
-        let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_ref().to_vec()).collect();
-        self.call_owned(inst, &args)
+        // Up to 8 arguments (nearly every command) without allocating.
+        let mut small: [&[u8]; 8] = [&[]; 8];
+        let heap: Vec<&[u8]>;
+        let refs: &[&[u8]] = if args.len() <= small.len() {
+            for (d, a) in small.iter_mut().zip(args) {
+                *d = a.as_ref();
+            }
+            &small[..args.len()]
+        } else {
+            heap = args.iter().map(AsRef::as_ref).collect();
+            &heap
+        };
+        self.call_slices(inst, refs)
     }
 
-    /// [`Connection::call`] with the arguments already owned (no copy).
+    /// [`Connection::call`] with the arguments already owned.
     pub fn call_owned(&self, inst: &mut Instance, args: &[Vec<u8>]) -> Result<Outcome, Error> {
-        let (store, g) = inst.enter()?;
-        let r = g.connection().call_call(store, self.res, args);
+        self.call(inst, args)
+    }
+
+    fn call_slices(&self, inst: &mut Instance, args: &[&[u8]]) -> Result<Outcome, Error> {
+        let fast = inst.fast.ok_or_else(|| Error::Trap("not instantiated".into()))?;
+        let (store, _) = inst.enter()?;
+        // SAFETY: `fast.call` was type-checked against exactly these
+        // parameter and result types at instantiation.
+        let f = unsafe { wasmtime::component::TypedFunc::<CallParams<'_>, (wit::Outcome,)>::new_unchecked(fast.call) };
+        let r = f.call(store, (self.res, args)).map(|(o,)| o);
         Ok(match inst.done(r)? {
             wit::Outcome::Done(frames) => Outcome::Done(one_reply(frames)?),
             wit::Outcome::Blocked => Outcome::Blocked,
         })
+    }
+
+    /// GET
+    pub fn get(&self, inst: &mut Instance, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        let fast = inst.fast.ok_or_else(|| Error::Trap("not instantiated".into()))?;
+        let (store, _) = inst.enter()?;
+        // SAFETY: type-checked at instantiation (see `FastFuncs`).
+        let f = unsafe { wasmtime::component::TypedFunc::<GetParams<'_>, GetResult>::new_unchecked(fast.get) };
+        let r = f.call(store, (self.res, key)).map(|(o,)| o);
+        Ok(inst.done(r)??)
+    }
+
+    /// SET with NX/XX and expiry; whether the value was written.
+    pub fn set(&self, inst: &mut Instance, key: &[u8], value: &[u8], options: SetOptions) -> Result<bool, Error> {
+        let fast = inst.fast.ok_or_else(|| Error::Trap("not instantiated".into()))?;
+        let (store, _) = inst.enter()?;
+        // SAFETY: type-checked at instantiation (see `FastFuncs`).
+        let f = unsafe { wasmtime::component::TypedFunc::<SetParams<'_>, SetResult>::new_unchecked(fast.set) };
+        let r = f.call(store, (self.res, key, value, options)).map(|(o,)| o);
+        Ok(inst.done(r)??)
     }
 
     /// Replies and pushes ready since the last call, in order.
@@ -643,10 +710,6 @@ impl Connection {
     }
 
     conn_calls! {
-        /// GET
-        fn get => call_get(key: &[u8]) -> Option<Vec<u8>>;
-        /// SET with NX/XX and expiry; whether the value was written.
-        fn set => call_set(key: &[u8], value: &[u8], options: SetOptions) -> bool;
         /// DEL; how many keys existed.
         fn del => call_del(keys: &[Vec<u8>]) -> u64;
         /// EXISTS

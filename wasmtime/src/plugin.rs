@@ -369,23 +369,13 @@ impl wit::HostDatabase for RedletCtx {
         self.db(&r).map(|db| lock(&db).report).unwrap_or(LoadReport { keys_loaded: 0, expired_dropped: 0, journal_records: 0 })
     }
 
-    fn connect(&mut self, r: Resource<DbRes>, addr: String) -> Resource<ConnRes> {
-        // The handle is the guest's own (wasmtime checked it), so `db`
-        // cannot fail; a full table is the only error left, a trap.
-        let db = match self.db(&r) {
-            Ok(db) => db,
-            Err(_) => Arc::new(Mutex::new(Db {
-                eng: Engine::new(CoreOptions { config: Config::default(), clock: Box::new(SystemClock), seed: 0 }),
-                report: LoadReport { keys_loaded: 0, expired_dropped: 0, journal_records: 0 },
-            })),
-        };
+    fn connect(&mut self, r: Resource<DbRes>, addr: String) -> wasmtime::Result<Resource<ConnRes>> {
+        // The handle is the guest's own (wasmtime checked it); a full
+        // resource table is the only failure left, a trap.
+        let db = Arc::clone(&self.table.get(&r)?.db);
         let session = Session::open(&mut lock(&db).eng, ClientInfo { addr, laddr: String::new(), fd: -1 });
         let id = session.id();
-        match self.table.push(ConnRes { db, session: Some(session), id }) {
-            Ok(c) => c,
-            // ResourceTable only fails when it holds u32::MAX entries.
-            Err(_) => Resource::new_own(u32::MAX),
-        }
+        Ok(self.table.push(ConnRes { db, session: Some(session), id })?)
     }
 
     fn tick(&mut self, r: Resource<DbRes>) {
