@@ -19,6 +19,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; th
 fi
 [ -d node_modules ] || npm ci
 
+if [ "$profile" = wasm ]; then
+    # LLVM's inliner at threshold 100 instead of opt-level 2's 225: 28 KB
+    # smaller gzipped (440 -> 412 KB) for ~2% per command (paired CPU-time
+    # runs, 2026-12); `#[inline]` hints keep their own threshold, so the hot
+    # hash-table paths still inline. Cargo profiles cannot carry rustflags on
+    # stable, hence here. (50: 398 KB but ~4% slower; opt-level "s": 5-6%.)
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} -C llvm-args=-inline-threshold=100"
+fi
 cargo build -p redlet-js --target wasm32-unknown-unknown --profile "$profile"
 dir=$profile; [ "$profile" = dev ] && dir=debug
 mkdir -p dist/wasm
