@@ -583,7 +583,27 @@ fn replies(frames: Vec<wtypes::Frame>) -> Result<Vec<Reply>, Error> {
 }
 
 /// The one reply of a command (several top-level values are a `Seq`).
-fn one_reply(frames: Vec<wtypes::Frame>) -> Result<Reply, Error> {
+fn one_reply(mut frames: Vec<wtypes::Frame>) -> Result<Reply, Error> {
+    // Most replies are one scalar frame (`+OK`, a bulk, an integer): no
+    // tree to rebuild.
+    if frames.len() == 1 {
+        use wtypes::Frame as W;
+        let simple = match frames.pop() {
+            Some(W::Simple(s)) => Some(Reply::Status(s.into())),
+            Some(W::Integer(n)) => Some(Reply::Int(n)),
+            Some(W::Bulk(b)) => Some(Reply::Bulk(b)),
+            Some(W::Null) => Some(Reply::Nil),
+            Some(W::NullArray) => Some(Reply::NilArray),
+            Some(other) => {
+                frames.push(other);
+                None
+            }
+            None => None,
+        };
+        if let Some(r) = simple {
+            return Ok(r);
+        }
+    }
     let mut v = replies(frames)?;
     Ok(if v.len() == 1 { v.pop().unwrap_or(Reply::Nil) } else { Reply::Seq(v) })
 }
