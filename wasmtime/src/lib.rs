@@ -98,7 +98,8 @@ impl From<wtypes::Error> for Error {
 fn trap(e: wasmtime::Error) -> Error {
     let full = format!("{e:#}");
     Error::Trap(match e.downcast_ref::<wasmtime::Trap>() {
-        Some(t) => format!("{t} ({full})"),
+        Some(t) if full != t.to_string() => format!("{t} ({full})"),
+        Some(t) => t.to_string(),
         None => full,
     })
 }
@@ -277,7 +278,7 @@ impl Redlet {
         }
         let mut store = Store::new(&self.engine, State { storage, clock, limits: lb.build() });
         store.limiter(|s| &mut s.limits);
-        let mut inst = Instance { store, bindings: None, limits, poisoned: false, metered: self.config.fuel, fast: None };
+        let mut inst = Instance { store, bindings: None, limits, poisoned: false, metered: self.config.fuel, interruptible: self.config.epochs, fast: None };
         inst.budget();
         let b = inst.pre_instantiate(&self.pre)?;
         let conn = b.redlet_engine_engine().connection();
@@ -303,6 +304,9 @@ pub struct Instance {
     /// Compiled with fuel: every call needs fuel, `u64::MAX` without a
     /// budget.
     metered: bool,
+    /// Compiled with epoch interruption: every call needs a deadline,
+    /// never reached without a budget.
+    interruptible: bool,
     /// `connection.call`, `get` and `set`, checked at instantiation to
     /// accept borrowed slices (`&[&[u8]]`, `&[u8]`) where the bindings
     /// take `&[Vec<u8>]` / `&Vec<u8>`: the hot paths copy nothing before
@@ -336,8 +340,8 @@ impl Instance {
             // Cannot fail: metering is on.
             let _ = self.store.set_fuel(self.limits.fuel.unwrap_or(u64::MAX));
         }
-        if let Some(t) = self.limits.epoch_ticks {
-            self.store.set_epoch_deadline(t);
+        if self.interruptible {
+            self.store.set_epoch_deadline(self.limits.epoch_ticks.unwrap_or(u64::MAX));
         }
     }
 
@@ -348,7 +352,7 @@ impl Instance {
         if self.poisoned {
             return Err(Error::Trap("the instance trapped earlier; instantiate again".into()));
         }
-        if self.metered || self.limits.epoch_ticks.is_some() {
+        if self.metered || self.interruptible {
             self.budget();
         }
         match &self.bindings {
@@ -370,6 +374,9 @@ impl Instance {
     /// (a host opens a database under a generous budget, say, then serves
     /// requests under a tight one). The memory limit stays as instantiated.
     pub fn set_limits(&mut self, limits: Limits) -> Result<(), Error> {
+        if limits.epoch_ticks.is_some() && !self.interruptible {
+            return Err(Error::Load("Limits::epoch_ticks needs RedletConfig::epochs".into()));
+        }
         if limits.fuel.is_some() && !self.metered {
             return Err(Error::Load("Limits::fuel needs RedletConfig::fuel".into()));
         }

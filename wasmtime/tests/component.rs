@@ -315,3 +315,48 @@ fn typed_and_call_agree() {
     call(&c, &mut inst, &["SELECT", "3"]);
     assert_eq!(c.get(&mut inst, b"k").unwrap(), None);
 }
+
+#[test]
+fn epoch_deadline_interrupts_a_long_call() {
+    let redlet = compile(RedletConfig { fuel: false, epochs: true });
+    let mut inst = redlet.instantiate(MemSpaces::new(), SystemClock, Limits::default()).unwrap();
+    let db = inst.open(&[], None, None).unwrap();
+    let c = db.connect(&mut inst, "t").unwrap();
+    for chunk in 0..200 {
+        let mut args = vec![b("MSET")];
+        for i in chunk * 1000..(chunk + 1) * 1000 {
+            args.push(format!("key:{i}").into_bytes());
+            args.push(b("value"));
+        }
+        c.call_owned(&mut inst, &args).unwrap();
+    }
+    inst.set_limits(Limits { epoch_ticks: Some(1), ..Limits::default() }).unwrap();
+    // A timer thread ticks the epoch every millisecond.
+    let engine = redlet.engine().clone();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let ticker = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                engine.increment_epoch();
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        })
+    };
+    let mut result = Ok(Outcome::Blocked);
+    // KEYS * over 200k keys runs for many milliseconds in a debug build;
+    // a few tries in case a call slipped between two ticks.
+    for _ in 0..20 {
+        result = c.call(&mut inst, &["KEYS", "*"]);
+        if result.is_err() {
+            break;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    ticker.join().unwrap();
+    match result {
+        Err(Error::Trap(m)) => assert!(m.contains("interrupt"), "{m}"),
+        other => panic!("KEYS * past its epoch deadline: {:?}", other.map(|_| "completed")),
+    }
+    assert!(inst.is_poisoned());
+}
