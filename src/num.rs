@@ -129,6 +129,11 @@ pub fn push_i64(out: &mut Vec<u8>, n: i64) {
     out.extend_from_slice(&buf[i..]);
 }
 
+/// Decimal text of `n`.
+pub fn fmt_u64(n: u64) -> String {
+    alloc::format!("{n}")
+}
+
 /// Formats like C's `printf("%.17g", d)` (glibc): NaN as `nan`/`-nan`,
 /// infinities as `inf`/`-inf`.
 pub fn fmt_g17(d: f64) -> String {

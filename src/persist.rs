@@ -833,6 +833,17 @@ impl Engine {
         }
     }
 
+    /// The typed call about to run is the command `line` builds: its
+    /// journal record if it writes (see [`Engine::journal_typed_as`]).
+    /// `line` runs only while journaling, so typed calls build no command
+    /// line otherwise. The typed methods of the commands the WIT and
+    /// wasi:keyvalue expose use it; the others fall back to a snapshot.
+    pub(crate) fn typed_line(&mut self, line: impl FnOnce() -> Vec<Vec<u8>>) {
+        if self.persist.journal_on() {
+            self.persist.typed_as = Some(line());
+        }
+    }
+
     /// Forgets a [`Engine::journal_typed_as`] no typed call consumed (the
     /// caller refused its arguments before reaching the engine), so it
     /// cannot be taken for the record of a later, different call.
@@ -881,6 +892,12 @@ impl Engine {
     pub fn journal_pending(&self) -> usize {
         self.persist.buf.len()
     }
+}
+
+/// A command line: `head`, then every item of `rest` (typed calls'
+/// journal records, see [`Engine::typed_line`]).
+pub(crate) fn cmd_line<'a>(head: &[&[u8]], rest: impl IntoIterator<Item = &'a [u8]>) -> Vec<Vec<u8>> {
+    head.iter().map(|a| a.to_vec()).chain(rest.into_iter().map(<[u8]>::to_vec)).collect()
 }
 
 impl Ctx<'_> {

@@ -14,7 +14,7 @@
 use redlet_core::cmd::strings::SetOptions;
 use redlet_core::{num, Engine};
 
-use crate::{convert, journal_as, line};
+use crate::convert;
 use crate::exports::wasi::keyvalue::store::{Error, KeyResponse};
 
 /// Keys scanned per `list-keys` page (SCAN's COUNT hint).
@@ -43,18 +43,12 @@ pub fn get(eng: &mut Engine, db: usize, key: &str) -> Result<Option<Vec<u8>>, Er
 
 /// `set`: SET (any TTL the key had is cleared, as SET does).
 pub fn set(eng: &mut Engine, db: usize, key: &str, value: &[u8]) -> Result<(), Error> {
-    journal_as(eng, || line(&[b"SET", key.as_bytes(), value], []));
-    let r = eng.set(db, key.as_bytes(), value, SetOptions::default()).map(|_| ());
-    eng.journal_typed_cancel();
-    r.map_err(other)
+    eng.set(db, key.as_bytes(), value, SetOptions::default()).map(|_| ()).map_err(other)
 }
 
 /// `delete`: DEL.
 pub fn delete(eng: &mut Engine, db: usize, key: &str) -> Result<(), Error> {
-    journal_as(eng, || line(&[b"DEL", key.as_bytes()], []));
-    let r = eng.del(db, &[key.as_bytes()]).map(|_| ());
-    eng.journal_typed_cancel();
-    r.map_err(other)
+    eng.del(db, &[key.as_bytes()]).map(|_| ()).map_err(other)
 }
 
 /// `exists`: EXISTS.
@@ -84,10 +78,7 @@ pub fn increment(eng: &mut Engine, db: usize, key: &str, delta: u64) -> Result<u
         }
     }
     // Not negative: checked above, and INCRBY's own checks cover the rest.
-    journal_as(eng, || line(&[b"INCRBY", key.as_bytes(), delta.to_string().as_bytes()], []));
-    let r = eng.incr_by(db, key.as_bytes(), delta).map(|n| n as u64);
-    eng.journal_typed_cancel();
-    r.map_err(other)
+    eng.incr_by(db, key.as_bytes(), delta).map(|n| n as u64).map_err(other)
 }
 
 /// What `get-many` returns: each key with its value, or `None`.
@@ -109,10 +100,7 @@ pub fn set_many(eng: &mut Engine, db: usize, pairs: &[(String, Vec<u8>)]) -> Res
         return Ok(());
     }
     let pairs: Vec<(&[u8], &[u8])> = pairs.iter().map(|(k, v)| (k.as_bytes(), v.as_slice())).collect();
-    journal_as(eng, || line(&[b"MSET"], pairs.iter().flat_map(|&(k, v)| [k, v])));
-    let r = eng.mset(db, &pairs);
-    eng.journal_typed_cancel();
-    r.map_err(other)
+    eng.mset(db, &pairs).map_err(other)
 }
 
 /// `delete-many`: DEL of every key.
@@ -121,10 +109,7 @@ pub fn delete_many(eng: &mut Engine, db: usize, keys: &[String]) -> Result<(), E
         return Ok(());
     }
     let keys: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
-    journal_as(eng, || line(&[b"DEL"], keys.iter().copied()));
-    let r = eng.del(db, &keys).map(|_| ());
-    eng.journal_typed_cancel();
-    r.map_err(other)
+    eng.del(db, &keys).map(|_| ()).map_err(other)
 }
 
 #[cfg(test)]

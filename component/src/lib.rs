@@ -36,9 +36,7 @@ use std::rc::{Rc, Weak};
 use redlet_core::clock::Clock;
 use redlet_core::cmd::keys::{ExpireFlags, ExpireKind, TtlKind};
 use redlet_core::cmd::streams::{parse_id, parse_xadd_id, parse_xreadgroup_id, GroupStart, TrimSpec, XaddOptions};
-use redlet_core::cmd::strings::SetExpiry as CoreSetExpiry;
 use redlet_core::config::Config;
-use redlet_core::num::fmt_g17;
 use redlet_core::session::{Resume, Session};
 use redlet_core::storage::{Storage, StorageError};
 use redlet_core::types::stream::{StreamId, TrimStrategy};
@@ -46,7 +44,7 @@ use redlet_core::{ClientId, ClientInfo, Engine, Options as CoreOptions};
 
 use convert::{count, reply_error};
 use exports::redlet::engine::engine::{
-    Connection, Database, Guest as EngineGuest, GuestConnection, GuestDatabase, LoadReport, Options, Outcome, RespResult, Scored, SetCondition, SetOptions, StreamEntry, StreamRead,
+    Connection, Database, Guest as EngineGuest, GuestConnection, GuestDatabase, LoadReport, Options, Outcome, RespResult, Scored, SetOptions, StreamEntry, StreamRead,
 };
 use exports::wasi::keyvalue::store::{Bucket, BucketBorrow, Error as KvError, Guest as StoreGuest, GuestBucket, KeyResponse};
 use crate::redlet::engine::types::{Error, Frame};
@@ -302,19 +300,6 @@ impl ConnHandle {
         f(&mut eng, db).map_err(reply_error)
     }
 
-    /// Runs a typed write in the connection's selected keyspace. When the
-    /// database journals, `argv` builds the command the call is equivalent
-    /// to, recorded as the call's journal entry (see
-    /// `Engine::journal_typed_as`); it is not built otherwise.
-    fn typed_write<R>(&self, argv: impl FnOnce() -> Vec<Vec<u8>>, f: impl FnOnce(&mut Engine, usize) -> redlet_core::Result<R>) -> Result<R, Error> {
-        let (mut eng, db) = self.keyspace()?;
-        journal_as(&mut eng, argv);
-        let r = f(&mut eng, db);
-        // Arguments refused before the engine ran leave the line unused.
-        eng.journal_typed_cancel();
-        r.map_err(reply_error)
-    }
-
     /// The engine and the client's selected keyspace. Out of line: the
     /// ~35 instantiations of `typed` share it (smaller wasm).
     #[inline(never)]
@@ -338,22 +323,6 @@ impl ConnHandle {
     fn resp_result(session: &Session, consumed: usize, output: Vec<u8>) -> RespResult {
         RespResult { consumed: u32::try_from(consumed).unwrap_or(u32::MAX), output, blocked: session.is_blocked(), closing: session.is_closing() }
     }
-}
-
-/// Names the command line `argv` builds as the journal record of the
-/// next typed call, when `eng` journals (building it costs copies of the
-/// arguments, so only then).
-pub(crate) fn journal_as(eng: &mut Engine, argv: impl FnOnce() -> Vec<Vec<u8>>) {
-    if eng.journaling() {
-        let line = argv();
-        let refs: Vec<&[u8]> = line.iter().map(Vec::as_slice).collect();
-        eng.journal_typed_as(&refs);
-    }
-}
-
-/// A command line: `head` then every item of `rest`.
-pub(crate) fn line<'a>(head: &[&[u8]], rest: impl IntoIterator<Item = &'a [u8]>) -> Vec<Vec<u8>> {
-    head.iter().map(|a| a.to_vec()).chain(rest.into_iter().map(<[u8]>::to_vec)).collect()
 }
 
 fn keys(v: &[Vec<u8>]) -> Vec<&[u8]> {
@@ -446,29 +415,14 @@ impl GuestConnection for ConnHandle {
     }
 
     fn set(&self, key: Vec<u8>, value: Vec<u8>, options: SetOptions) -> Result<bool, Error> {
-        let (mut eng, db) = self.keyspace()?;
-        let opts = convert::set_options(&options, eng.now_ms()).map_err(reply_error)?;
-        journal_as(&mut eng, || {
-            let mut l = line(&[b"SET", &key, &value], []);
-            match options.condition {
-                SetCondition::Always => {}
-                SetCondition::IfAbsent => l.push(b"NX".to_vec()),
-                SetCondition::IfPresent => l.push(b"XX".to_vec()),
-            }
-            match opts.expiry {
-                CoreSetExpiry::Clear => {}
-                CoreSetExpiry::Keep => l.push(b"KEEPTTL".to_vec()),
-                CoreSetExpiry::At(at) => l.extend([b"PXAT".to_vec(), at.to_string().into_bytes()]),
-            }
-            l
-        });
-        let r = eng.set(db, &key, &value, opts).map(|o| o.written);
-        eng.journal_typed_cancel();
-        r.map_err(reply_error)
+        self.typed(|e, db| {
+            let opts = convert::set_options(&options, e.now_ms())?;
+            e.set(db, &key, &value, opts).map(|o| o.written)
+        })
     }
 
     fn del(&self, keys_: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed_write(|| line(&[b"DEL"], keys(&keys_)), |e, db| e.del(db, &keys(&keys_)))
+        self.typed(|e, db| e.del(db, &keys(&keys_)))
     }
 
     fn exists(&self, keys_: Vec<Vec<u8>>) -> Result<u64, Error> {
@@ -476,7 +430,7 @@ impl GuestConnection for ConnHandle {
     }
 
     fn expire(&self, key: Vec<u8>, ms: i64) -> Result<bool, Error> {
-        self.typed_write(|| line(&[b"PEXPIRE", &key, ms.to_string().as_bytes()], []), |e, db| e.expire(db, &key, ms, ExpireKind::Millis, ExpireFlags::default()))
+        self.typed(|e, db| e.expire(db, &key, ms, ExpireKind::Millis, ExpireFlags::default()))
     }
 
     fn ttl(&self, key: Vec<u8>) -> Result<i64, Error> {
@@ -484,7 +438,7 @@ impl GuestConnection for ConnHandle {
     }
 
     fn incrby(&self, key: Vec<u8>, delta: i64) -> Result<i64, Error> {
-        self.typed_write(|| line(&[b"INCRBY", &key, delta.to_string().as_bytes()], []), |e, db| e.incr_by(db, &key, delta))
+        self.typed(|e, db| e.incr_by(db, &key, delta))
     }
 
     fn hget(&self, key: Vec<u8>, field: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
@@ -492,11 +446,11 @@ impl GuestConnection for ConnHandle {
     }
 
     fn hset(&self, key: Vec<u8>, pairs_: Vec<(Vec<u8>, Vec<u8>)>) -> Result<u64, Error> {
-        self.typed_write(|| line(&[b"HSET", &key], pairs_.iter().flat_map(|(f, v)| [f.as_slice(), v.as_slice()])), |e, db| e.hset(db, &key, &pairs(&pairs_)).map(count))
+        self.typed(|e, db| e.hset(db, &key, &pairs(&pairs_)).map(count))
     }
 
     fn hdel(&self, key: Vec<u8>, fields: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed_write(|| line(&[b"HDEL", &key], keys(&fields)), |e, db| e.hdel(db, &key, &keys(&fields)).map(count))
+        self.typed(|e, db| e.hdel(db, &key, &keys(&fields)).map(count))
     }
 
     fn hgetall(&self, key: Vec<u8>) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
@@ -504,19 +458,19 @@ impl GuestConnection for ConnHandle {
     }
 
     fn lpush(&self, key: Vec<u8>, elements: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed_write(|| line(&[b"LPUSH", &key], keys(&elements)), |e, db| e.lpush(db, &key, &keys(&elements)).map(|n| n as u64))
+        self.typed(|e, db| e.lpush(db, &key, &keys(&elements)).map(|n| n as u64))
     }
 
     fn rpush(&self, key: Vec<u8>, elements: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed_write(|| line(&[b"RPUSH", &key], keys(&elements)), |e, db| e.rpush(db, &key, &keys(&elements)).map(|n| n as u64))
+        self.typed(|e, db| e.rpush(db, &key, &keys(&elements)).map(|n| n as u64))
     }
 
     fn lpop(&self, key: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed_write(|| line(&[b"LPOP", &key], []), |e, db| e.lpop(db, &key))
+        self.typed(|e, db| e.lpop(db, &key))
     }
 
     fn rpop(&self, key: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed_write(|| line(&[b"RPOP", &key], []), |e, db| e.rpop(db, &key))
+        self.typed(|e, db| e.rpop(db, &key))
     }
 
     fn lrange(&self, key: Vec<u8>, start: i64, stop: i64) -> Result<Vec<Vec<u8>>, Error> {
@@ -524,11 +478,11 @@ impl GuestConnection for ConnHandle {
     }
 
     fn sadd(&self, key: Vec<u8>, members: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed_write(|| line(&[b"SADD", &key], keys(&members)), |e, db| e.sadd(db, &key, &keys(&members)).map(count))
+        self.typed(|e, db| e.sadd(db, &key, &keys(&members)).map(count))
     }
 
     fn srem(&self, key: Vec<u8>, members: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed_write(|| line(&[b"SREM", &key], keys(&members)), |e, db| e.srem(db, &key, &keys(&members)).map(count))
+        self.typed(|e, db| e.srem(db, &key, &keys(&members)).map(count))
     }
 
     fn sismember(&self, key: Vec<u8>, member: Vec<u8>) -> Result<bool, Error> {
@@ -540,11 +494,7 @@ impl GuestConnection for ConnHandle {
     }
 
     fn zadd(&self, key: Vec<u8>, members: Vec<Scored>) -> Result<u64, Error> {
-        let argv = || {
-            let scores: Vec<String> = members.iter().map(|m| fmt_g17(m.score)).collect();
-            line(&[b"ZADD", &key], members.iter().zip(&scores).flat_map(|(m, s)| [s.as_bytes(), m.member.as_slice()]))
-        };
-        self.typed_write(argv, |e, db| {
+        self.typed(|e, db| {
             // ZADD parses scores from text, where NaN cannot be written.
             if members.iter().any(|m| m.score.is_nan()) {
                 return Err(redlet_core::Error::NotFloat);
@@ -555,7 +505,7 @@ impl GuestConnection for ConnHandle {
     }
 
     fn zincrby(&self, key: Vec<u8>, delta: f64, member: Vec<u8>) -> Result<f64, Error> {
-        self.typed_write(|| line(&[b"ZINCRBY", &key, fmt_g17(delta).as_bytes(), &member], []), |e, db| {
+        self.typed(|e, db| {
             if delta.is_nan() {
                 return Err(redlet_core::Error::NotFloat);
             }
@@ -583,20 +533,7 @@ impl GuestConnection for ConnHandle {
     }
 
     fn xadd(&self, key: Vec<u8>, id: Option<String>, fields: Vec<(Vec<u8>, Vec<u8>)>, maxlen: Option<u64>, nomkstream: bool) -> Result<Option<String>, Error> {
-        // Replayed at this call's instant, `*` makes the same id.
-        let argv = || {
-            let mut l = line(&[b"XADD", &key], []);
-            if nomkstream {
-                l.push(b"NOMKSTREAM".to_vec());
-            }
-            if let Some(n) = maxlen {
-                l.extend([b"MAXLEN".to_vec(), b"~".to_vec(), n.to_string().into_bytes()]);
-            }
-            l.push(id.as_deref().unwrap_or("*").as_bytes().to_vec());
-            l.extend(fields.iter().flat_map(|(f, v)| [f.clone(), v.clone()]));
-            l
-        };
-        self.typed_write(argv, |e, db| {
+        self.typed(|e, db| {
             if fields.is_empty() {
                 return Err(redlet_core::Error::WrongArity("xadd".into()));
             }
@@ -617,29 +554,14 @@ impl GuestConnection for ConnHandle {
     }
 
     fn xgroup_create(&self, key: Vec<u8>, group: Vec<u8>, id: String, mkstream: bool) -> Result<(), Error> {
-        let argv = || line(&[b"XGROUP", b"CREATE", &key, &group, id.as_bytes()], mkstream.then_some(b"MKSTREAM".as_slice()));
-        self.typed_write(argv, |e, db| {
+        self.typed(|e, db| {
             let start = if id == "$" { GroupStart::Last } else { GroupStart::Id(parse_id(id.as_bytes())?) };
             e.xgroup_create(db, &key, &group, start, mkstream, -1)
         })
     }
 
     fn xreadgroup(&self, group: Vec<u8>, consumer: Vec<u8>, streams: Vec<(Vec<u8>, String)>, count_: Option<u64>, noack: bool) -> Result<Vec<StreamRead>, Error> {
-        // Reading a group writes its pending entries and last id.
-        let argv = || {
-            let mut l = line(&[b"XREADGROUP", b"GROUP", &group, &consumer], []);
-            if let Some(c) = count_.filter(|&c| c > 0) {
-                l.extend([b"COUNT".to_vec(), c.to_string().into_bytes()]);
-            }
-            if noack {
-                l.push(b"NOACK".to_vec());
-            }
-            l.push(b"STREAMS".to_vec());
-            l.extend(streams.iter().map(|(k, _)| k.clone()));
-            l.extend(streams.iter().map(|(_, id)| id.as_bytes().to_vec()));
-            l
-        };
-        self.typed_write(argv, |e, db| {
+        self.typed(|e, db| {
             let ids = streams.iter().map(|(_, id)| parse_xreadgroup_id(id.as_bytes())).collect::<redlet_core::Result<Vec<_>>>()?;
             let ks: Vec<&[u8]> = streams.iter().map(|(k, _)| k.as_slice()).collect();
             // COUNT 0 and no COUNT both mean all, as in Redis.
@@ -656,7 +578,7 @@ impl GuestConnection for ConnHandle {
     }
 
     fn xack(&self, key: Vec<u8>, group: Vec<u8>, ids: Vec<String>) -> Result<u64, Error> {
-        self.typed_write(|| line(&[b"XACK", &key, &group], ids.iter().map(|i| i.as_bytes())), |e, db| e.xack(db, &key, &group, &stream_ids(&ids)?))
+        self.typed(|e, db| e.xack(db, &key, &group, &stream_ids(&ids)?))
     }
 
     fn publish(&self, channel: Vec<u8>, message: Vec<u8>) -> Result<u64, Error> {

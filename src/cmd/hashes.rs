@@ -20,6 +20,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ldouble::LongDouble;
 use crate::num;
+use crate::persist::cmd_line;
 use crate::reply::{Protocol, Reply};
 use crate::types::hash::{Hash, Limits};
 use crate::types::Value;
@@ -486,6 +487,7 @@ impl Engine {
     /// `HSET key field value [field value ...]` in db `db`; returns how many
     /// fields are new.
     pub fn hset(&mut self, db: usize, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<usize> {
+        self.typed_line(|| cmd_line(&[b"HSET", key], pairs.iter().flat_map(|&(f, v)| [f, v])));
         self.with_ctx(db, |cx| hset(cx, key, pairs))
     }
 
@@ -521,6 +523,7 @@ impl Engine {
 
     /// `HDEL key field [field ...]`.
     pub fn hdel(&mut self, db: usize, key: &[u8], fields: &[&[u8]]) -> Result<usize> {
+        self.typed_line(|| cmd_line(&[b"HDEL", key], fields.iter().copied()));
         self.with_ctx(db, |cx| hdel(cx, key, fields))
     }
 

@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::glob;
 use crate::keyspace::{lru_clock, Entry, LRU_CLOCK_MAX};
 use crate::num;
+use crate::persist::cmd_line;
 use crate::reply::Reply;
 use crate::types::{Str, Value};
 
@@ -1272,6 +1273,7 @@ fn select_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 impl Engine {
     /// `DEL key...` in db `db`: how many keys were removed.
     pub fn del(&mut self, db: usize, keys: &[&[u8]]) -> Result<u64> {
+        self.typed_line(|| cmd_line(&[b"DEL"], keys.iter().copied()));
         self.with_ctx(db, |cx| Ok(del(cx, keys)))
     }
 
@@ -1334,6 +1336,21 @@ impl Engine {
 
     /// EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT (by `kind`) with NX/XX/GT/LT.
     pub fn expire(&mut self, db: usize, key: &[u8], value: i64, kind: ExpireKind, flags: ExpireFlags) -> Result<bool> {
+        self.typed_line(|| {
+            let name: &[u8] = match kind {
+                ExpireKind::Seconds => b"EXPIRE",
+                ExpireKind::Millis => b"PEXPIRE",
+                ExpireKind::AtSeconds => b"EXPIREAT",
+                ExpireKind::AtMillis => b"PEXPIREAT",
+            };
+            let mut l = cmd_line(&[name, key, num::fmt_i64(value).as_bytes()], []);
+            for (on, word) in [(flags.nx, b"NX"), (flags.xx, b"XX"), (flags.gt, b"GT"), (flags.lt, b"LT")] {
+                if on {
+                    l.push(word.to_vec());
+                }
+            }
+            l
+        });
         self.with_ctx(db, |cx| expire(cx, key, value, kind, flags))
     }
 

@@ -25,6 +25,7 @@ use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::num;
+use crate::persist::cmd_line;
 use crate::reply::Reply;
 use crate::types::{List, Value};
 
@@ -735,11 +736,13 @@ fn brpoplpush_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 impl Engine {
     /// `LPUSH key elems...` in db `db`: the new length.
     pub fn lpush(&mut self, db: usize, key: &[u8], elems: &[&[u8]]) -> Result<i64> {
+        self.typed_line(|| cmd_line(&[b"LPUSH", key], elems.iter().copied()));
         self.with_ctx(db, |cx| push(cx, key, elems, End::Left, false))
     }
 
     /// `RPUSH key elems...`: the new length.
     pub fn rpush(&mut self, db: usize, key: &[u8], elems: &[&[u8]]) -> Result<i64> {
+        self.typed_line(|| cmd_line(&[b"RPUSH", key], elems.iter().copied()));
         self.with_ctx(db, |cx| push(cx, key, elems, End::Right, false))
     }
 
@@ -755,11 +758,13 @@ impl Engine {
 
     /// `LPOP key`.
     pub fn lpop(&mut self, db: usize, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.typed_line(|| cmd_line(&[b"LPOP", key], []));
         self.with_ctx(db, |cx| Ok(pop(cx, key, End::Left, None)?.and_then(|mut v| v.pop())))
     }
 
     /// `RPOP key`.
     pub fn rpop(&mut self, db: usize, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.typed_line(|| cmd_line(&[b"RPOP", key], []));
         self.with_ctx(db, |cx| Ok(pop(cx, key, End::Right, None)?.and_then(|mut v| v.pop())))
     }
 

@@ -24,6 +24,7 @@ use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::num;
+use crate::persist::cmd_line;
 use crate::reply::Reply;
 use crate::types::set::{Elem, Set};
 use crate::types::Value;
@@ -738,11 +739,13 @@ fn sscan_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 impl Engine {
     /// `SADD key member [member ...]`; returns how many members are new.
     pub fn sadd(&mut self, db: usize, key: &[u8], members: &[&[u8]]) -> Result<usize> {
+        self.typed_line(|| cmd_line(&[b"SADD", key], members.iter().copied()));
         self.with_ctx(db, |cx| sadd(cx, key, members))
     }
 
     /// `SREM key member [member ...]`.
     pub fn srem(&mut self, db: usize, key: &[u8], members: &[&[u8]]) -> Result<usize> {
+        self.typed_line(|| cmd_line(&[b"SREM", key], members.iter().copied()));
         self.with_ctx(db, |cx| srem(cx, key, members))
     }
 

@@ -40,6 +40,7 @@ use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::num;
+use crate::persist::cmd_line;
 use crate::reply::{Protocol, Reply};
 use crate::types::stream::{Group, ReadEntry, Stream, StreamId, Trim, TrimStrategy, STREAM_LISTPACK_MAX_SIZE};
 use crate::types::Value;
@@ -1728,6 +1729,30 @@ impl Engine {
     /// with NOMKSTREAM on a missing key.
     pub fn xadd(&mut self, db: usize, key: &[u8], opts: &XaddOptions, fields: &[(&[u8], &[u8])]) -> Result<Option<StreamId>> {
         let fv: Vec<&[u8]> = fields.iter().flat_map(|(f, v)| [*f, *v]).collect();
+        // Replayed at this call's instant, `*` makes the same id.
+        self.typed_line(|| {
+            let mut l = cmd_line(&[b"XADD", key], []);
+            if opts.nomkstream {
+                l.push(b"NOMKSTREAM".to_vec());
+            }
+            if let Some(t) = opts.trim {
+                let (word, arg) = match t.strategy {
+                    TrimStrategy::MaxLen(n) => (b"MAXLEN".as_slice(), num::fmt_u64(n).into_bytes()),
+                    TrimStrategy::MinId(id) => (b"MINID".as_slice(), id.to_bytes()),
+                };
+                l.extend([word.to_vec(), if t.approx { b"~".to_vec() } else { b"=".to_vec() }, arg]);
+                if let (true, Some(n)) = (t.approx, t.limit) {
+                    l.extend([b"LIMIT".to_vec(), num::fmt_u64(n).into_bytes()]);
+                }
+            }
+            l.push(match opts.id {
+                XaddId::Auto => b"*".to_vec(),
+                XaddId::AutoSeq(ms) => alloc::format!("{ms}-*").into_bytes(),
+                XaddId::Explicit(id) => id.to_bytes(),
+            });
+            l.extend(fv.iter().map(|a| a.to_vec()));
+            l
+        });
         self.with_ctx(db, |cx| xadd(cx, key, opts, &fv))
     }
 
@@ -1755,6 +1780,20 @@ impl Engine {
     /// `XGROUP CREATE key group id|$ [MKSTREAM] [ENTRIESREAD n]`
     /// (`entries_read` -1 = not given).
     pub fn xgroup_create(&mut self, db: usize, key: &[u8], group: &[u8], start: GroupStart, mkstream: bool, entries_read: i64) -> Result<()> {
+        self.typed_line(|| {
+            let id = match start {
+                GroupStart::Last => b"$".to_vec(),
+                GroupStart::Id(id) => id.to_bytes(),
+            };
+            let mut l = cmd_line(&[b"XGROUP", b"CREATE", key, group, &id], []);
+            if mkstream {
+                l.push(b"MKSTREAM".to_vec());
+            }
+            if entries_read != -1 {
+                l.extend([b"ENTRIESREAD".to_vec(), num::fmt_i64(entries_read).into_bytes()]);
+            }
+            l
+        });
         self.with_ctx(db, |cx| xgroup_create(cx, key, group, start, mkstream, entries_read))
     }
 
@@ -1766,6 +1805,20 @@ impl Engine {
         if keys.len() != ids.len() {
             return Err(Error::Syntax);
         }
+        // Reading for a group writes its pending entries and last id.
+        self.typed_line(|| {
+            let mut l = cmd_line(&[b"XREADGROUP", b"GROUP", group, consumer], []);
+            if count > 0 {
+                l.extend([b"COUNT".to_vec(), num::fmt_u64(count as u64).into_bytes()]);
+            }
+            if noack {
+                l.push(b"NOACK".to_vec());
+            }
+            l.push(b"STREAMS".to_vec());
+            l.extend(keys.iter().map(|k| k.to_vec()));
+            l.extend(ids.iter().map(|id| id.map_or_else(|| b">".to_vec(), StreamId::to_bytes)));
+            l
+        });
         self.with_ctx(db, |cx| {
             for key in keys {
                 if !has_group(cx, key, group)? {
@@ -1792,6 +1845,11 @@ impl Engine {
 
     /// `XACK key group id...`: how many were pending.
     pub fn xack(&mut self, db: usize, key: &[u8], group: &[u8], ids: &[StreamId]) -> Result<u64> {
+        self.typed_line(|| {
+            let mut l = cmd_line(&[b"XACK", key, group], []);
+            l.extend(ids.iter().map(|id| id.to_bytes()));
+            l
+        });
         self.with_ctx(db, |cx| xack(cx, key, group, ids))
     }
 }

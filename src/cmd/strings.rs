@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::keyspace::Entry;
 use crate::ldouble::LongDouble;
 use crate::num;
+use crate::persist::cmd_line;
 use crate::reply::Reply;
 use crate::types::string::EMBSTR_MAX;
 use crate::types::{Str, Value};
@@ -1161,6 +1162,23 @@ impl Engine {
 
     /// `SET key value [options]` in db `db`.
     pub fn set(&mut self, db: usize, key: &[u8], value: &[u8], opts: SetOptions) -> Result<SetOutcome> {
+        self.typed_line(|| {
+            let mut l = cmd_line(&[b"SET", key, value], []);
+            match opts.condition {
+                SetCondition::Always => {}
+                SetCondition::IfAbsent => l.push(b"NX".to_vec()),
+                SetCondition::IfPresent => l.push(b"XX".to_vec()),
+            }
+            match opts.expiry {
+                SetExpiry::Clear => {}
+                SetExpiry::Keep => l.push(b"KEEPTTL".to_vec()),
+                SetExpiry::At(at) => l.extend([b"PXAT".to_vec(), num::fmt_u64(at).into_bytes()]),
+            }
+            if opts.get {
+                l.push(b"GET".to_vec());
+            }
+            l
+        });
         self.with_ctx(db, |cx| set(cx, key, value, opts))
     }
 
@@ -1176,6 +1194,7 @@ impl Engine {
 
     /// `MSET key value ...`.
     pub fn mset(&mut self, db: usize, pairs: &[(&[u8], &[u8])]) -> Result<()> {
+        self.typed_line(|| cmd_line(&[b"MSET"], pairs.iter().flat_map(|&(k, v)| [k, v])));
         self.with_ctx(db, |cx| mset(cx, pairs, false).map(|_| ()))
     }
 
@@ -1221,6 +1240,7 @@ impl Engine {
 
     /// `INCRBY key delta` (INCR, DECR, DECRBY with the matching delta).
     pub fn incr_by(&mut self, db: usize, key: &[u8], delta: i64) -> Result<i64> {
+        self.typed_line(|| cmd_line(&[b"INCRBY", key, num::fmt_i64(delta).as_bytes()], []));
         self.with_ctx(db, |cx| incr_by(cx, key, delta))
     }
 

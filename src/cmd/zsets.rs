@@ -32,6 +32,7 @@ use crate::config::notify;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::num;
+use crate::persist::cmd_line;
 use crate::reply::{Protocol, Reply};
 use crate::types::zset::{double2ll, AddFlags, AddOutcome, LexEdge, LexRange, Limits, ScoreRange, ZSet};
 use crate::types::Value;
@@ -1737,6 +1738,11 @@ impl Engine {
     /// `ZADD key score member [score member ...]`; returns how many members
     /// are new.
     pub fn zadd(&mut self, db: usize, key: &[u8], pairs: &[(f64, &[u8])]) -> Result<usize> {
+        self.typed_line(|| {
+            // %.17g round-trips every double exactly.
+            let scores: Vec<alloc::string::String> = pairs.iter().map(|p| num::fmt_g17(p.0)).collect();
+            cmd_line(&[b"ZADD", key], scores.iter().zip(pairs).flat_map(|(s, p)| [s.as_bytes(), p.1]))
+        });
         match self.with_ctx(db, |cx| zadd_with(cx, key, ZAddOptions::default(), pairs))? {
             ZAddReply::Count(n) => Ok(n),
             ZAddReply::Score(_) => Ok(0),
@@ -1750,6 +1756,7 @@ impl Engine {
 
     /// `ZINCRBY key increment member`; returns the new score.
     pub fn zincrby(&mut self, db: usize, key: &[u8], incr: f64, member: &[u8]) -> Result<f64> {
+        self.typed_line(|| cmd_line(&[b"ZINCRBY", key, num::fmt_g17(incr).as_bytes(), member], []));
         self.with_ctx(db, |cx| zincrby(cx, key, incr, member))
     }
 
