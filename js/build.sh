@@ -19,16 +19,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; th
 fi
 [ -d node_modules ] || npm ci
 
-if [ "$profile" = wasm ]; then
-    # LLVM's inliner at threshold 100 (opt-level 2: 225) and 150 for
-    # `#[inline]`-hinted callees (default 325; hashbrown's inline-more marks
-    # every table operation, cold command code included): 440 -> 407 KB
-    # gzipped with no per-command slowdown measurable above the ~2% noise
-    # of paired runs (2026-12). Cargo profiles cannot carry rustflags on
-    # stable, hence here. Tried: 100/100 402 KB but ZADD 3-7% slower; 50
-    # 398 KB, ~4% slower; opt-level "s" 5-6% slower.
-    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} -C llvm-args=-inline-threshold=100 -C llvm-args=-inlinehint-threshold=150"
-fi
+# (LLVM inliner flags for every wasm32 build: ../.cargo/config.toml.)
 cargo build -p redlet-js --target wasm32-unknown-unknown --profile "$profile"
 dir=$profile; [ "$profile" = dev ] && dir=debug
 mkdir -p dist/wasm
