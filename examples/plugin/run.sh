@@ -21,7 +21,9 @@ out="$root/target/plugin"
 component="${REDLET_COMPONENT:-$root/target/component/redlet.wasm}"
 [ -f "$component" ] || bash component/build.sh
 bash examples/plugin/build.sh
-cargo build -q -p redlet-wasmtime --example plugin_host --example plugin_compose
+# --workspace --examples: the features `cargo test --workspace` resolves, so
+# scripts/test.sh's earlier build is reused instead of compiling wasmtime again.
+cargo build -q --workspace --examples
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 bin="$target_dir/debug/examples"
 
