@@ -32,6 +32,14 @@ if [ "$(redis_version)" != "7.0" ]; then
     echo "test.sh: WARNING: redis-server is '$(redis-server --version 2>/dev/null)', the differential test expects 7.0.x" >&2
 fi
 
+# --- lua5.1 (5.1.5): the oracle of the Lua interpreter's tests (lua/tests:
+# bytecode listings against luac5.1, script output against lua5.1) ----------
+if ! command -v lua5.1 >/dev/null || ! command -v luac5.1 >/dev/null; then
+    step "installing lua5.1"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y lua5.1
+fi
+
 # --- Rust toolchain and targets from rust-toolchain.toml --------------------
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
 if ! command -v rustup >/dev/null; then
