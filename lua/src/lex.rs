@@ -1,1 +1,755 @@
-//! (being written)
+//! The lexical analyzer: a port of Lua 5.1.5's llex.c.
+//!
+//! The scanner reads bytes (`None` past the end, like llex's `EOZ`) and keeps
+//! llex's token buffer with the same contents at every step, because error
+//! messages quote it: `near '"abc'` shows the raw text of the last token
+//! scanned (for a string its opening quote and the escapes already decoded),
+//! and after a look-ahead it is the look-ahead's text, exactly as in C.
+//! Characters are classified as the C locale does (ASCII only), and numerals
+//! are converted as glibc's `strtod` does (decimal and hexadecimal, with
+//! `p` exponents), which is what `luaO_str2d` amounts to.
+//!
+//! Invariants: `line` never decreases; `buff` only grows within one token.
+
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+
+use crate::proto::{chunk_id_sized, CompileError};
+
+/// The size of llex's chunk-id buffer (MAXSRC) in syntax error messages.
+const MAXSRC: usize = 80;
+
+/// A token kind. Single characters are `Char`; the rest are the reserved
+/// words and multi-character symbols of llex.h ("ORDER RESERVED").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Tok {
+    /// A single-character token such as `+` or `(` (any byte llex does not
+    /// otherwise recognise).
+    Char(u8),
+    And,
+    Break,
+    Do,
+    Else,
+    Elseif,
+    End,
+    False,
+    For,
+    Function,
+    If,
+    In,
+    Local,
+    Nil,
+    Not,
+    Or,
+    Repeat,
+    Return,
+    Then,
+    True,
+    Until,
+    While,
+    /// `..`
+    Concat,
+    /// `...`
+    Dots,
+    /// `==`
+    Eq,
+    /// `>=`
+    Ge,
+    /// `<=`
+    Le,
+    /// `~=`
+    Ne,
+    Number,
+    Name,
+    String,
+    Eos,
+}
+
+/// Reserved words in "ORDER RESERVED", with their tokens.
+const RESERVED: [(&[u8], Tok); 21] = [
+    (b"and", Tok::And),
+    (b"break", Tok::Break),
+    (b"do", Tok::Do),
+    (b"else", Tok::Else),
+    (b"elseif", Tok::Elseif),
+    (b"end", Tok::End),
+    (b"false", Tok::False),
+    (b"for", Tok::For),
+    (b"function", Tok::Function),
+    (b"if", Tok::If),
+    (b"in", Tok::In),
+    (b"local", Tok::Local),
+    (b"nil", Tok::Nil),
+    (b"not", Tok::Not),
+    (b"or", Tok::Or),
+    (b"repeat", Tok::Repeat),
+    (b"return", Tok::Return),
+    (b"then", Tok::Then),
+    (b"true", Tok::True),
+    (b"until", Tok::Until),
+    (b"while", Tok::While),
+];
+
+/// The semantic value of a token: a numeral's value or a name's or
+/// string's bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SemInfo {
+    /// Tokens without a value.
+    None,
+    /// A numeral.
+    Number(f64),
+    /// A name or a string literal.
+    Str(Rc<[u8]>),
+}
+
+/// A token and its value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    /// Its kind.
+    pub tok: Tok,
+    /// Its value.
+    pub sem: SemInfo,
+}
+
+impl Token {
+    fn eos() -> Token {
+        Token { tok: Tok::Eos, sem: SemInfo::None }
+    }
+}
+
+/// The printable form of a token kind (luaX_token2str): reserved words and
+/// symbols as written, `<name>`, `<eof>`..., control characters as
+/// `char(N)`, other single bytes as themselves.
+pub fn token2str(tok: Tok) -> Vec<u8> {
+    let s: &[u8] = match tok {
+        Tok::Char(c) => {
+            return if c < 32 || c == 127 {
+                alloc::format!("char({c})").into_bytes()
+            } else {
+                alloc::vec![c]
+            };
+        }
+        Tok::Concat => b"..",
+        Tok::Dots => b"...",
+        Tok::Eq => b"==",
+        Tok::Ge => b">=",
+        Tok::Le => b"<=",
+        Tok::Ne => b"~=",
+        Tok::Number => b"<number>",
+        Tok::Name => b"<name>",
+        Tok::String => b"<string>",
+        Tok::Eos => b"<eof>",
+        reserved => RESERVED.iter().find(|r| r.1 == reserved).map_or(&b"?"[..], |r| r.0),
+    };
+    s.to_vec()
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+fn is_alnum_(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The lexer state (llex.h's LexState without the parser's part).
+pub struct Lexer<'a> {
+    src: &'a [u8],
+    /// Index of the byte after `current`.
+    pos: usize,
+    /// The current byte, `None` at the end of the input.
+    current: Option<u8>,
+    /// Input line counter.
+    pub linenumber: u32,
+    /// Line of the last token consumed.
+    pub lastline: u32,
+    /// The current token.
+    pub t: Token,
+    /// The look-ahead token (`Eos` when there is none).
+    pub lookahead: Token,
+    /// Raw text of the token being (or last) scanned.
+    buff: Vec<u8>,
+    /// The chunk name, for messages.
+    source: Rc<[u8]>,
+}
+
+impl<'a> Lexer<'a> {
+    /// A lexer over `src` (luaX_setinput); `source` is the chunk name. The
+    /// first token is read by the first [`Lexer::next`].
+    pub fn new(src: &'a [u8], source: Rc<[u8]>) -> Lexer<'a> {
+        let mut ls = Lexer {
+            src,
+            pos: 0,
+            current: None,
+            linenumber: 1,
+            lastline: 1,
+            t: Token::eos(),
+            lookahead: Token::eos(),
+            buff: Vec::new(),
+            source,
+        };
+        ls.advance();
+        ls
+    }
+
+    /// The chunk name.
+    pub fn source(&self) -> &Rc<[u8]> {
+        &self.source
+    }
+
+    fn advance(&mut self) {
+        self.current = self.src.get(self.pos).copied();
+        if self.current.is_some() {
+            self.pos += 1;
+        }
+    }
+
+    fn save(&mut self, c: u8) {
+        self.buff.push(c);
+    }
+
+    fn save_and_next(&mut self) {
+        if let Some(c) = self.current {
+            self.save(c);
+        }
+        self.advance();
+    }
+
+    fn cur_is_newline(&self) -> bool {
+        matches!(self.current, Some(b'\n' | b'\r'))
+    }
+
+    fn check_next(&mut self, set: &[u8]) -> bool {
+        match self.current {
+            Some(c) if set.contains(&c) => {
+                self.save_and_next();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A message `chunk:line: msg` (luaX_lexerror without a token).
+    pub fn error_at_line(&self, msg: &[u8]) -> CompileError {
+        let mut message = chunk_id_sized(&self.source, MAXSRC);
+        message.push(b':');
+        message.extend_from_slice(alloc::format!("{}", self.linenumber).as_bytes());
+        message.extend_from_slice(b": ");
+        message.extend_from_slice(msg);
+        CompileError { message }
+    }
+
+    /// luaX_lexerror: `chunk:line: msg near 'token'`; `None` omits the
+    /// `near` part.
+    pub fn lex_error(&self, msg: &[u8], token: Option<Tok>) -> CompileError {
+        let mut e = self.error_at_line(msg);
+        if let Some(tok) = token {
+            let text = match tok {
+                // txtToken: the buffer, read as a C string.
+                Tok::Name | Tok::String | Tok::Number => {
+                    let end = self.buff.iter().position(|&c| c == 0).unwrap_or(self.buff.len());
+                    self.buff[..end].to_vec()
+                }
+                other => token2str(other),
+            };
+            e.message.extend_from_slice(b" near '");
+            e.message.extend_from_slice(&text);
+            e.message.push(b'\'');
+        }
+        e
+    }
+
+    /// luaX_syntaxerror: an error near the current token.
+    pub fn syntax_error(&self, msg: &[u8]) -> CompileError {
+        self.lex_error(msg, Some(self.t.tok))
+    }
+
+    fn inclinenumber(&mut self) -> Result<(), CompileError> {
+        let old = self.current;
+        self.advance(); // skip '\n' or '\r'
+        if self.cur_is_newline() && self.current != old {
+            self.advance(); // skip '\n\r' or '\r\n'
+        }
+        self.linenumber += 1;
+        if self.linenumber >= i32::MAX as u32 {
+            return Err(self.syntax_error(b"chunk has too many lines"));
+        }
+        Ok(())
+    }
+
+    /// Reads the next token (luaX_next).
+    pub fn next(&mut self) -> Result<(), CompileError> {
+        self.lastline = self.linenumber;
+        if self.lookahead.tok != Tok::Eos {
+            self.t = core::mem::replace(&mut self.lookahead, Token::eos());
+        } else {
+            self.t = self.llex()?;
+        }
+        Ok(())
+    }
+
+    /// Reads the look-ahead token (luaX_lookahead); there must be none yet.
+    pub fn peek(&mut self) -> Result<(), CompileError> {
+        self.lookahead = self.llex()?;
+        Ok(())
+    }
+
+    fn read_numeral(&mut self) -> Result<Token, CompileError> {
+        loop {
+            self.save_and_next();
+            match self.current {
+                Some(c) if c.is_ascii_digit() || c == b'.' => {}
+                _ => break,
+            }
+        }
+        if self.check_next(b"Ee") {
+            self.check_next(b"+-");
+        }
+        while matches!(self.current, Some(c) if is_alnum_(c)) {
+            self.save_and_next();
+        }
+        match str2d(&self.buff) {
+            Some(n) => Ok(Token { tok: Tok::Number, sem: SemInfo::Number(n) }),
+            None => Err(self.lex_error(b"malformed number", Some(Tok::Number))),
+        }
+    }
+
+    /// skip_sep: counts the `=` of a long bracket; `count` when the bracket
+    /// is well formed, `-count - 1` otherwise.
+    fn skip_sep(&mut self) -> i64 {
+        let s = self.current;
+        let mut count = 0i64;
+        self.save_and_next();
+        while self.current == Some(b'=') {
+            self.save_and_next();
+            count += 1;
+        }
+        if self.current == s {
+            count
+        } else {
+            -count - 1
+        }
+    }
+
+    /// Reads a long string (`keep`) or a long comment.
+    fn read_long_string(&mut self, keep: bool, sep: i64) -> Result<Option<Rc<[u8]>>, CompileError> {
+        self.save_and_next(); // skip 2nd '['
+        if self.cur_is_newline() {
+            self.inclinenumber()?;
+        }
+        loop {
+            match self.current {
+                None => {
+                    let msg: &[u8] = if keep { b"unfinished long string" } else { b"unfinished long comment" };
+                    return Err(self.lex_error(msg, Some(Tok::Eos)));
+                }
+                // LUA_COMPAT_LSTR == 1
+                Some(b'[') => {
+                    if self.skip_sep() == sep {
+                        self.save_and_next(); // skip 2nd '['
+                        if sep == 0 {
+                            return Err(self.lex_error(b"nesting of [[...]] is deprecated", Some(Tok::Char(b'['))));
+                        }
+                    }
+                }
+                Some(b']') => {
+                    if self.skip_sep() == sep {
+                        self.save_and_next(); // skip 2nd ']'
+                        break;
+                    }
+                }
+                Some(b'\n' | b'\r') => {
+                    self.save(b'\n');
+                    self.inclinenumber()?;
+                    if !keep {
+                        self.buff.clear();
+                    }
+                }
+                Some(_) => {
+                    if keep {
+                        self.save_and_next();
+                    } else {
+                        self.advance();
+                    }
+                }
+            }
+        }
+        if !keep {
+            return Ok(None);
+        }
+        let n = (2 + sep) as usize;
+        let body = self.buff.get(n..self.buff.len().saturating_sub(n)).unwrap_or(&[]);
+        Ok(Some(Rc::from(body)))
+    }
+
+    fn read_string(&mut self, del: u8) -> Result<Rc<[u8]>, CompileError> {
+        self.save_and_next();
+        while self.current != Some(del) {
+            match self.current {
+                None => return Err(self.lex_error(b"unfinished string", Some(Tok::Eos))),
+                Some(b'\n' | b'\r') => return Err(self.lex_error(b"unfinished string", Some(Tok::String))),
+                Some(b'\\') => {
+                    self.advance(); // do not save the '\'
+                    let c = match self.current {
+                        Some(b'a') => 7,
+                        Some(b'b') => 8,
+                        Some(b'f') => 12,
+                        Some(b'n') => b'\n',
+                        Some(b'r') => b'\r',
+                        Some(b't') => b'\t',
+                        Some(b'v') => 11,
+                        Some(b'\n' | b'\r') => {
+                            self.save(b'\n');
+                            self.inclinenumber()?;
+                            continue;
+                        }
+                        None => continue, // will raise an error next loop
+                        Some(d) if d.is_ascii_digit() => {
+                            let mut c: u32 = 0;
+                            let mut i = 0;
+                            while let Some(d @ b'0'..=b'9') = self.current {
+                                c = 10 * c + u32::from(d - b'0');
+                                self.advance();
+                                i += 1;
+                                if i == 3 {
+                                    break;
+                                }
+                            }
+                            if c > 255 {
+                                return Err(self.lex_error(b"escape sequence too large", Some(Tok::String)));
+                            }
+                            self.save(c as u8);
+                            continue;
+                        }
+                        Some(_) => {
+                            // \\, \", \' and any other character stand for themselves.
+                            self.save_and_next();
+                            continue;
+                        }
+                    };
+                    self.save(c);
+                    self.advance();
+                }
+                Some(_) => self.save_and_next(),
+            }
+        }
+        self.save_and_next(); // skip delimiter
+        let body = self.buff.get(1..self.buff.len().saturating_sub(1)).unwrap_or(&[]);
+        Ok(Rc::from(body))
+    }
+
+    fn llex(&mut self) -> Result<Token, CompileError> {
+        self.buff.clear();
+        let simple = |tok| Ok(Token { tok, sem: SemInfo::None });
+        loop {
+            let Some(c) = self.current else {
+                return simple(Tok::Eos);
+            };
+            match c {
+                b'\n' | b'\r' => self.inclinenumber()?,
+                b'-' => {
+                    self.advance();
+                    if self.current != Some(b'-') {
+                        return simple(Tok::Char(b'-'));
+                    }
+                    // A comment.
+                    self.advance();
+                    if self.current == Some(b'[') {
+                        let sep = self.skip_sep();
+                        self.buff.clear();
+                        if sep >= 0 {
+                            self.read_long_string(false, sep)?;
+                            self.buff.clear();
+                            continue;
+                        }
+                    }
+                    while !self.cur_is_newline() && self.current.is_some() {
+                        self.advance();
+                    }
+                }
+                b'[' => {
+                    let sep = self.skip_sep();
+                    if sep >= 0 {
+                        let s = self.read_long_string(true, sep)?;
+                        return Ok(Token { tok: Tok::String, sem: SemInfo::Str(s.unwrap_or_else(|| Rc::from(&b""[..]))) });
+                    } else if sep == -1 {
+                        return simple(Tok::Char(b'['));
+                    } else {
+                        return Err(self.lex_error(b"invalid long string delimiter", Some(Tok::String)));
+                    }
+                }
+                b'=' | b'<' | b'>' | b'~' => {
+                    self.advance();
+                    if self.current != Some(b'=') {
+                        return simple(Tok::Char(c));
+                    }
+                    self.advance();
+                    return simple(match c {
+                        b'=' => Tok::Eq,
+                        b'<' => Tok::Le,
+                        b'>' => Tok::Ge,
+                        _ => Tok::Ne,
+                    });
+                }
+                b'"' | b'\'' => {
+                    let s = self.read_string(c)?;
+                    return Ok(Token { tok: Tok::String, sem: SemInfo::Str(s) });
+                }
+                b'.' => {
+                    self.save_and_next();
+                    if self.check_next(b".") {
+                        return simple(if self.check_next(b".") { Tok::Dots } else { Tok::Concat });
+                    } else if !matches!(self.current, Some(d) if d.is_ascii_digit()) {
+                        return simple(Tok::Char(b'.'));
+                    } else {
+                        return self.read_numeral();
+                    }
+                }
+                _ if is_space(c) => self.advance(),
+                _ if c.is_ascii_digit() => return self.read_numeral(),
+                _ if c.is_ascii_alphabetic() || c == b'_' => {
+                    loop {
+                        self.save_and_next();
+                        if !matches!(self.current, Some(d) if is_alnum_(d)) {
+                            break;
+                        }
+                    }
+                    if let Some(r) = RESERVED.iter().find(|r| r.0 == &self.buff[..]) {
+                        return simple(r.1);
+                    }
+                    return Ok(Token { tok: Tok::Name, sem: SemInfo::Str(Rc::from(&self.buff[..])) });
+                }
+                _ => {
+                    self.advance();
+                    return simple(Tok::Char(c));
+                }
+            }
+        }
+    }
+}
+
+/// luaO_str2d on a numeral as glibc's `strtod` reads it: the whole text
+/// must be one decimal or hexadecimal (`0x`, with an optional `p` binary
+/// exponent) floating-point literal; otherwise `None` ("malformed number").
+/// (luaO_str2d's `strtoul` fallback never succeeds where glibc's `strtod`
+/// failed, and a numeral never has trailing spaces.)
+pub fn str2d(s: &[u8]) -> Option<f64> {
+    if s.len() > 2 && s[0] == b'0' && (s[1] == b'x' || s[1] == b'X') {
+        if let Some(v) = hex_float(&s[2..]) {
+            return Some(v);
+        }
+        // "0x" without hex digits: strtod reads "0" and stops at the 'x'.
+        return None;
+    }
+    let n = decimal_prefix(s);
+    if n != s.len() || n == 0 {
+        return None;
+    }
+    core::str::from_utf8(s).ok()?.parse::<f64>().ok()
+}
+
+/// Length of the decimal literal strtod accepts at the start of `s` (0 if none).
+fn decimal_prefix(s: &[u8]) -> usize {
+    let digits = |from: usize| s.get(from..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+    let mut i = digits(0);
+    let mut nd = i;
+    if s.get(i) == Some(&b'.') {
+        let f = digits(i + 1);
+        nd += f;
+        i += 1 + f;
+    }
+    if nd == 0 {
+        return 0;
+    }
+    if matches!(s.get(i), Some(b'e' | b'E')) {
+        let mut j = i + 1;
+        if matches!(s.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let e = digits(j);
+        if e > 0 {
+            i = j + e;
+        }
+    }
+    i
+}
+
+/// A hexadecimal floating-point literal after its `0x`, correctly rounded
+/// (round half to even) as glibc does; `None` unless all of `s` is one.
+fn hex_float(s: &[u8]) -> Option<f64> {
+    let mut m: u64 = 0;
+    let mut sticky = false;
+    let mut exp: i64 = 0;
+    let mut ndigits = 0;
+    let mut i = 0;
+    let mut seen_point = false;
+    while let Some(&c) = s.get(i) {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            b'.' if !seen_point => {
+                seen_point = true;
+                i += 1;
+                continue;
+            }
+            _ => break,
+        };
+        ndigits += 1;
+        if m >> 60 == 0 {
+            m = m * 16 + u64::from(d);
+            if seen_point {
+                exp -= 4;
+            }
+        } else {
+            sticky |= d != 0;
+            if !seen_point {
+                exp += 4;
+            }
+        }
+        i += 1;
+    }
+    if ndigits == 0 {
+        return None;
+    }
+    if matches!(s.get(i), Some(b'p' | b'P')) {
+        let mut j = i + 1;
+        let neg = match s.get(j) {
+            Some(b'-') => {
+                j += 1;
+                true
+            }
+            Some(b'+') => {
+                j += 1;
+                false
+            }
+            _ => false,
+        };
+        let start = j;
+        let mut e: i64 = 0;
+        while let Some(&c @ b'0'..=b'9') = s.get(j) {
+            e = (e * 10 + i64::from(c - b'0')).min(1 << 20);
+            j += 1;
+        }
+        if j > start {
+            exp += if neg { -e } else { e };
+            i = j;
+        }
+    }
+    if i != s.len() {
+        return None;
+    }
+    Some(make_f64(m, sticky, exp))
+}
+
+/// The double nearest to `(m + ε) * 2^e` where `ε` is in (0, 1) when
+/// `sticky` and 0 otherwise; ties go to even.
+fn make_f64(m: u64, sticky: bool, e: i64) -> f64 {
+    if m == 0 {
+        return 0.0;
+    }
+    let lz = m.leading_zeros();
+    let m = m << lz;
+    let e = e - i64::from(lz);
+    // m is in [2^63, 2^64): the value's leading bit has exponent e + 63.
+    let top = e + 63;
+    if top > 1023 {
+        return f64::INFINITY;
+    }
+    let shift = if top < -1022 { 11 + (-1022 - top) } else { 11 };
+    if shift >= 65 {
+        return 0.0;
+    }
+    let mm = u128::from(m);
+    let mut kept = mm >> shift;
+    let rem = mm & ((1u128 << shift) - 1);
+    let half = 1u128 << (shift - 1);
+    if rem > half || (rem == half && (sticky || kept & 1 == 1)) {
+        kept += 1;
+    }
+    if top < -1022 {
+        // Subnormal (kept == 2^52 is exactly the smallest normal's encoding).
+        return f64::from_bits(kept as u64);
+    }
+    let mut top = top;
+    if kept == 1u128 << 53 {
+        kept >>= 1;
+        top += 1;
+        if top > 1023 {
+            return f64::INFINITY;
+        }
+    }
+    f64::from_bits((((top + 1023) as u64) << 52) | (kept as u64 & ((1u64 << 52) - 1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numerals() {
+        assert_eq!(str2d(b"3"), Some(3.0));
+        assert_eq!(str2d(b"3.25e2"), Some(325.0));
+        assert_eq!(str2d(b".5"), Some(0.5));
+        assert_eq!(str2d(b"5."), Some(5.0));
+        assert_eq!(str2d(b"0x10"), Some(16.0));
+        assert_eq!(str2d(b"0XfF"), Some(255.0));
+        assert_eq!(str2d(b"0x1p4"), Some(16.0));
+        assert_eq!(str2d(b"0x1P-1"), Some(0.5));
+        assert_eq!(str2d(b"1e999"), Some(f64::INFINITY));
+        assert_eq!(str2d(b"0x"), None);
+        assert_eq!(str2d(b"1e"), None);
+        assert_eq!(str2d(b"1..2"), None);
+        assert_eq!(str2d(b"3x"), None);
+        assert_eq!(str2d(b"0x1p"), None);
+        assert_eq!(str2d(b"0xffffffffffffffffff"), Some(4722366482869645213696.0));
+        assert_eq!(str2d(b"0x1fffffffffffff"), Some(9007199254740991.0));
+        assert_eq!(str2d(b"0x20000000000001"), Some(9007199254740992.0));
+        assert_eq!(str2d(b"0x20000000000003"), Some(9007199254740996.0));
+        assert_eq!(str2d(b"0x1p-1074"), Some(f64::from_bits(1)));
+        assert_eq!(str2d(b"0x1p-1075"), Some(0.0));
+        assert_eq!(str2d(b"0x3p-1076"), Some(f64::from_bits(1)));
+    }
+
+    fn tokens(src: &[u8]) -> Result<Vec<Tok>, CompileError> {
+        let mut ls = Lexer::new(src, Rc::from(&b"=t"[..]));
+        let mut out = Vec::new();
+        loop {
+            ls.next()?;
+            if ls.t.tok == Tok::Eos {
+                return Ok(out);
+            }
+            out.push(ls.t.tok);
+        }
+    }
+
+    #[test]
+    fn scans() {
+        assert_eq!(
+            tokens(b"a.b..c...--x\n[==[s]==] ~= <= >= == = 1e+5").unwrap(),
+            [
+                Tok::Name,
+                Tok::Char(b'.'),
+                Tok::Name,
+                Tok::Concat,
+                Tok::Name,
+                Tok::Dots,
+                Tok::String,
+                Tok::Ne,
+                Tok::Le,
+                Tok::Ge,
+                Tok::Eq,
+                Tok::Char(b'='),
+                Tok::Number
+            ]
+        );
+        let e = tokens(b"x = \"abc\n").unwrap_err();
+        assert_eq!(e.message, b"t:1: unfinished string near '\"abc'");
+        let e = tokens(b"x = 3x").unwrap_err();
+        assert_eq!(e.message, b"t:1: malformed number near '3x'");
+        let e = tokens(b"--[[ x").unwrap_err();
+        assert_eq!(e.message, b"t:1: unfinished long comment near '<eof>'");
+        assert_eq!(token2str(Tok::Char(1)), b"char(1)");
+    }
+}
