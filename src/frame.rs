@@ -186,6 +186,9 @@ impl Sink for Frames<'_> {
         let d = core::str::from_utf8(t).ok().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
         self.0.push(Frame::Double(d));
     }
+    fn big_number(&mut self, t: &[u8]) {
+        self.0.push(Frame::BigNumber(String::from_utf8_lossy(t).into_owned()));
+    }
     fn boolean(&mut self, b: bool) {
         self.0.push(Frame::Boolean(b));
     }
@@ -296,7 +299,7 @@ fn leaf_reply(f: &Frame) -> Reply {
         Frame::NullArray => Reply::NilArray,
         Frame::Double(d) => Reply::Double(*d),
         Frame::Boolean(b) => Reply::Bool(*b),
-        Frame::BigNumber(s) => Reply::Bulk(s.clone().into_bytes()),
+        Frame::BigNumber(s) => Reply::BigNumber(s.clone().into_bytes()),
         Frame::Verbatim(fmt, b) => Reply::Verbatim(if fmt == "mkd" { "mkd" } else { "txt" }, b.clone()),
         // Headers are handled by `to_reply`; an empty array stands in so
         // this stays total.
@@ -479,7 +482,7 @@ mod tests {
         assert_eq!(to_reply(&deep), Err(FrameError::Truncated { missing: 1 }));
         assert_eq!(
             to_reply(&[Frame::BigNumber("123".into()), Frame::Verbatim("zzz".into(), b"x".to_vec())]).unwrap(),
-            [Reply::Bulk(b"123".to_vec()), Reply::Verbatim("txt", b"x".to_vec())]
+            [Reply::BigNumber(b"123".to_vec()), Reply::Verbatim("txt", b"x".to_vec())]
         );
     }
 }

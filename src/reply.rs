@@ -50,6 +50,9 @@ pub enum Reply {
     /// `,text` double already formatted; a bulk string in RESP2. GEO's
     /// coordinates use it: Redis prints them `%.17Lf`-style, not `%.17g`.
     DoubleText(Vec<u8>),
+    /// `(n` big number (decimal digits, a script's `{big_number=...}`); a
+    /// bulk string in RESP2.
+    BigNumber(Vec<u8>),
     /// Several replies written one after another, not a RESP type of its
     /// own: a command that answers more than once (SUBSCRIBE confirms each
     /// channel), or pushes delivered to the caller while its command ran,
@@ -143,6 +146,8 @@ impl Reply {
             Reply::Double(d) => sink.bulk(num::fmt_double_reply(*d).as_bytes()),
             Reply::DoubleText(t) if r3 => sink.double_text(t),
             Reply::DoubleText(t) => sink.bulk(t),
+            Reply::BigNumber(t) if r3 => sink.big_number(t),
+            Reply::BigNumber(t) => sink.bulk(t),
             Reply::Bool(b) if r3 => sink.boolean(*b),
             Reply::Bool(b) => sink.int(i64::from(*b)),
             Reply::Verbatim(fmt, b) if r3 => sink.verbatim(fmt, b),
@@ -201,6 +206,8 @@ pub(crate) trait Sink {
     fn double(&mut self, d: f64);
     /// RESP3 double already formatted (see [`Reply::DoubleText`]).
     fn double_text(&mut self, t: &[u8]);
+    /// RESP3 big number.
+    fn big_number(&mut self, t: &[u8]);
     /// RESP3 boolean.
     fn boolean(&mut self, b: bool);
     /// RESP3 verbatim string.
@@ -252,6 +259,11 @@ impl Sink for RespBytes<'_> {
     }
     fn double_text(&mut self, t: &[u8]) {
         self.out.push(b',');
+        self.out.extend_from_slice(t);
+        self.out.extend_from_slice(b"\r\n");
+    }
+    fn big_number(&mut self, t: &[u8]) {
+        self.out.push(b'(');
         self.out.extend_from_slice(t);
         self.out.extend_from_slice(b"\r\n");
     }

@@ -720,6 +720,14 @@ impl Engine {
                     bytes_to_js(&t, buffers)
                 }
             }
+            Reply::BigNumber(t) => {
+                if r3 {
+                    let text = String::from_utf8_lossy(&t);
+                    js_sys::BigInt::new(&JsValue::from_str(&text)).map(JsValue::from).unwrap_or_else(|_| JsValue::from_str(&text))
+                } else {
+                    bytes_to_js(&t, buffers)
+                }
+            }
             Reply::Bool(b) => {
                 if r3 {
                     JsValue::from_bool(b)
