@@ -7,13 +7,14 @@
 //! and after a look-ahead it is the look-ahead's text, exactly as in C.
 //! Characters are classified as the C locale does (ASCII only), and numerals
 //! are converted as glibc's `strtod` does (decimal and hexadecimal, with
-//! `p` exponents), which is what `luaO_str2d` amounts to.
+//! `p` exponents) by [`crate::number::str2number`], which is luaO_str2d.
 //!
 //! Invariants: `line` never decreases; `buff` only grows within one token.
 
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
+use crate::number::str2number;
 use crate::proto::{chunk_id_sized, CompileError};
 
 /// The size of llex's chunk-id buffer (MAXSRC) in syntax error messages.
@@ -220,9 +221,12 @@ impl<'a> Lexer<'a> {
         matches!(self.current, Some(b'\n' | b'\r'))
     }
 
+    /// Saves and skips the current byte if it is in `set`. As llex's
+    /// `strchr(set, current)`, a NUL byte is always "in" the set (it matches
+    /// the C string's terminator): `1<NUL>` is one numeral, `.<NUL>` is `..`.
     fn check_next(&mut self, set: &[u8]) -> bool {
         match self.current {
-            Some(c) if set.contains(&c) => {
+            Some(c) if c == 0 || set.contains(&c) => {
                 self.save_and_next();
                 true
             }
@@ -244,7 +248,8 @@ impl<'a> Lexer<'a> {
     /// `near` part.
     pub fn lex_error(&self, msg: &[u8], token: Option<Tok>) -> CompileError {
         let mut e = self.error_at_line(msg);
-        if let Some(tok) = token {
+        // llex tests `if (token)`: a NUL byte token (0) gets no `near` part.
+        if let Some(tok) = token.filter(|&t| t != Tok::Char(0)) {
             let text = match tok {
                 // txtToken: the buffer, read as a C string.
                 Tok::Name | Tok::String | Tok::Number => {
@@ -279,7 +284,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Reads the next token (luaX_next).
-    pub fn next(&mut self) -> Result<(), CompileError> {
+    pub fn next_token(&mut self) -> Result<(), CompileError> {
         self.lastline = self.linenumber;
         if self.lookahead.tok != Tok::Eos {
             self.t = core::mem::replace(&mut self.lookahead, Token::eos());
@@ -309,7 +314,7 @@ impl<'a> Lexer<'a> {
         while matches!(self.current, Some(c) if is_alnum_(c)) {
             self.save_and_next();
         }
-        match str2d(&self.buff) {
+        match str2number(&self.buff) {
             Some(n) => Ok(Token { tok: Tok::Number, sem: SemInfo::Number(n) }),
             None => Err(self.lex_error(b"malformed number", Some(Tok::Number))),
         }
@@ -529,194 +534,40 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// luaO_str2d on a numeral as glibc's `strtod` reads it: the whole text
-/// must be one decimal or hexadecimal (`0x`, with an optional `p` binary
-/// exponent) floating-point literal; otherwise `None` ("malformed number").
-/// (luaO_str2d's `strtoul` fallback never succeeds where glibc's `strtod`
-/// failed, and a numeral never has trailing spaces.)
-pub fn str2d(s: &[u8]) -> Option<f64> {
-    if s.len() > 2 && s[0] == b'0' && (s[1] == b'x' || s[1] == b'X') {
-        if let Some(v) = hex_float(&s[2..]) {
-            return Some(v);
-        }
-        // "0x" without hex digits: strtod reads "0" and stops at the 'x'.
-        return None;
-    }
-    let n = decimal_prefix(s);
-    if n != s.len() || n == 0 {
-        return None;
-    }
-    core::str::from_utf8(s).ok()?.parse::<f64>().ok()
-}
-
-/// Length of the decimal literal strtod accepts at the start of `s` (0 if none).
-fn decimal_prefix(s: &[u8]) -> usize {
-    let digits = |from: usize| s.get(from..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
-    let mut i = digits(0);
-    let mut nd = i;
-    if s.get(i) == Some(&b'.') {
-        let f = digits(i + 1);
-        nd += f;
-        i += 1 + f;
-    }
-    if nd == 0 {
-        return 0;
-    }
-    if matches!(s.get(i), Some(b'e' | b'E')) {
-        let mut j = i + 1;
-        if matches!(s.get(j), Some(b'+' | b'-')) {
-            j += 1;
-        }
-        let e = digits(j);
-        if e > 0 {
-            i = j + e;
-        }
-    }
-    i
-}
-
-/// A hexadecimal floating-point literal after its `0x`, correctly rounded
-/// (round half to even) as glibc does; `None` unless all of `s` is one.
-fn hex_float(s: &[u8]) -> Option<f64> {
-    let mut m: u64 = 0;
-    let mut sticky = false;
-    let mut exp: i64 = 0;
-    let mut ndigits = 0;
-    let mut i = 0;
-    let mut seen_point = false;
-    while let Some(&c) = s.get(i) {
-        let d = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            b'.' if !seen_point => {
-                seen_point = true;
-                i += 1;
-                continue;
-            }
-            _ => break,
-        };
-        ndigits += 1;
-        if m >> 60 == 0 {
-            m = m * 16 + u64::from(d);
-            if seen_point {
-                exp -= 4;
-            }
-        } else {
-            sticky |= d != 0;
-            if !seen_point {
-                exp += 4;
-            }
-        }
-        i += 1;
-    }
-    if ndigits == 0 {
-        return None;
-    }
-    if matches!(s.get(i), Some(b'p' | b'P')) {
-        let mut j = i + 1;
-        let neg = match s.get(j) {
-            Some(b'-') => {
-                j += 1;
-                true
-            }
-            Some(b'+') => {
-                j += 1;
-                false
-            }
-            _ => false,
-        };
-        let start = j;
-        let mut e: i64 = 0;
-        while let Some(&c @ b'0'..=b'9') = s.get(j) {
-            e = (e * 10 + i64::from(c - b'0')).min(1 << 20);
-            j += 1;
-        }
-        if j > start {
-            exp += if neg { -e } else { e };
-            i = j;
-        }
-    }
-    if i != s.len() {
-        return None;
-    }
-    Some(make_f64(m, sticky, exp))
-}
-
-/// The double nearest to `(m + ε) * 2^e` where `ε` is in (0, 1) when
-/// `sticky` and 0 otherwise; ties go to even.
-fn make_f64(m: u64, sticky: bool, e: i64) -> f64 {
-    if m == 0 {
-        return 0.0;
-    }
-    let lz = m.leading_zeros();
-    let m = m << lz;
-    let e = e - i64::from(lz);
-    // m is in [2^63, 2^64): the value's leading bit has exponent e + 63.
-    let top = e + 63;
-    if top > 1023 {
-        return f64::INFINITY;
-    }
-    let shift = if top < -1022 { 11 + (-1022 - top) } else { 11 };
-    if shift >= 65 {
-        return 0.0;
-    }
-    let mm = u128::from(m);
-    let mut kept = mm >> shift;
-    let rem = mm & ((1u128 << shift) - 1);
-    let half = 1u128 << (shift - 1);
-    if rem > half || (rem == half && (sticky || kept & 1 == 1)) {
-        kept += 1;
-    }
-    if top < -1022 {
-        // Subnormal (kept == 2^52 is exactly the smallest normal's encoding).
-        return f64::from_bits(kept as u64);
-    }
-    let mut top = top;
-    if kept == 1u128 << 53 {
-        kept >>= 1;
-        top += 1;
-        if top > 1023 {
-            return f64::INFINITY;
-        }
-    }
-    f64::from_bits((((top + 1023) as u64) << 52) | (kept as u64 & ((1u64 << 52) - 1)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn numerals() {
-        assert_eq!(str2d(b"3"), Some(3.0));
-        assert_eq!(str2d(b"3.25e2"), Some(325.0));
-        assert_eq!(str2d(b".5"), Some(0.5));
-        assert_eq!(str2d(b"5."), Some(5.0));
-        assert_eq!(str2d(b"0x10"), Some(16.0));
-        assert_eq!(str2d(b"0XfF"), Some(255.0));
-        assert_eq!(str2d(b"0x1p4"), Some(16.0));
-        assert_eq!(str2d(b"0x1P-1"), Some(0.5));
-        assert_eq!(str2d(b"1e999"), Some(f64::INFINITY));
-        assert_eq!(str2d(b"0x"), None);
-        assert_eq!(str2d(b"1e"), None);
-        assert_eq!(str2d(b"1..2"), None);
-        assert_eq!(str2d(b"3x"), None);
-        assert_eq!(str2d(b"0x1p"), None);
-        assert_eq!(str2d(b"0xffffffffffffffffff"), Some(4722366482869645213696.0));
-        assert_eq!(str2d(b"0x1fffffffffffff"), Some(9007199254740991.0));
-        assert_eq!(str2d(b"0x20000000000001"), Some(9007199254740992.0));
-        assert_eq!(str2d(b"0x20000000000003"), Some(9007199254740996.0));
-        assert_eq!(str2d(b"0x1p-1074"), Some(f64::from_bits(1)));
-        assert_eq!(str2d(b"0x1p-1075"), Some(0.0));
-        assert_eq!(str2d(b"0x3p-1076"), Some(f64::from_bits(1)));
+        assert_eq!(str2number(b"3"), Some(3.0));
+        assert_eq!(str2number(b"3.25e2"), Some(325.0));
+        assert_eq!(str2number(b".5"), Some(0.5));
+        assert_eq!(str2number(b"5."), Some(5.0));
+        assert_eq!(str2number(b"0x10"), Some(16.0));
+        assert_eq!(str2number(b"0XfF"), Some(255.0));
+        assert_eq!(str2number(b"0x1p4"), Some(16.0));
+        assert_eq!(str2number(b"0x1P-1"), Some(0.5));
+        assert_eq!(str2number(b"1e999"), Some(f64::INFINITY));
+        assert_eq!(str2number(b"0x"), None);
+        assert_eq!(str2number(b"1e"), None);
+        assert_eq!(str2number(b"1..2"), None);
+        assert_eq!(str2number(b"3x"), None);
+        assert_eq!(str2number(b"0x1p"), None);
+        assert_eq!(str2number(b"0xffffffffffffffffff"), Some(4722366482869645213696.0));
+        assert_eq!(str2number(b"0x1fffffffffffff"), Some(9007199254740991.0));
+        assert_eq!(str2number(b"0x20000000000001"), Some(9007199254740992.0));
+        assert_eq!(str2number(b"0x20000000000003"), Some(9007199254740996.0));
+        assert_eq!(str2number(b"0x1p-1074"), Some(f64::from_bits(1)));
+        assert_eq!(str2number(b"0x1p-1075"), Some(0.0));
+        assert_eq!(str2number(b"0x3p-1076"), Some(f64::from_bits(1)));
     }
 
     fn tokens(src: &[u8]) -> Result<Vec<Tok>, CompileError> {
         let mut ls = Lexer::new(src, Rc::from(&b"=t"[..]));
         let mut out = Vec::new();
         loop {
-            ls.next()?;
+            ls.next_token()?;
             if ls.t.tok == Tok::Eos {
                 return Ok(out);
             }

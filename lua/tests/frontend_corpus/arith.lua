@@ -1,0 +1,26 @@
+local a, b = 1, 2
+local c = a + b * 3 - 4 / 5 % 6 ^ 7
+local d = -a
+local e = - -a
+local f = 2 ^ 3 ^ 2
+local g = 1 + 2 * 3
+local h = (1 + 2) * 3
+local i = 10 / 0
+local j = 0 / 0
+local k = 5 % 0
+local l = -0
+local m = 0 - 0
+local n = 2 ^ 0.5
+local o = 7 % 3 + -7 % 3 + 7 % -3
+local p = a .. b .. "x" .. 1
+local q = #a + #"abc"
+local r = not a
+local s = not not a
+local t = not nil
+local u = not 1
+local v = -(-3)
+local w = - "3"
+local x = 1e308 * 10
+local y = 3 - -(2)
+local z = a * 2 + 3 * a
+return c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z
