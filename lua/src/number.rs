@@ -118,6 +118,13 @@ pub fn str2number(s: &[u8]) -> Option<f64> {
     }
 }
 
+/// glibc `strtod` on a prefix of `s`: the value and the index just after the
+/// parsed text, or `None` when no number starts the string (strtod's
+/// `endptr == s`). cjson reads its numbers with it.
+pub fn strtod_prefix(s: &[u8]) -> Option<(f64, usize)> {
+    strtod(s)
+}
+
 /// glibc `strtod`: the value and the index just after the parsed text, or
 /// `None` when no number starts the string (strtod's `endptr == s`).
 fn strtod(s: &[u8]) -> Option<(f64, usize)> {
