@@ -1,1 +1,474 @@
-//! (being written)
+//! The object heap: arenas for strings, tables, upvalues and functions, the
+//! string intern table, memory accounting and the mark-and-sweep collector.
+//!
+//! Objects live in slots of typed arenas and values refer to them by index
+//! (`value.rs`). A freed slot holds an empty placeholder (so indexing never
+//! fails) and goes on the arena's free list for reuse.
+//!
+//! Invariants:
+//! - every handle the runtime creates indexes an existing slot (arenas never
+//!   shrink), so direct indexing of `items` by a handle cannot go out of bounds;
+//! - every string is interned exactly once: equal bytes <=> equal handle;
+//! - `bytes` is the sum of the estimates of all live objects (see the
+//!   `*_COST` constants), plus the VM stack; the collector recomputes nothing,
+//!   it subtracts what it frees;
+//! - the collector runs only at VM safe points (`Lua::check_gc`), when every
+//!   live value is reachable from the roots: the stack, the globals, the
+//!   registry, the type metatables, the open upvalues and the metamethod names.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::cell::Cell;
+
+use hashbrown::HashTable;
+
+use crate::api::{Lua, NativeFn};
+use crate::proto::Proto;
+use crate::table::Table;
+use crate::value::{FuncRef, StrRef, TableRef, Value};
+
+/// Per-object overhead estimates, in bytes (a cheap, deterministic weight:
+/// close to what the allocations really take on a 64-bit target).
+pub(crate) const STRING_COST: usize = 40;
+pub(crate) const TABLE_COST: usize = 80;
+pub(crate) const FUNC_COST: usize = 48;
+pub(crate) const UPVAL_COST: usize = 32;
+
+/// A typed arena with a mark bit per slot and a free list.
+pub(crate) struct Arena<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) marks: Vec<bool>,
+    alive: Vec<bool>,
+    free: Vec<u32>,
+}
+
+impl<T> Arena<T> {
+    fn new() -> Self {
+        Arena { items: Vec::new(), marks: Vec::new(), alive: Vec::new(), free: Vec::new() }
+    }
+
+    /// Stores `v` in a free slot (or a new one) and returns its index.
+    fn alloc(&mut self, v: T) -> u32 {
+        if let Some(i) = self.free.pop() {
+            self.items[i as usize] = v;
+            self.alive[i as usize] = true;
+            i
+        } else {
+            self.items.push(v);
+            self.marks.push(false);
+            self.alive.push(true);
+            // Slots are counted in u32: four billion objects of at least 32
+            // bytes each exceed any address space this crate targets.
+            (self.items.len() - 1) as u32
+        }
+    }
+
+    /// Number of live objects.
+    pub(crate) fn live(&self) -> usize {
+        self.items.len() - self.free.len()
+    }
+
+    /// Frees every live, unmarked slot (replacing it with `dead()` after
+    /// `on_free` saw it) and clears the marks.
+    fn sweep(&mut self, mut dead: impl FnMut() -> T, mut on_free: impl FnMut(u32, &T)) {
+        for i in 0..self.items.len() {
+            if self.marks[i] {
+                self.marks[i] = false;
+            } else if self.alive[i] {
+                on_free(i as u32, &self.items[i]);
+                self.items[i] = dead();
+                self.alive[i] = false;
+                self.free.push(i as u32);
+            }
+        }
+    }
+}
+
+/// An upvalue: open while the variable still lives in a stack slot, closed
+/// (holding its own copy) once the variable's block has ended.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum UpVal {
+    Open(u32),
+    Closed(Value),
+}
+
+/// A loaded function prototype: the compiler's [`Proto`] plus its constants as
+/// runtime values and its nested prototypes, loaded once per `load`.
+pub(crate) struct LProto {
+    pub(crate) p: Rc<Proto>,
+    pub(crate) k: Box<[Value]>,
+    pub(crate) children: Box<[Rc<LProto>]>,
+    /// The collection cycle that last marked this prototype's constants.
+    pub(crate) mark: Cell<u32>,
+}
+
+/// What a native function is, beyond a plain call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NativeKind {
+    /// An ordinary native function.
+    Plain,
+    /// `pcall`, handled by the VM so a run can pause inside it.
+    Pcall,
+    /// `xpcall`, handled by the VM.
+    Xpcall,
+}
+
+/// A function object.
+pub(crate) enum Closure<H> {
+    Lua {
+        p: Rc<LProto>,
+        upvals: Box<[u32]>,
+        env: TableRef,
+    },
+    Native {
+        f: NativeFn<H>,
+        kind: NativeKind,
+        upvals: Box<[Value]>,
+        env: TableRef,
+    },
+    /// A freed slot.
+    Dead,
+}
+
+/// The heap objects that do not depend on the host type.
+pub(crate) struct Heap {
+    pub(crate) strings: Arena<Rc<[u8]>>,
+    str_hashes: Vec<u32>,
+    intern: HashTable<u32>,
+    pub(crate) tables: Arena<Table>,
+    pub(crate) upvals: Arena<UpVal>,
+    empty: Rc<[u8]>,
+    /// Estimated bytes in use.
+    pub(crate) bytes: usize,
+}
+
+/// lstring.c's hash: seeded with the length, at most 32 characters sampled
+/// (every `step`-th from the end).
+pub(crate) fn lua_hash(s: &[u8]) -> u32 {
+    let l = s.len();
+    let mut h = l as u32;
+    let step = (l >> 5) + 1;
+    let mut l1 = l;
+    while l1 >= step {
+        h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(s[l1 - 1] as u32);
+        l1 -= step;
+    }
+    h
+}
+
+/// Spreads the Lua hash over 64 bits for the intern table (hashbrown uses
+/// the top bits as tags).
+#[inline]
+fn intern_hash(h: u32) -> u64 {
+    (h as u64 ^ 0x9e37_79b9).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+impl Heap {
+    pub(crate) fn new() -> Heap {
+        Heap {
+            strings: Arena::new(),
+            str_hashes: Vec::new(),
+            intern: HashTable::new(),
+            tables: Arena::new(),
+            upvals: Arena::new(),
+            empty: Rc::from(&[][..]),
+            bytes: 0,
+        }
+    }
+
+    /// The interned string for `bytes`, creating it if needed.
+    pub(crate) fn intern(&mut self, bytes: &[u8]) -> StrRef {
+        let h = lua_hash(bytes);
+        let strings = &self.strings.items;
+        if let Some(&i) = self.intern.find(intern_hash(h), |&i| &*strings[i as usize] == bytes) {
+            return StrRef { idx: i, hash: h };
+        }
+        self.insert_new(Rc::from(bytes), h)
+    }
+
+    /// Interns an `Rc` the caller already holds (proto constants), without
+    /// copying it when it is new.
+    pub(crate) fn intern_rc(&mut self, bytes: &Rc<[u8]>) -> StrRef {
+        let h = lua_hash(bytes);
+        let strings = &self.strings.items;
+        if let Some(&i) = self.intern.find(intern_hash(h), |&i| *strings[i as usize] == **bytes) {
+            return StrRef { idx: i, hash: h };
+        }
+        self.insert_new(bytes.clone(), h)
+    }
+
+    fn insert_new(&mut self, rc: Rc<[u8]>, h: u32) -> StrRef {
+        self.bytes += STRING_COST + rc.len();
+        let i = self.strings.alloc(rc);
+        if self.str_hashes.len() <= i as usize {
+            self.str_hashes.resize(i as usize + 1, 0);
+        }
+        self.str_hashes[i as usize] = h;
+        let hashes = &self.str_hashes;
+        self.intern.insert_unique(intern_hash(h), i, |&j| intern_hash(hashes[j as usize]));
+        StrRef { idx: i, hash: h }
+    }
+
+    /// The bytes of a string.
+    #[inline]
+    pub(crate) fn str_bytes(&self, s: StrRef) -> &[u8] {
+        &self.strings.items[s.idx as usize]
+    }
+
+    /// A shared handle on a string's bytes (lets callers read a string while
+    /// creating others).
+    #[inline]
+    pub(crate) fn str_rc(&self, s: StrRef) -> Rc<[u8]> {
+        self.strings.items[s.idx as usize].clone()
+    }
+
+    /// A new table, with its memory counted.
+    pub(crate) fn new_table(&mut self, t: Table) -> TableRef {
+        self.bytes += TABLE_COST + t.mem_size();
+        TableRef(self.tables.alloc(t))
+    }
+
+    #[inline]
+    pub(crate) fn table(&self, t: TableRef) -> &Table {
+        &self.tables.items[t.0 as usize]
+    }
+
+    #[inline]
+    pub(crate) fn table_mut(&mut self, t: TableRef) -> &mut Table {
+        &mut self.tables.items[t.0 as usize]
+    }
+
+    /// Runs `f` on a table and accounts for its change in size.
+    #[inline]
+    pub(crate) fn with_table<R>(&mut self, t: TableRef, f: impl FnOnce(&mut Table) -> R) -> R {
+        let tab = &mut self.tables.items[t.0 as usize];
+        let before = tab.mem_size();
+        let r = f(tab);
+        let after = tab.mem_size();
+        self.bytes = (self.bytes + after).saturating_sub(before);
+        r
+    }
+
+    pub(crate) fn new_upval(&mut self, u: UpVal) -> u32 {
+        self.bytes += UPVAL_COST;
+        self.upvals.alloc(u)
+    }
+
+    /// Frees every unmarked string, table and upvalue and clears the marks.
+    fn sweep(&mut self) {
+        let mut freed = 0usize;
+        let empty = self.empty.clone();
+        let intern = &mut self.intern;
+        let hashes = &self.str_hashes;
+        self.strings.sweep(
+            || empty.clone(),
+            |i, s| {
+                if let Ok(entry) = intern.find_entry(intern_hash(hashes[i as usize]), |&j| j == i) {
+                    entry.remove();
+                }
+                freed += STRING_COST + s.len();
+            },
+        );
+        self.tables.sweep(Table::dead, |_, t| freed += TABLE_COST + t.mem_size());
+        self.upvals.sweep(|| UpVal::Closed(Value::Nil), |_, _| freed += UPVAL_COST);
+        self.bytes = self.bytes.saturating_sub(freed);
+    }
+}
+
+/// Gray objects waiting to be traversed.
+enum Gray {
+    Table(u32),
+    Func(u32),
+    Proto(Rc<LProto>),
+}
+
+/// Mark state for one collection.
+struct Marker {
+    gray: Vec<Gray>,
+    epoch: u32,
+}
+
+impl<H: crate::api::Host> Lua<H> {
+    /// Estimated bytes used by all objects and the stack.
+    pub fn memory_used(&self) -> usize {
+        self.heap.bytes + self.stack.len() * core::mem::size_of::<Value>()
+    }
+
+    /// Sets the memory limit in bytes (0 = unlimited). A run that goes over
+    /// it after a full collection fails with [`LuaError::Memory`](crate::value::LuaError::Memory)
+    /// at its next safe point.
+    pub fn set_memory_limit(&mut self, bytes: usize) {
+        self.memory_limit = bytes;
+    }
+
+    /// Runs a full collection now. Only call it between runs (or from the
+    /// VM's safe points): values held only in Rust locals are not roots.
+    pub fn gc_collect(&mut self) {
+        self.gc_epoch = self.gc_epoch.wrapping_add(1);
+        let mut m = Marker { gray: Vec::new(), epoch: self.gc_epoch };
+        // Roots.
+        self.mark_value(&mut m, Value::Table(self.globals));
+        self.mark_value(&mut m, Value::Table(self.registry));
+        if let Some(t) = self.string_mt {
+            self.mark_value(&mut m, Value::Table(t));
+        }
+        for i in 0..self.tm_names.len() {
+            let s = self.tm_names[i];
+            self.heap.strings.marks[s.idx as usize] = true;
+        }
+        for i in 0..self.extra_roots.len() {
+            let v = self.extra_roots[i];
+            self.mark_value(&mut m, v);
+        }
+        // The live part of the stack; the rest is cleared so dead values
+        // do not keep objects alive.
+        let live = self.stack_in_use().min(self.stack.len());
+        for i in 0..live {
+            let v = self.stack[i];
+            self.mark_value(&mut m, v);
+        }
+        for v in self.stack[live..].iter_mut() {
+            *v = Value::Nil;
+        }
+        for i in 0..self.open_upvals.len() {
+            let u = self.open_upvals[i];
+            self.heap.upvals.marks[u as usize] = true;
+        }
+        for ci in 0..self.cis.len() {
+            let f = self.cis[ci].func_ref;
+            self.mark_value(&mut m, Value::Function(f));
+        }
+        self.propagate(&mut m);
+        // Free.
+        self.heap.sweep();
+        let mut freed = 0usize;
+        self.funcs.sweep(
+            || Closure::Dead,
+            |_, c| {
+                let n = match c {
+                    Closure::Lua { upvals, .. } => upvals.len(),
+                    Closure::Native { upvals, .. } => upvals.len(),
+                    Closure::Dead => 0,
+                };
+                freed += FUNC_COST + 16 * n;
+            },
+        );
+        self.heap.bytes = self.heap.bytes.saturating_sub(freed);
+        self.gc_threshold = self.heap.bytes.saturating_mul(2).max(64 * 1024);
+    }
+
+    #[inline]
+    fn mark_value(&mut self, m: &mut Marker, v: Value) {
+        match v {
+            Value::String(s) => self.heap.strings.marks[s.idx as usize] = true,
+            Value::Table(t) => {
+                let i = t.0 as usize;
+                if !self.heap.tables.marks[i] {
+                    self.heap.tables.marks[i] = true;
+                    m.gray.push(Gray::Table(t.0));
+                }
+            }
+            Value::Function(f) => {
+                let i = f.0 as usize;
+                if !self.funcs.marks[i] {
+                    self.funcs.marks[i] = true;
+                    m.gray.push(Gray::Func(f.0));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn propagate(&mut self, m: &mut Marker) {
+        let mut scratch: Vec<Value> = Vec::new();
+        while let Some(g) = m.gray.pop() {
+            scratch.clear();
+            match g {
+                Gray::Table(t) => {
+                    let tab = &self.heap.tables.items[t as usize];
+                    if let Some(mt) = tab.metatable {
+                        scratch.push(Value::Table(mt));
+                    }
+                    tab.for_each_value(|v| scratch.push(v));
+                }
+                Gray::Func(f) => match &self.funcs.items[f as usize] {
+                    Closure::Lua { p, upvals, env } => {
+                        scratch.push(Value::Table(*env));
+                        for &u in upvals.iter() {
+                            self.heap.upvals.marks[u as usize] = true;
+                            if let UpVal::Closed(v) = self.heap.upvals.items[u as usize] {
+                                scratch.push(v);
+                            }
+                        }
+                        if p.mark.get() != m.epoch {
+                            m.gray.push(Gray::Proto(p.clone()));
+                        }
+                    }
+                    Closure::Native { upvals, env, .. } => {
+                        scratch.push(Value::Table(*env));
+                        scratch.extend_from_slice(upvals);
+                    }
+                    Closure::Dead => {}
+                },
+                Gray::Proto(p) => {
+                    if p.mark.get() != m.epoch {
+                        p.mark.set(m.epoch);
+                        scratch.extend_from_slice(&p.k);
+                        for c in p.children.iter() {
+                            if c.mark.get() != m.epoch {
+                                m.gray.push(Gray::Proto(c.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+            for i in 0..scratch.len() {
+                let v = scratch[i];
+                self.mark_value(m, v);
+            }
+        }
+    }
+
+    /// A new function object, with its memory counted.
+    pub(crate) fn alloc_func(&mut self, c: Closure<H>) -> FuncRef {
+        let n = match &c {
+            Closure::Lua { upvals, .. } => upvals.len(),
+            Closure::Native { upvals, .. } => upvals.len(),
+            Closure::Dead => 0,
+        };
+        self.heap.bytes += FUNC_COST + 16 * n;
+        FuncRef(self.funcs.alloc(c))
+    }
+}
+
+impl<H> Arena<Closure<H>> {
+    pub(crate) fn new_funcs() -> Self {
+        Arena::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_matches_lstring() {
+        // h = len; for each char from the end: h ^= (h<<5)+(h>>2)+c
+        let mut h: u32 = 2;
+        h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(b'b' as u32);
+        h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(b'a' as u32);
+        assert_eq!(lua_hash(b"ab"), h);
+    }
+
+    #[test]
+    fn interning_is_identity() {
+        let mut heap = Heap::new();
+        let a = heap.intern(b"hello");
+        let b = heap.intern(b"hello");
+        let c = heap.intern(b"world");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(heap.str_bytes(c), b"world");
+    }
+}
