@@ -94,6 +94,8 @@ pub struct Lua<H> {
     pub(crate) pending: Option<PendingRun>,
     /// Scratch buffer for concatenation and number formatting.
     pub(crate) buf: Vec<u8>,
+    /// `math.random`'s generator (glibc's `rand()`).
+    pub(crate) rand_state: crate::lib_math::GlibcRand,
 }
 
 impl<H: Host> Default for Lua<H> {
@@ -132,6 +134,7 @@ impl<H: Host> Lua<H> {
             pause_pending: false,
             pending: None,
             buf: Vec::new(),
+            rand_state: crate::lib_math::GlibcRand::default(),
         }
     }
 

@@ -155,7 +155,7 @@ impl Table {
     pub(crate) fn dead() -> Table {
         Table {
             array: Vec::new(),
-            node: Vec::new(),
+            node: alloc::vec![EMPTY_NODE],
             dummy: true,
             lastfree: 0,
             metatable: None,

@@ -321,107 +321,27 @@ fn open_op_follows(code: &[u32], pc: usize) -> bool {
 // ---------------------------------------------------------------------------
 // Number <-> string (lua_Number2str and luaO_str2d; see number.rs)
 
-/// `%.14g`, as lua_number2str (interim until number.rs provides it).
+/// `%.14g`, as lua_number2str.
+#[inline]
 pub(crate) fn fmt_number(n: f64, out: &mut Vec<u8>) {
-    use core::fmt::Write;
-    if n.is_nan() {
-        out.extend_from_slice(if n.is_sign_negative() { b"-nan" } else { b"nan" });
+    // Integers print the same under %.14g and plain decimal (the common case
+    // in string building), without going through the float formatter.
+    if n == (n as i64) as f64 && n.abs() < 1e14 && !(n == 0.0 && n.is_sign_negative()) {
+        let mut v = n as i64;
+        if v < 0 {
+            out.push(b'-');
+            v = -v;
+        }
+        crate::debug::push_decimal(out, v as u64);
         return;
     }
-    if n.is_infinite() {
-        out.extend_from_slice(if n < 0.0 { b"-inf" } else { b"inf" });
-        return;
-    }
-    if n == 0.0 {
-        out.extend_from_slice(if n.is_sign_negative() { b"-0" } else { b"0" });
-        return;
-    }
-    // Fast path: integers that print exactly.
-    if n == (n as i64) as f64 && n.abs() < 1e14 {
-        let mut s = alloc::string::String::new();
-        let _ = write!(s, "{}", n as i64);
-        out.extend_from_slice(s.as_bytes());
-        return;
-    }
-    let mut s = alloc::string::String::new();
-    let _ = write!(s, "{:.13e}", n.abs());
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mant.bytes().filter(|c| c.is_ascii_digit()).collect();
-    if n < 0.0 {
-        out.push(b'-');
-    }
-    let trim = |d: &[u8]| -> usize {
-        let mut l = d.len();
-        while l > 0 && d[l - 1] == b'0' {
-            l -= 1;
-        }
-        l
-    };
-    if exp < -4 || exp >= 14 {
-        out.push(digits[0]);
-        let rest = &digits[1..];
-        let l = trim(rest);
-        if l > 0 {
-            out.push(b'.');
-            out.extend_from_slice(&rest[..l]);
-        }
-        out.push(b'e');
-        out.push(if exp < 0 { b'-' } else { b'+' });
-        let e = exp.unsigned_abs();
-        if e < 10 {
-            out.push(b'0');
-        }
-        let mut es = alloc::string::String::new();
-        let _ = write!(es, "{}", e);
-        out.extend_from_slice(es.as_bytes());
-    } else if exp >= 0 {
-        let ip = exp as usize + 1;
-        out.extend_from_slice(&digits[..ip]);
-        let frac = &digits[ip..];
-        let l = trim(frac);
-        if l > 0 {
-            out.push(b'.');
-            out.extend_from_slice(&frac[..l]);
-        }
-    } else {
-        out.extend_from_slice(b"0.");
-        for _ in 0..(-exp - 1) {
-            out.push(b'0');
-        }
-        let l = trim(&digits);
-        out.extend_from_slice(&digits[..l]);
-    }
+    crate::number::fmt_number(n, out)
 }
 
-/// luaO_str2d (interim until number.rs provides it).
+/// luaO_str2d.
+#[inline]
 pub(crate) fn str2number(s: &[u8]) -> Option<f64> {
-    let is_space = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
-    let mut a = 0;
-    let mut b = s.len();
-    while a < b && is_space(&s[a]) {
-        a += 1;
-    }
-    while b > a && is_space(&s[b - 1]) {
-        b -= 1;
-    }
-    let t = core::str::from_utf8(&s[a..b]).ok()?;
-    if t.is_empty() {
-        return None;
-    }
-    let (neg, body) = match t.as_bytes()[0] {
-        b'-' => (true, &t[1..]),
-        b'+' => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if body.len() > 2 && (body.starts_with("0x") || body.starts_with("0X")) {
-        let v = u64::from_str_radix(&body[2..], 16).ok()? as f64;
-        return Some(if neg { -v } else { v });
-    }
-    if body.is_empty() || !(body.as_bytes()[0].is_ascii_digit() || body.as_bytes()[0] == b'.' || body.as_bytes()[0] == b'i' || body.as_bytes()[0] == b'I' || body.as_bytes()[0] == b'n' || body.as_bytes()[0] == b'N') {
-        return None;
-    }
-    t.parse::<f64>().ok()
+    crate::number::str2number(s)
 }
 
 impl<H: Host> Lua<H> {
