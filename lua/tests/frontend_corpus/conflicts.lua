@@ -1,0 +1,17 @@
+local a, b, t = 1, 2, {}
+a, b = b, a
+t[a], a = a, 3
+a, t[a] = 4, a
+t[a], t[b], a, b = a, b, b, a
+local i = 1
+i, t[i] = i + 1, 20
+t.x, t = 1, nil
+local u = {}
+u[i], u, i = i, t, 3
+a, a, a = 1, 2, 3
+a, b = f()
+a, b, t[a] = f()
+a, b, c = 1
+a, b = 1, 2, 3, 4
+a, b = 1, f(), g()
+a = f(), g()
