@@ -259,7 +259,7 @@ fn base_setmetatable<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let mt = match mt {
         Value::Nil => None,
         Value::Table(m) => Some(m),
-        _ => return Err(ctx.type_error(2, "nil or table")),
+        _ => return Err(ctx.arg_error(2, "nil or table expected")),
     };
     if !ctx.lua().get_metafield(Value::Table(t), b"__metatable").is_nil() {
         return Err(ctx.error(b"cannot change a protected metatable"));
