@@ -2135,4 +2135,18 @@ mod tests {
         let e = compile(b"x =", b"=t").unwrap_err();
         assert_eq!(e.message, b"t:1: unexpected symbol near '<eof>'");
     }
+
+    #[test]
+    fn nesting_limit_counts_from_the_callers_depth() {
+        // Redis loads scripts from C (depth 0): 198 parentheses compile,
+        // 199 do not (checked with redis-server 7.0.15's EVAL).
+        let parens = |n: usize| alloc::format!("return {}1{}", "(".repeat(n), ")".repeat(n));
+        assert!(compile(parens(198).as_bytes(), b"@user_script").is_ok());
+        let e = compile(parens(199).as_bytes(), b"@user_script").unwrap_err();
+        assert_eq!(e.message, b"user_script:1: chunk has too many syntax levels");
+        // luac loads at depth 1, a Lua script's loadstring at depth 2.
+        assert!(compile_at_depth(parens(198).as_bytes(), b"=x", 1).is_err());
+        assert!(compile_at_depth(parens(196).as_bytes(), b"=x", 2).is_ok());
+        assert!(compile_at_depth(parens(197).as_bytes(), b"=x", 2).is_err());
+    }
 }

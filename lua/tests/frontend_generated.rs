@@ -179,3 +179,30 @@ fn long_jumps() {
     );
     case("if45000", &format!("if x then\n{}end", body(45000)), Some("gen_if45000.lua:45002: control structure too long near '<eof>'"));
 }
+
+/// The deepest nesting each construct allows compiles within a 512 KiB
+/// stack (about 1.3 KiB per level in a debug build, much less optimized):
+/// the depth limit, not the host's stack, is what stops hostile input.
+#[test]
+fn deepest_nesting_fits_in_a_small_stack() {
+    let cases = [
+        format!("x = {}1{}", "(".repeat(198), ")".repeat(198)),
+        format!("{}return 1{}", "return function() ".repeat(99), " end".repeat(99)),
+        format!("x = {}{}", "{".repeat(199), "}".repeat(199)),
+        format!("{}x = 1{}", "if a then ".repeat(198), " end".repeat(198)),
+        format!("x = {}1{}", "f(".repeat(198), ")".repeat(198)),
+        format!("{}x = 1{}", "repeat ".repeat(198), " until x".repeat(198)),
+        format!("{}x = 1{}", "while (x) do ".repeat(198), " end".repeat(198)),
+        format!("{}return 1{}", "local function f() ".repeat(99), " end".repeat(99)),
+    ];
+    std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            for src in &cases {
+                let _ = redlet_lua::parse::compile(src.as_bytes(), b"=deep");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
