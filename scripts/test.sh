@@ -80,9 +80,7 @@ status=0
 diff_through() {
     local name=$1; shift
     local port_log port pid
-    port_# No incremental caches: every build here is a full one, and they took 2 GB.
-export CARGO_INCREMENTAL=0
-log=$(mktemp)
+    port_log=$(mktemp)
     "$@" >"$port_log" 2>&1 &
     pid=$!
     port=""
