@@ -456,6 +456,11 @@ fn against_luac(tag: &str, sources: &[Vec<u8>]) -> usize {
     let dir = std::env::temp_dir().join(format!("redlet-fuzz-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (i, src) in sources.iter().enumerate() {
+        if src.first() == Some(&0x1b) {
+            // luac would load a binary chunk; Redis's Lua (and ours) has no
+            // undump and parses everything as source.
+            continue;
+        }
         let file = format!("p{i}.lua");
         std::fs::write(dir.join(&file), src).unwrap();
         let out = Command::new("luac5.1").args(["-l", "-l", "-p", &file]).current_dir(&dir).output().unwrap();
