@@ -570,3 +570,54 @@ fn random_soups_fail_as_loadstring() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Chunk names of every shape and length (`=name`, `@file`, source text
+/// with newlines) abbreviate in messages as lua5.1's `loadstring(s, name)`
+/// abbreviates them (luaO_chunkid with the lexer's 80-byte buffer).
+#[test]
+fn chunk_names_as_loadstring() {
+    if Command::new("lua5.1").arg("-v").output().is_err() {
+        return;
+    }
+    let mut rng = Rng(0x5EED_0F_C0DE);
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..300 {
+        let len = rng.below(160);
+        let mut n: Vec<u8> = (0..len).map(|_| b"abcxyz_./ \n\r="[rng.below(13)]).collect();
+        match rng.below(3) {
+            0 => n.insert(0, b'='),
+            1 => n.insert(0, b'@'),
+            _ => {}
+        }
+        names.push(n);
+    }
+    let dir = std::env::temp_dir().join(format!("redlet-chunknames-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, n) in names.iter().enumerate() {
+        std::fs::write(dir.join(format!("n{i}")), n).unwrap();
+    }
+    let script = format!(
+        "for i = 0, {} do local h = io.open('{}/n' .. i, 'rb'); local n = h:read('*a'); h:close(); \
+         local f, e = loadstring('x = = 1', n); io.write(e, '\\0'); \
+         local ok, r = pcall(loadstring('error(\"x\")', n)); io.write(r, '\\0') end",
+        names.len() - 1,
+        dir.display()
+    );
+    let out = Command::new("lua5.1").arg("-e").arg(&script).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let theirs: Vec<&[u8]> = out.stdout.split(|&c| c == 0).collect();
+    for (i, n) in names.iter().enumerate() {
+        let ours = compile(b"x = = 1", n).unwrap_err().message;
+        assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(theirs[2 * i]), "name {:?}", String::from_utf8_lossy(n));
+        // Runtime errors use LUA_IDSIZE (60): proto::chunk_id.
+        let mut runtime = redlet_lua::proto::chunk_id(n);
+        runtime.extend_from_slice(b":1: x");
+        assert_eq!(
+            String::from_utf8_lossy(&runtime),
+            String::from_utf8_lossy(theirs[2 * i + 1]),
+            "name {:?}",
+            String::from_utf8_lossy(n)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
