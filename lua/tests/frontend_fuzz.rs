@@ -579,7 +579,7 @@ fn chunk_names_as_loadstring() {
     if Command::new("lua5.1").arg("-v").output().is_err() {
         return;
     }
-    let mut rng = Rng(0x5EED_0F_C0DE);
+    let mut rng = Rng(0x005E_ED0F_C0DE);
     let mut names: Vec<Vec<u8>> = Vec::new();
     for _ in 0..300 {
         let len = rng.below(160);
