@@ -1,1 +1,628 @@
-//! (being written)
+//! The `string` library (lstrlib.c of Lua 5.1.5): `byte char dump find
+//! format gfind gmatch gsub len lower match rep reverse sub upper`, and the
+//! string metatable whose `__index` is the library, so `s:upper()` works.
+//!
+//! Argument checks and messages are lstrlib's (via [`Ctx`]'s lauxlib
+//! equivalents). The matcher lives in [`crate::pattern`] and the printf
+//! pieces of `string.format` in [`crate::number`]; this file binds them.
+//!
+//! Memory: results that can grow without bound (`rep`, `gsub`, `format`,
+//! `reverse`...) are reserved fallibly and checked against the state's memory
+//! limit before they are built, so a script gets "not enough memory" instead
+//! of the host aborting. Long matches poll [`Host::should_kill`].
+
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+
+use crate::api::{Ctx, Host, Lua};
+use crate::number::{double_to_int, format_char, format_float, format_int, format_str, FormatSpec};
+use crate::pattern::{posrelat, str_find_aux, Capture, Matcher, PatternError};
+use crate::value::{LuaError, StrRef, Value};
+
+/// Opens the string library: the global `string` table and the string
+/// metatable (`__index` = `string`), as `luaopen_string`.
+pub fn open_string<H: Host>(lua: &mut Lua<H>) {
+    let t = lua.new_table(0, 16);
+    let funcs: [(&str, crate::api::NativeFn<H>); 14] = [
+        ("byte", str_byte),
+        ("char", str_char),
+        ("dump", str_dump),
+        ("find", str_find),
+        ("format", str_format),
+        ("gmatch", gmatch),
+        ("gsub", str_gsub),
+        ("len", str_len),
+        ("lower", str_lower),
+        ("match", str_match),
+        ("rep", str_rep),
+        ("reverse", str_reverse),
+        ("sub", str_sub),
+        ("upper", str_upper),
+    ];
+    for (name, f) in funcs {
+        lua.register(t, name, f);
+    }
+    // LUA_COMPAT_GFIND: `gfind` is the very same function as `gmatch`.
+    let gm = lua.new_string(b"gmatch");
+    let gmatch_fn = lua.raw_get(t, Value::String(gm));
+    let gf = lua.new_string(b"gfind");
+    let _ = lua.raw_set(t, Value::String(gf), gmatch_fn);
+    let g = lua.globals();
+    let name = lua.new_string(b"string");
+    // String keys are never nil or NaN: these sets cannot fail.
+    let _ = lua.raw_set(g, Value::String(name), Value::Table(t));
+    let mt = lua.new_table(0, 1);
+    let index = lua.new_string(b"__index");
+    let _ = lua.raw_set(mt, Value::String(index), Value::Table(t));
+    lua.set_string_metatable(Some(mt));
+}
+
+/// Fails with "not enough memory" when `extra` more bytes would take the
+/// state over its memory limit (0 = no limit), before anything is built.
+pub(crate) fn check_memory<H: Host>(lua: &Lua<H>, extra: usize) -> Result<(), LuaError> {
+    let limit = lua.memory_limit;
+    if limit != 0 && lua.memory_used().saturating_add(extra) > limit {
+        return Err(LuaError::Memory);
+    }
+    Ok(())
+}
+
+/// A buffer of `n` bytes reserved fallibly and within the memory limit.
+fn buffer<H: Host>(lua: &Lua<H>, n: usize) -> Result<Vec<u8>, LuaError> {
+    check_memory(lua, n)?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| LuaError::Memory)?;
+    Ok(v)
+}
+
+/// Appends to a result buffer, checking the memory limit as it grows.
+fn add<H: Host>(lua: &Lua<H>, out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), LuaError> {
+    if out.capacity() - out.len() < bytes.len() {
+        let want = (out.len() + bytes.len()).max(out.capacity() * 2);
+        check_memory(lua, want)?;
+        out.try_reserve(want - out.len()).map_err(|_| LuaError::Memory)?;
+    }
+    out.extend_from_slice(bytes);
+    Ok(())
+}
+
+/// `luaL_checkint`: `luaL_checkinteger` cast to C `int` (the low 32 bits).
+fn check_int<H: Host>(ctx: &mut Ctx<'_, H>, i: usize) -> Result<i32, LuaError> {
+    ctx.check_integer(i).map(|n| n as i32)
+}
+
+/// An argument string as a shared handle (so the bytes stay readable while
+/// the state changes).
+fn arg_rc<H: Host>(ctx: &mut Ctx<'_, H>, i: usize) -> Result<(StrRef, Rc<[u8]>), LuaError> {
+    let s = ctx.check_bytes(i)?;
+    Ok((s, ctx.lua_ref().str_rc(s)))
+}
+
+fn str_len<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let s = ctx.check_bytes(1)?;
+    let n = ctx.str_bytes(s).len();
+    ctx.push(Value::Number(n as f64))?;
+    Ok(1)
+}
+
+fn str_sub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let s = ctx.check_bytes(1)?;
+    let l = ctx.str_bytes(s).len();
+    let start = posrelat(ctx.check_integer(2)?, l).max(1);
+    let end = posrelat(ctx.opt_integer(3, -1)?, l).min(l as i64);
+    let r = if start <= end {
+        ctx.lua().new_substring(s, start as usize - 1, end as usize)
+    } else {
+        ctx.lua().new_string(b"")
+    };
+    ctx.push(Value::String(r))?;
+    Ok(1)
+}
+
+/// `reverse`, `lower`, `upper`: a byte-wise map of argument 1.
+fn map_bytes<H: Host>(ctx: &mut Ctx<'_, H>, f: impl Fn(&[u8], &mut Vec<u8>)) -> Result<usize, LuaError> {
+    let (_, s) = arg_rc(ctx, 1)?;
+    let mut out = buffer(ctx.lua_ref(), s.len())?;
+    f(&s, &mut out);
+    ctx.push_bytes(&out)?;
+    Ok(1)
+}
+
+fn str_reverse<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    map_bytes(ctx, |s, out| out.extend(s.iter().rev()))
+}
+
+fn str_lower<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    map_bytes(ctx, |s, out| out.extend(s.iter().map(|c| c.to_ascii_lowercase())))
+}
+
+fn str_upper<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    map_bytes(ctx, |s, out| out.extend(s.iter().map(|c| c.to_ascii_uppercase())))
+}
+
+fn str_rep<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let (_, s) = arg_rc(ctx, 1)?;
+    let n = check_int(ctx, 2)?;
+    let n = if n > 0 { n as usize } else { 0 };
+    let total = s.len().checked_mul(n).ok_or(LuaError::Memory)?;
+    let mut out = buffer(ctx.lua_ref(), total)?;
+    for _ in 0..n {
+        out.extend_from_slice(&s);
+    }
+    ctx.push_bytes(&out)?;
+    Ok(1)
+}
+
+fn str_byte<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let s = ctx.check_bytes(1)?;
+    let l = ctx.str_bytes(s).len();
+    let posi = posrelat(ctx.opt_integer(2, 1)?, l);
+    let pose = posrelat(ctx.opt_integer(3, posi)?, l);
+    let posi = posi.max(1);
+    let pose = pose.min(l as i64);
+    if posi > pose {
+        return Ok(0);
+    }
+    let n = (pose - posi + 1) as usize;
+    if !ctx.check_stack(n) {
+        return Err(ctx.error(b"stack overflow (string slice too long)"));
+    }
+    for i in 0..n {
+        let c = ctx.str_bytes(s).get(posi as usize - 1 + i).copied().unwrap_or(0);
+        ctx.push(Value::Number(c as f64))?;
+    }
+    Ok(n)
+}
+
+fn str_char<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let n = ctx.nargs();
+    let mut out = buffer(ctx.lua_ref(), n)?;
+    for i in 1..=n {
+        let c = check_int(ctx, i)?;
+        if c as u8 as i32 != c {
+            return Err(ctx.arg_error(i, "invalid value"));
+        }
+        out.push(c as u8);
+    }
+    ctx.push_bytes(&out)?;
+    Ok(1)
+}
+
+fn str_dump<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    match ctx.arg(1) {
+        Value::Function(_) => {}
+        _ => return Err(ctx.type_error(1, "function")),
+    }
+    // No binary chunk writer (ldump.c) exists here: every function is
+    // refused as C functions are by lua_dump.
+    Err(ctx.error(b"unable to dump given function"))
+}
+
+/// A pattern error as `luaL_error` raises it, or the host's kill.
+fn pattern_error<H: Host>(ctx: &mut Ctx<'_, H>, e: PatternError) -> LuaError {
+    match e {
+        PatternError::Interrupted => LuaError::Killed,
+        e => ctx.error(e.message().as_bytes()),
+    }
+}
+
+/// Pushes one capture (a substring of `s` or a position).
+fn capture_value<H: Host>(ctx: &mut Ctx<'_, H>, s: StrRef, c: Capture) -> Value {
+    match c {
+        Capture::Str { start, end } => Value::String(ctx.lua().new_substring(s, start, end)),
+        Capture::Position(p) => Value::Number(p as f64),
+    }
+}
+
+fn find_aux<H: Host>(ctx: &mut Ctx<'_, H>, find: bool) -> Result<usize, LuaError> {
+    let (sref, s) = arg_rc(ctx, 1)?;
+    let (_, p) = arg_rc(ctx, 2)?;
+    let init = ctx.opt_integer(3, 1)?;
+    let plain = !ctx.arg(4).is_falsy();
+    let found = {
+        let host = ctx.host();
+        let mut keep_going = || !host.should_kill();
+        str_find_aux(&s, &p, init, find, plain, &mut keep_going)
+    };
+    let found = match found {
+        Ok(f) => f,
+        Err(e) => return Err(pattern_error(ctx, e)),
+    };
+    let Some(f) = found else {
+        ctx.push(Value::Nil)?;
+        return Ok(1);
+    };
+    let mut n = 0;
+    if find {
+        ctx.push(Value::Number((f.start + 1) as f64))?;
+        ctx.push(Value::Number(f.end as f64))?;
+        n = 2;
+    }
+    if !ctx.check_stack(f.captures.len()) {
+        return Err(ctx.error(b"stack overflow (too many captures)"));
+    }
+    for c in f.captures {
+        let v = capture_value(ctx, sref, c);
+        ctx.push(v)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn str_find<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    find_aux(ctx, true)
+}
+
+fn str_match<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    find_aux(ctx, false)
+}
+
+/// A capture as `push_onecapture` would produce it, or its error (raised
+/// only if the capture is used, as in C).
+type LazyCapture = Result<Capture, PatternError>;
+
+/// Runs the matcher at `s1`: the match end and its captures (the whole
+/// match standing for them when there are none and `whole` is set).
+fn match_here<H: Host>(
+    ctx: &mut Ctx<'_, H>,
+    s: &[u8],
+    p: &[u8],
+    s1: usize,
+    p0: usize,
+    whole: bool,
+) -> Result<Option<(usize, Vec<LazyCapture>)>, LuaError> {
+    let r = {
+        let host = ctx.host();
+        let mut keep_going = || !host.should_kill();
+        let mut m = Matcher::new(s, p, &mut keep_going);
+        m.match_at(s1, p0).map(|found| {
+            found.map(|e| {
+                let caps = (0..m.num_captures(whole)).map(|i| m.get_capture(i, s1, e)).collect();
+                (e, caps)
+            })
+        })
+    };
+    r.map_err(|e| pattern_error(ctx, e))
+}
+
+/// All captures as values (`push_captures`), or the first capture error.
+fn capture_values<H: Host>(ctx: &mut Ctx<'_, H>, s: StrRef, caps: &[LazyCapture]) -> Result<Vec<Value>, LuaError> {
+    let mut out = Vec::with_capacity(caps.len());
+    for c in caps {
+        match c {
+            Ok(c) => out.push(capture_value(ctx, s, *c)),
+            Err(e) => return Err(pattern_error(ctx, *e)),
+        }
+    }
+    Ok(out)
+}
+
+fn gmatch<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let s = ctx.check_bytes(1)?;
+    let p = ctx.check_bytes(2)?;
+    let f = ctx.lua().new_native(gmatch_aux, &[Value::String(s), Value::String(p), Value::Number(0.0)]);
+    ctx.push(Value::Function(f))?;
+    Ok(1)
+}
+
+fn gmatch_aux<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let (Value::String(sref), Value::String(pref)) = (ctx.upvalue(1), ctx.upvalue(2)) else {
+        return Ok(0);
+    };
+    let start = match ctx.upvalue(3) {
+        Value::Number(n) => n as usize,
+        _ => 0,
+    };
+    let s = ctx.lua_ref().str_rc(sref);
+    let p = ctx.lua_ref().str_rc(pref);
+    let mut src = start;
+    while src <= s.len() {
+        if let Some((e, caps)) = match_here(ctx, &s, &p, src, 0, true)? {
+            let newstart = if e == src { e + 1 } else { e };
+            ctx.set_upvalue(3, Value::Number(newstart as f64));
+            if !ctx.check_stack(caps.len()) {
+                return Err(ctx.error(b"stack overflow (too many captures)"));
+            }
+            let vals = capture_values(ctx, sref, &caps)?;
+            for &v in &vals {
+                ctx.push(v)?;
+            }
+            return Ok(vals.len());
+        }
+        src += 1;
+    }
+    Ok(0)
+}
+
+/// gsub's `add_s`: the replacement string with `%0`-`%9` and `%x` escapes.
+fn add_s<H: Host>(
+    ctx: &mut Ctx<'_, H>,
+    out: &mut Vec<u8>,
+    news: &[u8],
+    s: &[u8],
+    m: (usize, usize),
+    caps: &[LazyCapture],
+) -> Result<(), LuaError> {
+    let mut i = 0;
+    while i < news.len() {
+        let c = news[i];
+        if c != b'%' {
+            add(ctx.lua_ref(), out, &[c])?;
+            i += 1;
+            continue;
+        }
+        i += 1;
+        // Past the end C reads the string's terminating NUL.
+        let d = news.get(i).copied().unwrap_or(0);
+        if !d.is_ascii_digit() {
+            add(ctx.lua_ref(), out, &[d])?;
+        } else if d == b'0' {
+            add(ctx.lua_ref(), out, s.get(m.0..m.1).unwrap_or(&[]))?;
+        } else {
+            // push_onecapture(d - '1'): the whole match stands for %1 when
+            // the pattern has no captures.
+            let idx = (d - b'1') as usize;
+            let cap = match caps.get(idx) {
+                Some(Ok(c)) => *c,
+                Some(Err(e)) => return Err(pattern_error(ctx, *e)),
+                None => return Err(ctx.error(b"invalid capture index")),
+            };
+            match cap {
+                Capture::Str { start, end } => add(ctx.lua_ref(), out, s.get(start..end).unwrap_or(&[]))?,
+                Capture::Position(p) => {
+                    let mut b = Vec::new();
+                    crate::number::fmt_number(p as f64, &mut b);
+                    add(ctx.lua_ref(), out, &b)?;
+                }
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let (sref, src) = arg_rc(ctx, 1)?;
+    let (_, p) = arg_rc(ctx, 2)?;
+    let repl = ctx.arg(3);
+    let srcl = src.len();
+    let max_s = match ctx.arg(4) {
+        Value::Nil => (srcl as i64 + 1) as i32,
+        _ => check_int(ctx, 4)?,
+    };
+    if !matches!(repl, Value::Number(_) | Value::String(_) | Value::Function(_) | Value::Table(_)) {
+        return Err(ctx.arg_error(3, "string/function/table expected"));
+    }
+    // A number replacement is used as its string (lua_tolstring).
+    let news: Option<Rc<[u8]>> = match repl {
+        Value::String(r) => Some(ctx.lua_ref().str_rc(r)),
+        Value::Number(_) => {
+            let r = ctx.check_bytes(3)?;
+            Some(ctx.lua_ref().str_rc(r))
+        }
+        _ => None,
+    };
+    // The pattern as C sees it (up to a NUL), and its anchor.
+    let pcut = p.iter().position(|&c| c == 0).unwrap_or(p.len());
+    let anchor = p.first() == Some(&b'^') && pcut > 0;
+    let p0 = anchor as usize;
+    let mut out = buffer(ctx.lua_ref(), srcl)?;
+    let mut pos = 0usize;
+    let mut n: i32 = 0;
+    while n < max_s {
+        let r = match_here(ctx, &src, &p, pos, p0, true)?;
+        if let Some((e, caps)) = &r {
+            n += 1;
+            let e = *e;
+            match &news {
+                Some(news) => add_s(ctx, &mut out, news, &src, (pos, e), caps)?,
+                None => {
+                    let v = match repl {
+                        Value::Function(_) => {
+                            let args = capture_values(ctx, sref, caps)?;
+                            ctx.call1(repl, &args)?
+                        }
+                        _ => {
+                            let k = capture_values(ctx, sref, caps.get(..1).unwrap_or(&[]))?;
+                            ctx.index(repl, k.first().copied().unwrap_or(Value::Nil))?
+                        }
+                    };
+                    match v {
+                        Value::Nil | Value::Boolean(false) => add(ctx.lua_ref(), &mut out, src.get(pos..e).unwrap_or(&[]))?,
+                        Value::String(r) => {
+                            let b = ctx.lua_ref().str_rc(r);
+                            add(ctx.lua_ref(), &mut out, &b)?
+                        }
+                        Value::Number(x) => {
+                            let mut b = Vec::new();
+                            crate::number::fmt_number(x, &mut b);
+                            add(ctx.lua_ref(), &mut out, &b)?
+                        }
+                        other => {
+                            let mut msg = b"invalid replacement value (a ".to_vec();
+                            msg.extend_from_slice(other.type_name().as_bytes());
+                            msg.push(b')');
+                            return Err(ctx.error(&msg));
+                        }
+                    }
+                }
+            }
+        }
+        match r {
+            Some((e, _)) if e > pos => pos = e,
+            _ if pos < srcl => {
+                add(ctx.lua_ref(), &mut out, &src[pos..pos + 1])?;
+                pos += 1;
+            }
+            _ => break,
+        }
+        if anchor {
+            break;
+        }
+    }
+    add(ctx.lua_ref(), &mut out, src.get(pos..).unwrap_or(&[]))?;
+    ctx.push_bytes(&out)?;
+    ctx.push(Value::Number(n as f64))?;
+    Ok(2)
+}
+
+/// lstrlib's `addquoted` (`%q`).
+fn add_quoted(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
+    for &c in s {
+        match c {
+            b'"' | b'\\' | b'\n' => {
+                out.push(b'\\');
+                out.push(c);
+            }
+            b'\r' => out.extend_from_slice(b"\\r"),
+            0 => out.extend_from_slice(b"\\000"),
+            _ => out.push(c),
+        }
+    }
+    out.push(b'"');
+}
+
+/// lstrlib's `scanformat`: the spec after a '%' (flags, up to two digits of
+/// width and of precision) and the index of the conversion letter.
+fn scan_format(f: &[u8], mut i: usize) -> Result<(FormatSpec, usize), &'static str> {
+    let at = |i: usize| f.get(i).copied().unwrap_or(0);
+    let mut spec = FormatSpec::default();
+    let start = i;
+    while matches!(at(i), b'-' | b'+' | b' ' | b'#' | b'0') {
+        match at(i) {
+            b'-' => spec.minus = true,
+            b'+' => spec.plus = true,
+            b' ' => spec.space = true,
+            b'#' => spec.alt = true,
+            _ => spec.zero = true,
+        }
+        i += 1;
+    }
+    if i - start >= 6 {
+        return Err("invalid format (repeated flags)");
+    }
+    let digits = |i: &mut usize| {
+        let mut v = 0;
+        for _ in 0..2 {
+            if at(*i).is_ascii_digit() {
+                v = v * 10 + (at(*i) - b'0') as usize;
+                *i += 1;
+            }
+        }
+        v
+    };
+    spec.width = digits(&mut i);
+    if at(i) == b'.' {
+        i += 1;
+        spec.precision = Some(digits(&mut i));
+    }
+    if at(i).is_ascii_digit() {
+        return Err("invalid format (width or precision too long)");
+    }
+    Ok((spec, i))
+}
+
+fn str_format<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let top = ctx.nargs();
+    let (_, f) = arg_rc(ctx, 1)?;
+    let mut arg = 1;
+    let mut out = buffer(ctx.lua_ref(), f.len())?;
+    let mut item = Vec::new();
+    let mut i = 0;
+    while i < f.len() {
+        let c = f[i];
+        if c != b'%' {
+            add(ctx.lua_ref(), &mut out, &[c])?;
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if f.get(i) == Some(&b'%') {
+            add(ctx.lua_ref(), &mut out, b"%")?;
+            i += 1;
+            continue;
+        }
+        arg += 1;
+        if arg > top {
+            return Err(ctx.arg_error(arg, "no value"));
+        }
+        let (spec, ci) = match scan_format(&f, i) {
+            Ok(r) => r,
+            Err(msg) => return Err(ctx.error(msg.as_bytes())),
+        };
+        let conv = f.get(ci).copied().unwrap_or(0);
+        i = ci + 1;
+        item.clear();
+        match conv {
+            b'c' => {
+                let n = ctx.check_number(arg)?;
+                format_char(&spec, double_to_int(n) as f64, &mut item);
+            }
+            b'd' | b'i' | b'o' | b'u' | b'x' | b'X' => {
+                let n = ctx.check_number(arg)?;
+                format_int(&spec, conv, n, &mut item);
+            }
+            b'e' | b'E' | b'f' | b'g' | b'G' => {
+                let n = ctx.check_number(arg)?;
+                format_float(&spec, conv, n, &mut item);
+            }
+            b'q' => {
+                let s = ctx.check_bytes(arg)?;
+                let s = ctx.lua_ref().str_rc(s);
+                check_memory(ctx.lua_ref(), s.len() * 2)?;
+                add_quoted(&mut item, &s);
+                add(ctx.lua_ref(), &mut out, &item)?;
+                continue;
+            }
+            b's' => {
+                let s = ctx.check_bytes(arg)?;
+                let s = ctx.lua_ref().str_rc(s);
+                if spec.precision.is_none() && s.len() >= 100 {
+                    // Too long to format: kept whole, as lstrlib does.
+                    add(ctx.lua_ref(), &mut out, &s)?;
+                    continue;
+                }
+                format_str(&spec, &s, &mut item);
+            }
+            _ => {
+                // "%c" of the option: a NUL prints as nothing.
+                let mut msg = b"invalid option '%".to_vec();
+                if conv != 0 {
+                    msg.push(conv);
+                }
+                msg.extend_from_slice(b"' to 'format'");
+                return Err(ctx.error(&msg));
+            }
+        }
+        // The item is a C string: it ends at its first NUL (strlen).
+        let end = item.iter().position(|&c| c == 0).unwrap_or(item.len());
+        add(ctx.lua_ref(), &mut out, &item[..end])?;
+    }
+    ctx.push_bytes(&out)?;
+    Ok(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_format_limits() {
+        assert_eq!(scan_format(b"-+ #0d", 0).map(|r| r.1), Ok(5));
+        assert_eq!(scan_format(b"-+ #0-d", 0), Err("invalid format (repeated flags)"));
+        assert_eq!(scan_format(b"123d", 0), Err("invalid format (width or precision too long)"));
+        assert_eq!(scan_format(b"12.345f", 0), Err("invalid format (width or precision too long)"));
+        let (spec, i) = scan_format(b"-12.3f", 0).unwrap();
+        assert_eq!((spec.minus, spec.width, spec.precision, i), (true, 12, Some(3), 5));
+        let (spec, _) = scan_format(b".f", 0).unwrap();
+        assert_eq!(spec.precision, Some(0));
+    }
+
+    #[test]
+    fn quoting() {
+        let mut out = Vec::new();
+        add_quoted(&mut out, b"a\0\r\n\"\\");
+        assert_eq!(out, b"\"a\\000\\r\\\n\\\"\\\\\"");
+    }
+}
