@@ -64,11 +64,6 @@ impl<T> Arena<T> {
         }
     }
 
-    /// Number of live objects.
-    pub(crate) fn live(&self) -> usize {
-        self.items.len() - self.free.len()
-    }
-
     /// Frees every live, unmarked slot (replacing it with `dead()` after
     /// `on_free` saw it) and clears the marks.
     fn sweep(&mut self, mut dead: impl FnMut() -> T, mut on_free: impl FnMut(u32, &T)) {

@@ -56,6 +56,7 @@ pub(crate) const TM_N: usize = 17;
 /// Metamethod events (ltm.h's TMS).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
+#[allow(dead_code)] // __gc and __mode are named for the order only: no finalizers or weak tables
 pub(crate) enum Tm {
     Index = 0,
     NewIndex,
@@ -109,12 +110,64 @@ pub(crate) struct CallInfo {
     pub(crate) tfor: bool,
 }
 
+/// Opcode numbers (lopcodes.h order), for the interpreter's dispatch.
+mod op {
+    pub(super) const MOVE: u32 = 0;
+    pub(super) const LOADK: u32 = 1;
+    pub(super) const LOADBOOL: u32 = 2;
+    pub(super) const LOADNIL: u32 = 3;
+    pub(super) const GETUPVAL: u32 = 4;
+    pub(super) const GETGLOBAL: u32 = 5;
+    pub(super) const GETTABLE: u32 = 6;
+    pub(super) const SETGLOBAL: u32 = 7;
+    pub(super) const SETUPVAL: u32 = 8;
+    pub(super) const SETTABLE: u32 = 9;
+    pub(super) const NEWTABLE: u32 = 10;
+    pub(super) const SELF: u32 = 11;
+    pub(super) const ADD: u32 = 12;
+    pub(super) const SUB: u32 = 13;
+    pub(super) const MUL: u32 = 14;
+    pub(super) const DIV: u32 = 15;
+    pub(super) const MOD: u32 = 16;
+    pub(super) const POW: u32 = 17;
+    pub(super) const UNM: u32 = 18;
+    pub(super) const NOT: u32 = 19;
+    pub(super) const LEN: u32 = 20;
+    pub(super) const CONCAT: u32 = 21;
+    pub(super) const JMP: u32 = 22;
+    pub(super) const EQ: u32 = 23;
+    pub(super) const LT: u32 = 24;
+    pub(super) const LE: u32 = 25;
+    pub(super) const TEST: u32 = 26;
+    pub(super) const TESTSET: u32 = 27;
+    pub(super) const CALL: u32 = 28;
+    pub(super) const TAILCALL: u32 = 29;
+    pub(super) const RETURN: u32 = 30;
+    pub(super) const FORLOOP: u32 = 31;
+    pub(super) const FORPREP: u32 = 32;
+    pub(super) const TFORLOOP: u32 = 33;
+    pub(super) const SETLIST: u32 = 34;
+    pub(super) const CLOSE: u32 = 35;
+    pub(super) const CLOSURE: u32 = 36;
+    pub(super) const VARARG: u32 = 37;
+}
+
 /// Outcome of [`Lua::precall`].
 enum Pre {
     /// A Lua frame was pushed: run it.
     Lua,
     /// The call completed (a native); its results are in place.
     Done,
+}
+
+/// The number in a value, if it is one (read through a reference, so the
+/// interpreter does not copy whole values to test their tags).
+#[inline(always)]
+fn num_of(v: &Value) -> Option<f64> {
+    match *v {
+        Value::Number(n) => Some(n),
+        _ => None,
+    }
 }
 
 /// luaO_fb2int.
@@ -134,15 +187,6 @@ pub(crate) fn number_to_integer(n: f64) -> i64 {
         i64::MIN
     } else {
         n as i64
-    }
-}
-
-/// lua_number2int: a C `(int)` cast on x86-64 (INT_MIN when out of range).
-pub(crate) fn number_to_int(n: f64) -> i32 {
-    if n.is_nan() || n >= 2_147_483_648.0 || n <= -2_147_483_649.0 {
-        i32::MIN
-    } else {
-        n as i32
     }
 }
 
@@ -1356,10 +1400,20 @@ impl<H: Host> Lua<H> {
             let base = ci.base;
             let mut pc = ci.savedpc;
 
+            // The budget counter lives in a local while the frame runs; it is
+            // written back before anything that can run other code (nested
+            // runs count on `self.steps_left`) and reloaded after.
+            let mut steps = self.steps_left;
             macro_rules! savepc {
-                () => {
-                    self.cis[ci_idx].savedpc = pc
-                };
+                () => {{
+                    self.cis[ci_idx].savedpc = pc;
+                    self.steps_left = steps;
+                }};
+            }
+            macro_rules! reload {
+                () => {{
+                    steps = self.steps_left;
+                }};
             }
             macro_rules! rk {
                 ($x:expr) => {{
@@ -1382,6 +1436,33 @@ impl<H: Host> Lua<H> {
                 }};
             }
 
+            macro_rules! rk_num {
+                ($x:expr) => {{
+                    let x = $x;
+                    if x & 0x100 != 0 {
+                        num_of(&k[x & 0xff])
+                    } else {
+                        num_of(&self.stack[base + x])
+                    }
+                }};
+            }
+            macro_rules! arith_op {
+                ($i:expr, $ra:expr, $tm:expr, $f:expr) => {{
+                    let bx = proto::get_b($i);
+                    let cx = proto::get_c($i);
+                    if let (Some(nb), Some(nc)) = (rk_num!(bx), rk_num!(cx)) {
+                        self.stack[$ra] = Value::Number($f(nb, nc));
+                    } else {
+                        let b = rk!(bx);
+                        let c = rk!(cx);
+                        savepc!();
+                        let r = self.arith_slow(host, $tm, b, rk_slot!(bx), c, rk_slot!(cx))?;
+                        reload!();
+                        self.stack[$ra] = r;
+                    }
+                }};
+            }
+
             if ci.tfor {
                 // The iterator of a generic for returned: finish TFORLOOP.
                 self.cis[ci_idx].tfor = false;
@@ -1398,66 +1479,50 @@ impl<H: Host> Lua<H> {
             }
 
             loop {
-                if self.steps_left <= 1 {
-                    if self.steps_left == 1 || self.pause_pending {
-                        if can_pause {
-                            self.steps_left = 0;
-                            self.pause_pending = false;
-                            savepc!();
-                            return Ok(false);
-                        }
-                        if host.should_kill() {
-                            savepc!();
-                            return Err(LuaError::Killed);
-                        }
-                        self.steps_left = self.kill_interval;
-                        self.pause_pending = true;
-                    } else if can_pause {
-                        savepc!();
+                if steps == 0 {
+                    savepc!();
+                    if can_pause {
+                        self.pause_pending = false;
                         return Ok(false);
-                    } else {
-                        if host.should_kill() {
-                            savepc!();
-                            return Err(LuaError::Killed);
-                        }
-                        self.steps_left = self.kill_interval;
-                        self.pause_pending = true;
                     }
+                    if host.should_kill() {
+                        return Err(LuaError::Killed);
+                    }
+                    steps = self.kill_interval;
+                    self.pause_pending = true;
                 }
-                self.steps_left -= 1;
+                steps -= 1;
                 let i = code[pc];
                 pc += 1;
                 let a = proto::get_a(i);
                 let ra = base + a;
-                // check_proto verified every opcode number.
-                let Some(op) = proto::get_op(i) else { return Err(self.plain_error(b"invalid opcode")) };
-                match op {
-                    OpCode::Move => {
+                match i & 0x3f {
+                    op::MOVE => {
                         self.stack[ra] = self.stack[base + proto::get_b(i)];
                     }
-                    OpCode::LoadK => {
+                    op::LOADK => {
                         self.stack[ra] = k[proto::get_bx(i)];
                     }
-                    OpCode::LoadBool => {
+                    op::LOADBOOL => {
                         self.stack[ra] = Value::Boolean(proto::get_b(i) != 0);
                         if proto::get_c(i) != 0 {
                             pc += 1;
                         }
                     }
-                    OpCode::LoadNil => {
+                    op::LOADNIL => {
                         let rb = base + proto::get_b(i);
                         for v in &mut self.stack[ra..=rb] {
                             *v = Value::Nil;
                         }
                     }
-                    OpCode::GetUpval => {
+                    op::GETUPVAL => {
                         let u = match &self.funcs.items[cl.0 as usize] {
                             Closure::Lua { upvals, .. } => upvals[proto::get_b(i)],
                             _ => 0,
                         };
                         self.stack[ra] = self.upval_get(u);
                     }
-                    OpCode::GetGlobal => {
+                    op::GETGLOBAL => {
                         let key = k[proto::get_bx(i)];
                         let env = match &self.funcs.items[cl.0 as usize] {
                             Closure::Lua { env, .. } => *env,
@@ -1471,14 +1536,16 @@ impl<H: Host> Lua<H> {
                             };
                             if v.is_nil() && tab.metatable.is_some() {
                                 savepc!();
-                                self.get_table(host, Value::Table(env), key, None)?
+                                let v = self.get_table(host, Value::Table(env), key, None)?;
+                                reload!();
+                                v
                             } else {
                                 v
                             }
                         };
                         self.stack[ra] = v;
                     }
-                    OpCode::GetTable => {
+                    op::GETTABLE => {
                         let rb = base + proto::get_b(i);
                         let t = self.stack[rb];
                         let key = rk!(proto::get_c(i));
@@ -1498,12 +1565,14 @@ impl<H: Host> Lua<H> {
                             Some(v) => v,
                             None => {
                                 savepc!();
-                                self.get_table(host, t, key, Some(rb))?
+                                let v = self.get_table(host, t, key, Some(rb))?;
+                                reload!();
+                                v
                             }
                         };
                         self.stack[base + a] = v;
                     }
-                    OpCode::SetGlobal => {
+                    op::SETGLOBAL => {
                         let key = k[proto::get_bx(i)];
                         let env = match &self.funcs.items[cl.0 as usize] {
                             Closure::Lua { env, .. } => *env,
@@ -1512,8 +1581,9 @@ impl<H: Host> Lua<H> {
                         let v = self.stack[ra];
                         savepc!();
                         self.set_table(host, Value::Table(env), key, v, None)?;
+                        reload!();
                     }
-                    OpCode::SetUpval => {
+                    op::SETUPVAL => {
                         let u = match &self.funcs.items[cl.0 as usize] {
                             Closure::Lua { upvals, .. } => upvals[proto::get_b(i)],
                             _ => 0,
@@ -1521,7 +1591,7 @@ impl<H: Host> Lua<H> {
                         let v = self.stack[ra];
                         self.upval_set(u, v);
                     }
-                    OpCode::SetTable => {
+                    op::SETTABLE => {
                         let t = self.stack[ra];
                         let key = rk!(proto::get_b(i));
                         let v = rk!(proto::get_c(i));
@@ -1549,9 +1619,10 @@ impl<H: Host> Lua<H> {
                         if !done {
                             savepc!();
                             self.set_table(host, t, key, v, Some(ra))?;
+                            reload!();
                         }
                     }
-                    OpCode::NewTable => {
+                    op::NEWTABLE => {
                         let b = fb2int(proto::get_b(i));
                         let c = fb2int(proto::get_c(i));
                         let t = self.heap.new_table(Table::with_sizes(b, c));
@@ -1559,45 +1630,23 @@ impl<H: Host> Lua<H> {
                         savepc!();
                         self.check_gc()?;
                     }
-                    OpCode::Self_ => {
+                    op::SELF => {
                         let rb = base + proto::get_b(i);
                         let obj = self.stack[rb];
                         self.stack[ra + 1] = obj;
                         let key = rk!(proto::get_c(i));
                         savepc!();
                         let v = self.get_table(host, obj, key, Some(rb))?;
+                        reload!();
                         self.stack[ra] = v;
                     }
-                    OpCode::Add | OpCode::Sub | OpCode::Mul | OpCode::Div | OpCode::Mod | OpCode::Pow => {
-                        let bx = proto::get_b(i);
-                        let cx = proto::get_c(i);
-                        let b = rk!(bx);
-                        let c = rk!(cx);
-                        if let (Value::Number(nb), Value::Number(nc)) = (b, c) {
-                            let r = match op {
-                                OpCode::Add => nb + nc,
-                                OpCode::Sub => nb - nc,
-                                OpCode::Mul => nb * nc,
-                                OpCode::Div => nb / nc,
-                                OpCode::Mod => nummod(nb, nc),
-                                _ => libm::pow(nb, nc),
-                            };
-                            self.stack[ra] = Value::Number(r);
-                        } else {
-                            let tm = match op {
-                                OpCode::Add => Tm::Add,
-                                OpCode::Sub => Tm::Sub,
-                                OpCode::Mul => Tm::Mul,
-                                OpCode::Div => Tm::Div,
-                                OpCode::Mod => Tm::Mod,
-                                _ => Tm::Pow,
-                            };
-                            savepc!();
-                            let r = self.arith_slow(host, tm, b, rk_slot!(bx), c, rk_slot!(cx))?;
-                            self.stack[base + a] = r;
-                        }
-                    }
-                    OpCode::Unm => {
+                    op::ADD => arith_op!(i, ra, Tm::Add, |x: f64, y: f64| x + y),
+                    op::SUB => arith_op!(i, ra, Tm::Sub, |x: f64, y: f64| x - y),
+                    op::MUL => arith_op!(i, ra, Tm::Mul, |x: f64, y: f64| x * y),
+                    op::DIV => arith_op!(i, ra, Tm::Div, |x: f64, y: f64| x / y),
+                    op::MOD => arith_op!(i, ra, Tm::Mod, nummod),
+                    op::POW => arith_op!(i, ra, Tm::Pow, libm::pow),
+                    op::UNM => {
                         let rb = base + proto::get_b(i);
                         let b = self.stack[rb];
                         if let Value::Number(n) = b {
@@ -1605,14 +1654,15 @@ impl<H: Host> Lua<H> {
                         } else {
                             savepc!();
                             let r = self.arith_slow(host, Tm::Unm, b, Some(rb), b, Some(rb))?;
+                            reload!();
                             self.stack[base + a] = r;
                         }
                     }
-                    OpCode::Not => {
+                    op::NOT => {
                         let r = self.stack[base + proto::get_b(i)].is_falsy();
                         self.stack[ra] = Value::Boolean(r);
                     }
-                    OpCode::Len => {
+                    op::LEN => {
                         let rb = base + proto::get_b(i);
                         let v = self.stack[rb];
                         let r = match v {
@@ -1620,30 +1670,35 @@ impl<H: Host> Lua<H> {
                             Value::String(s) => Value::Number(self.heap.str_bytes(s).len() as f64),
                             _ => {
                                 savepc!();
-                                self.len_slow(host, v, rb)?
+                                let r = self.len_slow(host, v, rb)?;
+                                reload!();
+                                r
                             }
                         };
                         self.stack[base + a] = r;
                     }
-                    OpCode::Concat => {
+                    op::CONCAT => {
                         let b = proto::get_b(i);
                         let c = proto::get_c(i);
                         savepc!();
                         self.concat(host, base + b, base + c)?;
+                        reload!();
                         self.stack[base + a] = self.stack[base + b];
                         self.check_gc()?;
                     }
-                    OpCode::Jmp => {
+                    op::JMP => {
                         pc = (pc as i64 + proto::get_sbx(i) as i64) as usize;
                     }
-                    OpCode::Eq => {
+                    op::EQ => {
                         let b = rk!(proto::get_b(i));
                         let c = rk!(proto::get_c(i));
                         let eq = if core::mem::discriminant(&b) != core::mem::discriminant(&c) {
                             false
                         } else if let (Value::Table(_), Value::Table(_)) = (b, c) {
                             savepc!();
-                            self.equal_val(host, b, c)?
+                            let r = self.equal_val(host, b, c)?;
+                            reload!();
+                            r
                         } else {
                             b == c
                         };
@@ -1653,14 +1708,16 @@ impl<H: Host> Lua<H> {
                             pc += 1;
                         }
                     }
-                    OpCode::Lt => {
+                    op::LT => {
                         let b = rk!(proto::get_b(i));
                         let c = rk!(proto::get_c(i));
                         let r = if let (Value::Number(x), Value::Number(y)) = (b, c) {
                             x < y
                         } else {
                             savepc!();
-                            self.less_than(host, b, c)?
+                            let r = self.less_than(host, b, c)?;
+                            reload!();
+                            r
                         };
                         if r == (a != 0) {
                             pc = (pc as i64 + 1 + proto::get_sbx(code[pc]) as i64) as usize;
@@ -1668,14 +1725,16 @@ impl<H: Host> Lua<H> {
                             pc += 1;
                         }
                     }
-                    OpCode::Le => {
+                    op::LE => {
                         let b = rk!(proto::get_b(i));
                         let c = rk!(proto::get_c(i));
                         let r = if let (Value::Number(x), Value::Number(y)) = (b, c) {
                             x <= y
                         } else {
                             savepc!();
-                            self.less_equal(host, b, c)?
+                            let r = self.less_equal(host, b, c)?;
+                            reload!();
+                            r
                         };
                         if r == (a != 0) {
                             pc = (pc as i64 + 1 + proto::get_sbx(code[pc]) as i64) as usize;
@@ -1683,14 +1742,14 @@ impl<H: Host> Lua<H> {
                             pc += 1;
                         }
                     }
-                    OpCode::Test => {
+                    op::TEST => {
                         if self.stack[ra].is_falsy() != (proto::get_c(i) != 0) {
                             pc = (pc as i64 + 1 + proto::get_sbx(code[pc]) as i64) as usize;
                         } else {
                             pc += 1;
                         }
                     }
-                    OpCode::TestSet => {
+                    op::TESTSET => {
                         let rb = self.stack[base + proto::get_b(i)];
                         if rb.is_falsy() != (proto::get_c(i) != 0) {
                             self.stack[ra] = rb;
@@ -1699,7 +1758,7 @@ impl<H: Host> Lua<H> {
                             pc += 1;
                         }
                     }
-                    OpCode::Call => {
+                    op::CALL => {
                         let b = proto::get_b(i);
                         let nresults = proto::get_c(i) as i32 - 1;
                         if b != 0 {
@@ -1712,14 +1771,15 @@ impl<H: Host> Lua<H> {
                                 if nresults >= 0 {
                                     self.top = ci.top;
                                 }
+                                reload!();
                                 if self.pause_pending && can_pause {
-                                    self.steps_left = 1;
+                                    steps = 0;
                                 }
                                 self.check_gc()?;
                             }
                         }
                     }
-                    OpCode::TailCall => {
+                    op::TAILCALL => {
                         let b = proto::get_b(i);
                         if b != 0 {
                             self.top = ra + b;
@@ -1760,11 +1820,15 @@ impl<H: Host> Lua<H> {
                         match self.precall(host, ra, MULTRET)? {
                             Pre::Lua => continue 'newframe,
                             Pre::Done => {
+                                reload!();
+                                if self.pause_pending && can_pause {
+                                    steps = 0;
+                                }
                                 self.check_gc()?;
                             }
                         }
                     }
-                    OpCode::Return => {
+                    op::RETURN => {
                         let b = proto::get_b(i);
                         if b != 0 {
                             self.top = ra + b - 1;
@@ -1783,20 +1847,19 @@ impl<H: Host> Lua<H> {
                         }
                         continue 'newframe;
                     }
-                    OpCode::ForLoop => {
-                        if let (Value::Number(idx), Value::Number(limit), Value::Number(step)) =
-                            (self.stack[ra], self.stack[ra + 1], self.stack[ra + 2])
-                        {
+                    op::FORLOOP => {
+                        let r = &mut self.stack[ra..ra + 4];
+                        if let (Some(idx), Some(limit), Some(step)) = (num_of(&r[0]), num_of(&r[1]), num_of(&r[2])) {
                             let idx = idx + step;
                             let cont = if 0.0 < step { idx <= limit } else { limit <= idx };
                             if cont {
                                 pc = (pc as i64 + proto::get_sbx(i) as i64) as usize;
-                                self.stack[ra] = Value::Number(idx);
-                                self.stack[ra + 3] = Value::Number(idx);
+                                r[0] = Value::Number(idx);
+                                r[3] = Value::Number(idx);
                             }
                         }
                     }
-                    OpCode::ForPrep => {
+                    op::FORPREP => {
                         savepc!();
                         let init = self.to_number(self.stack[ra]);
                         let limit = self.to_number(self.stack[ra + 1]);
@@ -1815,7 +1878,7 @@ impl<H: Host> Lua<H> {
                         self.stack[ra + 2] = Value::Number(step);
                         pc = (pc as i64 + proto::get_sbx(i) as i64) as usize;
                     }
-                    OpCode::TForLoop => {
+                    op::TFORLOOP => {
                         let cb = ra + 3;
                         self.stack[cb + 2] = self.stack[ra + 2];
                         self.stack[cb + 1] = self.stack[ra + 1];
@@ -1827,6 +1890,10 @@ impl<H: Host> Lua<H> {
                         match self.precall(host, cb, c)? {
                             Pre::Lua => continue 'newframe,
                             Pre::Done => {
+                                reload!();
+                                if self.pause_pending && can_pause {
+                                    steps = 0;
+                                }
                                 self.cis[ci_idx].tfor = false;
                                 self.top = ci.top;
                                 if !self.stack[cb].is_nil() {
@@ -1839,7 +1906,7 @@ impl<H: Host> Lua<H> {
                             }
                         }
                     }
-                    OpCode::SetList => {
+                    op::SETLIST => {
                         let mut n = proto::get_b(i);
                         let mut c = proto::get_c(i);
                         if n == 0 {
@@ -1871,10 +1938,10 @@ impl<H: Host> Lua<H> {
                         }
                         self.check_gc()?;
                     }
-                    OpCode::Close => {
+                    op::CLOSE => {
                         self.close_upvals(ra);
                     }
-                    OpCode::Closure => {
+                    op::CLOSURE => {
                         let bx = proto::get_bx(i);
                         let child = lp.children[bx].clone();
                         let nup = child.p.nups as usize;
@@ -1901,7 +1968,7 @@ impl<H: Host> Lua<H> {
                         savepc!();
                         self.check_gc()?;
                     }
-                    OpCode::VarArg => {
+                    op::VARARG => {
                         let b = proto::get_b(i) as i32 - 1;
                         let n = ci.base - ci.func - 1 - lp.p.numparams as usize;
                         let n = n.min(ci.base);
@@ -1916,6 +1983,7 @@ impl<H: Host> Lua<H> {
                             self.stack[ra + j] = if j < n { self.stack[ci.base - n + j] } else { Value::Nil };
                         }
                     }
+                    _ => return Err(self.plain_error(b"invalid opcode")),
                 }
             }
         }
