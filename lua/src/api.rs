@@ -80,6 +80,8 @@ pub struct Lua<H> {
     pub(crate) extra_roots: Vec<Value>,
     pub(crate) gc_epoch: u32,
     pub(crate) gc_threshold: usize,
+    /// Fixed collection step (0 = proportional).
+    pub(crate) gc_step: usize,
     pub(crate) memory_limit: usize,
     /// Nested native->Lua calls (luaD_call's nCcalls).
     pub(crate) n_ccalls: u32,
@@ -126,6 +128,7 @@ impl<H: Host> Lua<H> {
             extra_roots: Vec::new(),
             gc_epoch: 0,
             gc_threshold: 256 * 1024,
+            gc_step: 0,
             memory_limit: 0,
             n_ccalls: 0,
             size_ci: crate::vm::BASIC_CI_SIZE,

@@ -297,6 +297,24 @@ impl<H: crate::api::Host> Lua<H> {
         self.memory_limit = bytes;
     }
 
+    /// Collects whenever the heap has grown by `bytes` since the last
+    /// collection (0 restores the default: when it has doubled, at least
+    /// 64 KiB). Small values make every safe point collect (a stress mode
+    /// for tests).
+    pub fn set_gc_step(&mut self, bytes: usize) {
+        self.gc_step = bytes;
+        self.gc_threshold = self.next_gc_threshold();
+    }
+
+    /// The heap size at which the next collection runs.
+    fn next_gc_threshold(&self) -> usize {
+        if self.gc_step != 0 {
+            self.heap.bytes.saturating_add(self.gc_step)
+        } else {
+            self.heap.bytes.saturating_mul(2).max(64 * 1024)
+        }
+    }
+
     /// Runs a full collection now. Only call it between runs (or from the
     /// VM's safe points): values held only in Rust locals are not roots.
     pub fn gc_collect(&mut self) {
@@ -350,7 +368,7 @@ impl<H: crate::api::Host> Lua<H> {
             },
         );
         self.heap.bytes = self.heap.bytes.saturating_sub(freed);
-        self.gc_threshold = self.heap.bytes.saturating_mul(2).max(64 * 1024);
+        self.gc_threshold = self.next_gc_threshold();
     }
 
     #[inline]

@@ -1,0 +1,226 @@
+//! Pause/resume equivalence, collector stress and limits: every corpus
+//! script gives the same output when run in slices of a few instructions
+//! (`start`/`resume`), when the collector runs at every safe point, and a
+//! memory limit or a kill request ends a run cleanly and leaves the state
+//! usable.
+
+use std::path::Path;
+
+use redlet_lua::api::{Host, Lua, Step};
+use redlet_lua::value::{LuaError, Value};
+
+#[derive(Default)]
+struct Collect {
+    out: Vec<u8>,
+    kill_after: Option<u32>,
+    polls: u32,
+}
+
+impl Host for Collect {
+    fn write_out(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+    fn should_kill(&mut self) -> bool {
+        self.polls += 1;
+        matches!(self.kill_after, Some(n) if self.polls > n)
+    }
+}
+
+fn new_state() -> Lua<Collect> {
+    let mut lua: Lua<Collect> = Lua::new();
+    lua.open_base();
+    lua.open_table();
+    lua.open_math();
+    redlet_lua::lib_string::open_string(&mut lua);
+    lua
+}
+
+fn corpus() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/runtime_corpus");
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".lua"))
+        .map(|n| {
+            let src = std::fs::read(dir.join(&n)).unwrap();
+            (n, src)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn chunkname(name: &str) -> Vec<u8> {
+    let mut c = b"@".to_vec();
+    c.extend_from_slice(name.as_bytes());
+    c
+}
+
+/// Output of a whole run with `call`.
+fn run_call(name: &str, src: &[u8], gc_step: usize) -> Vec<u8> {
+    let mut lua = new_state();
+    if gc_step != 0 {
+        lua.set_gc_step(gc_step);
+    }
+    let mut host = Collect::default();
+    let f = lua.load(src, &chunkname(name)).unwrap();
+    let _ = lua.call(&mut host, Value::Function(f), &[]);
+    host.out
+}
+
+/// Output of a run in slices of `budget` instructions; also returns how many
+/// pauses happened.
+fn run_sliced(name: &str, src: &[u8], budget: u64) -> (Vec<u8>, u64) {
+    let mut lua = new_state();
+    let mut host = Collect::default();
+    let f = lua.load(src, &chunkname(name)).unwrap();
+    lua.start(Value::Function(f), &[]).unwrap();
+    let mut pauses = 0;
+    loop {
+        match lua.resume(&mut host, budget) {
+            Ok(Step::Paused) => pauses += 1,
+            Ok(Step::Done(_)) | Err(_) => break,
+        }
+    }
+    (host.out, pauses)
+}
+
+#[test]
+fn sliced_runs_match_whole_runs() {
+    for (name, src) in corpus() {
+        let whole = run_call(&name, &src, 0);
+        for budget in [1u64, 3, 17, 1000] {
+            let (sliced, pauses) = run_sliced(&name, &src, budget);
+            assert_eq!(
+                String::from_utf8_lossy(&sliced),
+                String::from_utf8_lossy(&whole),
+                "{name} with budget {budget}"
+            );
+            if budget == 1 {
+                assert!(pauses > 10, "{name}: only {pauses} pauses");
+            }
+        }
+    }
+}
+
+#[test]
+fn collector_stress_keeps_output() {
+    for (name, src) in corpus() {
+        if name == "recursion.lua" {
+            continue; // deep stacks: a collection per safe point is too slow
+        }
+        let whole = run_call(&name, &src, 0);
+        let stressed = run_call(&name, &src, 1);
+        assert_eq!(String::from_utf8_lossy(&stressed), String::from_utf8_lossy(&whole), "{name} under GC stress");
+    }
+}
+
+#[test]
+fn pause_inside_pcall_and_results() {
+    let mut lua = new_state();
+    let mut host = Collect::default();
+    let src = b"local ok, v = pcall(function() local s = 0 for i = 1, 1000 do s = s + i end return s end) return ok, v, 'x'";
+    let f = lua.load(src, b"=t").unwrap();
+    lua.start(Value::Function(f), &[]).unwrap();
+    let mut pauses = 0;
+    let res = loop {
+        match lua.resume(&mut host, 10).unwrap() {
+            Step::Paused => pauses += 1,
+            Step::Done(v) => break v,
+        }
+    };
+    assert!(pauses > 100);
+    assert_eq!(res.len(), 3);
+    assert_eq!(res[0], Value::Boolean(true));
+    assert_eq!(res[1], Value::Number(500500.0));
+    assert_eq!(lua.tostring(res[2]), b"x");
+    assert!(!lua.is_paused());
+}
+
+#[test]
+fn abort_drops_a_paused_run() {
+    let mut lua = new_state();
+    let mut host = Collect::default();
+    let f = lua.load(b"local t = {} while true do t[#t % 10 + 1] = {} end", b"=loop").unwrap();
+    lua.start(Value::Function(f), &[]).unwrap();
+    assert_eq!(lua.resume(&mut host, 10_000).unwrap(), Step::Paused);
+    lua.abort();
+    assert!(!lua.is_paused());
+    let g = lua.load(b"return 1 + 1", b"=after").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(g), &[]).unwrap(), vec![Value::Number(2.0)]);
+}
+
+#[test]
+fn memory_limit_ends_the_run() {
+    let mut lua = new_state();
+    lua.set_memory_limit(2 * 1024 * 1024);
+    let mut host = Collect::default();
+    let f = lua.load(b"local t = {} for i = 1, 1e9 do t[i] = tostring(i) .. 'xxxxxxxx' end", b"=hog").unwrap();
+    let r = lua.call(&mut host, Value::Function(f), &[]);
+    assert_eq!(r, Err(LuaError::Memory));
+    // pcall does not catch it either.
+    let f = lua.load(b"return pcall(function() local t = {} for i = 1, 1e9 do t[i] = {} end end)", b"=hog2").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(f), &[]), Err(LuaError::Memory));
+    lua.gc_collect();
+    assert!(lua.memory_used() < 2 * 1024 * 1024);
+    let g = lua.load(b"local t = {} for i = 1, 100 do t[i] = i end return #t", b"=small").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(g), &[]).unwrap(), vec![Value::Number(100.0)]);
+}
+
+#[test]
+fn kill_stops_nested_and_plain_runs() {
+    let mut lua = new_state();
+    lua.set_kill_check_interval(1000);
+    let mut host = Collect { kill_after: Some(3), ..Default::default() };
+    let f = lua.load(b"while true do end", b"=spin").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(f), &[]), Err(LuaError::Killed));
+    // Inside a native's callback (table.sort's comparator), with pcall around.
+    let mut host = Collect { kill_after: Some(3), ..Default::default() };
+    let f = lua
+        .load(b"return pcall(table.sort, {3, 2, 1}, function(a, b) while true do end end)", b"=spin2")
+        .unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(f), &[]), Err(LuaError::Killed));
+    let g = lua.load(b"return 'alive'", b"=after").unwrap();
+    let r = lua.call(&mut host, Value::Function(g), &[]).unwrap();
+    assert_eq!(lua.tostring(r[0]), b"alive");
+}
+
+#[test]
+fn unpausable_native_callbacks_still_count() {
+    // A resumable run whose work happens inside a comparator: it cannot pause
+    // there, but it pauses soon after the native returns.
+    let mut lua = new_state();
+    lua.set_kill_check_interval(100);
+    let mut host = Collect::default();
+    let f = lua
+        .load(b"local t = {} for i = 1, 200 do t[i] = (i * 7) % 200 end table.sort(t, function(a, b) return a < b end) return t[1], t[200]", b"=s")
+        .unwrap();
+    lua.start(Value::Function(f), &[]).unwrap();
+    let mut pauses = 0;
+    let res = loop {
+        match lua.resume(&mut host, 50).unwrap() {
+            Step::Paused => pauses += 1,
+            Step::Done(v) => break v,
+        }
+    };
+    assert!(pauses > 5);
+    assert_eq!(res, vec![Value::Number(0.0), Value::Number(199.0)]);
+}
+
+#[test]
+fn garbage_is_collected() {
+    let mut lua = new_state();
+    let mut host = Collect::default();
+    let f = lua
+        .load(b"for i = 1, 200000 do local t = {i, tostring(i), function() return i end} end collectgarbage() return collectgarbage('count')", b"=g")
+        .unwrap();
+    let r = lua.call(&mut host, Value::Function(f), &[]).unwrap();
+    let kb = match r[0] {
+        Value::Number(n) => n,
+        _ => panic!(),
+    };
+    assert!(kb < 1024.0, "{kb} KB in use after collecting");
+    lua.gc_collect();
+    assert!(lua.memory_used() < 1024 * 1024);
+}
