@@ -562,6 +562,93 @@ pub fn chunk_id_sized(source: &[u8], bufflen: usize) -> Vec<u8> {
     out
 }
 
+/// Writes `p` as a Lua 5.1 binary chunk, byte for byte what `luac` and
+/// `string.dump` (ldump.c's luaU_dump) write on x86-64 Linux: the header
+/// `\x1bLua\x51`, format 0, little endian, 4-byte `int` and instructions,
+/// 8-byte `size_t` and numbers. `strip` leaves out the debug information
+/// (`luac -s`). A nested function's source is written only where it differs
+/// from its parent's.
+///
+/// ```
+/// let p = redlet_lua::parse::compile(b"return 1", b"=x").unwrap();
+/// assert!(redlet_lua::proto::dump(&p, false).starts_with(b"\x1bLua\x51\0\x01\x04\x08\x04\x08\0"));
+/// ```
+pub fn dump(p: &Proto, strip: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"\x1bLua\x51\x00\x01\x04\x08\x04\x08\x00");
+    dump_function(p, None, strip, &mut out);
+    out
+}
+
+fn dump_int(x: u32, out: &mut Vec<u8>) {
+    out.extend_from_slice(&x.to_le_bytes());
+}
+
+fn dump_count(n: usize, out: &mut Vec<u8>) {
+    dump_int(u32::try_from(n).unwrap_or(u32::MAX), out);
+}
+
+fn dump_string(s: Option<&[u8]>, out: &mut Vec<u8>) {
+    match s {
+        None => out.extend_from_slice(&0u64.to_le_bytes()),
+        Some(s) => {
+            // The size includes the C string's terminating NUL.
+            out.extend_from_slice(&(s.len() as u64 + 1).to_le_bytes());
+            out.extend_from_slice(s);
+            out.push(0);
+        }
+    }
+}
+
+fn dump_function(f: &Proto, parent_source: Option<&[u8]>, strip: bool, out: &mut Vec<u8>) {
+    let source = if strip || parent_source == Some(&f.source[..]) { None } else { Some(&f.source[..]) };
+    dump_string(source, out);
+    dump_int(f.linedefined, out);
+    dump_int(f.lastlinedefined, out);
+    out.extend_from_slice(&[f.nups, f.numparams, f.is_vararg, f.maxstacksize]);
+    dump_count(f.code.len(), out);
+    for i in &f.code {
+        dump_int(*i, out);
+    }
+    dump_count(f.constants.len(), out);
+    for k in &f.constants {
+        match k {
+            Constant::Nil => out.push(0),
+            Constant::Boolean(b) => out.extend_from_slice(&[1, u8::from(*b)]),
+            Constant::Number(n) => {
+                out.push(3);
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            Constant::String(s) => {
+                out.push(4);
+                dump_string(Some(s), out);
+            }
+        }
+    }
+    dump_count(f.protos.len(), out);
+    for p in &f.protos {
+        dump_function(p, Some(&f.source), strip, out);
+    }
+    if strip {
+        out.extend_from_slice(&[0; 12]); // no lines, locals or upvalue names
+        return;
+    }
+    dump_count(f.lineinfo.len(), out);
+    for l in &f.lineinfo {
+        dump_int(*l, out);
+    }
+    dump_count(f.locvars.len(), out);
+    for v in &f.locvars {
+        dump_string(Some(&v.name), out);
+        dump_int(v.startpc, out);
+        dump_int(v.endpc, out);
+    }
+    dump_count(f.upvalue_names.len(), out);
+    for n in &f.upvalue_names {
+        dump_string(Some(n), out);
+    }
+}
+
 /// luaO_int2fb: encodes a table size hint as a "floating point byte"
 /// (`eeeeexxx`: `(1xxx) * 2^(eeeee-1)` when `eeeee > 0`, else `xxx`), rounding up.
 pub fn int2fb(mut x: u32) -> u32 {
@@ -616,6 +703,17 @@ mod tests {
         assert_eq!(chunk_id(&at).len(), 3 + 52);
         assert_eq!(chunk_id(&long).len(), 9 + 43 + 3 + 2);
         assert_eq!(chunk_id_sized(b"x = 1", 80), b"[string \"x = 1\"]");
+    }
+
+    #[test]
+    fn dump_equals_redis_string_dump() {
+        // redis-server 7.0.15: EVAL "return string.dump(function(a) return a + 1 end)" 0
+        let want = "1b4c756151000104080408000d0000000000000040757365725f73637269707400010000000100000000010002030000\
+                    004c0040005e0000011e0080000100000003000000000000f03f00000000030000000100000001000000010000000100\
+                    000002000000000000006100000000000200000000000000";
+        let p = crate::parse::compile(b"return string.dump(function(a) return a + 1 end)", b"@user_script").unwrap();
+        let got: alloc::string::String = dump(&p.protos[0], false).iter().map(|b| alloc::format!("{b:02x}")).collect();
+        assert_eq!(got, want);
     }
 
     #[test]

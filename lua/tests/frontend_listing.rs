@@ -2,8 +2,10 @@
 //! `frontend_corpus/` must list (`luac -l -l`) exactly as its golden
 //! `.list` file, and every file of `frontend_errors/` must fail with the
 //! message of its golden `.err` file (luac's, without the `luac5.1: `
-//! prefix). When `luac5.1` is installed the goldens are checked against it
-//! too, and `REDLET_BLESS=1` rewrites them from it.
+//! prefix). Every corpus file's binary chunk (`proto::dump`) must also equal
+//! its golden `.luac` (written by `luac5.1 -o`). When `luac5.1` is installed
+//! the goldens are checked against it too, and `REDLET_BLESS=1` rewrites them
+//! from it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,6 +13,7 @@ use std::process::Command;
 
 use redlet_lua::listing::listing;
 use redlet_lua::parse::compile_at_depth;
+use redlet_lua::proto::dump;
 
 /// `%p` addresses differ between runs and implementations.
 fn normalize(b: &[u8]) -> Vec<u8> {
@@ -120,4 +123,67 @@ fn listings_equal_luac() {
 #[test]
 fn syntax_errors_equal_luac() {
     run("frontend_errors", "err", false);
+}
+
+/// luac's binary chunk for `file`, written next to it as its golden.
+fn luac_dump(file: &Path, out: &Path) {
+    let status = Command::new("luac5.1")
+        .arg("-o")
+        .arg(out)
+        .arg(file.file_name().unwrap())
+        .current_dir(file.parent().unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn binary_chunks_equal_luac() {
+    let bless = std::env::var("REDLET_BLESS").is_ok_and(|v| v == "1");
+    let luac_here = have_luac();
+    let mut differ = Vec::new();
+    for f in lua_files(&dir("frontend_corpus")) {
+        let golden_path = f.with_extension("luac");
+        if bless && luac_here {
+            luac_dump(&f, &golden_path);
+        }
+        let golden = fs::read(&golden_path).unwrap_or_else(|_| panic!("{} missing", golden_path.display()));
+        if luac_here && !bless {
+            let tmp = std::env::temp_dir().join(format!("redlet-dump-{}.luac", std::process::id()));
+            luac_dump(&f, &tmp);
+            assert_eq!(fs::read(&tmp).unwrap(), golden, "{}: golden file is stale", golden_path.display());
+            let _ = fs::remove_file(&tmp);
+        }
+        let src = fs::read(&f).unwrap();
+        let name = format!("@{}", f.file_name().unwrap().to_str().unwrap());
+        let p = compile_at_depth(&src, name.as_bytes(), 1).unwrap();
+        if dump(&p, false) != golden {
+            differ.push(f.display().to_string());
+        }
+    }
+    assert!(differ.is_empty(), "binary chunks differ: {differ:?}");
+}
+
+#[test]
+fn stripped_chunks_equal_luac() {
+    if !have_luac() {
+        return;
+    }
+    let out = std::env::temp_dir().join(format!("redlet-strip-{}.luac", std::process::id()));
+    for f in lua_files(&dir("frontend_corpus")) {
+        let status = Command::new("luac5.1")
+            .arg("-s")
+            .arg("-o")
+            .arg(&out)
+            .arg(f.file_name().unwrap())
+            .current_dir(f.parent().unwrap())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let src = fs::read(&f).unwrap();
+        let name = format!("@{}", f.file_name().unwrap().to_str().unwrap());
+        let p = compile_at_depth(&src, name.as_bytes(), 1).unwrap();
+        assert!(dump(&p, true) == fs::read(&out).unwrap(), "{}", f.display());
+    }
+    let _ = fs::remove_file(&out);
 }
