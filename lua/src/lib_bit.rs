@@ -79,6 +79,129 @@ pub fn bswap(b: u32) -> u32 {
     b.swap_bytes()
 }
 
+// ---------------------------------------------------------------------------
+// Binding
+
+use crate::api::{Ctx, Host, Lua, NativeFn};
+use crate::value::{LuaError, Value};
+
+/// Opens the `bit` library (global `bit`, as `luaopen_bit`).
+pub fn open_bit<H: Host>(lua: &mut Lua<H>) {
+    let t = lua.new_table(0, 12);
+    let funcs: [(&str, NativeFn<H>); 12] = [
+        ("tobit", bit_tobit),
+        ("bnot", bit_bnot),
+        ("band", bit_band),
+        ("bor", bit_bor),
+        ("bxor", bit_bxor),
+        ("lshift", bit_lshift),
+        ("rshift", bit_rshift),
+        ("arshift", bit_arshift),
+        ("rol", bit_rol),
+        ("ror", bit_ror),
+        ("bswap", bit_bswap),
+        ("tohex", bit_tohex),
+    ];
+    for (name, f) in funcs {
+        lua.register(t, name, f);
+    }
+    let g = lua.globals();
+    let k = lua.new_string(b"bit");
+    // A string key is never nil or NaN: this cannot fail.
+    let _ = lua.raw_set(g, Value::String(k), Value::Table(t));
+}
+
+/// `barg`: argument `i` as a word; `lua_tonumber` rules (numeric strings
+/// convert), and "number expected" when the result is 0 and the argument is
+/// not a number.
+fn barg<H: Host>(ctx: &mut Ctx<'_, H>, i: usize) -> Result<u32, LuaError> {
+    let n = ctx.lua_ref().to_number(ctx.arg(i));
+    let b = tobit_bits(n.unwrap_or(0.0));
+    if b == 0 && n.is_none() {
+        return Err(ctx.type_error(i, "number"));
+    }
+    Ok(b)
+}
+
+fn bret<H: Host>(ctx: &mut Ctx<'_, H>, b: u32) -> Result<usize, LuaError> {
+    ctx.push(Value::Number(bits_to_number(b)))?;
+    Ok(1)
+}
+
+fn bit_tobit<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let b = barg(ctx, 1)?;
+    bret(ctx, b)
+}
+
+fn bit_bnot<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let b = barg(ctx, 1)?;
+    bret(ctx, !b)
+}
+
+/// `band`/`bor`/`bxor`: arguments folded from the last to the second, as
+/// lua_bit.c's loop does (so the last bad argument is the one reported).
+fn fold<H: Host>(ctx: &mut Ctx<'_, H>, op: fn(u32, u32) -> u32) -> Result<usize, LuaError> {
+    let mut b = barg(ctx, 1)?;
+    let mut i = ctx.nargs();
+    while i > 1 {
+        b = op(b, barg(ctx, i)?);
+        i -= 1;
+    }
+    bret(ctx, b)
+}
+
+fn bit_band<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    fold(ctx, |a, b| a & b)
+}
+
+fn bit_bor<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    fold(ctx, |a, b| a | b)
+}
+
+fn bit_bxor<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    fold(ctx, |a, b| a ^ b)
+}
+
+fn shift_op<H: Host>(ctx: &mut Ctx<'_, H>, which: Shift) -> Result<usize, LuaError> {
+    let b = barg(ctx, 1)?;
+    let n = barg(ctx, 2)?;
+    bret(ctx, shift(which, b, n))
+}
+
+fn bit_lshift<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    shift_op(ctx, Shift::Left)
+}
+
+fn bit_rshift<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    shift_op(ctx, Shift::Right)
+}
+
+fn bit_arshift<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    shift_op(ctx, Shift::Arith)
+}
+
+fn bit_rol<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    shift_op(ctx, Shift::RotLeft)
+}
+
+fn bit_ror<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    shift_op(ctx, Shift::RotRight)
+}
+
+fn bit_bswap<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let b = barg(ctx, 1)?;
+    bret(ctx, bswap(b))
+}
+
+fn bit_tohex<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let b = barg(ctx, 1)?;
+    // lua_isnone(L, 2): only an absent argument takes the default.
+    let n = if ctx.nargs() < 2 { 8 } else { barg(ctx, 2)? as i32 };
+    let (buf, len) = tohex(b, n);
+    ctx.push_bytes(&buf[..len])?;
+    Ok(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -140,6 +140,9 @@ pub enum Kind<'a> {
     Other(&'static str),
 }
 
+/// A key and its value, as `lua_next` gives them.
+pub type Pair<V> = (V, V);
+
 /// How the encoder reads Lua values.
 pub trait EncodeSource {
     /// A value handle.
@@ -151,9 +154,15 @@ pub trait EncodeSource {
     /// `nil`, to start a `next` walk.
     fn nil(&self) -> Self::Val;
     /// `lua_next`: the pair after key `k` of table `t`.
-    fn next(&mut self, t: Self::Val, k: Self::Val) -> Result<Option<(Self::Val, Self::Val)>, Self::Err>;
+    fn next(&mut self, t: Self::Val, k: Self::Val) -> Result<Option<Pair<Self::Val>>, Self::Err>;
     /// `lua_rawgeti(t, i)`.
     fn raw_geti(&mut self, t: Self::Val, i: i64) -> Self::Val;
+    /// Called as the output grows: the runtime refuses output that would
+    /// take it over its memory limit.
+    fn check_size(&mut self, len: usize) -> Result<(), Self::Err> {
+        let _ = len;
+        Ok(())
+    }
 }
 
 /// Why encoding failed.
@@ -215,12 +224,19 @@ pub fn encode<S: EncodeSource>(cfg: &Config, src: &mut S, v: S::Val) -> Result<V
         // Append `cur` (json_append_data).
         let mut descend = None;
         match src.kind(cur) {
-            Kind::Str(s) => append_string(&mut out, s),
+            Kind::Str(s) => {
+                let n = s.len();
+                append_string(&mut out, s);
+                if n > 4096 {
+                    src.check_size(out.len()).map_err(EncodeError::Source)?;
+                }
+            }
             Kind::Num(n) => append_number(cfg, n, &mut out).map_err(|r| cannot("number", r))?,
             Kind::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
             Kind::Null => out.extend_from_slice(b"null"),
             Kind::Other(name) => return Err(cannot(name, "type not supported")),
             Kind::Table => {
+                src.check_size(out.len()).map_err(EncodeError::Source)?;
                 let depth = open.len() as i64 + 1;
                 if depth > cfg.encode_max_depth as i64 || sp + 3 > MAX_C_STACK {
                     return Err(EncodeError::Msg(format!("Cannot serialise, excessive nesting ({})", depth).into_bytes()));
@@ -683,6 +699,344 @@ fn object_key<B: Builder>(p: &mut Parser<'_>, b: &mut B, tok: (Tok, usize)) -> R
         return Err(parse_error("colon", colon));
     }
     Ok(key)
+}
+
+// ---------------------------------------------------------------------------
+// Binding
+
+use crate::api::{Ctx, Host, Lua, NativeFn};
+use crate::value::{LuaError, StrRef, TableRef, Value};
+
+/// Opens the `cjson` library (global `cjson`, as Redis builds lua_cjson
+/// with ENABLE_CJSON_GLOBAL).
+pub fn open_cjson<H: Host>(lua: &mut Lua<H>) {
+    let t = cjson_new_table(lua);
+    let g = lua.globals();
+    let k = lua.new_string(b"cjson");
+    // A string key is never nil or NaN: this cannot fail.
+    let _ = lua.raw_set(g, Value::String(k), Value::Table(t));
+}
+
+/// `lua_cjson_new`: a module table whose functions share a fresh [`Config`]
+/// (kept in a hidden table, their first upvalue).
+fn cjson_new_table<H: Host>(lua: &mut Lua<H>) -> TableRef {
+    let cfg = lua.new_table(9, 0);
+    store_config(lua, cfg, &Config::default());
+    let t = lua.new_table(0, 13);
+    let funcs: [(&str, NativeFn<H>); 10] = [
+        ("encode", json_encode),
+        ("decode", json_decode),
+        ("encode_sparse_array", cfg_encode_sparse_array),
+        ("encode_max_depth", cfg_encode_max_depth),
+        ("decode_max_depth", cfg_decode_max_depth),
+        ("encode_number_precision", cfg_encode_number_precision),
+        ("encode_keep_buffer", cfg_encode_keep_buffer),
+        ("encode_invalid_numbers", cfg_encode_invalid_numbers),
+        ("decode_invalid_numbers", cfg_decode_invalid_numbers),
+        ("new", cjson_new),
+    ];
+    for (name, f) in funcs {
+        let func = lua.new_native(f, &[Value::Table(cfg)]);
+        let k = lua.new_string(name.as_bytes());
+        let _ = lua.raw_set(t, Value::String(k), Value::Function(func));
+    }
+    let null = lua.new_string(b"null");
+    let _ = lua.raw_set(t, Value::String(null), Value::LightUserData(0));
+    for (k, v) in [(&b"_NAME"[..], &b"cjson"[..]), (b"_VERSION", b"2.1.0")] {
+        let (k, v) = (lua.new_string(k), lua.new_string(v));
+        let _ = lua.raw_set(t, Value::String(k), Value::String(v));
+    }
+    t
+}
+
+/// Writes the settings into the hidden config table (integer slots 1..9).
+fn store_config<H: Host>(lua: &mut Lua<H>, t: TableRef, c: &Config) {
+    let inv = match c.encode_invalid_numbers {
+        InvalidNumbers::Off => 0.0,
+        InvalidNumbers::On => 1.0,
+        InvalidNumbers::Null => 2.0,
+    };
+    let vals = [
+        c.sparse_convert as i32 as f64,
+        c.sparse_ratio as f64,
+        c.sparse_safe as f64,
+        c.encode_max_depth as f64,
+        c.decode_max_depth as f64,
+        inv,
+        c.decode_invalid_numbers as i32 as f64,
+        c.encode_keep_buffer as i32 as f64,
+        c.encode_number_precision as f64,
+    ];
+    for (i, v) in vals.iter().enumerate() {
+        // Integer keys 1..9 are never nil or NaN.
+        let _ = lua.raw_set_int(t, i as i64 + 1, Value::Number(*v));
+    }
+}
+
+/// The running function's config table and settings.
+fn fetch_config<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<(TableRef, Config), LuaError> {
+    let Value::Table(t) = ctx.upvalue(1) else {
+        return Err(ctx.error(b"BUG: Unable to fetch CJSON configuration"));
+    };
+    let lua = ctx.lua_ref();
+    let get = |i: i64| match lua.raw_get_int(t, i) {
+        Value::Number(n) => n as i32,
+        _ => 0,
+    };
+    let c = Config {
+        sparse_convert: get(1) != 0,
+        sparse_ratio: get(2),
+        sparse_safe: get(3),
+        encode_max_depth: get(4),
+        decode_max_depth: get(5),
+        encode_invalid_numbers: match get(6) {
+            0 => InvalidNumbers::Off,
+            1 => InvalidNumbers::On,
+            _ => InvalidNumbers::Null,
+        },
+        decode_invalid_numbers: get(7) != 0,
+        encode_keep_buffer: get(8) != 0,
+        encode_number_precision: get(9),
+    };
+    Ok((t, c))
+}
+
+/// `json_arg_init`: at most `args` arguments.
+fn arg_init<H: Host>(ctx: &mut Ctx<'_, H>, args: usize) -> Result<(TableRef, Config), LuaError> {
+    if ctx.nargs() > args {
+        return Err(ctx.arg_error(args + 1, "found too many arguments"));
+    }
+    fetch_config(ctx)
+}
+
+/// `json_integer_option`: sets `*setting` from argument `i` when given (the
+/// range error names argument #1 whatever `i` is, as lua_cjson.c does) and
+/// pushes the setting.
+fn integer_option<H: Host>(ctx: &mut Ctx<'_, H>, i: usize, setting: &mut i32, min: i32, max: i32) -> Result<(), LuaError> {
+    if !ctx.arg(i).is_nil() {
+        // `int value = luaL_checkinteger(...)`: the low 32 bits.
+        let value = ctx.check_integer(i)? as i32;
+        if !(min <= value && value <= max) {
+            let msg = format!("expected integer between {} and {}", min, max);
+            return Err(ctx.arg_error(1, &msg));
+        }
+        *setting = value;
+    }
+    ctx.push(Value::Number(*setting as f64))
+}
+
+/// `json_enum_option` with the options "off"/"on" (booleans accepted) or
+/// "off"/"on"/"null"; pushes the setting back.
+fn enum_option<H: Host>(ctx: &mut Ctx<'_, H>, i: usize, setting: &mut i32, options: &[&str]) -> Result<(), LuaError> {
+    match ctx.arg(i) {
+        Value::Nil => {}
+        Value::Boolean(b) => *setting = b as i32,
+        _ => {
+            // luaL_checkoption(L, i, NULL, options)
+            let s = ctx.check_bytes(i)?;
+            let name: Vec<u8> = ctx.str_bytes(s).to_vec();
+            match options.iter().position(|o| o.as_bytes() == name.as_slice()) {
+                Some(k) => *setting = k as i32,
+                None => {
+                    let mut msg = b"invalid option '".to_vec();
+                    msg.extend_from_slice(&name);
+                    msg.push(b'\'');
+                    return Err(ctx.arg_error_bytes(i, &msg));
+                }
+            }
+        }
+    }
+    if *setting == 0 || *setting == 1 {
+        ctx.push(Value::Boolean(*setting == 1))
+    } else {
+        let name = options.get(*setting as usize).copied().unwrap_or("");
+        ctx.push_bytes(name.as_bytes())
+    }
+}
+
+const BOOL_OPTIONS: &[&str] = &["off", "on"];
+
+fn cfg_encode_sparse_array<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let (t, mut c) = arg_init(ctx, 3)?;
+    let mut convert = c.sparse_convert as i32;
+    enum_option(ctx, 1, &mut convert, BOOL_OPTIONS)?;
+    c.sparse_convert = convert != 0;
+    store_config(ctx.lua(), t, &c);
+    integer_option(ctx, 2, &mut c.sparse_ratio, 0, i32::MAX)?;
+    store_config(ctx.lua(), t, &c);
+    integer_option(ctx, 3, &mut c.sparse_safe, 0, i32::MAX)?;
+    store_config(ctx.lua(), t, &c);
+    Ok(3)
+}
+
+/// A one-integer setting (`encode_max_depth`, ...).
+fn int_setting<H: Host>(
+    ctx: &mut Ctx<'_, H>,
+    field: fn(&mut Config) -> &mut i32,
+    min: i32,
+    max: i32,
+) -> Result<usize, LuaError> {
+    let (t, mut c) = arg_init(ctx, 1)?;
+    integer_option(ctx, 1, field(&mut c), min, max)?;
+    store_config(ctx.lua(), t, &c);
+    Ok(1)
+}
+
+fn cfg_encode_max_depth<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    int_setting(ctx, |c| &mut c.encode_max_depth, 1, i32::MAX)
+}
+
+fn cfg_decode_max_depth<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    int_setting(ctx, |c| &mut c.decode_max_depth, 1, i32::MAX)
+}
+
+fn cfg_encode_number_precision<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    int_setting(ctx, |c| &mut c.encode_number_precision, 1, 14)
+}
+
+fn cfg_encode_keep_buffer<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let (t, mut c) = arg_init(ctx, 1)?;
+    let mut v = c.encode_keep_buffer as i32;
+    enum_option(ctx, 1, &mut v, BOOL_OPTIONS)?;
+    c.encode_keep_buffer = v != 0;
+    store_config(ctx.lua(), t, &c);
+    Ok(1)
+}
+
+fn cfg_encode_invalid_numbers<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let (t, mut c) = arg_init(ctx, 1)?;
+    let mut v = match c.encode_invalid_numbers {
+        InvalidNumbers::Off => 0,
+        InvalidNumbers::On => 1,
+        InvalidNumbers::Null => 2,
+    };
+    enum_option(ctx, 1, &mut v, &["off", "on", "null"])?;
+    c.encode_invalid_numbers = match v {
+        0 => InvalidNumbers::Off,
+        1 => InvalidNumbers::On,
+        _ => InvalidNumbers::Null,
+    };
+    store_config(ctx.lua(), t, &c);
+    Ok(1)
+}
+
+fn cfg_decode_invalid_numbers<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let (t, mut c) = arg_init(ctx, 1)?;
+    let mut v = c.decode_invalid_numbers as i32;
+    enum_option(ctx, 1, &mut v, BOOL_OPTIONS)?;
+    c.decode_invalid_numbers = v != 0;
+    store_config(ctx.lua(), t, &c);
+    Ok(1)
+}
+
+fn cjson_new<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let t = cjson_new_table(ctx.lua());
+    ctx.push(Value::Table(t))?;
+    Ok(1)
+}
+
+/// Reads Lua values for the encoder.
+struct LuaSource<'c, H> {
+    lua: &'c Lua<H>,
+}
+
+impl<H: Host> EncodeSource for LuaSource<'_, H> {
+    type Val = Value;
+    type Err = LuaError;
+    fn kind(&self, v: Value) -> Kind<'_> {
+        match v {
+            Value::String(s) => Kind::Str(self.lua.str_bytes(s)),
+            Value::Number(n) => Kind::Num(n),
+            Value::Boolean(b) => Kind::Bool(b),
+            Value::Nil | Value::LightUserData(0) => Kind::Null,
+            Value::Table(_) => Kind::Table,
+            other => Kind::Other(other.type_name()),
+        }
+    }
+    fn nil(&self) -> Value {
+        Value::Nil
+    }
+    fn next(&mut self, t: Value, k: Value) -> Result<Option<(Value, Value)>, LuaError> {
+        match t {
+            Value::Table(t) => self.lua.next(t, k),
+            _ => Ok(None),
+        }
+    }
+    fn raw_geti(&mut self, t: Value, i: i64) -> Value {
+        match t {
+            Value::Table(t) => self.lua.raw_get_int(t, i),
+            _ => Value::Nil,
+        }
+    }
+    fn check_size(&mut self, len: usize) -> Result<(), LuaError> {
+        crate::lib_string::check_memory(self.lua, len)
+    }
+}
+
+fn json_encode<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let (_, c) = fetch_config(ctx)?;
+    if ctx.nargs() != 1 {
+        return Err(ctx.arg_error(1, "expected 1 argument"));
+    }
+    let v = ctx.arg(1);
+    let r = encode(&c, &mut LuaSource { lua: ctx.lua_ref() }, v);
+    match r {
+        Ok(out) => {
+            ctx.push_bytes(&out)?;
+            Ok(1)
+        }
+        Err(EncodeError::Msg(m)) => Err(ctx.error(&m)),
+        Err(EncodeError::Source(e)) => Err(e),
+    }
+}
+
+/// Builds decoded values in the state.
+struct LuaBuilder<'c, H>(&'c mut Lua<H>);
+
+impl<H: Host> Builder for LuaBuilder<'_, H> {
+    type Val = Value;
+    type Err = LuaError;
+    fn string(&mut self, s: &[u8]) -> Result<Value, LuaError> {
+        crate::lib_string::check_memory(self.0, s.len())?;
+        let r: StrRef = self.0.new_string(s);
+        Ok(Value::String(r))
+    }
+    fn number(&mut self, n: f64) -> Value {
+        Value::Number(n)
+    }
+    fn boolean(&mut self, b: bool) -> Value {
+        Value::Boolean(b)
+    }
+    fn null(&mut self) -> Value {
+        Value::LightUserData(0)
+    }
+    fn table(&mut self) -> Result<Value, LuaError> {
+        Ok(Value::Table(self.0.new_table(0, 0)))
+    }
+    fn set(&mut self, t: Value, k: Value, v: Value) -> Result<(), LuaError> {
+        match t {
+            Value::Table(t) => self.0.raw_set(t, k, v),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn json_decode<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    if ctx.nargs() != 1 {
+        return Err(ctx.arg_error(1, "expected 1 argument"));
+    }
+    let (_, c) = fetch_config(ctx)?;
+    let s = ctx.check_bytes(1)?;
+    let data = ctx.lua_ref().str_rc(s);
+    let r = decode(&c, &mut LuaBuilder(ctx.lua()), &data);
+    match r {
+        Ok(v) => {
+            ctx.push(v)?;
+            Ok(1)
+        }
+        Err(DecodeError::Msg(m)) => Err(ctx.error(&m)),
+        Err(DecodeError::Builder(e)) => Err(e),
+    }
 }
 
 #[cfg(test)]

@@ -190,6 +190,9 @@ pub enum DecodeError<E> {
     Builder(E),
 }
 
+/// What [`decode`] returns: the values and how many input bytes remain.
+pub type Decoded<V> = (Vec<V>, usize);
+
 /// An open container while decoding.
 enum Frame<V> {
     Array { t: V, next: u64, left: u64 },
@@ -206,7 +209,7 @@ pub fn decode<B: Builder>(
     offset: usize,
     limit: Option<u64>,
     base_slots: usize,
-) -> Result<(Vec<B::Val>, usize), DecodeError<B::Err>> {
+) -> Result<Decoded<B::Val>, DecodeError<B::Err>> {
     let mut pos = offset;
     let mut out: Vec<B::Val> = Vec::new();
     let limit = limit.unwrap_or(i32::MAX as u64);
@@ -232,7 +235,7 @@ pub fn decode<B: Builder>(
             // Either a finished scalar, or a container header (count, is_map).
             let mut container: Option<(u64, bool)> = None;
             let value = match tag {
-                0xcc | 0xcd | 0xce | 0xcf => {
+                0xcc..=0xcf => {
                     let n = 1 << (tag - 0xcc);
                     let v = be(need(1 + n)?.get(1..).unwrap_or(&[]));
                     pos += 1 + n;
@@ -240,7 +243,7 @@ pub fn decode<B: Builder>(
                     // uint64 above 2^63 turns negative.
                     Some(b.number(v as i64 as f64))
                 }
-                0xd0 | 0xd1 | 0xd2 | 0xd3 => {
+                0xd0..=0xd3 => {
                     let n = 1 << (tag - 0xd0);
                     let v = be(need(1 + n)?.get(1..).unwrap_or(&[]));
                     pos += 1 + n;
@@ -265,7 +268,7 @@ pub fn decode<B: Builder>(
                     pos += 9;
                     Some(b.number(f64::from_bits(v)))
                 }
-                0xd9 | 0xda | 0xdb => {
+                0xd9..=0xdb => {
                     let n = 1 << (tag - 0xd9);
                     let l = be(need(1 + n)?.get(1..).unwrap_or(&[])) as usize;
                     let s = data.get(pos + 1 + n..).and_then(|r| r.get(..l));
@@ -273,7 +276,7 @@ pub fn decode<B: Builder>(
                     pos += 1 + n + l;
                     Some(b.string(s).map_err(DecodeError::Builder)?)
                 }
-                0xdc | 0xdd | 0xde | 0xdf => {
+                0xdc..=0xdf => {
                     let n = if tag & 1 == 0 { 2 } else { 4 };
                     let l = be(need(1 + n)?.get(1..).unwrap_or(&[]));
                     pos += 1 + n;
@@ -373,6 +376,190 @@ pub fn decode<B: Builder>(
         }
     }
     Ok((out, data.len() - pos.min(data.len())))
+}
+
+// ---------------------------------------------------------------------------
+// Binding
+
+use crate::api::{Ctx, Host, Lua, NativeFn};
+use crate::value::{LuaError, Value};
+
+/// Opens the `cmsgpack` library (global `cmsgpack`, as `luaopen_cmsgpack`).
+pub fn open_cmsgpack<H: Host>(lua: &mut Lua<H>) {
+    let t = lua.new_table(0, 8);
+    let funcs: [(&str, NativeFn<H>); 4] =
+        [("pack", mp_pack), ("unpack", mp_unpack), ("unpack_one", mp_unpack_one), ("unpack_limit", mp_unpack_limit)];
+    for (name, f) in funcs {
+        lua.register(t, name, f);
+    }
+    let fields: [(&[u8], &[u8]); 4] = [
+        (b"_NAME", b"cmsgpack"),
+        (b"_VERSION", b"lua-cmsgpack 0.4.0"),
+        (b"_COPYRIGHT", b"Copyright (C) 2012, Salvatore Sanfilippo"),
+        (b"_DESCRIPTION", b"MessagePack C implementation for Lua"),
+    ];
+    for (k, v) in fields {
+        let (k, v) = (lua.new_string(k), lua.new_string(v));
+        // String keys are never nil or NaN: these sets cannot fail.
+        let _ = lua.raw_set(t, Value::String(k), Value::String(v));
+    }
+    let g = lua.globals();
+    let k = lua.new_string(b"cmsgpack");
+    let _ = lua.raw_set(g, Value::String(k), Value::Table(t));
+}
+
+/// `mp_encode_lua_type`: appends `v` (tables nested [`MAX_NESTING`] deep
+/// become nil). Recursion is bounded by that depth.
+fn encode_value<H: Host>(ctx: &mut Ctx<'_, H>, enc: &mut Encoder, v: Value, level: usize) -> Result<(), LuaError> {
+    match v {
+        Value::String(s) => {
+            let n = ctx.str_bytes(s).len();
+            crate::lib_string::check_memory(ctx.lua_ref(), enc.buf.len() + n)?;
+            enc.bytes(ctx.str_bytes(s));
+        }
+        Value::Boolean(b) => enc.boolean(b),
+        Value::Number(n) => enc.number(n),
+        Value::Table(t) if level < MAX_NESTING => {
+            crate::lib_string::check_memory(ctx.lua_ref(), enc.buf.len())?;
+            // table_is_an_array: number keys 1..n without holes.
+            let mut keys = Vec::new();
+            let mut k = Value::Nil;
+            while let Some((key, _)) = ctx.lua_ref().next(t, k)? {
+                keys.push(key.as_number());
+                k = key;
+                if key.as_number().is_none() {
+                    break;
+                }
+            }
+            if keys_form_array(keys) {
+                let len = ctx.lua_ref().raw_len(t);
+                enc.array_header(len as u64);
+                for j in 1..=len {
+                    // lua_gettable: metamethods apply when there is a metatable.
+                    let item = if ctx.lua_ref().metatable(t).is_some() {
+                        ctx.index(Value::Table(t), Value::Number(j as f64))?
+                    } else {
+                        ctx.lua_ref().raw_get_int(t, j as i64)
+                    };
+                    encode_value(ctx, enc, item, level + 1)?;
+                }
+            } else {
+                let mut count = 0u64;
+                let mut k = Value::Nil;
+                while let Some((key, _)) = ctx.lua_ref().next(t, k)? {
+                    count += 1;
+                    k = key;
+                }
+                enc.map_header(count);
+                let mut k = Value::Nil;
+                while let Some((key, val)) = ctx.lua_ref().next(t, k)? {
+                    encode_value(ctx, enc, key, level + 1)?;
+                    encode_value(ctx, enc, val, level + 1)?;
+                    k = key;
+                }
+            }
+        }
+        _ => enc.nil(),
+    }
+    Ok(())
+}
+
+fn mp_pack<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let nargs = ctx.nargs();
+    if nargs == 0 {
+        return Err(ctx.arg_error(0, "MessagePack pack needs input."));
+    }
+    let mut enc = Encoder::default();
+    for i in 1..=nargs {
+        let v = ctx.arg(i);
+        encode_value(ctx, &mut enc, v, 0)?;
+    }
+    crate::lib_string::check_memory(ctx.lua_ref(), enc.buf.len())?;
+    ctx.push_bytes(&enc.buf)?;
+    Ok(1)
+}
+
+/// Builds decoded values directly in the state.
+struct LuaBuilder<'c, H>(&'c mut Lua<H>);
+
+impl<H: Host> Builder for LuaBuilder<'_, H> {
+    type Val = Value;
+    type Err = LuaError;
+    fn nil(&mut self) -> Value {
+        Value::Nil
+    }
+    fn boolean(&mut self, b: bool) -> Value {
+        Value::Boolean(b)
+    }
+    fn number(&mut self, n: f64) -> Value {
+        Value::Number(n)
+    }
+    fn string(&mut self, s: &[u8]) -> Result<Value, LuaError> {
+        crate::lib_string::check_memory(self.0, s.len())?;
+        Ok(Value::String(self.0.new_string(s)))
+    }
+    fn table(&mut self) -> Result<Value, LuaError> {
+        Ok(Value::Table(self.0.new_table(0, 0)))
+    }
+    fn set(&mut self, t: Value, k: Value, v: Value) -> Result<(), LuaError> {
+        match t {
+            Value::Table(t) => self.0.raw_set(t, k, v),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `mp_unpack_full`: `limit` 0 and `offset` 0 decode everything and return
+/// only the values; otherwise the next offset (-1 at the end) comes first.
+fn unpack_full<H: Host>(ctx: &mut Ctx<'_, H>, limit: i64, offset: i64, base_slots: usize) -> Result<usize, LuaError> {
+    let s = ctx.check_bytes(1)?;
+    let data = ctx.lua_ref().str_rc(s);
+    let len = data.len();
+    let decode_all = limit == 0 && offset == 0;
+    if offset < 0 || limit < 0 {
+        let msg = alloc::format!(
+            "Invalid request to unpack with offset of {} and limit of {}.",
+            offset as i32,
+            len as i32
+        );
+        return Err(ctx.error(msg.as_bytes()));
+    } else if offset as u64 > len as u64 {
+        let msg = alloc::format!("Start offset {} greater than input length {}.", offset as i32, len as i32);
+        return Err(ctx.error(msg.as_bytes()));
+    }
+    let limit = if decode_all { None } else { Some(limit as u64) };
+    let r = decode(&mut LuaBuilder(ctx.lua()), &data, offset as usize, limit, base_slots);
+    let (vals, left) = match r {
+        Ok(v) => v,
+        Err(DecodeError::Msg(m)) => return Err(ctx.error(m.as_bytes())),
+        Err(DecodeError::Builder(e)) => return Err(e),
+    };
+    let mut n = vals.len();
+    if !decode_all {
+        let next = if left == 0 { -1.0 } else { (len - left) as f64 };
+        ctx.push(Value::Number(next))?;
+        n += 1;
+    }
+    for v in vals {
+        ctx.push(v)?;
+    }
+    Ok(n)
+}
+
+fn mp_unpack<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let base = ctx.nargs().max(1);
+    unpack_full(ctx, 0, 0, base)
+}
+
+fn mp_unpack_one<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let offset = ctx.opt_integer(2, 0)?;
+    unpack_full(ctx, 1, offset, 1)
+}
+
+fn mp_unpack_limit<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let limit = ctx.check_integer(2)?;
+    let offset = ctx.opt_integer(3, 0)?;
+    unpack_full(ctx, limit, offset, 1)
 }
 
 #[cfg(test)]

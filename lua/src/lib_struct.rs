@@ -15,6 +15,7 @@
 //! argument checks and messages.
 
 use alloc::format;
+use core::convert::Infallible;
 use alloc::vec::Vec;
 
 use crate::number::{double_to_long, double_to_ulong};
@@ -249,7 +250,7 @@ fn getinteger(b: &[u8], little: bool, signed: bool, size: usize) -> f64 {
 /// `struct.unpack(fmt, data, pos)`: the values and the next position
 /// (1-based). `pos` is the Lua argument (default 1). `nargs` is how many
 /// arguments the call had, for the stack check ("too many results").
-pub fn unpack(fmt: &[u8], data: &[u8], pos: i64, nargs: usize) -> Result<(Vec<Unpacked>, usize), StructError<()>> {
+pub fn unpack(fmt: &[u8], data: &[u8], pos: i64, nargs: usize) -> Result<(Vec<Unpacked>, usize), StructError<Infallible>> {
     // size_t pos = luaL_optinteger(...): negative values become huge.
     let pos = pos as u64 as usize;
     if pos == 0 {
@@ -325,7 +326,7 @@ pub fn unpack(fmt: &[u8], data: &[u8], pos: i64, nargs: usize) -> Result<(Vec<Un
 }
 
 /// `struct.size(fmt)`: the packed size of a fixed-size format.
-pub fn size(fmt: &[u8]) -> Result<usize, StructError<()>> {
+pub fn size(fmt: &[u8]) -> Result<usize, StructError<Infallible>> {
     let mut f = Fmt::new(fmt);
     let mut h = Header::default();
     let mut pos = 0usize;
@@ -343,6 +344,104 @@ pub fn size(fmt: &[u8]) -> Result<usize, StructError<()>> {
         pos += size;
     }
     Ok(pos)
+}
+
+// ---------------------------------------------------------------------------
+// Binding
+
+use crate::api::{Ctx, Host, Lua, NativeFn};
+use crate::value::{LuaError, Value};
+
+/// Opens the `struct` library (global `struct`, as `luaopen_struct`).
+pub fn open_struct<H: Host>(lua: &mut Lua<H>) {
+    let t = lua.new_table(0, 3);
+    let funcs: [(&str, NativeFn<H>); 3] = [("pack", b_pack), ("unpack", b_unpack), ("size", b_size)];
+    for (name, f) in funcs {
+        lua.register(t, name, f);
+    }
+    let g = lua.globals();
+    let k = lua.new_string(b"struct");
+    // A string key is never nil or NaN: this cannot fail.
+    let _ = lua.raw_set(g, Value::String(k), Value::Table(t));
+}
+
+/// Arguments of `struct.pack`, read with lauxlib's checks.
+struct CtxArgs<'c, 'a, H>(&'c mut Ctx<'a, H>);
+
+impl<H: Host> PackArgs for CtxArgs<'_, '_, H> {
+    type Err = LuaError;
+    fn number(&mut self, arg: usize) -> Result<f64, LuaError> {
+        self.0.check_number(arg)
+    }
+    fn bytes(&mut self, arg: usize) -> Result<Vec<u8>, LuaError> {
+        let s = self.0.check_bytes(arg)?;
+        Ok(self.0.str_bytes(s).to_vec())
+    }
+}
+
+fn raise<H: Host>(ctx: &mut Ctx<'_, H>, e: StructError<LuaError>) -> LuaError {
+    match e {
+        StructError::Arg(i, msg) => ctx.arg_error_bytes(i, &msg),
+        StructError::Msg(msg) => ctx.error(&msg),
+        StructError::Source(e) => e,
+    }
+}
+
+/// `unpack` and `size` read no arguments through a source.
+fn widen(e: StructError<Infallible>) -> StructError<LuaError> {
+    match e {
+        StructError::Arg(i, m) => StructError::Arg(i, m),
+        StructError::Msg(m) => StructError::Msg(m),
+        StructError::Source(never) => match never {},
+    }
+}
+
+fn b_pack<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let f = ctx.check_bytes(1)?;
+    let f = ctx.lua_ref().str_rc(f);
+    let r = pack(&f, &mut CtxArgs(ctx));
+    match r {
+        Ok(out) => {
+            crate::lib_string::check_memory(ctx.lua_ref(), out.len())?;
+            ctx.push_bytes(&out)?;
+            Ok(1)
+        }
+        Err(e) => Err(raise(ctx, e)),
+    }
+}
+
+fn b_unpack<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let f = ctx.check_bytes(1)?;
+    let f = ctx.lua_ref().str_rc(f);
+    let d = ctx.check_bytes(2)?;
+    let data = ctx.lua_ref().str_rc(d);
+    let pos = ctx.opt_integer(3, 1)?;
+    let (vals, next) = match unpack(&f, &data, pos, ctx.nargs()) {
+        Ok(r) => r,
+        Err(e) => return Err(raise(ctx, widen(e))),
+    };
+    let n = vals.len();
+    for v in vals {
+        let v = match v {
+            Unpacked::Number(x) => Value::Number(x),
+            Unpacked::Bytes(s, e) => Value::String(ctx.lua().new_substring(d, s, e)),
+        };
+        ctx.push(v)?;
+    }
+    ctx.push(Value::Number(next as f64))?;
+    Ok(n + 1)
+}
+
+fn b_size<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let f = ctx.check_bytes(1)?;
+    let f = ctx.lua_ref().str_rc(f);
+    match size(&f) {
+        Ok(n) => {
+            ctx.push(Value::Number(n as f64))?;
+            Ok(1)
+        }
+        Err(e) => Err(raise(ctx, widen(e))),
+    }
 }
 
 #[cfg(test)]

@@ -577,7 +577,9 @@ mod tests {
 
     /// string.find(s, p) with captures, as a list of strings (positions as
     /// decimal), or the error message.
-    fn find(s: &[u8], p: &[u8]) -> Result<Option<(usize, usize, Vec<Vec<u8>>)>, &'static str> {
+    type FindResult = Result<Option<(usize, usize, Vec<Vec<u8>>)>, &'static str>;
+
+    fn find(s: &[u8], p: &[u8]) -> FindResult {
         let mut go = || true;
         let mut m = Matcher::new(s, p, &mut go);
         let (anchor, p0) = if m.pattern().first() == Some(&b'^') { (true, 1) } else { (false, 0) };
