@@ -107,10 +107,23 @@ impl<H: Host> Default for Lua<H> {
 }
 
 impl<H: Host> Lua<H> {
-    /// A bare state: empty globals, no libraries (see `open_base` and the
-    /// other `open_*` methods).
+    /// A bare state behaving as Redis 7.0's Lua: empty globals, no
+    /// libraries (see `open_base` and the other `open_*` methods). Strings
+    /// hash as Redis's patched lstring.c does (every character), so `pairs`
+    /// order matches Redis for keys of any length.
     pub fn new() -> Self {
-        let mut heap = Heap::new();
+        Self::with_string_hash(true)
+    }
+
+    /// A bare state hashing strings as stock Lua 5.1.5 (at most 32 sampled
+    /// characters), so `pairs` order matches the `lua5.1` interpreter even
+    /// for keys longer than 31 bytes.
+    pub fn new_lua51() -> Self {
+        Self::with_string_hash(false)
+    }
+
+    fn with_string_hash(full: bool) -> Self {
+        let mut heap = Heap::new(full);
         let globals = heap.new_table(Table::with_sizes(0, 2));
         let registry = heap.new_table(Table::with_sizes(0, 2));
         let tm_names = core::array::from_fn(|i| heap.intern(TM_NAMES[i].as_bytes()));

@@ -134,16 +134,20 @@ pub(crate) struct Heap {
     pub(crate) tables: Arena<Table>,
     pub(crate) upvals: Arena<UpVal>,
     empty: Rc<[u8]>,
+    /// Hash every character of strings (Redis) instead of sampling (Lua 5.1).
+    full_hash: bool,
     /// Estimated bytes in use.
     pub(crate) bytes: usize,
 }
 
-/// lstring.c's hash: seeded with the length, at most 32 characters sampled
-/// (every `step`-th from the end).
-pub(crate) fn lua_hash(s: &[u8]) -> u32 {
+/// lstring.c's hash: seeded with the length, over the characters from the
+/// end. Stock Lua 5.1.5 samples at most 32 of them (every `step`-th); Redis
+/// patched its copy to hash every character (`full`), which changes the
+/// hash, so the `pairs` order, of strings longer than 31 bytes.
+pub(crate) fn lua_hash(s: &[u8], full: bool) -> u32 {
     let l = s.len();
     let mut h = l as u32;
-    let step = (l >> 5) + 1;
+    let step = if full { 1 } else { (l >> 5) + 1 };
     let mut l1 = l;
     while l1 >= step {
         h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(s[l1 - 1] as u32);
@@ -160,7 +164,7 @@ fn intern_hash(h: u32) -> u64 {
 }
 
 impl Heap {
-    pub(crate) fn new() -> Heap {
+    pub(crate) fn new(full_hash: bool) -> Heap {
         Heap {
             strings: Arena::new(),
             str_hashes: Vec::new(),
@@ -168,13 +172,14 @@ impl Heap {
             tables: Arena::new(),
             upvals: Arena::new(),
             empty: Rc::from(&[][..]),
+            full_hash,
             bytes: 0,
         }
     }
 
     /// The interned string for `bytes`, creating it if needed.
     pub(crate) fn intern(&mut self, bytes: &[u8]) -> StrRef {
-        let h = lua_hash(bytes);
+        let h = lua_hash(bytes, self.full_hash);
         let strings = &self.strings.items;
         if let Some(&i) = self.intern.find(intern_hash(h), |&i| &*strings[i as usize] == bytes) {
             return StrRef { idx: i, hash: h };
@@ -185,7 +190,7 @@ impl Heap {
     /// Interns an `Rc` the caller already holds (proto constants), without
     /// copying it when it is new.
     pub(crate) fn intern_rc(&mut self, bytes: &Rc<[u8]>) -> StrRef {
-        let h = lua_hash(bytes);
+        let h = lua_hash(bytes, self.full_hash);
         let strings = &self.strings.items;
         if let Some(&i) = self.intern.find(intern_hash(h), |&i| *strings[i as usize] == **bytes) {
             return StrRef { idx: i, hash: h };
@@ -471,12 +476,13 @@ mod tests {
         let mut h: u32 = 2;
         h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(b'b' as u32);
         h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(b'a' as u32);
-        assert_eq!(lua_hash(b"ab"), h);
+        assert_eq!(lua_hash(b"ab", false), h);
+        assert_eq!(lua_hash(b"ab", true), h);
     }
 
     #[test]
     fn interning_is_identity() {
-        let mut heap = Heap::new();
+        let mut heap = Heap::new(false);
         let a = heap.intern(b"hello");
         let b = heap.intern(b"hello");
         let c = heap.intern(b"world");

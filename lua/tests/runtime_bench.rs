@@ -46,7 +46,7 @@ const SCRIPTS: &[(&str, &str)] = &[
 #[ignore]
 fn speed_versus_lua51() {
     for (name, src) in SCRIPTS {
-        let mut lua: Lua<Collect> = Lua::new();
+        let mut lua: Lua<Collect> = Lua::new_lua51();
         lua.open_base();
         lua.open_table();
         lua.open_math();

@@ -29,7 +29,7 @@ fn corpus_dir() -> PathBuf {
 /// Runs a script file like `lua5.1 file` does (chunkname "@file"); an
 /// uncaught error goes to the returned error text, as lua5.1's stderr.
 fn run_ours(name: &str, src: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
-    let mut lua: Lua<Collect> = Lua::new();
+    let mut lua: Lua<Collect> = Lua::new_lua51();
     lua.open_base();
     lua.open_table();
     lua.open_math();

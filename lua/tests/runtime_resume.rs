@@ -27,7 +27,7 @@ impl Host for Collect {
 }
 
 fn new_state() -> Lua<Collect> {
-    let mut lua: Lua<Collect> = Lua::new();
+    let mut lua: Lua<Collect> = Lua::new_lua51();
     lua.open_base();
     lua.open_table();
     lua.open_math();
