@@ -346,6 +346,7 @@ impl<H: Host> Lua<H> {
         let func = self.top;
         self.push_args(f, args)?;
         let saved_steps = self.steps_left;
+        let saved_ccalls = self.n_ccalls;
         self.steps_left = self.kill_interval;
         let depth = self.cis.len();
         let r = self.call_at(host, func, -1);
@@ -357,6 +358,9 @@ impl<H: Host> Lua<H> {
                 Ok(res)
             }
             Err(e) => {
+                // Memory and kill errors cross pcall frames without undoing
+                // their C-stack count.
+                self.n_ccalls = saved_ccalls;
                 self.unwind_to(depth, func);
                 Err(e)
             }
@@ -394,6 +398,7 @@ impl<H: Host> Lua<H> {
             }
             Ok(false) => Ok(Step::Paused),
             Err(e) => {
+                self.n_ccalls = 0;
                 self.unwind_to(0, run.func);
                 self.pending = None;
                 self.steps_left = u64::MAX;
@@ -406,6 +411,7 @@ impl<H: Host> Lua<H> {
     /// freed by the next collection).
     pub fn abort(&mut self) {
         if let Some(run) = self.pending.take() {
+            self.n_ccalls = 0;
             self.unwind_to(0, run.func);
         }
         self.steps_left = u64::MAX;

@@ -124,7 +124,9 @@ fn base_collectgarbage<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError>
             // A native's own stack is consistent: a safe point.
             ctx.lua().gc_collect();
             if o == 4 {
-                ctx.push(Value::Boolean(true))?;
+                // "step" reports whether it finished a cycle; ours always
+                // does, but C Lua's default-sized step usually does not.
+                ctx.push(Value::Boolean(_ex > 0))?;
             } else {
                 ctx.push(Value::Number(0.0))?;
             }
@@ -309,8 +311,13 @@ fn base_load<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     }
     let f = ctx.arg(1);
     let mut src = Vec::new();
+    // lua_load runs the reader protected: its errors become `nil, msg`.
     loop {
-        let piece = ctx.call1(f, &[])?;
+        let piece = match ctx.call1(f, &[]) {
+            Ok(p) => p,
+            Err(LuaError::Runtime(e)) => return load_result(ctx, Err(LuaError::Runtime(e))),
+            Err(e) => return Err(e),
+        };
         match piece {
             Value::Nil => break,
             Value::String(s) => {
@@ -320,12 +327,11 @@ fn base_load<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
                 }
                 src.extend_from_slice(b);
             }
-            Value::Number(n) => {
-                let mut b = Vec::new();
-                crate::vm::fmt_number(n, &mut b);
-                src.extend_from_slice(&b);
+            Value::Number(n) => crate::vm::fmt_number(n, &mut src),
+            _ => {
+                let e = ctx.error(b"reader function must return a string");
+                return load_result(ctx, Err(e));
             }
-            _ => return Err(ctx.error(b"reader function must return a string")),
         }
     }
     let r = ctx.lua().load(&src, &name);

@@ -451,6 +451,10 @@ impl<H: Host> Lua<H> {
         self.close_upvals(top);
         self.cis.truncate(depth);
         self.top = top;
+        // restore_stack_limit, as after any protected call.
+        if self.size_ci > MAXCALLS && self.cis.len() + 1 < MAXCALLS {
+            self.size_ci = MAXCALLS;
+        }
     }
 
     // -----------------------------------------------------------------------

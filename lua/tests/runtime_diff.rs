@@ -82,6 +82,9 @@ fn corpus_matches_lua51() {
             (None, Err(_)) => panic!("{name}: no .expected and no lua5.1"),
         };
         let (ours, err) = run_ours(name, &src);
+        if let Ok(dir) = std::env::var("RUNTIME_DIFF_DUMP") {
+            let _ = std::fs::write(Path::new(&dir).join(format!("{name}.ours")), &ours);
+        }
         if ours != expected {
             let o = String::from_utf8_lossy(&ours);
             let e = String::from_utf8_lossy(&expected);
