@@ -146,6 +146,34 @@ pub fn token2str(tok: Tok) -> Vec<u8> {
     s.to_vec()
 }
 
+/// The reserved word `name` is, if any.
+fn reserved(name: &[u8]) -> Option<Tok> {
+    Some(match name {
+        b"and" => Tok::And,
+        b"break" => Tok::Break,
+        b"do" => Tok::Do,
+        b"else" => Tok::Else,
+        b"elseif" => Tok::Elseif,
+        b"end" => Tok::End,
+        b"false" => Tok::False,
+        b"for" => Tok::For,
+        b"function" => Tok::Function,
+        b"if" => Tok::If,
+        b"in" => Tok::In,
+        b"local" => Tok::Local,
+        b"nil" => Tok::Nil,
+        b"not" => Tok::Not,
+        b"or" => Tok::Or,
+        b"repeat" => Tok::Repeat,
+        b"return" => Tok::Return,
+        b"then" => Tok::Then,
+        b"true" => Tok::True,
+        b"until" => Tok::Until,
+        b"while" => Tok::While,
+        _ => return None,
+    })
+}
+
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
@@ -520,8 +548,8 @@ impl<'a> Lexer<'a> {
                             break;
                         }
                     }
-                    if let Some(r) = RESERVED.iter().find(|r| r.0 == &self.buff[..]) {
-                        return simple(r.1);
+                    if let Some(tok) = reserved(&self.buff) {
+                        return simple(tok);
                     }
                     return Ok(Token { tok: Tok::Name, sem: SemInfo::Str(Rc::from(&self.buff[..])) });
                 }
