@@ -109,3 +109,19 @@ fn string_library_matches_lua51() {
     let got = transcript(&mut lua, include_str!("data/libs_string_cases.txt"), b"=c");
     compare(&got, include_bytes!("data/libs_string_cases.expected"));
 }
+
+#[test]
+fn redis_libraries_match_redis() {
+    let mut lua = state(&[
+        |l| l.open_base(),
+        |l| l.open_table(),
+        |l| l.open_math(),
+        redlet_lua::lib_string::open_string,
+        redlet_lua::lib_cjson::open_cjson,
+        redlet_lua::lib_cmsgpack::open_cmsgpack,
+        redlet_lua::lib_bit::open_bit,
+        redlet_lua::lib_struct::open_struct,
+    ]);
+    let got = transcript(&mut lua, include_str!("data/libs_redis_cases.txt"), b"=user_script");
+    compare(&got, include_bytes!("data/libs_redis_cases.expected"));
+}
