@@ -2,16 +2,16 @@
 //! `proto.rs`.
 //!
 //! One value stack and one call-info stack per state. Lua-to-Lua calls push a
-//! [`CallInfo`] and continue in the same loop (they never recurse in Rust), so a
+//! `CallInfo` and continue in the same loop (they never recurse in Rust), so a
 //! run can stop after any instruction and resume later. `pcall`/`xpcall` are
-//! frames too ([`CiKind::Pcall`]): an error unwinds the call-info stack to the
+//! frames too (`CiKind::Pcall`): an error unwinds the call-info stack to the
 //! innermost one, so a run can also pause inside a `pcall`. What does recurse
 //! in Rust, as it does in C Lua (luaD_call), is bounded by LUAI_MAXCCALLS (200,
 //! "C stack overflow"): metamethod calls and natives calling back into Lua.
 //!
 //! Invariants:
 //! - while a Lua frame runs, `stack.len() >= ci.top` (= base + maxstacksize)
-//!   and every register index is below `ci.top` ([`check_proto`] verified the
+//!   and every register index is below `ci.top` (`check_proto` verified the
 //!   code at load), so register accesses cannot go out of bounds;
 //! - `top == ci.top` for the running Lua frame except between an instruction
 //!   that leaves a variable number of values (CALL/VARARG with B or C = 0) and
