@@ -16,6 +16,7 @@
 //! cannot overflow the Rust stack: deeper input gets Lua's "chunk has too
 //! many syntax levels".
 
+use alloc::collections::btree_map::Entry;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::rc::Rc;
@@ -546,16 +547,18 @@ impl Parser<'_> {
     }
 
     fn addk(&mut self, key: KKey, v: Constant) -> R<i32> {
-        if let Some(&i) = self.fs.h.get(&key) {
-            return Ok(i);
+        let n = self.fs.f.constants.len();
+        match self.fs.h.entry(key) {
+            Entry::Occupied(e) => return Ok(*e.get()),
+            Entry::Vacant(e) => {
+                if n >= MAXARG_BX as usize {
+                    return Err(runtime_error("constant table overflow"));
+                }
+                e.insert(n as i32);
+            }
         }
-        if self.fs.f.constants.len() >= MAXARG_BX as usize {
-            return Err(runtime_error("constant table overflow"));
-        }
-        let i = self.fs.f.constants.len() as i32;
         self.fs.f.constants.push(v);
-        self.fs.h.insert(key, i);
-        Ok(i)
+        Ok(n as i32)
     }
 
     fn string_k(&mut self, s: Rc<[u8]>) -> R<i32> {
