@@ -205,7 +205,7 @@ pub struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     /// A lexer over `src` (luaX_setinput); `source` is the chunk name. The
-    /// first token is read by the first [`Lexer::next`].
+    /// first token is read by the first [`Lexer::next_token`].
     pub fn new(src: &'a [u8], source: Rc<[u8]>) -> Lexer<'a> {
         let mut ls = Lexer {
             src,

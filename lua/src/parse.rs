@@ -5,9 +5,9 @@
 //!
 //! The structure follows the C closely on purpose, function for function, so
 //! that the two can be compared line by line: an expression is an
-//! [`ExpDesc`] whose kind says where its value is (a constant, a register, a
+//! `ExpDesc` whose kind says where its value is (a constant, a register, a
 //! pending instruction, a jump...), and "jump lists" are chained through the
-//! sBx fields of the jumps themselves, terminated by [`NO_JUMP`].
+//! sBx fields of the jumps themselves, terminated by `NO_JUMP`.
 //!
 //! Invariants: `freereg >= nactvar` between statements; every register
 //! handed out is below `maxstacksize < MAXSTACK`; the nesting of `chunk` and
