@@ -313,6 +313,9 @@ pub fn compile(source: &[u8], chunkname: &[u8]) -> Result<Rc<Proto>, CompileErro
 /// called from Lua (depth 1 or more) fails one level earlier than a load
 /// from C, and `luac` loads at depth 1.
 pub fn compile_at_depth(source: &[u8], chunkname: &[u8], nccalls: u32) -> Result<Rc<Proto>, CompileError> {
+    // lua_load makes the chunk name a string with luaS_new, i.e. strlen:
+    // it ends at its first NUL byte.
+    let chunkname = chunkname.split(|&c| c == 0).next().unwrap_or(chunkname);
     let name: Rc<[u8]> = Rc::from(chunkname);
     let mut p = Parser {
         ls: Lexer::new(source, name.clone()),
@@ -2137,6 +2140,12 @@ mod tests {
         assert_eq!(p.maxstacksize, 2);
         let e = compile(b"x =", b"=t").unwrap_err();
         assert_eq!(e.message, b"t:1: unexpected symbol near '<eof>'");
+    }
+
+    #[test]
+    fn chunk_name_ends_at_nul() {
+        let p = compile(b"return", b"=a\0b").unwrap();
+        assert_eq!(&*p.source, b"=a");
     }
 
     #[test]
