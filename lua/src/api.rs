@@ -94,6 +94,10 @@ pub struct Lua<H> {
     /// A nested run used up the budget: pause at the next chance.
     pub(crate) pause_pending: bool,
     pub(crate) pending: Option<PendingRun>,
+    /// Where the last error that no pcall caught was raised: the source and
+    /// current line of the innermost Lua frame then (see
+    /// [`Lua::error_position`]).
+    pub(crate) error_pos: Option<(Rc<[u8]>, u32)>,
     /// Scratch buffer for concatenation and number formatting.
     pub(crate) buf: Vec<u8>,
     /// `math.random`'s generator (glibc's `rand()`).
@@ -149,6 +153,7 @@ impl<H: Host> Lua<H> {
             kill_interval: 100_000,
             pause_pending: false,
             pending: None,
+            error_pos: None,
             buf: Vec::new(),
             rand_state: crate::lib_math::GlibcRand::default(),
         }
@@ -310,6 +315,16 @@ impl<H: Host> Lua<H> {
         let lp = self.make_lproto(&p);
         let env = self.globals;
         Ok(self.alloc_func(Closure::Lua { p: lp, upvals: Default::default(), env }))
+    }
+
+    /// Where the last error that escaped every pcall was raised: the
+    /// `source` (the chunk name as given to [`Lua::load`], e.g.
+    /// `@user_script`) and current line of the innermost Lua function
+    /// active then. This is what an error handler's `debug.getinfo` sees
+    /// (Redis reports it as "script: <sha>, on @user_script:<line>."),
+    /// whatever the error value is. `None` when no Lua function was active.
+    pub fn error_position(&self) -> Option<(Vec<u8>, u32)> {
+        self.error_pos.as_ref().map(|(s, l)| (s.to_vec(), *l))
     }
 
     /// A Lua error value made of a message without position.

@@ -126,6 +126,15 @@ impl<H: Host> Lua<H> {
         p.lineinfo.get(Self::current_pc(ci)).copied()
     }
 
+    /// The source and current line of the innermost Lua frame, if any.
+    pub(crate) fn innermost_lua_position(&self) -> Option<(alloc::rc::Rc<[u8]>, u32)> {
+        self.cis.iter().rev().find_map(|ci| {
+            let p = self.ci_proto(ci)?;
+            let line = self.current_line(ci)?;
+            Some((p.source.clone(), line))
+        })
+    }
+
     /// "chunk:line: " of the running frame if it is a Lua frame (addinfo).
     pub(crate) fn current_position(&self) -> Vec<u8> {
         match self.cis.last() {

@@ -1007,6 +1007,9 @@ impl<H: Host> Lua<H> {
             match r {
                 Err(LuaError::Runtime(v)) => {
                     if !self.catch(host, depth, v)? {
+                        // Escapes this run: remember where, before the
+                        // caller unwinds the frames.
+                        self.error_pos = self.innermost_lua_position();
                         return Err(LuaError::Runtime(v));
                     }
                 }
