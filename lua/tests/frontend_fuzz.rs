@@ -103,7 +103,7 @@ impl Gen {
     fn expr(&mut self, vararg: bool) {
         self.depth += 1;
         let deep = self.depth > 6;
-        let choice = if deep { self.rng.below(8) } else { self.rng.below(22) };
+        let choice = if deep { self.rng.below(8) } else { self.rng.below(26) };
         match choice {
             0 => {
                 let n = self.rng.pick(&["0", "1", "2", "3.5", "-1", "0x1F", "1e2", "100", "0.1", "255", "256"]);
@@ -157,6 +157,28 @@ impl Gen {
                 self.out.push_str("[ ");
                 self.expr(vararg);
                 self.out.push(']');
+            }
+            20 | 21 => {
+                // Constant subexpressions: folding (or not) of numerals.
+                // (No `^`: folding uses libm's pow, which is sometimes one
+                // ulp off glibc's; see frontend_numbers.)
+                let n = 1 + self.rng.below(4);
+                for i in 0..n {
+                    if i > 0 {
+                        let op = self.rng.pick(&[" + ", " - ", " * ", " / ", " % ", " .. ", " == ", " < ", " and ", " or "]);
+                        self.out.push_str(op);
+                    }
+                    let u = self.rng.pick(&["", "", "- ", "not ", "#"]);
+                    self.out.push_str(u);
+                    let k = self.rng.pick(&["0", "1", "2", "0.5", "3", "1e300", "-0", "(2)", "'7'", "nil", "true", "(1 + 1)"]);
+                    self.out.push_str(k);
+                }
+            }
+            22 => self.out.push_str(if vararg { "(...)" } else { "(nil)" }),
+            23 => {
+                let n = self.name();
+                self.out.push_str(n);
+                self.out.push_str(if vararg { "(...)" } else { "()" });
             }
             _ => {
                 self.expr(vararg);
