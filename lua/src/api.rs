@@ -100,6 +100,13 @@ pub struct Lua<H> {
     pub(crate) error_pos: Option<(Rc<[u8]>, u32)>,
     /// Scratch buffer for concatenation and number formatting.
     pub(crate) buf: Vec<u8>,
+    /// The running thread (MAIN_THREAD or a coroutine's index).
+    pub(crate) cur_thread: u32,
+    /// The threads that resumed the running one, with their saved state
+    /// (innermost last).
+    pub(crate) thread_stack: Vec<(u32, crate::heap::ThreadState)>,
+    /// Set by a yield: the run stopped because its coroutine yielded.
+    pub(crate) yielded: bool,
     /// `math.random`'s generator (glibc's `rand()`).
     pub(crate) rand_state: crate::lib_math::GlibcRand,
 }
@@ -156,6 +163,9 @@ impl<H: Host> Lua<H> {
             error_pos: None,
             buf: Vec::new(),
             rand_state: crate::lib_math::GlibcRand::default(),
+            cur_thread: crate::heap::MAIN_THREAD,
+            thread_stack: Vec::new(),
+            yielded: false,
         }
     }
 

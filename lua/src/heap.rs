@@ -34,6 +34,7 @@ pub(crate) const STRING_COST: usize = 40;
 pub(crate) const TABLE_COST: usize = 80;
 pub(crate) const FUNC_COST: usize = 48;
 pub(crate) const UPVAL_COST: usize = 32;
+pub(crate) const THREAD_COST: usize = 256;
 
 /// A typed arena with a mark bit per slot and a free list.
 pub(crate) struct Arena<T> {
@@ -84,8 +85,44 @@ impl<T> Arena<T> {
 /// (holding its own copy) once the variable's block has ended.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum UpVal {
-    Open(u32),
+    /// The variable lives in stack slot `idx` of `thread` (MAIN_THREAD or a
+    /// coroutine's index).
+    Open { idx: u32, thread: u32 },
     Closed(Value),
+}
+
+/// The thread id of the main thread (coroutines use their arena index).
+pub(crate) const MAIN_THREAD: u32 = u32::MAX;
+
+/// The per-thread part of the VM state: swapped into `Lua`'s fields while a
+/// thread runs.
+#[derive(Default)]
+pub(crate) struct ThreadState {
+    pub(crate) stack: Vec<Value>,
+    pub(crate) top: usize,
+    pub(crate) cis: Vec<crate::vm::CallInfo>,
+    pub(crate) open_upvals: Vec<u32>,
+    pub(crate) size_ci: usize,
+}
+
+/// A coroutine's status (costatus of lbaselib.c).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CoStatus {
+    Suspended,
+    Running,
+    Normal,
+    Dead,
+}
+
+/// A coroutine object.
+pub(crate) struct Coroutine {
+    /// Its stack and frames while it is not running.
+    pub(crate) state: ThreadState,
+    pub(crate) status: CoStatus,
+    pub(crate) started: bool,
+    /// `n_ccalls` when it was resumed: a yield from deeper (a metamethod, a
+    /// native's callback, a pcall) crosses a C boundary.
+    pub(crate) base_ccalls: u32,
 }
 
 /// A loaded function prototype: the compiler's [`Proto`] plus its constants as
@@ -107,6 +144,9 @@ pub(crate) enum NativeKind {
     Pcall,
     /// `xpcall`, handled by the VM.
     Xpcall,
+    /// `coroutine.yield`, handled by the VM (it suspends the running
+    /// coroutine's frames where they are).
+    Yield,
 }
 
 /// A function object.
@@ -133,6 +173,7 @@ pub(crate) struct Heap {
     intern: HashTable<u32>,
     pub(crate) tables: Arena<Table>,
     pub(crate) upvals: Arena<UpVal>,
+    pub(crate) threads: Arena<Coroutine>,
     empty: Rc<[u8]>,
     /// Hash every character of strings (Redis) instead of sampling (Lua 5.1).
     full_hash: bool,
@@ -171,6 +212,7 @@ impl Heap {
             intern: HashTable::new(),
             tables: Arena::new(),
             upvals: Arena::new(),
+            threads: Arena::new(),
             empty: Rc::from(&[][..]),
             full_hash,
             bytes: 0,
@@ -250,6 +292,12 @@ impl Heap {
         r
     }
 
+    /// A new coroutine object.
+    pub(crate) fn new_thread(&mut self, c: Coroutine) -> u32 {
+        self.bytes += THREAD_COST + c.state.stack.len() * core::mem::size_of::<Value>();
+        self.threads.alloc(c)
+    }
+
     pub(crate) fn new_upval(&mut self, u: UpVal) -> u32 {
         self.bytes += UPVAL_COST;
         self.upvals.alloc(u)
@@ -272,6 +320,10 @@ impl Heap {
         );
         self.tables.sweep(Table::dead, |_, t| freed += TABLE_COST + t.mem_size());
         self.upvals.sweep(|| UpVal::Closed(Value::Nil), |_, _| freed += UPVAL_COST);
+        self.threads.sweep(
+            || Coroutine { state: ThreadState::default(), status: CoStatus::Dead, started: true, base_ccalls: 0 },
+            |_, c| freed += THREAD_COST + c.state.stack.len() * core::mem::size_of::<Value>(),
+        );
         self.bytes = self.bytes.saturating_sub(freed);
     }
 }
@@ -280,6 +332,7 @@ impl Heap {
 enum Gray {
     Table(u32),
     Func(u32),
+    Thread(u32),
     Proto(Rc<LProto>),
 }
 
@@ -357,6 +410,23 @@ impl<H: crate::api::Host> Lua<H> {
             let f = self.cis[ci].func_ref;
             self.mark_value(&mut m, Value::Function(f));
         }
+        if self.cur_thread != MAIN_THREAD {
+            self.mark_value(&mut m, Value::Thread(crate::value::ThreadRef(self.cur_thread)));
+        }
+        // Threads that resumed the running one: their saved stacks.
+        let mut saved: Vec<Value> = Vec::new();
+        for (id, st) in &self.thread_stack {
+            if *id != MAIN_THREAD {
+                saved.push(Value::Thread(crate::value::ThreadRef(*id)));
+            }
+            collect_state_roots(st, &mut saved);
+            for &u in &st.open_upvals {
+                self.heap.upvals.marks[u as usize] = true;
+            }
+        }
+        for v in saved {
+            self.mark_value(&mut m, v);
+        }
         self.propagate(&mut m);
         // Free.
         self.heap.sweep();
@@ -394,6 +464,13 @@ impl<H: crate::api::Host> Lua<H> {
                     m.gray.push(Gray::Func(f.0));
                 }
             }
+            Value::Thread(t) => {
+                let i = t.0 as usize;
+                if !self.heap.threads.marks[i] {
+                    self.heap.threads.marks[i] = true;
+                    m.gray.push(Gray::Thread(t.0));
+                }
+            }
             _ => {}
         }
     }
@@ -415,8 +492,14 @@ impl<H: crate::api::Host> Lua<H> {
                         scratch.push(Value::Table(*env));
                         for &u in upvals.iter() {
                             self.heap.upvals.marks[u as usize] = true;
-                            if let UpVal::Closed(v) = self.heap.upvals.items[u as usize] {
-                                scratch.push(v);
+                            match self.heap.upvals.items[u as usize] {
+                                UpVal::Closed(v) => scratch.push(v),
+                                // An open variable of another thread lives in
+                                // that thread's stack: keep the thread.
+                                UpVal::Open { thread, .. } if thread != MAIN_THREAD => {
+                                    scratch.push(Value::Thread(crate::value::ThreadRef(thread)))
+                                }
+                                UpVal::Open { .. } => {}
                             }
                         }
                         if p.mark.get() != m.epoch {
@@ -429,6 +512,13 @@ impl<H: crate::api::Host> Lua<H> {
                     }
                     Closure::Dead => {}
                 },
+                Gray::Thread(t) => {
+                    let st = &self.heap.threads.items[t as usize].state;
+                    collect_state_roots(st, &mut scratch);
+                    for &u in &st.open_upvals {
+                        self.heap.upvals.marks[u as usize] = true;
+                    }
+                }
                 Gray::Proto(p) => {
                     if p.mark.get() != m.epoch {
                         p.mark.set(m.epoch);
@@ -458,6 +548,17 @@ impl<H: crate::api::Host> Lua<H> {
         self.heap.bytes += FUNC_COST + 16 * n;
         FuncRef(self.funcs.alloc(c))
     }
+}
+
+/// The values a suspended thread keeps alive: its stack up to its frames'
+/// tops and its frames' functions.
+fn collect_state_roots(st: &ThreadState, out: &mut Vec<Value>) {
+    let mut live = st.top;
+    for ci in &st.cis {
+        live = live.max(ci.top);
+        out.push(Value::Function(ci.func_ref));
+    }
+    out.extend_from_slice(&st.stack[..live.min(st.stack.len())]);
 }
 
 impl<H> Arena<Closure<H>> {

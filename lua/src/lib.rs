@@ -43,7 +43,7 @@
 //!
 //! # Differences from C Lua, on purpose
 //!
-//! - No coroutines, no `io`/`os`/`package`/`debug` libraries, no bytecode
+//! - No `io`/`os`/`package`/`debug` libraries, no bytecode
 //!   loading, no `__gc`/`__mode` (no finalizers, no weak tables).
 //! - Tables and functions used as table keys hash by handle, not by address:
 //!   their `pairs` order is as arbitrary as C Lua's, but different.

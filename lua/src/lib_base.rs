@@ -1,7 +1,8 @@
 //! The base library (lbaselib.c of Lua 5.1.5): `print`, `type`, `tostring`,
 //! `tonumber`, `pairs`, `ipairs`, `next`, `select`, `unpack`, `error`,
 //! `assert`, `pcall`, `xpcall`, the raw accessors, metatables, environments,
-//! `load`/`loadstring`, `collectgarbage`, `_G` and `_VERSION`.
+//! `load`/`loadstring`, `collectgarbage`, `_G`, `_VERSION` and, as in 5.1,
+//! the `coroutine` table (`create resume yield status running wrap`).
 //!
 //! `pcall` and `xpcall` are markers the VM recognises (`NativeKind`): they
 //! run as frames of the VM, so errors unwind to them without Rust recursion
@@ -17,7 +18,7 @@ use crate::value::{LuaError, Value};
 
 impl<H: Host> Lua<H> {
     /// Opens the base library into the globals (luaopen_base, without the
-    /// file functions `dofile`/`loadfile` and without `coroutine`).
+    /// file functions `dofile`/`loadfile`), with the `coroutine` table.
     pub fn open_base(&mut self) {
         let g = self.globals;
         let gs = self.new_string(b"_G");
@@ -56,11 +57,136 @@ impl<H: Host> Lua<H> {
         let pairs = self.new_native(base_pairs::<H>, &[next]);
         let k = self.new_string(b"pairs");
         let _ = self.raw_set(g, Value::String(k), Value::Function(pairs));
+        self.open_coroutine();
         let aux = self.new_native(base_ipairs_aux::<H>, &[]);
         let ipairs = self.new_native(base_ipairs::<H>, &[Value::Function(aux)]);
         let k = self.new_string(b"ipairs");
         let _ = self.raw_set(g, Value::String(k), Value::Function(ipairs));
     }
+}
+
+impl<H: Host> Lua<H> {
+    /// The `coroutine` table (part of luaopen_base in 5.1).
+    fn open_coroutine(&mut self) {
+        let g = self.globals;
+        let t = self.new_table(0, 6);
+        self.register(t, "create", co_create::<H>);
+        self.register(t, "resume", co_resume::<H>);
+        self.register(t, "running", co_running::<H>);
+        self.register(t, "status", co_status::<H>);
+        self.register(t, "wrap", co_wrap::<H>);
+        let y = self.alloc_func(Closure::Native {
+            f: base_marker::<H>,
+            kind: NativeKind::Yield,
+            upvals: Default::default(),
+            env: g,
+        });
+        let k = self.new_string(b"yield");
+        let _ = self.raw_set(t, Value::String(k), Value::Function(y));
+        let k = self.new_string(b"coroutine");
+        let _ = self.raw_set(g, Value::String(k), Value::Table(t));
+    }
+}
+
+fn check_thread<H: Host>(ctx: &mut Ctx<'_, H>, i: usize) -> Result<crate::value::ThreadRef, LuaError> {
+    match ctx.arg(i) {
+        Value::Thread(t) => Ok(t),
+        _ => Err(ctx.arg_error(i, "coroutine expected")),
+    }
+}
+
+fn co_create<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let f = ctx.arg(1);
+    let is_lua = match f {
+        Value::Function(fr) => matches!(ctx.lua_ref().funcs.items[fr.0 as usize], Closure::Lua { .. }),
+        _ => false,
+    };
+    if !is_lua {
+        return Err(ctx.arg_error(1, "Lua function expected"));
+    }
+    let t = ctx.lua().new_thread(f);
+    ctx.push(Value::Thread(t))?;
+    Ok(1)
+}
+
+fn co_resume<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let co = check_thread(ctx, 1)?;
+    let args: Vec<Value> = (2..=ctx.nargs()).map(|i| ctx.arg(i)).collect();
+    let host = &mut *ctx.host;
+    match ctx.lua.resume_thread(host, co, &args)? {
+        Ok(vals) => {
+            if !ctx.check_stack(vals.len() + 1) {
+                return Err(ctx.error(b"too many results to resume"));
+            }
+            ctx.push(Value::Boolean(true))?;
+            for v in &vals {
+                ctx.push(*v)?;
+            }
+            Ok(vals.len() + 1)
+        }
+        Err(e) => {
+            ctx.push(Value::Boolean(false))?;
+            ctx.push(e)?;
+            Ok(2)
+        }
+    }
+}
+
+fn co_wrap_aux<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let Value::Thread(co) = ctx.upvalue(1) else { return Ok(0) };
+    let args: Vec<Value> = (1..=ctx.nargs()).map(|i| ctx.arg(i)).collect();
+    let host = &mut *ctx.host;
+    match ctx.lua.resume_thread(host, co, &args)? {
+        Ok(vals) => {
+            if !ctx.check_stack(vals.len()) {
+                return Err(ctx.error(b"too many results to resume"));
+            }
+            for v in &vals {
+                ctx.push(*v)?;
+            }
+            Ok(vals.len())
+        }
+        Err(e) => {
+            if matches!(e, Value::String(_) | Value::Number(_)) {
+                let mut m = ctx.lua_ref().where_(1);
+                ctx.lua_ref().tostring_into(e, &mut m);
+                let s = ctx.lua().new_string(&m);
+                return Err(LuaError::Runtime(Value::String(s)));
+            }
+            Err(LuaError::Runtime(e))
+        }
+    }
+}
+
+fn co_wrap<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    co_create(ctx)?;
+    let top = ctx.lua_ref().top;
+    let t = ctx.lua_ref().stack[top - 1];
+    let f = ctx.lua().new_native(co_wrap_aux::<H>, &[t]);
+    ctx.push(Value::Function(f))?;
+    Ok(1)
+}
+
+fn co_running<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let cur = ctx.lua_ref().cur_thread;
+    if cur == crate::heap::MAIN_THREAD {
+        ctx.push(Value::Nil)?;
+    } else {
+        ctx.push(Value::Thread(crate::value::ThreadRef(cur)))?;
+    }
+    Ok(1)
+}
+
+fn co_status<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let co = check_thread(ctx, 1)?;
+    let name: &[u8] = match ctx.lua_ref().thread_status(co) {
+        crate::heap::CoStatus::Suspended => b"suspended",
+        crate::heap::CoStatus::Running => b"running",
+        crate::heap::CoStatus::Normal => b"normal",
+        crate::heap::CoStatus::Dead => b"dead",
+    };
+    ctx.push_bytes(name)?;
+    Ok(1)
 }
 
 /// Never called: `pcall`/`xpcall` are executed by the VM.

@@ -208,6 +208,7 @@ impl Table {
             Value::LightUserData(p) => hashmod(p as u32, size),
             Value::Table(t) => hashmod(t.0, size),
             Value::Function(f) => hashmod(f.0, size),
+            Value::Thread(c) => hashmod(c.0, size),
             Value::Nil => 0,
         }
     }

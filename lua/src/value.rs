@@ -31,6 +31,10 @@ pub struct TableRef(pub(crate) u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FuncRef(pub(crate) u32);
 
+/// A coroutine (type "thread"): an index into the state's thread arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ThreadRef(pub(crate) u32);
+
 /// One Lua value. Userdata other than light userdata does not exist here
 /// (redlet's libraries need none); `cjson.null` is `LightUserData(0)`.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
@@ -50,6 +54,8 @@ pub enum Value {
     Function(FuncRef),
     /// A light userdata: an opaque word, compared by value, type "userdata".
     LightUserData(usize),
+    /// A coroutine (`coroutine.create`).
+    Thread(ThreadRef),
 }
 
 impl Value {
@@ -63,6 +69,7 @@ impl Value {
             Value::Table(_) => "table",
             Value::Function(_) => "function",
             Value::LightUserData(_) => "userdata",
+            Value::Thread(_) => "thread",
         }
     }
 

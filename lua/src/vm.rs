@@ -158,6 +158,8 @@ enum Pre {
     Lua,
     /// The call completed (a native); its results are in place.
     Done,
+    /// `coroutine.yield`: the running coroutine stops here.
+    Yield,
 }
 
 /// The number in a value, if it is one (read through a reference, so the
@@ -465,7 +467,7 @@ impl<H: Host> Lua<H> {
         let mut pos = self.open_upvals.len();
         while pos > 0 {
             let u = self.open_upvals[pos - 1];
-            if let UpVal::Open(s) = self.heap.upvals.items[u as usize] {
+            if let UpVal::Open { idx: s, .. } = self.heap.upvals.items[u as usize] {
                 if s as usize == idx {
                     return u;
                 }
@@ -475,7 +477,7 @@ impl<H: Host> Lua<H> {
             }
             pos -= 1;
         }
-        let u = self.heap.new_upval(UpVal::Open(idx as u32));
+        let u = self.heap.new_upval(UpVal::Open { idx: idx as u32, thread: self.cur_thread });
         self.open_upvals.insert(pos, u);
         u
     }
@@ -484,7 +486,7 @@ impl<H: Host> Lua<H> {
     pub(crate) fn close_upvals(&mut self, level: usize) {
         while let Some(&u) = self.open_upvals.last() {
             match self.heap.upvals.items[u as usize] {
-                UpVal::Open(s) if s as usize >= level => {
+                UpVal::Open { idx: s, .. } if s as usize >= level => {
                     let v = self.stack.get(s as usize).copied().unwrap_or(Value::Nil);
                     self.heap.upvals.items[u as usize] = UpVal::Closed(v);
                     self.open_upvals.pop();
@@ -497,7 +499,8 @@ impl<H: Host> Lua<H> {
     #[inline]
     fn upval_get(&self, u: u32) -> Value {
         match self.heap.upvals.items[u as usize] {
-            UpVal::Open(s) => self.stack[s as usize],
+            UpVal::Open { idx, thread } if thread == self.cur_thread => self.stack[idx as usize],
+            UpVal::Open { idx, thread } => self.other_stack(thread).and_then(|s| s.get(idx as usize).copied()).unwrap_or(Value::Nil),
             UpVal::Closed(v) => v,
         }
     }
@@ -505,9 +508,36 @@ impl<H: Host> Lua<H> {
     #[inline]
     fn upval_set(&mut self, u: u32, v: Value) {
         match self.heap.upvals.items[u as usize] {
-            UpVal::Open(s) => self.stack[s as usize] = v,
+            UpVal::Open { idx, thread } if thread == self.cur_thread => self.stack[idx as usize] = v,
+            UpVal::Open { idx, thread } => {
+                if let Some(slot) = self.other_stack_mut(thread).and_then(|s| s.get_mut(idx as usize)) {
+                    *slot = v;
+                }
+            }
             UpVal::Closed(_) => self.heap.upvals.items[u as usize] = UpVal::Closed(v),
         }
+    }
+
+    /// The stack of a thread that is not running: a suspended (or dead)
+    /// coroutine's, or one waiting in `thread_stack` for a resume to return.
+    fn other_stack(&self, thread: u32) -> Option<&Vec<Value>> {
+        if let Some((_, st)) = self.thread_stack.iter().find(|(id, _)| *id == thread) {
+            return Some(&st.stack);
+        }
+        if thread == crate::heap::MAIN_THREAD {
+            return None;
+        }
+        self.heap.threads.items.get(thread as usize).map(|c| &c.state.stack)
+    }
+
+    fn other_stack_mut(&mut self, thread: u32) -> Option<&mut Vec<Value>> {
+        if let Some((_, st)) = self.thread_stack.iter_mut().find(|(id, _)| *id == thread) {
+            return Some(&mut st.stack);
+        }
+        if thread == crate::heap::MAIN_THREAD {
+            return None;
+        }
+        self.heap.threads.items.get_mut(thread as usize).map(|c| &mut c.state.stack)
     }
 
     // -----------------------------------------------------------------------
@@ -640,6 +670,7 @@ impl<H: Host> Lua<H> {
                 push_pointer(out, kind, 0x2000_0000 + f.0 as usize * 0x40)
             }
             Value::LightUserData(p) => push_pointer(out, "userdata", p),
+            Value::Thread(c) => push_pointer(out, "thread", 0x3000_0000 + c.0 as usize * 0x40),
         }
     }
 
@@ -767,6 +798,7 @@ impl<H: Host> Lua<H> {
                         Ok(Pre::Done)
                     }
                     NativeKind::Pcall | NativeKind::Xpcall => self.precall_pcall(host, func, f, nresults, *kind),
+                    NativeKind::Yield => self.precall_yield(func, f, nresults),
                 }
             }
             Closure::Dead => Err(self.rt_error(b"attempt to call a dead function")),
@@ -829,11 +861,168 @@ impl<H: Host> Lua<H> {
         }
         match self.precall(host, func + first as usize, MULTRET)? {
             Pre::Lua => Ok(Pre::Lua),
+            Pre::Yield => Ok(Pre::Yield),
             Pre::Done => {
                 self.finish_pcall();
                 Ok(Pre::Done)
             }
         }
+    }
+
+    /// `coroutine.yield(...)`: leaves a native frame holding the yielded
+    /// values on top of the coroutine's frames; `resume_thread` takes them
+    /// and later completes the frame with the next resume's arguments.
+    fn precall_yield(&mut self, func: usize, f: FuncRef, nresults: i32) -> Result<Pre, LuaError> {
+        self.check_ci()?;
+        self.cis.push(CallInfo {
+            func,
+            base: func + 1,
+            top: self.top + MINSTACK,
+            savedpc: 0,
+            nresults,
+            tailcalls: 0,
+            func_ref: f,
+            kind: CiKind::Native,
+            tfor: false,
+        });
+        let allowed = self.cur_thread != crate::heap::MAIN_THREAD
+            && self.n_ccalls <= self.heap.threads.items[self.cur_thread as usize].base_ccalls;
+        if !allowed {
+            return Err(self.plain_error(b"attempt to yield across metamethod/C-call boundary"));
+        }
+        self.yielded = true;
+        Ok(Pre::Yield)
+    }
+
+    /// Swaps the running thread's state for `new`, returning the old one
+    /// (stacks out of the running state count in the heap's bytes).
+    fn swap_state(&mut self, new: crate::heap::ThreadState) -> crate::heap::ThreadState {
+        let old = crate::heap::ThreadState {
+            stack: core::mem::take(&mut self.stack),
+            top: self.top,
+            cis: core::mem::take(&mut self.cis),
+            open_upvals: core::mem::take(&mut self.open_upvals),
+            size_ci: self.size_ci,
+        };
+        let vsize = core::mem::size_of::<Value>();
+        self.heap.bytes = (self.heap.bytes + old.stack.len() * vsize).saturating_sub(new.stack.len() * vsize);
+        self.stack = new.stack;
+        self.top = new.top;
+        self.cis = new.cis;
+        self.open_upvals = new.open_upvals;
+        self.size_ci = new.size_ci;
+        old
+    }
+
+    /// A new coroutine that will run `f`.
+    pub(crate) fn new_thread(&mut self, f: Value) -> crate::value::ThreadRef {
+        let mut stack = alloc::vec![Value::Nil; 64];
+        stack[0] = f;
+        let state = crate::heap::ThreadState { stack, top: 1, cis: Vec::new(), open_upvals: Vec::new(), size_ci: BASIC_CI_SIZE };
+        let c = crate::heap::Coroutine { state, status: crate::heap::CoStatus::Suspended, started: false, base_ccalls: 0 };
+        crate::value::ThreadRef(self.heap.new_thread(c))
+    }
+
+    /// costatus.
+    pub(crate) fn thread_status(&self, co: crate::value::ThreadRef) -> crate::heap::CoStatus {
+        if co.0 == self.cur_thread {
+            crate::heap::CoStatus::Running
+        } else {
+            self.heap.threads.items[co.0 as usize].status
+        }
+    }
+
+    /// lua_resume (auxresume): runs `co` until it returns or yields.
+    /// `Ok(Ok(values))` are its results or yielded values, `Ok(Err(v))` its
+    /// error (or why it cannot be resumed); `Err` only for memory and kill
+    /// errors, which end the whole run.
+    pub(crate) fn resume_thread(
+        &mut self,
+        host: &mut H,
+        co: crate::value::ThreadRef,
+        args: &[Value],
+    ) -> Result<Result<Vec<Value>, Value>, LuaError> {
+        use crate::heap::CoStatus;
+        let id = co.0;
+        let status = self.thread_status(co);
+        if status != CoStatus::Suspended {
+            let name: &[u8] = match status {
+                CoStatus::Running => b"running",
+                CoStatus::Normal => b"normal",
+                CoStatus::Dead => b"dead",
+                CoStatus::Suspended => b"suspended",
+            };
+            let mut m = b"cannot resume ".to_vec();
+            m.extend_from_slice(name);
+            m.extend_from_slice(b" coroutine");
+            return Ok(Err(Value::String(self.heap.intern(&m))));
+        }
+        if self.n_ccalls >= MAXCCALLS {
+            return Ok(Err(Value::String(self.heap.intern(b"C stack overflow"))));
+        }
+        let me = self.cur_thread;
+        let saved_ccalls = self.n_ccalls;
+        if me != crate::heap::MAIN_THREAD {
+            self.heap.threads.items[me as usize].status = CoStatus::Normal;
+        }
+        let co_state = core::mem::take(&mut self.heap.threads.items[id as usize].state);
+        let my_state = self.swap_state(co_state);
+        self.thread_stack.push((me, my_state));
+        self.cur_thread = id;
+        self.n_ccalls += 1;
+        let started = {
+            let c = &mut self.heap.threads.items[id as usize];
+            c.status = CoStatus::Running;
+            c.base_ccalls = saved_ccalls + 1;
+            let s = c.started;
+            c.started = true;
+            s
+        };
+        let r = match self.ensure_stack(self.top + args.len() + EXTRA_STACK) {
+            Err(e) => Err(e),
+            Ok(()) => {
+                for &a in args {
+                    self.stack[self.top] = a;
+                    self.top += 1;
+                }
+                if !started {
+                    self.run(host, 0, Some((0, MULTRET)), false)
+                } else {
+                    // Complete the pending yield call with these values.
+                    let first = self.top - args.len();
+                    let multret = self.poscall(first);
+                    if !multret {
+                        if let Some(c) = self.cis.last() {
+                            if c.kind == CiKind::Lua {
+                                self.top = c.top;
+                            }
+                        }
+                    }
+                    self.run(host, 0, None, false)
+                }
+            }
+        };
+        self.yielded = false;
+        let (outcome, new_status) = match r {
+            Ok(true) => (Ok(Ok(self.stack[..self.top].to_vec())), CoStatus::Dead),
+            Ok(false) => {
+                let base = self.cis.last().map(|c| c.base).unwrap_or(self.top).min(self.top);
+                (Ok(Ok(self.stack[base..self.top].to_vec())), CoStatus::Suspended)
+            }
+            Err(LuaError::Runtime(v)) => (Ok(Err(v)), CoStatus::Dead),
+            Err(e) => (Err(e), CoStatus::Dead),
+        };
+        let (_, my_state) = self.thread_stack.pop().unwrap_or((me, crate::heap::ThreadState::default()));
+        let co_state = self.swap_state(my_state);
+        let c = &mut self.heap.threads.items[id as usize];
+        c.state = co_state;
+        c.status = new_status;
+        self.cur_thread = me;
+        if me != crate::heap::MAIN_THREAD {
+            self.heap.threads.items[me as usize].status = CoStatus::Running;
+        }
+        self.n_ccalls = saved_ccalls;
+        outcome
     }
 
     /// Completes the pcall frame on top: its results (`true`/`false` then the
@@ -999,6 +1188,7 @@ impl<H: Host> Lua<H> {
         loop {
             let r = match start.take() {
                 Some((func, nres)) => match self.precall(host, func, nres) {
+                    Ok(Pre::Yield) => Ok(false),
                     Ok(_) => self.execute(host, depth, can_pause),
                     Err(e) => Err(e),
                 },
@@ -1774,6 +1964,7 @@ impl<H: Host> Lua<H> {
                         savepc!();
                         match self.precall(host, ra, nresults)? {
                             Pre::Lua => continue 'newframe,
+                            Pre::Yield => return Ok(false),
                             Pre::Done => {
                                 if nresults >= 0 {
                                     self.top = ci.top;
@@ -1821,11 +2012,12 @@ impl<H: Host> Lua<H> {
                                     }
                                     continue 'newframe;
                                 }
-                                Pre::Done => return Err(self.plain_error(b"invalid tail call")),
+                                Pre::Done | Pre::Yield => return Err(self.plain_error(b"invalid tail call")),
                             }
                         }
                         match self.precall(host, ra, MULTRET)? {
                             Pre::Lua => continue 'newframe,
+                            Pre::Yield => return Ok(false),
                             Pre::Done => {
                                 reload!();
                                 if self.pause_pending && can_pause {
@@ -1896,6 +2088,7 @@ impl<H: Host> Lua<H> {
                         self.cis[ci_idx].tfor = true;
                         match self.precall(host, cb, c)? {
                             Pre::Lua => continue 'newframe,
+                            Pre::Yield => return Ok(false),
                             Pre::Done => {
                                 reload!();
                                 if self.pause_pending && can_pause {
