@@ -514,12 +514,9 @@ impl Parser<'_> {
     }
 
     fn number_token(&mut self) -> Tok {
+        // strtod stops at the first byte that cannot continue a number; a
+        // NUL (where C's string would end) is one of them.
         let rest = self.data.get(self.ptr..).unwrap_or(&[]);
-        // strtod sees a C string: stop at a NUL.
-        let rest = match rest.iter().position(|&c| c == 0) {
-            Some(n) => rest.get(..n).unwrap_or(rest),
-            None => rest,
-        };
         match crate::number::strtod_prefix(rest) {
             Some((v, len)) => {
                 self.ptr += len;

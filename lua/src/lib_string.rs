@@ -257,41 +257,32 @@ fn str_match<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     find_aux(ctx, false)
 }
 
-/// A capture as `push_onecapture` would produce it, or its error (raised
-/// only if the capture is used, as in C).
-type LazyCapture = Result<Capture, PatternError>;
-
-/// Runs the matcher at `s1`: the match end and its captures (the whole
-/// match standing for them when there are none and `whole` is set).
-fn match_here<H: Host>(
-    ctx: &mut Ctx<'_, H>,
-    s: &[u8],
-    p: &[u8],
-    s1: usize,
-    p0: usize,
-    whole: bool,
-) -> Result<Option<(usize, Vec<LazyCapture>)>, LuaError> {
+/// Runs the matcher at `s1` (pattern from `p0`), polling the host.
+fn run_match<H: Host>(ctx: &mut Ctx<'_, H>, m: &mut Matcher<'_>, s1: usize, p0: usize) -> Result<Option<usize>, LuaError> {
     let r = {
         let host = ctx.host();
         let mut keep_going = || !host.should_kill();
-        let mut m = Matcher::new(s, p, &mut keep_going);
-        m.match_at(s1, p0).map(|found| {
-            found.map(|e| {
-                let caps = (0..m.num_captures(whole)).map(|i| m.get_capture(i, s1, e)).collect();
-                (e, caps)
-            })
-        })
+        m.match_at(s1, p0, &mut keep_going)
     };
     r.map_err(|e| pattern_error(ctx, e))
 }
 
-/// All captures as values (`push_captures`), or the first capture error.
-fn capture_values<H: Host>(ctx: &mut Ctx<'_, H>, s: StrRef, caps: &[LazyCapture]) -> Result<Vec<Value>, LuaError> {
-    let mut out = Vec::with_capacity(caps.len());
-    for c in caps {
-        match c {
-            Ok(c) => out.push(capture_value(ctx, s, *c)),
-            Err(e) => return Err(pattern_error(ctx, *e)),
+/// The captures of the match `s1..e` as values (`push_captures`; the whole
+/// match stands for them when there are none and `whole` is set), or the
+/// first capture error.
+fn capture_values<H: Host>(
+    ctx: &mut Ctx<'_, H>,
+    sref: StrRef,
+    m: &Matcher<'_>,
+    (s1, e): (usize, usize),
+    whole: bool,
+) -> Result<Vec<Value>, LuaError> {
+    let n = m.num_captures(whole);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        match m.get_capture(i, s1, e) {
+            Ok(c) => out.push(capture_value(ctx, sref, c)),
+            Err(x) => return Err(pattern_error(ctx, x)),
         }
     }
     Ok(out)
@@ -315,15 +306,16 @@ fn gmatch_aux<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     };
     let s = ctx.lua_ref().str_rc(sref);
     let p = ctx.lua_ref().str_rc(pref);
+    let mut m = Matcher::new(&s, &p);
     let mut src = start;
     while src <= s.len() {
-        if let Some((e, caps)) = match_here(ctx, &s, &p, src, 0, true)? {
+        if let Some(e) = run_match(ctx, &mut m, src, 0)? {
             let newstart = if e == src { e + 1 } else { e };
             ctx.set_upvalue(3, Value::Number(newstart as f64));
-            if !ctx.check_stack(caps.len()) {
+            if !ctx.check_stack(m.num_captures(true)) {
                 return Err(ctx.error(b"stack overflow (too many captures)"));
             }
-            let vals = capture_values(ctx, sref, &caps)?;
+            let vals = capture_values(ctx, sref, &m, (src, e), true)?;
             for &v in &vals {
                 ctx.push(v)?;
             }
@@ -340,8 +332,8 @@ fn add_s<H: Host>(
     out: &mut Vec<u8>,
     news: &[u8],
     s: &[u8],
-    m: (usize, usize),
-    caps: &[LazyCapture],
+    (s1, e): (usize, usize),
+    m: &Matcher<'_>,
 ) -> Result<(), LuaError> {
     let mut i = 0;
     while i < news.len() {
@@ -357,15 +349,13 @@ fn add_s<H: Host>(
         if !d.is_ascii_digit() {
             add(ctx.lua_ref(), out, &[d])?;
         } else if d == b'0' {
-            add(ctx.lua_ref(), out, s.get(m.0..m.1).unwrap_or(&[]))?;
+            add(ctx.lua_ref(), out, s.get(s1..e).unwrap_or(&[]))?;
         } else {
             // push_onecapture(d - '1'): the whole match stands for %1 when
             // the pattern has no captures.
-            let idx = (d - b'1') as usize;
-            let cap = match caps.get(idx) {
-                Some(Ok(c)) => *c,
-                Some(Err(e)) => return Err(pattern_error(ctx, *e)),
-                None => return Err(ctx.error(b"invalid capture index")),
+            let cap = match m.get_capture((d - b'1') as usize, s1, e) {
+                Ok(c) => c,
+                Err(x) => return Err(pattern_error(ctx, x)),
             };
             match cap {
                 Capture::Str { start, end } => add(ctx.lua_ref(), out, s.get(start..end).unwrap_or(&[]))?,
@@ -407,24 +397,27 @@ fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let anchor = p.first() == Some(&b'^') && pcut > 0;
     let p0 = anchor as usize;
     let mut out = buffer(ctx.lua_ref(), srcl)?;
+    let mut m = Matcher::new(&src, &p);
     let mut pos = 0usize;
     let mut n: i32 = 0;
     while n < max_s {
-        let r = match_here(ctx, &src, &p, pos, p0, true)?;
-        if let Some((e, caps)) = &r {
+        let r = run_match(ctx, &mut m, pos, p0)?;
+        if let Some(e) = r {
             n += 1;
-            let e = *e;
             match &news {
-                Some(news) => add_s(ctx, &mut out, news, &src, (pos, e), caps)?,
+                Some(news) => add_s(ctx, &mut out, news, &src, (pos, e), &m)?,
                 None => {
                     let v = match repl {
                         Value::Function(_) => {
-                            let args = capture_values(ctx, sref, caps)?;
+                            let args = capture_values(ctx, sref, &m, (pos, e), true)?;
                             ctx.call1(repl, &args)?
                         }
                         _ => {
-                            let k = capture_values(ctx, sref, caps.get(..1).unwrap_or(&[]))?;
-                            ctx.index(repl, k.first().copied().unwrap_or(Value::Nil))?
+                            let k = match m.get_capture(0, pos, e) {
+                                Ok(c) => capture_value(ctx, sref, c),
+                                Err(x) => return Err(pattern_error(ctx, x)),
+                            };
+                            ctx.index(repl, k)?
                         }
                     };
                     match v {
@@ -449,7 +442,7 @@ fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
             }
         }
         match r {
-            Some((e, _)) if e > pos => pos = e,
+            Some(e) if e > pos => pos = e,
             _ if pos < srcl => {
                 add(ctx.lua_ref(), &mut out, &src[pos..pos + 1])?;
                 pos += 1;

@@ -96,7 +96,6 @@ pub struct Matcher<'a> {
     depth: u32,
     steps: u64,
     next_tick: u64,
-    keep_going: &'a mut dyn FnMut() -> bool,
 }
 
 /// C locale `isalpha`, ... for the class letter `cl` (lower case).
@@ -150,8 +149,8 @@ pub fn find_plain(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 impl<'a> Matcher<'a> {
     /// A matcher of `pattern` (cut at its first NUL, as C sees it) over
-    /// `subject`. `keep_going` is polled every [`TICK_INTERVAL`] steps.
-    pub fn new(subject: &'a [u8], pattern: &'a [u8], keep_going: &'a mut dyn FnMut() -> bool) -> Self {
+    /// `subject`, reusable for many match attempts.
+    pub fn new(subject: &'a [u8], pattern: &'a [u8]) -> Self {
         let end = pattern.iter().position(|&c| c == 0).unwrap_or(pattern.len());
         Matcher {
             src: subject,
@@ -161,7 +160,6 @@ impl<'a> Matcher<'a> {
             depth: 0,
             steps: 0,
             next_tick: TICK_INTERVAL,
-            keep_going,
         }
     }
 
@@ -177,10 +175,12 @@ impl<'a> Matcher<'a> {
 
     /// Tries to match the pattern from index `p` at subject index `s`
     /// (resetting the captures first): the end of the match, or `None`.
-    pub fn match_at(&mut self, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
+    /// `keep_going` is polled every [`TICK_INTERVAL`] steps of work (counted
+    /// across the attempts of one matcher).
+    pub fn match_at(&mut self, s: usize, p: usize, keep_going: &mut dyn FnMut() -> bool) -> Result<Option<usize>, PatternError> {
         self.level = 0;
         self.depth = 0;
-        self.do_match(s, p)
+        self.do_match(keep_going, s, p)
     }
 
     /// lstrlib's `push_onecapture` (as a value): capture `i` of the last
@@ -225,11 +225,11 @@ impl<'a> Matcher<'a> {
 
     /// Counts `n` units of work and polls `keep_going` once per
     /// [`TICK_INTERVAL`] units.
-    fn step(&mut self, n: u64) -> Result<(), PatternError> {
+    fn step(&mut self, kg: &mut dyn FnMut() -> bool, n: u64) -> Result<(), PatternError> {
         self.steps += n;
         if self.steps >= self.next_tick {
             self.next_tick = self.steps + TICK_INTERVAL;
-            if !(self.keep_going)() {
+            if !kg() {
                 return Err(PatternError::Interrupted);
             }
         }
@@ -311,35 +311,35 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn do_match(&mut self, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
+    fn do_match(&mut self, kg: &mut dyn FnMut() -> bool, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
         if self.depth >= MAX_DEPTH {
             return Err(PatternError::TooComplex);
         }
         self.depth += 1;
-        let r = self.match_body(s, p);
+        let r = self.match_body(kg, s, p);
         self.depth -= 1;
         r
     }
 
-    fn match_body(&mut self, mut s: usize, mut p: usize) -> Result<Option<usize>, PatternError> {
+    fn match_body(&mut self, kg: &mut dyn FnMut() -> bool, mut s: usize, mut p: usize) -> Result<Option<usize>, PatternError> {
         // The loop stands for C's `goto init` (tail calls).
         loop {
-            self.step(1)?;
+            self.step(kg, 1)?;
             match self.pc(p) {
                 b'(' => {
                     return if self.pc(p + 1) == b')' {
-                        self.start_capture(s, p + 2, CAP_POSITION)
+                        self.start_capture(kg, s, p + 2, CAP_POSITION)
                     } else {
-                        self.start_capture(s, p + 1, CAP_UNFINISHED)
+                        self.start_capture(kg, s, p + 1, CAP_UNFINISHED)
                     };
                 }
-                b')' => return self.end_capture(s, p + 1),
+                b')' => return self.end_capture(kg, s, p + 1),
                 0 if p >= self.pat.len() => return Ok(Some(s)),
                 b'$' if p + 1 == self.pat.len() => {
                     return Ok(if s == self.src.len() { Some(s) } else { None });
                 }
                 L_ESC if self.pc(p + 1) == b'b' => {
-                    match self.match_balance(s, p + 2)? {
+                    match self.match_balance(kg, s, p + 2)? {
                         Some(e) => {
                             s = e;
                             p += 4;
@@ -379,16 +379,16 @@ impl<'a> Matcher<'a> {
                     match self.pc(ep) {
                         b'?' => {
                             if m {
-                                if let Some(r) = self.do_match(s + 1, ep + 1)? {
+                                if let Some(r) = self.do_match(kg, s + 1, ep + 1)? {
                                     return Ok(Some(r));
                                 }
                             }
                             p = ep + 1;
                             continue;
                         }
-                        b'*' => return self.max_expand(s, p, ep),
-                        b'+' => return if m { self.max_expand(s + 1, p, ep) } else { Ok(None) },
-                        b'-' => return self.min_expand(s, p, ep),
+                        b'*' => return self.max_expand(kg, s, p, ep),
+                        b'+' => return if m { self.max_expand(kg, s + 1, p, ep) } else { Ok(None) },
+                        b'-' => return self.min_expand(kg, s, p, ep),
                         _ => {
                             if !m {
                                 return Ok(None);
@@ -403,7 +403,7 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn match_balance(&mut self, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
+    fn match_balance(&mut self, kg: &mut dyn FnMut() -> bool, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
         if p + 1 >= self.pat.len() {
             return Err(PatternError::Unbalanced);
         }
@@ -426,19 +426,19 @@ impl<'a> Matcher<'a> {
             i += 1;
         }
         // Long scans count towards the budget too.
-        self.step((i - s) as u64 / 16)?;
+        self.step(kg, (i - s) as u64 / 16)?;
         Ok(None)
     }
 
-    fn max_expand(&mut self, s: usize, p: usize, ep: usize) -> Result<Option<usize>, PatternError> {
+    fn max_expand(&mut self, kg: &mut dyn FnMut() -> bool, s: usize, p: usize, ep: usize) -> Result<Option<usize>, PatternError> {
         let mut i = 0usize;
         while s + i < self.src.len() && self.single_match(self.sc(s + i), p, ep) {
             i += 1;
         }
-        self.step(i as u64 / 16)?;
+        self.step(kg, i as u64 / 16)?;
         // Keep trying with the maximum repetitions, then one fewer, ...
         loop {
-            if let Some(r) = self.do_match(s + i, ep + 1)? {
+            if let Some(r) = self.do_match(kg, s + i, ep + 1)? {
                 return Ok(Some(r));
             }
             if i == 0 {
@@ -448,9 +448,9 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn min_expand(&mut self, mut s: usize, p: usize, ep: usize) -> Result<Option<usize>, PatternError> {
+    fn min_expand(&mut self, kg: &mut dyn FnMut() -> bool, mut s: usize, p: usize, ep: usize) -> Result<Option<usize>, PatternError> {
         loop {
-            if let Some(r) = self.do_match(s, ep + 1)? {
+            if let Some(r) = self.do_match(kg, s, ep + 1)? {
                 return Ok(Some(r));
             }
             if s < self.src.len() && self.single_match(self.sc(s), p, ep) {
@@ -461,26 +461,26 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn start_capture(&mut self, s: usize, p: usize, what: isize) -> Result<Option<usize>, PatternError> {
+    fn start_capture(&mut self, kg: &mut dyn FnMut() -> bool, s: usize, p: usize, what: isize) -> Result<Option<usize>, PatternError> {
         let level = self.level;
         let slot = self.capture.get_mut(level).ok_or(PatternError::TooManyCaptures)?;
         *slot = (s, what);
         self.level = level + 1;
-        let r = self.do_match(s, p)?;
+        let r = self.do_match(kg, s, p)?;
         if r.is_none() {
             self.level -= 1; // undo the capture
         }
         Ok(r)
     }
 
-    fn end_capture(&mut self, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
+    fn end_capture(&mut self, kg: &mut dyn FnMut() -> bool, s: usize, p: usize) -> Result<Option<usize>, PatternError> {
         // capture_to_close: the innermost open capture.
         let l = (0..self.level)
             .rev()
             .find(|&l| self.capture[l].1 == CAP_UNFINISHED)
             .ok_or(PatternError::InvalidPatternCapture)?;
         self.capture[l].1 = (s - self.capture[l].0) as isize;
-        let r = self.do_match(s, p)?;
+        let r = self.do_match(kg, s, p)?;
         if r.is_none() {
             self.capture[l].1 = CAP_UNFINISHED; // undo the close
         }
@@ -551,12 +551,12 @@ pub fn str_find_aux(
             captures: Vec::new(),
         }));
     }
-    let mut m = Matcher::new(subject, pattern, keep_going);
+    let mut m = Matcher::new(subject, pattern);
     let anchor = m.pattern().first() == Some(&b'^');
     let p0 = anchor as usize;
     let mut s1 = init;
     loop {
-        if let Some(e) = m.match_at(s1, p0)? {
+        if let Some(e) = m.match_at(s1, p0, keep_going)? {
             let n = m.num_captures(!find);
             let mut captures = Vec::with_capacity(n);
             for i in 0..n {
@@ -581,11 +581,11 @@ mod tests {
 
     fn find(s: &[u8], p: &[u8]) -> FindResult {
         let mut go = || true;
-        let mut m = Matcher::new(s, p, &mut go);
+        let mut m = Matcher::new(s, p);
         let (anchor, p0) = if m.pattern().first() == Some(&b'^') { (true, 1) } else { (false, 0) };
         let mut s1 = 0;
         loop {
-            if let Some(e) = m.match_at(s1, p0).map_err(|e| e.message())? {
+            if let Some(e) = m.match_at(s1, p0, &mut go).map_err(|e| e.message())? {
                 let mut caps = Vec::new();
                 for i in 0..m.num_captures(false) {
                     caps.push(match m.get_capture(i, s1, e).map_err(|e| e.message())? {
@@ -668,8 +668,8 @@ mod tests {
             calls += 1;
             calls < 10
         };
-        let mut m = Matcher::new(&subject, pat.as_bytes(), &mut go);
-        assert_eq!(m.match_at(0, 0), Err(PatternError::Interrupted));
+        let mut m = Matcher::new(&subject, pat.as_bytes());
+        assert_eq!(m.match_at(0, 0, &mut go), Err(PatternError::Interrupted));
     }
 
     #[test]
