@@ -189,13 +189,87 @@ fn str_char<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
 }
 
 fn str_dump<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
-    match ctx.arg(1) {
-        Value::Function(_) => {}
-        _ => return Err(ctx.type_error(1, "function")),
+    let Value::Function(f) = ctx.arg(1) else {
+        return Err(ctx.type_error(1, "function"));
+    };
+    let proto = match ctx.lua_ref().funcs.items.get(f.0 as usize) {
+        Some(crate::heap::Closure::Lua { p, .. }) => p.p.clone(),
+        // lua_dump refuses C functions.
+        _ => return Err(ctx.error(b"unable to dump given function")),
+    };
+    let mut out = Vec::new();
+    // luaU_header: "\x1bLua", version 5.1, official format, little endian,
+    // sizeof int, size_t, Instruction, lua_Number, and "not integral".
+    out.extend_from_slice(b"\x1bLua\x51\x00\x01\x04\x08\x04\x08\x00");
+    dump_function(&proto, None, &mut out);
+    check_memory(ctx.lua_ref(), out.len())?;
+    ctx.push_bytes(&out)?;
+    Ok(1)
+}
+
+/// ldump.c's `DumpString`: a size_t length counting a trailing NUL, the
+/// bytes and the NUL; length 0 for "no string".
+fn dump_string(s: Option<&[u8]>, out: &mut Vec<u8>) {
+    match s {
+        None => out.extend_from_slice(&0u64.to_le_bytes()),
+        Some(s) => {
+            out.extend_from_slice(&(s.len() as u64 + 1).to_le_bytes());
+            out.extend_from_slice(s);
+            out.push(0);
+        }
     }
-    // No binary chunk writer (ldump.c) exists here: every function is
-    // refused as C functions are by lua_dump.
-    Err(ctx.error(b"unable to dump given function"))
+}
+
+fn dump_int(n: usize, out: &mut Vec<u8>) {
+    out.extend_from_slice(&(n as i32).to_le_bytes());
+}
+
+/// ldump.c's `DumpFunction` (not stripped): a nested function's source is
+/// omitted when it equals its parent's, as C compares the interned strings.
+fn dump_function(f: &crate::proto::Proto, parent_source: Option<&[u8]>, out: &mut Vec<u8>) {
+    use crate::proto::Constant;
+    let source: &[u8] = &f.source;
+    dump_string(if parent_source == Some(source) { None } else { Some(source) }, out);
+    dump_int(f.linedefined as usize, out);
+    dump_int(f.lastlinedefined as usize, out);
+    out.extend_from_slice(&[f.nups, f.numparams, f.is_vararg, f.maxstacksize]);
+    dump_int(f.code.len(), out);
+    for i in &f.code {
+        out.extend_from_slice(&i.to_le_bytes());
+    }
+    dump_int(f.constants.len(), out);
+    for k in &f.constants {
+        match k {
+            Constant::Nil => out.push(0),
+            Constant::Boolean(b) => out.extend_from_slice(&[1, *b as u8]),
+            Constant::Number(n) => {
+                out.push(3);
+                out.extend_from_slice(&n.to_bits().to_le_bytes());
+            }
+            Constant::String(s) => {
+                out.push(4);
+                dump_string(Some(s), out);
+            }
+        }
+    }
+    dump_int(f.protos.len(), out);
+    for p in &f.protos {
+        dump_function(p, Some(source), out);
+    }
+    dump_int(f.lineinfo.len(), out);
+    for l in &f.lineinfo {
+        out.extend_from_slice(&l.to_le_bytes());
+    }
+    dump_int(f.locvars.len(), out);
+    for v in &f.locvars {
+        dump_string(Some(&v.name), out);
+        dump_int(v.startpc as usize, out);
+        dump_int(v.endpc as usize, out);
+    }
+    dump_int(f.upvalue_names.len(), out);
+    for u in &f.upvalue_names {
+        dump_string(Some(u), out);
+    }
 }
 
 /// A pattern error as `luaL_error` raises it, or the host's kill.
