@@ -98,6 +98,9 @@ pub struct Lua<H> {
     /// current line of the innermost Lua frame then (see
     /// [`Lua::error_position`]).
     pub(crate) error_pos: Option<(Rc<[u8]>, u32)>,
+    /// Applied to the error value `pcall` returns (see
+    /// [`Lua::set_pcall_filter`]).
+    pub(crate) pcall_filter: Option<fn(&mut Lua<H>, Value) -> Value>,
     /// Scratch buffer for concatenation and number formatting.
     pub(crate) buf: Vec<u8>,
     /// The running thread (MAIN_THREAD or a coroutine's index).
@@ -161,6 +164,7 @@ impl<H: Host> Lua<H> {
             pause_pending: false,
             pending: None,
             error_pos: None,
+            pcall_filter: None,
             buf: Vec::new(),
             rand_state: crate::lib_math::GlibcRand::default(),
             cur_thread: crate::heap::MAIN_THREAD,
@@ -335,6 +339,15 @@ impl<H: Host> Lua<H> {
     /// whatever the error value is. `None` when no Lua function was active.
     pub fn error_position(&self) -> Option<(Vec<u8>, u32)> {
         self.error_pos.as_ref().map(|(s, l)| (s.to_vec(), *l))
+    }
+
+    /// Sets a function applied to every error `pcall` catches before it
+    /// becomes pcall's second result (`xpcall` is not affected). Redis 7
+    /// replaces `pcall` with a wrapper that turns its `{err=msg}` error
+    /// tables back into `msg`; this is that wrapper, inside the VM, so a run
+    /// can still pause inside a pcall.
+    pub fn set_pcall_filter(&mut self, f: Option<fn(&mut Lua<H>, Value) -> Value>) {
+        self.pcall_filter = f;
     }
 
     /// A Lua error value made of a message without position.

@@ -1224,6 +1224,11 @@ impl<H: Host> Lua<H> {
         let Some((first, ccalls)) = found else { return Ok(false) };
         let ci = self.cis[idx];
         let mut err = err;
+        if first == 1 {
+            if let Some(filter) = self.pcall_filter {
+                err = filter(self, err);
+            }
+        }
         if first == 2 {
             // xpcall: the handler runs at the error point, before unwinding.
             let handler = self.stack[ci.func + 1];
