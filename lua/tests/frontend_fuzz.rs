@@ -643,3 +643,60 @@ fn chunk_names_as_loadstring() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Corpus and error files with a few random byte edits (replace, delete,
+/// insert a token, cut, duplicate a span): compiled or refused exactly as
+/// luac5.1 compiles or refuses them.
+#[test]
+fn mutated_corpus_as_luac() {
+    let mut seeds: Vec<Vec<u8>> = Vec::new();
+    for d in ["frontend_corpus", "frontend_errors"] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(d);
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for p in files {
+            if p.extension().is_some_and(|e| e == "lua") {
+                seeds.push(std::fs::read(p).unwrap());
+            }
+        }
+    }
+    const TOKENS: &[&[u8]] = &[
+        b"(", b")", b"{", b"}", b"[", b"]", b"[[", b"]]", b"--", b"end", b"function", b"local", b"...", b"..", b"=",
+        b",", b";", b"return", b"break", b"do", b"while", b"if", b"then", b"else", b"not", b"-", b"#", b"\"", b"'",
+        b"\\", b"\n", b"0x", b"1e",
+    ];
+    let n: usize = std::env::var("FRONTEND_FUZZ_N").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
+    let mut rng = Rng(0xABCD_EF01_2345_6789);
+    let mut sources = Vec::new();
+    for _ in 0..n {
+        let mut src = seeds[rng.below(seeds.len())].clone();
+        for _ in 0..1 + rng.below(4) {
+            if src.is_empty() {
+                src.push(b'x');
+            }
+            let pos = rng.below(src.len());
+            match rng.below(5) {
+                0 => src[pos] = rng.next() as u8,
+                1 => {
+                    src.remove(pos);
+                }
+                2 => {
+                    let t = TOKENS[rng.below(TOKENS.len())];
+                    src.splice(pos..pos, t.iter().copied());
+                }
+                3 => {
+                    let end = (pos + rng.below(40)).min(src.len());
+                    src.drain(pos..end);
+                }
+                _ => {
+                    let end = (pos + rng.below(60)).min(src.len());
+                    let span = src[pos..end].to_vec();
+                    let at = rng.below(src.len() + 1);
+                    src.splice(at..at, span);
+                }
+            }
+        }
+        sources.push(src);
+    }
+    against_luac("mutants", &sources);
+}
