@@ -368,12 +368,30 @@ pub fn open_struct<H: Host>(lua: &mut Lua<H>) {
 /// Arguments of `struct.pack`, read with lauxlib's checks.
 struct CtxArgs<'c, 'a, H>(&'c mut Ctx<'a, H>);
 
+impl<H: Host> CtxArgs<'_, '_, H> {
+    /// b_pack pushes a nil right after its arguments (a mark before its
+    /// string buffer), so the first missing argument is "nil", not "no
+    /// value", in its error messages.
+    fn missing(&mut self, arg: usize, expected: &str) -> Option<LuaError> {
+        (arg == self.0.nargs() + 1).then(|| {
+            let msg = alloc::format!("{} expected, got nil", expected);
+            self.0.arg_error(arg, &msg)
+        })
+    }
+}
+
 impl<H: Host> PackArgs for CtxArgs<'_, '_, H> {
     type Err = LuaError;
     fn number(&mut self, arg: usize) -> Result<f64, LuaError> {
+        if let Some(e) = self.missing(arg, "number") {
+            return Err(e);
+        }
         self.0.check_number(arg)
     }
     fn bytes(&mut self, arg: usize) -> Result<Vec<u8>, LuaError> {
+        if let Some(e) = self.missing(arg, "string") {
+            return Err(e);
+        }
         let s = self.0.check_bytes(arg)?;
         Ok(self.0.str_bytes(s).to_vec())
     }
