@@ -12,5 +12,5 @@ grep -v '^#' "$cases" | grep -v '^$' | while IFS= read -r line; do
   printf '== %s\n' "$line"
   script="local __o = {} local function print(...) local t = {} for i = 1, select('#', ...) do t[i] = tostring((select(i, ...))) end __o[#__o + 1] = table.concat(t, '\t') .. '\n' end local ok, e = pcall(function() $line
  end) if not ok then __o[#__o + 1] = 'error: ' .. tostring(e) .. '\n' end return table.concat(__o)"
-  redis-cli -p "$port" --no-raw EVAL "$script" 0 | sed -e '1s/^"//' -e '$s/"$//' | python3 -c 'import sys,ast; d=sys.stdin.read().strip(); sys.stdout.buffer.write(ast.literal_eval("b\"" + d + "\"") if d else b"")'
+  redis-cli -p "$port" --no-raw EVAL "$script" 0 | sed -e '1s/^"//' -e '$s/"$//' | python3 -c 'import sys,ast; d=sys.stdin.read(); d=d[:-1] if d.endswith("\n") else d; sys.stdout.buffer.write(ast.literal_eval("b\"" + d + "\"") if d else b"")'
 done
