@@ -342,7 +342,9 @@ pub(crate) fn check_proto(p: &Proto, depth: usize) -> bool {
                     if !open_op_follows(code, pc) {
                         return false;
                     }
-                } else if !reg(a + b - 1) {
+                } else if b >= 2 && !reg(a + b - 2) {
+                    // ldebug.c decrements b before checkreg(a + b - 1):
+                    // b - 1 values land in a .. a + b - 2 (none for b = 1).
                     return false;
                 }
             }
