@@ -122,6 +122,6 @@ fn redis_libraries_match_redis() {
         redlet_lua::lib_bit::open_bit,
         redlet_lua::lib_struct::open_struct,
     ]);
-    let got = transcript(&mut lua, include_str!("data/libs_redis_cases.txt"), b"=user_script");
+    let got = transcript(&mut lua, include_str!("data/libs_redis_cases.txt"), b"@user_script");
     compare(&got, include_bytes!("data/libs_redis_cases.expected"));
 }
