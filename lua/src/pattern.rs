@@ -5,8 +5,8 @@
 //! (including position captures `()`), `%b`, `%f` and back-references.
 //!
 //! Positions are indices: `s` into the subject, `p` into the pattern. The C
-//! code reads the terminating NUL of both strings; here [`Matcher::sc`] and
-//! [`Matcher::pc`] return 0 past the end, which keeps every such read (the
+//! code reads the terminating NUL of both strings; here `Matcher::sc` and
+//! `Matcher::pc` return 0 past the end, which keeps every such read (the
 //! frontier test at the end of the subject, the end-of-pattern test) as it
 //! was. Like the C code, which takes the pattern as a C string, the pattern
 //! ends at its first NUL byte ([`Matcher::new`] cuts it there).
@@ -82,7 +82,12 @@ impl PatternError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Capture {
     /// `subject[start..end]`.
-    Str { start: usize, end: usize },
+    Str {
+        /// Index of the first byte.
+        start: usize,
+        /// Index just after the last byte.
+        end: usize,
+    },
     /// A position capture `()`: the 1-based index it stood at.
     Position(usize),
 }
