@@ -269,6 +269,13 @@ pub fn encode<S: EncodeSource>(cfg: &Config, src: &mut S, v: S::Val) -> Result<V
                             out.push(b',');
                         }
                         *i += 1;
+                        // A sparse array (ratio 0) can hold 2^31 nulls.
+                        if *i & 0xfff == 0 {
+                            let (t, i) = (*t, *i);
+                            src.check_size(out.len()).map_err(EncodeError::Source)?;
+                            cur = src.raw_geti(t, i as i64);
+                            break;
+                        }
                         cur = src.raw_geti(*t, *i as i64);
                         break;
                     }

@@ -176,7 +176,7 @@ pub fn pack<A: PackArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, StructErro
     while let Some(opt) = f.next() {
         let mut size = f.optsize(opt)?;
         let toalign = gettoalign(total, &h, opt, size);
-        total += toalign;
+        total = total.wrapping_add(toalign);
         out.resize(out.len() + toalign, 0);
         match opt {
             b'b' | b'B' | b'h' | b'H' | b'l' | b'L' | b'T' | b'i' | b'I' => {
@@ -222,7 +222,7 @@ pub fn pack<A: PackArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, StructErro
             }
             _ => f.control(opt, &mut h)?,
         }
-        total += size;
+        total = total.wrapping_add(size);
     }
     Ok(out)
 }
@@ -332,7 +332,7 @@ pub fn size(fmt: &[u8]) -> Result<usize, StructError<Infallible>> {
     let mut pos = 0usize;
     while let Some(opt) = f.next() {
         let size = f.optsize(opt)?;
-        pos += gettoalign(pos, &h, opt, size);
+        pos = pos.wrapping_add(gettoalign(pos, &h, opt, size));
         if opt == b's' {
             return Err(StructError::Arg(1, b"option 's' has no fixed size".to_vec()));
         } else if opt == b'c' && size == 0 {
@@ -341,7 +341,7 @@ pub fn size(fmt: &[u8]) -> Result<usize, StructError<Infallible>> {
         if !opt.is_ascii_alphanumeric() {
             f.control(opt, &mut h)?;
         }
-        pos += size;
+        pos = pos.wrapping_add(size);
     }
     Ok(pos)
 }

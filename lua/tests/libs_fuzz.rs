@@ -161,10 +161,12 @@ fn decoders_survive_random_input() {
 }
 
 #[test]
-fn string_results_respect_the_memory_limit() {
+fn results_respect_the_memory_limit() {
     let mut lua: Lua<()> = Lua::new();
     lua.open_base();
     redlet_lua::lib_string::open_string(&mut lua);
+    redlet_lua::lib_cjson::open_cjson(&mut lua);
+    redlet_lua::lib_cmsgpack::open_cmsgpack(&mut lua);
     lua.set_memory_limit(8 << 20);
     for src in [
         &b"return string.rep('x', 1e9)"[..],
@@ -172,6 +174,9 @@ fn string_results_respect_the_memory_limit() {
         b"local s = string.rep('x', 1e6) return s:rep(100)",
         b"local s = string.rep('x', 1e6) return (s:gsub('x', 'yyyyyyyyyy'))",
         b"return string.format('%s%s', string.rep('x', 5e6), string.rep('y', 5e6))",
+        b"local j = cjson.new() j.encode_sparse_array(false, 0) return j.encode({[2^31 - 1] = 1})",
+        b"local s = string.rep('x', 1e5) local t = {} for i = 1, 200 do t[i] = s end return cjson.encode(t)",
+        b"local s = string.rep('x', 1e5) local t = {} for i = 1, 200 do t[i] = s end return cmsgpack.pack(t)",
     ] {
         let f = lua.load(src, b"=t").unwrap();
         let e = lua.call(&mut (), Value::Function(f), &[]).unwrap_err();
