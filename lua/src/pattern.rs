@@ -142,6 +142,10 @@ pub fn has_specials(p: &[u8]) -> bool {
 }
 
 /// lstrlib's `lmemfind`: the first index of `needle` in `hay`.
+///
+/// Short needles are compared in place; long ones use Knuth-Morris-Pratt,
+/// so the search stays linear however the two strings are made (C's
+/// memchr/memcmp loop is quadratic in the worst case).
 pub fn find_plain(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() {
         return Some(0);
@@ -149,7 +153,39 @@ pub fn find_plain(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.len() > hay.len() {
         return None;
     }
-    hay.windows(needle.len()).position(|w| w == needle)
+    if needle.len() <= 32 {
+        return hay.windows(needle.len()).position(|w| w == needle);
+    }
+    // KMP failure function: fail[i] = length of the longest proper border
+    // of needle[..=i].
+    let mut fail = Vec::new();
+    if fail.try_reserve_exact(needle.len()).is_err() {
+        return hay.windows(needle.len()).position(|w| w == needle);
+    }
+    fail.push(0usize);
+    let mut k = 0;
+    for &c in &needle[1..] {
+        while k > 0 && needle[k] != c {
+            k = fail[k - 1];
+        }
+        if needle[k] == c {
+            k += 1;
+        }
+        fail.push(k);
+    }
+    let mut k = 0;
+    for (i, &c) in hay.iter().enumerate() {
+        while k > 0 && needle[k] != c {
+            k = fail[k - 1];
+        }
+        if needle[k] == c {
+            k += 1;
+        }
+        if k == needle.len() {
+            return Some(i + 1 - k);
+        }
+    }
+    None
 }
 
 impl<'a> Matcher<'a> {
@@ -685,5 +721,20 @@ mod tests {
         assert_eq!(find_plain(b"hello", b"ll"), Some(2));
         assert_eq!(find_plain(b"hello", b""), Some(0));
         assert_eq!(find_plain(b"he", b"hello"), None);
+        // Long needles (KMP) agree with the naive search.
+        let hay: Vec<u8> = (0..5000u32).map(|i| b"ab"[(i * i % 7 % 2) as usize]).collect();
+        for start in [0usize, 17, 100, 4000] {
+            for len in [33usize, 40, 200] {
+                if start + len <= hay.len() {
+                    let needle = &hay[start..start + len];
+                    let naive = hay.windows(len).position(|w| w == needle);
+                    assert_eq!(find_plain(&hay, needle), naive);
+                }
+            }
+        }
+        let a = alloc::vec![b'a'; 100_000];
+        let mut needle = alloc::vec![b'a'; 50_000];
+        needle.push(b'b');
+        assert_eq!(find_plain(&a, &needle), None);
     }
 }
