@@ -939,9 +939,10 @@ fn cjson_new<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-/// Reads Lua values for the encoder.
+/// Reads Lua values for the encoder. Everything it walks is reachable from
+/// the argument (raw access only), so collecting on the way is safe.
 struct LuaSource<'c, H> {
-    lua: &'c Lua<H>,
+    lua: &'c mut Lua<H>,
 }
 
 impl<H: Host> EncodeSource for LuaSource<'_, H> {
@@ -973,7 +974,7 @@ impl<H: Host> EncodeSource for LuaSource<'_, H> {
         }
     }
     fn check_size(&mut self, len: usize) -> Result<(), LuaError> {
-        crate::lib_string::check_memory(self.lua, len)
+        crate::lib_string::reserve_memory(self.lua, len)
     }
 }
 
@@ -983,7 +984,7 @@ fn json_encode<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
         return Err(ctx.arg_error(1, "expected 1 argument"));
     }
     let v = ctx.arg(1);
-    let r = encode(&c, &mut LuaSource { lua: ctx.lua_ref() }, v);
+    let r = encode(&c, &mut LuaSource { lua: ctx.lua() }, v);
     match r {
         Ok(out) => {
             ctx.push_bytes(&out)?;

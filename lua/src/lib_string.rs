@@ -59,6 +59,8 @@ pub fn open_string<H: Host>(lua: &mut Lua<H>) {
 
 /// Fails with "not enough memory" when `extra` more bytes would take the
 /// state over its memory limit (0 = no limit), before anything is built.
+/// Garbage counts too: for callers that hold values the collector cannot
+/// see (decoders building tables).
 pub(crate) fn check_memory<H: Host>(lua: &Lua<H>, extra: usize) -> Result<(), LuaError> {
     let limit = lua.memory_limit;
     if limit != 0 && lua.memory_used().saturating_add(extra) > limit {
@@ -67,19 +69,31 @@ pub(crate) fn check_memory<H: Host>(lua: &Lua<H>, extra: usize) -> Result<(), Lu
     Ok(())
 }
 
+/// Like [`check_memory`], but when the limit would be crossed it first runs
+/// a full collection (so garbage does not cause a false "not enough
+/// memory"). Call it only while every Lua value the caller still needs is
+/// rooted: an argument, a pushed result, or reachable from them.
+pub(crate) fn reserve_memory<H: Host>(lua: &mut Lua<H>, extra: usize) -> Result<(), LuaError> {
+    if check_memory(lua, extra).is_ok() {
+        return Ok(());
+    }
+    lua.gc_collect();
+    check_memory(lua, extra)
+}
+
 /// A buffer of `n` bytes reserved fallibly and within the memory limit.
-fn buffer<H: Host>(lua: &Lua<H>, n: usize) -> Result<Vec<u8>, LuaError> {
-    check_memory(lua, n)?;
+fn buffer<H: Host>(lua: &mut Lua<H>, n: usize) -> Result<Vec<u8>, LuaError> {
+    reserve_memory(lua, n)?;
     let mut v = Vec::new();
     v.try_reserve_exact(n).map_err(|_| LuaError::Memory)?;
     Ok(v)
 }
 
 /// Appends to a result buffer, checking the memory limit as it grows.
-fn add<H: Host>(lua: &Lua<H>, out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), LuaError> {
+fn add<H: Host>(lua: &mut Lua<H>, out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), LuaError> {
     if out.capacity() - out.len() < bytes.len() {
         let want = (out.len() + bytes.len()).max(out.capacity() * 2);
-        check_memory(lua, want)?;
+        reserve_memory(lua, want)?;
         out.try_reserve(want - out.len()).map_err(|_| LuaError::Memory)?;
     }
     out.extend_from_slice(bytes);
@@ -122,7 +136,7 @@ fn str_sub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
 /// `reverse`, `lower`, `upper`: a byte-wise map of argument 1.
 fn map_bytes<H: Host>(ctx: &mut Ctx<'_, H>, f: impl Fn(&[u8], &mut Vec<u8>)) -> Result<usize, LuaError> {
     let (_, s) = arg_rc(ctx, 1)?;
-    let mut out = buffer(ctx.lua_ref(), s.len())?;
+    let mut out = buffer(ctx.lua(), s.len())?;
     f(&s, &mut out);
     ctx.push_bytes(&out)?;
     Ok(1)
@@ -145,7 +159,7 @@ fn str_rep<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let n = check_int(ctx, 2)?;
     let n = if n > 0 { n as usize } else { 0 };
     let total = s.len().checked_mul(n).ok_or(LuaError::Memory)?;
-    let mut out = buffer(ctx.lua_ref(), total)?;
+    let mut out = buffer(ctx.lua(), total)?;
     for _ in 0..n {
         out.extend_from_slice(&s);
     }
@@ -176,7 +190,7 @@ fn str_byte<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
 
 fn str_char<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let n = ctx.nargs();
-    let mut out = buffer(ctx.lua_ref(), n)?;
+    let mut out = buffer(ctx.lua(), n)?;
     for i in 1..=n {
         let c = check_int(ctx, i)?;
         if c as u8 as i32 != c {
@@ -202,7 +216,7 @@ fn str_dump<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     // sizeof int, size_t, Instruction, lua_Number, and "not integral".
     out.extend_from_slice(b"\x1bLua\x51\x00\x01\x04\x08\x04\x08\x00");
     dump_function(&proto, None, &mut out);
-    check_memory(ctx.lua_ref(), out.len())?;
+    reserve_memory(ctx.lua(), out.len())?;
     ctx.push_bytes(&out)?;
     Ok(1)
 }
@@ -413,7 +427,7 @@ fn add_s<H: Host>(
     while i < news.len() {
         let c = news[i];
         if c != b'%' {
-            add(ctx.lua_ref(), out, &[c])?;
+            add(ctx.lua(), out, &[c])?;
             i += 1;
             continue;
         }
@@ -421,9 +435,9 @@ fn add_s<H: Host>(
         // Past the end C reads the string's terminating NUL.
         let d = news.get(i).copied().unwrap_or(0);
         if !d.is_ascii_digit() {
-            add(ctx.lua_ref(), out, &[d])?;
+            add(ctx.lua(), out, &[d])?;
         } else if d == b'0' {
-            add(ctx.lua_ref(), out, s.get(s1..e).unwrap_or(&[]))?;
+            add(ctx.lua(), out, s.get(s1..e).unwrap_or(&[]))?;
         } else {
             // push_onecapture(d - '1'): the whole match stands for %1 when
             // the pattern has no captures.
@@ -432,11 +446,11 @@ fn add_s<H: Host>(
                 Err(x) => return Err(pattern_error(ctx, x)),
             };
             match cap {
-                Capture::Str { start, end } => add(ctx.lua_ref(), out, s.get(start..end).unwrap_or(&[]))?,
+                Capture::Str { start, end } => add(ctx.lua(), out, s.get(start..end).unwrap_or(&[]))?,
                 Capture::Position(p) => {
                     let mut b = Vec::new();
                     crate::number::fmt_number(p as f64, &mut b);
-                    add(ctx.lua_ref(), out, &b)?;
+                    add(ctx.lua(), out, &b)?;
                 }
             }
         }
@@ -470,7 +484,7 @@ fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let pcut = p.iter().position(|&c| c == 0).unwrap_or(p.len());
     let anchor = p.first() == Some(&b'^') && pcut > 0;
     let p0 = anchor as usize;
-    let mut out = buffer(ctx.lua_ref(), srcl)?;
+    let mut out = buffer(ctx.lua(), srcl)?;
     let mut m = Matcher::new(&src, &p);
     let mut pos = 0usize;
     let mut n: i32 = 0;
@@ -495,15 +509,15 @@ fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
                         }
                     };
                     match v {
-                        Value::Nil | Value::Boolean(false) => add(ctx.lua_ref(), &mut out, src.get(pos..e).unwrap_or(&[]))?,
+                        Value::Nil | Value::Boolean(false) => add(ctx.lua(), &mut out, src.get(pos..e).unwrap_or(&[]))?,
                         Value::String(r) => {
                             let b = ctx.lua_ref().str_rc(r);
-                            add(ctx.lua_ref(), &mut out, &b)?
+                            add(ctx.lua(), &mut out, &b)?
                         }
                         Value::Number(x) => {
                             let mut b = Vec::new();
                             crate::number::fmt_number(x, &mut b);
-                            add(ctx.lua_ref(), &mut out, &b)?
+                            add(ctx.lua(), &mut out, &b)?
                         }
                         other => {
                             let mut msg = b"invalid replacement value (a ".to_vec();
@@ -518,7 +532,7 @@ fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
         match r {
             Some(e) if e > pos => pos = e,
             _ if pos < srcl => {
-                add(ctx.lua_ref(), &mut out, &src[pos..pos + 1])?;
+                add(ctx.lua(), &mut out, &src[pos..pos + 1])?;
                 pos += 1;
             }
             _ => break,
@@ -527,7 +541,7 @@ fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
             break;
         }
     }
-    add(ctx.lua_ref(), &mut out, src.get(pos..).unwrap_or(&[]))?;
+    add(ctx.lua(), &mut out, src.get(pos..).unwrap_or(&[]))?;
     ctx.push_bytes(&out)?;
     ctx.push(Value::Number(n as f64))?;
     Ok(2)
@@ -594,19 +608,19 @@ fn str_format<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let top = ctx.nargs();
     let (_, f) = arg_rc(ctx, 1)?;
     let mut arg = 1;
-    let mut out = buffer(ctx.lua_ref(), f.len())?;
+    let mut out = buffer(ctx.lua(), f.len())?;
     let mut item = Vec::new();
     let mut i = 0;
     while i < f.len() {
         let c = f[i];
         if c != b'%' {
-            add(ctx.lua_ref(), &mut out, &[c])?;
+            add(ctx.lua(), &mut out, &[c])?;
             i += 1;
             continue;
         }
         i += 1;
         if f.get(i) == Some(&b'%') {
-            add(ctx.lua_ref(), &mut out, b"%")?;
+            add(ctx.lua(), &mut out, b"%")?;
             i += 1;
             continue;
         }
@@ -637,9 +651,9 @@ fn str_format<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
             b'q' => {
                 let s = ctx.check_bytes(arg)?;
                 let s = ctx.lua_ref().str_rc(s);
-                check_memory(ctx.lua_ref(), s.len() * 2)?;
+                reserve_memory(ctx.lua(), s.len() * 2)?;
                 add_quoted(&mut item, &s);
-                add(ctx.lua_ref(), &mut out, &item)?;
+                add(ctx.lua(), &mut out, &item)?;
                 continue;
             }
             b's' => {
@@ -647,7 +661,7 @@ fn str_format<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
                 let s = ctx.lua_ref().str_rc(s);
                 if spec.precision.is_none() && s.len() >= 100 {
                     // Too long to format: kept whole, as lstrlib does.
-                    add(ctx.lua_ref(), &mut out, &s)?;
+                    add(ctx.lua(), &mut out, &s)?;
                     continue;
                 }
                 format_str(&spec, &s, &mut item);
@@ -664,7 +678,7 @@ fn str_format<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
         }
         // The item is a C string: it ends at its first NUL (strlen).
         let end = item.iter().position(|&c| c == 0).unwrap_or(item.len());
-        add(ctx.lua_ref(), &mut out, &item[..end])?;
+        add(ctx.lua(), &mut out, &item[..end])?;
     }
     ctx.push_bytes(&out)?;
     Ok(1)

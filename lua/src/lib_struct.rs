@@ -420,7 +420,7 @@ fn b_pack<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let r = pack(&f, &mut CtxArgs(ctx));
     match r {
         Ok(out) => {
-            crate::lib_string::check_memory(ctx.lua_ref(), out.len())?;
+            crate::lib_string::reserve_memory(ctx.lua(), out.len())?;
             ctx.push_bytes(&out)?;
             Ok(1)
         }

@@ -125,3 +125,28 @@ fn redis_libraries_match_redis() {
     let got = transcript(&mut lua, include_str!("data/libs_redis_cases.txt"), b"@user_script");
     compare(&got, include_bytes!("data/libs_redis_cases.expected"));
 }
+
+/// The same cases with a collection at every safe point (and a memory limit
+/// that makes the libraries' own allocation checks collect too): values the
+/// natives hold across calls back into Lua must survive.
+#[test]
+fn cases_survive_constant_collection() {
+    let mut lua = state(&[redlet_lua::lib_string::open_string]);
+    lua.set_gc_step(1);
+    let got = transcript(&mut lua, include_str!("data/libs_string_cases.txt"), b"=c");
+    compare(&got, include_bytes!("data/libs_string_cases.expected"));
+    let mut lua = state(&[
+        |l| l.open_base(),
+        |l| l.open_table(),
+        |l| l.open_math(),
+        redlet_lua::lib_string::open_string,
+        redlet_lua::lib_cjson::open_cjson,
+        redlet_lua::lib_cmsgpack::open_cmsgpack,
+        redlet_lua::lib_bit::open_bit,
+        redlet_lua::lib_struct::open_struct,
+    ]);
+    lua.set_gc_step(1);
+    lua.set_memory_limit(lua.memory_used() + (4 << 20));
+    let got = transcript(&mut lua, include_str!("data/libs_redis_cases.txt"), b"@user_script");
+    compare(&got, include_bytes!("data/libs_redis_cases.expected"));
+}
