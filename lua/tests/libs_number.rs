@@ -64,3 +64,26 @@ fn format_vectors_match_lua51() {
     assert!(count > 3000);
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// `tests/data/libs_tonumber_vectors.tsv`: 6000 random strings (digits,
+/// signs, exponents, hex, spaces, inf/nan, NULs) and lua5.1's `tonumber`.
+#[test]
+fn tonumber_vectors_match_lua51() {
+    let unhex = |s: &str| -> Vec<u8> { (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect() };
+    let mut failures = Vec::new();
+    for line in include_str!("data/libs_tonumber_vectors.tsv").lines() {
+        let (s, want) = line.split_once('\t').unwrap();
+        let got = match str2number(&unhex(s)) {
+            None => "nil".to_string(),
+            Some(v) => {
+                let mut out = Vec::new();
+                format_float(&FormatSpec { precision: Some(17), ..Default::default() }, b'g', v, &mut out);
+                String::from_utf8(out).unwrap()
+            }
+        };
+        if got != want {
+            failures.push(format!("{:?}: got {got}, lua5.1 {want}", String::from_utf8_lossy(&unhex(s))));
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
