@@ -360,10 +360,25 @@ pub fn format_float(spec: &FormatSpec, conv: u8, n: f64, out: &mut Vec<u8>) {
         b'f' => fixed_form(&mut body, a, prec, spec.alt),
         _ => {
             let p = if prec == 0 { 1 } else { prec };
-            let (_, x) = sci_digits(a, p - 1);
+            let (mant, x) = sci_digits(a, p - 1);
             if (x as i64) < p as i64 && x >= -4 {
-                let fprec = (p as i64 - 1 - x as i64) as usize;
-                fixed_form(&mut body, a, fprec, spec.alt);
+                // The same P significant digits, placed around the point:
+                // rounding to P digits is rounding to P-1-X decimals.
+                let digits: Vec<u8> = mant.bytes().filter(|c| c.is_ascii_digit()).collect();
+                if x >= 0 {
+                    let int_len = x as usize + 1;
+                    body.extend(digits.iter().take(int_len).map(|&c| c as char));
+                    if digits.len() > int_len || spec.alt {
+                        body.push('.');
+                    }
+                    body.extend(digits.iter().skip(int_len).map(|&c| c as char));
+                } else {
+                    body.push_str("0.");
+                    for _ in 0..(-x - 1) {
+                        body.push('0');
+                    }
+                    body.extend(digits.iter().map(|&c| c as char));
+                }
                 if !spec.alt {
                     strip_zeros(&mut body);
                 }
