@@ -50,37 +50,17 @@ fn symbexec(p: &Proto, lastpc: usize, reg: usize) -> u32 {
             last = pc;
         }
         match op {
-            OpCode::LoadNil => {
-                if a <= reg && reg as i64 <= b {
-                    last = pc;
-                }
-            }
-            OpCode::Self_ => {
-                if reg == a + 1 {
-                    last = pc;
-                }
-            }
-            OpCode::TForLoop => {
-                if reg >= a + 2 {
-                    last = pc;
-                }
-            }
+            OpCode::LoadNil if a <= reg && reg as i64 <= b => last = pc,
+            OpCode::Self_ if reg == a + 1 => last = pc,
+            OpCode::TForLoop if reg >= a + 2 => last = pc,
             OpCode::ForLoop | OpCode::ForPrep | OpCode::Jmp => {
                 let dest = pc as i64 + 1 + b;
                 if (pc as i64) < dest && dest <= lastpc as i64 {
                     pc = (pc as i64 + b) as usize;
                 }
             }
-            OpCode::Call | OpCode::TailCall => {
-                if reg >= a {
-                    last = pc;
-                }
-            }
-            OpCode::SetList => {
-                if c == 0 {
-                    pc += 1;
-                }
-            }
+            OpCode::Call | OpCode::TailCall if reg >= a => last = pc,
+            OpCode::SetList if c == 0 => pc += 1,
             OpCode::Closure => {
                 if let Some(child) = p.protos.get(b as usize) {
                     pc += child.nups as usize;

@@ -531,8 +531,7 @@ impl<H: crate::api::Host> Lua<H> {
                     }
                 }
             }
-            for i in 0..scratch.len() {
-                let v = scratch[i];
+            for v in scratch.drain(..) {
                 self.mark_value(m, v);
             }
         }

@@ -261,7 +261,9 @@ fn base_collectgarbage<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError>
             let b = ctx.lua_ref().memory_used();
             ctx.push(Value::Number((b >> 10) as f64 + (b & 0x3ff) as f64 / 1024.0))?;
         }
-        5 | 6 => ctx.push(Value::Number(if o == 5 { 200.0 } else { 200.0 }))?,
+        // setpause/setstepmul return the previous setting (200 by default
+        // for both); there is no incremental collector to tune.
+        5 | 6 => ctx.push(Value::Number(200.0))?,
         _ => ctx.push(Value::Number(0.0))?,
     }
     Ok(1)

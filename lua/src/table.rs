@@ -423,7 +423,7 @@ impl Table {
         let mut ause = 0;
         let mut i = 1usize;
         let mut ttlg = 1usize;
-        for lg in 0..=MAXBITS {
+        for count in nums.iter_mut() {
             let mut lc = 0;
             let mut lim = ttlg;
             if lim > self.array.len() {
@@ -438,7 +438,7 @@ impl Table {
                 }
                 i += 1;
             }
-            nums[lg] += lc;
+            *count += lc;
             ause += lc;
             ttlg *= 2;
         }

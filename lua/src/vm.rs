@@ -185,7 +185,9 @@ fn fb2int(x: usize) -> usize {
 /// lua_Number -> lua_Integer as C's `(ptrdiff_t)` cast behaves on x86-64
 /// (cvttsd2si): NaN and out-of-range values give `i64::MIN`.
 pub(crate) fn number_to_integer(n: f64) -> i64 {
-    if n.is_nan() || n >= 9.223_372_036_854_775_808e18 || n < -9.223_372_036_854_775_808e18 {
+    // 2^63 is exactly representable; every double in [-2^63, 2^63) converts.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if !(-LIMIT..LIMIT).contains(&n) {
         i64::MIN
     } else {
         n as i64
@@ -281,10 +283,10 @@ pub(crate) fn check_proto(p: &Proto, depth: usize) -> bool {
             OpCode::LoadBool if c != 0 && pc + 2 >= code.len() => return false,
             OpCode::LoadNil if !reg(b) => return false,
             OpCode::GetUpval | OpCode::SetUpval if b >= p.nups as usize => return false,
-            OpCode::GetGlobal | OpCode::SetGlobal => {
-                if !matches!(p.constants.get(proto::get_bx(i)), Some(Constant::String(_))) {
-                    return false;
-                }
+            OpCode::GetGlobal | OpCode::SetGlobal
+                if !matches!(p.constants.get(proto::get_bx(i)), Some(Constant::String(_))) =>
+            {
+                return false
             }
             OpCode::Self_ if !reg(a + 1) => return false,
             OpCode::Concat if b >= c => return false,
@@ -301,11 +303,7 @@ pub(crate) fn check_proto(p: &Proto, depth: usize) -> bool {
                     return false;
                 }
             }
-            OpCode::Return => {
-                if b >= 2 && !reg(a + b - 2) {
-                    return false;
-                }
-            }
+            OpCode::Return if b >= 2 && !reg(a + b - 2) => return false,
             OpCode::SetList => {
                 if b > 0 && !reg(a + b) {
                     return false;

@@ -81,7 +81,6 @@ fn stmt(r: &mut Rng, depth: usize) -> String {
         return format!("{} = {}", r.pick(VARS), expr(r, 0));
     }
     match r.below(12) {
-        0 | 1 | 2 => format!("{} = {}", r.pick(VARS), expr(r, 0)),
         3 => format!("{}[{}] = {}", r.pick(VARS), expr(r, 1), expr(r, 1)),
         4 => format!("if {} then {} else {} end", expr(r, 1), stmt(r, depth + 1), stmt(r, depth + 1)),
         5 => format!("for i = {}, {} do {} end", r.below(3), r.below(30), stmt(r, depth + 1)),
@@ -90,7 +89,8 @@ fn stmt(r: &mut Rng, depth: usize) -> String {
         8 => format!("setmetatable(t, {{__index = {}, __add = {}, __call = {}, __concat = {}, __eq = {}, __lt = {}, __newindex = {}}})", expr(r, 1), expr(r, 1), expr(r, 1), expr(r, 1), expr(r, 1), expr(r, 1), expr(r, 1)),
         9 => format!("f = function(...) {} return {} end", stmt(r, depth + 1), expr(r, 1)),
         10 => format!("while {} do {} break end", expr(r, 1), stmt(r, depth + 1)),
-        _ => format!("co = coroutine.create(function(...) {} coroutine.yield({}) {} end) coroutine.resume(co)", stmt(r, depth + 1), expr(r, 1), stmt(r, depth + 1)),
+        11 => format!("co = coroutine.create(function(...) {} coroutine.yield({}) {} end) coroutine.resume(co)", stmt(r, depth + 1), expr(r, 1), stmt(r, depth + 1)),
+        _ => format!("{} = {}", r.pick(VARS), expr(r, 0)),
     }
 }
 

@@ -77,11 +77,8 @@ fn run_sliced(name: &str, src: &[u8], budget: u64) -> (Vec<u8>, u64) {
     let f = lua.load(src, &chunkname(name)).unwrap();
     lua.start(Value::Function(f), &[]).unwrap();
     let mut pauses = 0;
-    loop {
-        match lua.resume(&mut host, budget) {
-            Ok(Step::Paused) => pauses += 1,
-            Ok(Step::Done(_)) | Err(_) => break,
-        }
+    while let Ok(Step::Paused) = lua.resume(&mut host, budget) {
+        pauses += 1;
     }
     (host.out, pauses)
 }
