@@ -487,11 +487,15 @@ fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let mut out = buffer(ctx.lua(), srcl)?;
     let mut m = Matcher::new(&src, &p);
     let mut pos = 0usize;
+    // Unmatched source bytes are copied in runs: src[copied..pos] is owed.
+    let mut copied = 0usize;
     let mut n: i32 = 0;
     while n < max_s {
         let r = run_match(ctx, &mut m, pos, p0)?;
         if let Some(e) = r {
             n += 1;
+            add(ctx.lua(), &mut out, src.get(copied..pos).unwrap_or(&[]))?;
+            copied = e;
             match &news {
                 Some(news) => add_s(ctx, &mut out, news, &src, (pos, e), &m)?,
                 None => {
@@ -531,17 +535,15 @@ fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
         }
         match r {
             Some(e) if e > pos => pos = e,
-            _ if pos < srcl => {
-                add(ctx.lua(), &mut out, &src[pos..pos + 1])?;
-                pos += 1;
-            }
+            // This byte is kept: it joins the owed run.
+            _ if pos < srcl => pos += 1,
             _ => break,
         }
         if anchor {
             break;
         }
     }
-    add(ctx.lua(), &mut out, src.get(pos..).unwrap_or(&[]))?;
+    add(ctx.lua(), &mut out, src.get(copied..).unwrap_or(&[]))?;
     ctx.push_bytes(&out)?;
     ctx.push(Value::Number(n as f64))?;
     Ok(2)
