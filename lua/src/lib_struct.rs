@@ -155,12 +155,13 @@ impl Fmt<'_> {
     }
 }
 
-/// `gettoalign`: padding needed before an item of `size` at offset `len`.
-fn gettoalign(len: usize, h: &Header, opt: u8, size: usize) -> usize {
+/// `gettoalign`: padding needed before an item of `size` at offset `len`
+/// (offsets are C's 64-bit `size_t` on every target).
+fn gettoalign(len: u64, h: &Header, opt: u8, size: u64) -> u64 {
     if size == 0 || opt == b'c' {
         return 0;
     }
-    let size = size.min(h.align);
+    let size = size.min(h.align as u64);
     // Like C, this assumes a power-of-two size; other sizes (i3) give C's
     // same arithmetic.
     (size.wrapping_sub(len & size.wrapping_sub(1))) & size.wrapping_sub(1)
@@ -172,12 +173,13 @@ pub fn pack<A: PackArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, StructErro
     let mut h = Header::default();
     let mut arg = 2;
     let mut out = Vec::new();
-    let mut total = 0usize;
+    let mut total = 0u64;
     while let Some(opt) = f.next() {
         let mut size = f.optsize(opt)?;
-        let toalign = gettoalign(total, &h, opt, size);
+        let toalign = gettoalign(total, &h, opt, size as u64);
         total = total.wrapping_add(toalign);
-        out.resize(out.len() + toalign, 0);
+        // Padding is smaller than the item it aligns (at most 31 bytes).
+        out.resize(out.len() + toalign as usize, 0);
         match opt {
             b'b' | b'B' | b'h' | b'H' | b'l' | b'L' | b'T' | b'i' | b'I' => {
                 let n = args.number(arg).map_err(StructError::Source)?;
@@ -222,7 +224,7 @@ pub fn pack<A: PackArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, StructErro
             }
             _ => f.control(opt, &mut h)?,
         }
-        total = total.wrapping_add(size);
+        total = total.wrapping_add(size as u64);
     }
     Ok(out)
 }
@@ -250,20 +252,23 @@ fn getinteger(b: &[u8], little: bool, signed: bool, size: usize) -> f64 {
 /// `struct.unpack(fmt, data, pos)`: the values and the next position
 /// (1-based). `pos` is the Lua argument (default 1). `nargs` is how many
 /// arguments the call had, for the stack check ("too many results").
-pub fn unpack(fmt: &[u8], data: &[u8], pos: i64, nargs: usize) -> Result<(Vec<Unpacked>, usize), StructError<Infallible>> {
-    // size_t pos = luaL_optinteger(...): negative values become huge.
-    let pos = pos as u64 as usize;
+pub fn unpack(fmt: &[u8], data: &[u8], pos: i64, nargs: usize) -> Result<(Vec<Unpacked>, u64), StructError<Infallible>> {
+    // size_t pos = luaL_optinteger(...): negative values become huge. All
+    // offsets are u64 as C's size_t on x86-64, whatever the target.
+    let pos = pos as u64;
     if pos == 0 {
         return Err(StructError::Arg(3, b"offset must be 1 or greater".to_vec()));
     }
     let mut pos = pos - 1;
-    let ld = data.len();
+    let ld = data.len() as u64;
     let mut f = Fmt::new(fmt);
     let mut h = Header::default();
     let mut res: Vec<Unpacked> = Vec::new();
     let too_short = || StructError::Arg(2, b"data string too short".to_vec());
+    // After the length check, `pos..pos + size` lies within `data`.
+    let slice = |pos: u64, size: u64| data.get(pos as usize..(pos + size) as usize).unwrap_or(&[]);
     while let Some(opt) = f.next() {
-        let mut size = f.optsize(opt)?;
+        let mut size = f.optsize(opt)? as u64;
         pos = pos.wrapping_add(gettoalign(pos, &h, opt, size));
         if !(size <= ld && pos <= ld - size) {
             return Err(too_short());
@@ -272,10 +277,10 @@ pub fn unpack(fmt: &[u8], data: &[u8], pos: i64, nargs: usize) -> Result<(Vec<Un
         if nargs + res.len() + 2 > 8000 {
             return Err(StructError::Msg(b"stack overflow (too many results)".to_vec()));
         }
-        let item = data.get(pos..pos + size).unwrap_or(&[]);
+        let item = slice(pos, size);
         match opt {
             b'b' | b'B' | b'h' | b'H' | b'l' | b'L' | b'T' | b'i' | b'I' => {
-                res.push(Unpacked::Number(getinteger(item, h.little, opt.is_ascii_lowercase(), size)));
+                res.push(Unpacked::Number(getinteger(item, h.little, opt.is_ascii_lowercase(), size as usize)));
             }
             b'x' => {}
             b'f' => {
@@ -302,21 +307,21 @@ pub fn unpack(fmt: &[u8], data: &[u8], pos: i64, nargs: usize) -> Result<(Vec<Un
                     let Some(n) = prev else {
                         return Err(StructError::Msg(b"format 'c0' needs a previous size".to_vec()));
                     };
-                    size = double_to_ulong(n) as usize;
+                    size = double_to_ulong(n);
                     res.pop();
                     if !(size <= ld && pos <= ld - size) {
                         return Err(too_short());
                     }
                 }
-                res.push(Unpacked::Bytes(pos, pos + size));
+                res.push(Unpacked::Bytes(pos as usize, (pos + size) as usize));
             }
             b's' => {
-                let rest = data.get(pos..).unwrap_or(&[]);
+                let rest = data.get(pos as usize..).unwrap_or(&[]);
                 let Some(nul) = rest.iter().position(|&c| c == 0) else {
                     return Err(StructError::Msg(b"unfinished string in data".to_vec()));
                 };
-                size = nul + 1;
-                res.push(Unpacked::Bytes(pos, pos + nul));
+                size = nul as u64 + 1;
+                res.push(Unpacked::Bytes(pos as usize, pos as usize + nul));
             }
             _ => f.control(opt, &mut h)?,
         }
@@ -326,12 +331,12 @@ pub fn unpack(fmt: &[u8], data: &[u8], pos: i64, nargs: usize) -> Result<(Vec<Un
 }
 
 /// `struct.size(fmt)`: the packed size of a fixed-size format.
-pub fn size(fmt: &[u8]) -> Result<usize, StructError<Infallible>> {
+pub fn size(fmt: &[u8]) -> Result<u64, StructError<Infallible>> {
     let mut f = Fmt::new(fmt);
     let mut h = Header::default();
-    let mut pos = 0usize;
+    let mut pos = 0u64;
     while let Some(opt) = f.next() {
-        let size = f.optsize(opt)?;
+        let size = f.optsize(opt)? as u64;
         pos = pos.wrapping_add(gettoalign(pos, &h, opt, size));
         if opt == b's' {
             return Err(StructError::Arg(1, b"option 's' has no fixed size".to_vec()));
@@ -446,7 +451,8 @@ fn b_unpack<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
         };
         ctx.push(v)?;
     }
-    ctx.push(Value::Number(next as f64))?;
+    // lua_pushinteger of a size_t.
+    ctx.push(Value::Number(next as i64 as f64))?;
     Ok(n + 1)
 }
 
@@ -455,7 +461,7 @@ fn b_size<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let f = ctx.lua_ref().str_rc(f);
     match size(&f) {
         Ok(n) => {
-            ctx.push(Value::Number(n as f64))?;
+            ctx.push(Value::Number(n as i64 as f64))?;
             Ok(1)
         }
         Err(e) => Err(raise(ctx, widen(e))),
