@@ -435,12 +435,10 @@ fn encode_value<H: Host>(ctx: &mut Ctx<'_, H>, enc: &mut Encoder, v: Value, leve
                 let len = ctx.lua_ref().raw_len(t);
                 enc.array_header(len as u64);
                 for j in 1..=len {
-                    // lua_gettable: metamethods apply when there is a metatable.
-                    let item = if ctx.lua_ref().metatable(t).is_some() {
-                        ctx.index(Value::Table(t), Value::Number(j as f64))?
-                    } else {
-                        ctx.lua_ref().raw_get_int(t, j as i64)
-                    };
+                    // C reads with lua_gettable, but every key 1..len is
+                    // present (that is what made it an array), so `__index`
+                    // never runs: a raw read gives the same value.
+                    let item = ctx.lua_ref().raw_get_int(t, j as i64);
                     encode_value(ctx, enc, item, level + 1)?;
                 }
             } else {
