@@ -414,13 +414,13 @@ fn encode_value<H: Host>(ctx: &mut Ctx<'_, H>, enc: &mut Encoder, v: Value, leve
     match v {
         Value::String(s) => {
             let n = ctx.str_bytes(s).len();
-            crate::lib_string::check_memory(ctx.lua_ref(), enc.buf.len() + n)?;
+            crate::lib_string::reserve_memory(ctx.lua(), enc.buf.len() + n)?;
             enc.bytes(ctx.str_bytes(s));
         }
         Value::Boolean(b) => enc.boolean(b),
         Value::Number(n) => enc.number(n),
         Value::Table(t) if level < MAX_NESTING => {
-            crate::lib_string::check_memory(ctx.lua_ref(), enc.buf.len())?;
+            crate::lib_string::reserve_memory(ctx.lua(), enc.buf.len())?;
             // table_is_an_array: number keys 1..n without holes.
             let mut keys = Vec::new();
             let mut k = Value::Nil;
@@ -472,7 +472,7 @@ fn mp_pack<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
         let v = ctx.arg(i);
         encode_value(ctx, &mut enc, v, 0)?;
     }
-    crate::lib_string::check_memory(ctx.lua_ref(), enc.buf.len())?;
+    crate::lib_string::reserve_memory(ctx.lua(), enc.buf.len())?;
     ctx.push_bytes(&enc.buf)?;
     Ok(1)
 }
