@@ -213,6 +213,13 @@ pub struct Engine {
     /// While nonzero the db records expiries, so an expired stream key
     /// (lazily or actively) wakes them as Redis's `signalDeletedKeyAsReady`.
     delete_waiters: Vec<usize>,
+    /// Whether the running command found the engine over `maxmemory` after
+    /// evicting (Redis's `pre_command_oom_state`): scripts refuse their
+    /// first write then.
+    pub(crate) pre_command_oom: bool,
+    /// Lua scripting ([`crate::script`]).
+    #[cfg(feature = "scripting")]
+    pub(crate) scripting: crate::script::Scripting,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -260,6 +267,9 @@ impl Engine {
             persist: Default::default(),
             evictor: crate::evict::Evictor::default(),
             delete_waiters: alloc::vec![0; ndb],
+            pre_command_oom: false,
+            #[cfg(feature = "scripting")]
+            scripting: crate::script::Scripting::new(),
         };
         e.refresh_notify_flags();
         e.sync_access();
@@ -420,6 +430,22 @@ impl Engine {
         self.clients.get(&id).map_or(Protocol::Resp2, |c| c.proto)
     }
 
+    /// Selects `db` for a client (the script client's SELECT context).
+    #[cfg(feature = "scripting")]
+    pub(crate) fn set_client_db(&mut self, id: ClientId, db: usize) {
+        if let Some(c) = self.clients.get_mut(&id) {
+            c.db = db;
+        }
+    }
+
+    /// Sets a client's protocol (the script client's `redis.setresp`).
+    #[cfg(feature = "scripting")]
+    pub(crate) fn set_protocol(&mut self, id: ClientId, p: Protocol) {
+        if let Some(c) = self.clients.get_mut(&id) {
+            c.proto = p;
+        }
+    }
+
     /// The client's selected db (`SELECT`), for hosts whose typed calls
     /// run in a client's keyspace (the component's connections); `None`
     /// for an unknown client.
@@ -557,6 +583,8 @@ impl Engine {
             if let Some(e) = self.oom_gate(id, name, cmd.flags, in_multi, now) {
                 return Some(self.reject_in_multi(id, stat, e));
             }
+        } else if !reexec {
+            self.pre_command_oom = false;
         }
         // Then the persistence gate (MISCONF), as in processCommand.
         if !reexec {

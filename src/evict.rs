@@ -233,9 +233,11 @@ impl Engine {
     /// command's full name, `flags` its flags.
     pub(crate) fn oom_gate(&mut self, id: crate::client::ClientId, name: &str, flags: u32, in_multi: bool, now: u64) -> Option<Error> {
         if self.config.maxmemory == 0 {
+            self.pre_command_oom = false;
             return None;
         }
         let out_of_memory = !self.perform_evictions(now);
+        self.pre_command_oom = out_of_memory;
         if !out_of_memory {
             return None;
         }

@@ -87,6 +87,8 @@ pub mod pubsub;
 pub mod reply;
 pub mod resp;
 pub mod rng;
+#[cfg(feature = "scripting")]
+pub(crate) mod script;
 pub mod session;
 pub mod snapshot;
 pub mod storage;

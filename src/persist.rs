@@ -160,6 +160,10 @@ pub struct PersistState {
     cmd_now: Option<u64>,
     /// Set by a handler that journaled its effects itself.
     suppress: bool,
+    /// Commands being dispatched inside one another (EXEC's and scripts'
+    /// commands run inside them): only the outermost frames what ran as
+    /// MULTI/EXEC, since a transaction cannot nest on replay.
+    nesting: u32,
     /// The command line the next typed call is journaled as, when it
     /// writes (see [`Engine::journal_typed_as`]).
     pub(crate) typed_as: Option<Vec<Vec<u8>>>,
@@ -292,6 +296,14 @@ impl Engine {
                     })
                 }));
         if !is_write {
+            return None;
+        }
+        self.persist_write_error()
+    }
+
+    /// The MISCONF error writes get while persistence is failing, if it is.
+    pub(crate) fn persist_write_error(&self) -> Option<Error> {
+        if self.persist.replaying {
             return None;
         }
         if let Some(d) = self.persist.deny {
@@ -738,6 +750,7 @@ impl Engine {
     pub(crate) fn journal_before(&mut self, now: u64) -> (u64, Option<u64>, usize) {
         let prev = self.persist.cmd_now.replace(now);
         self.persist.suppress = false;
+        self.persist.nesting += 1;
         (self.dirty, prev, self.persist.buf.len())
     }
 
@@ -748,13 +761,17 @@ impl Engine {
         let (dirty0, prev_now, mark) = before;
         let suppress = core::mem::take(&mut self.persist.suppress);
         self.persist.cmd_now = prev_now;
+        self.persist.nesting = self.persist.nesting.saturating_sub(1);
+        let outermost = self.persist.nesting == 0;
         if !self.persist.journal_on() {
             return;
         }
-        if cmd.name == "exec" {
-            // Several records from one transaction replay as one.
+        if matches!(cmd.name, "exec" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro") {
+            // Several records from one transaction (or one script: its
+            // effects, never the script itself, as Redis 7 propagates them)
+            // replay as one.
             // (A buffer flushed or dropped meanwhile has nothing to frame.)
-            if mark > self.persist.buf.len() {
+            if !outermost || mark > self.persist.buf.len() {
                 return;
             }
             if count_records(&self.persist.buf[mark..]) > 1 {

@@ -17,6 +17,8 @@ pub mod lists;
 pub mod multi;
 pub mod persist;
 pub mod pubsub;
+#[cfg(feature = "scripting")]
+pub mod scripting;
 pub mod server;
 pub mod sets;
 pub mod sort;
@@ -178,6 +180,8 @@ pub fn families() -> &'static [&'static [Command]] {
         multi::COMMANDS,
         server::COMMANDS,
         persist::COMMANDS,
+        #[cfg(feature = "scripting")]
+        scripting::COMMANDS,
     ]
 }
 

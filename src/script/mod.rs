@@ -1,0 +1,383 @@
+//! Lua scripting as Redis 7.0 does it: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO
+//! and SCRIPT on the Lua 5.1 interpreter of `redlet-lua`, with Redis's
+//! `redis` object, sandbox, shebang flags and reply conversions.
+//!
+//! One Lua state per engine, created on first use (an engine that never runs
+//! a script pays nothing). Its host type is [`Engine`]: while a script runs,
+//! the state is taken out of [`Scripting::lua`] so the script's
+//! `redis.call` gets `&mut Engine` and runs commands through the same
+//! lookup, checks and handlers as clients do (`Engine::script_call`).
+//!
+//! Invariants:
+//! - `scripts` and the registry agree: every cached sha has its compiled
+//!   function in the Lua registry under `f_<sha>`, as Redis keeps it.
+//! - `run` is `Some` exactly while a script runs; redis.call outside a run
+//!   (e.g. from a function called after the script returned, which cannot
+//!   happen since scripts are atomic) gets Redis's error.
+//! - The globals table, and every table reachable from it, is read-only
+//!   between runs (Redis 7's sandbox); KEYS and ARGV are set with the
+//!   protection lifted for the assignment only.
+
+mod convert;
+mod redis_api;
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use foldhash::fast::FixedState;
+use hashbrown::HashMap;
+use redlet_lua::api::Lua;
+use redlet_lua::value::{LuaError, Value};
+
+use crate::client::ClientId;
+use crate::reply::Protocol;
+use crate::cmd::Ctx;
+use crate::engine::{Engine, SYSTEM_CLIENT};
+use crate::error::{Error, Result};
+use crate::num;
+use crate::reply::Reply;
+
+/// A script's shebang flags (`#!lua flags=...`), as Redis's `SCRIPT_FLAG_*`.
+pub(crate) mod sflags {
+    /// `no-writes`
+    pub const NO_WRITES: u32 = 1 << 0;
+    /// `allow-oom`
+    pub const ALLOW_OOM: u32 = 1 << 1;
+    /// `allow-stale`
+    pub const ALLOW_STALE: u32 = 1 << 2;
+    /// `no-cluster`
+    pub const NO_CLUSTER: u32 = 1 << 3;
+    /// No shebang: EVAL's backwards-compatible mode.
+    pub const EVAL_COMPAT_MODE: u32 = 1 << 4;
+    /// `allow-cross-slot-keys`
+    pub const ALLOW_CROSS_SLOT: u32 = 1 << 5;
+    /// Names, in Redis's order.
+    pub const NAMES: &[(u32, &str)] = &[
+        (NO_WRITES, "no-writes"),
+        (ALLOW_OOM, "allow-oom"),
+        (ALLOW_STALE, "allow-stale"),
+        (NO_CLUSTER, "no-cluster"),
+        (ALLOW_CROSS_SLOT, "allow-cross-slot-keys"),
+    ];
+}
+
+/// Flags of the running script's context (Redis's `SCRIPT_*` run flags).
+pub(crate) mod rflags {
+    /// Write commands are refused (EVAL_RO, or `no-writes`).
+    pub const READ_ONLY: u32 = 1 << 0;
+    /// Commands may run over maxmemory (`allow-oom`).
+    pub const ALLOW_OOM: u32 = 1 << 1;
+    /// The script has run a write command: it can no longer be refused for
+    /// OOM or disk errors half-way.
+    pub const WRITE_DIRTY: u32 = 1 << 2;
+}
+
+/// A cached script.
+pub(crate) struct Script {
+    /// The source as sent (shebang included).
+    pub body: Box<[u8]>,
+    /// Shebang flags ([`sflags`]).
+    pub flags: u32,
+}
+
+/// The context of the script that is running.
+pub(crate) struct Run {
+    /// The client that sent EVAL.
+    pub caller: ClientId,
+    /// The protocol of the script's own client (`redis.setresp`).
+    pub resp3: bool,
+    /// [`rflags`].
+    pub flags: u32,
+    /// The instant of the EVAL: every command of the script sees it, as
+    /// Redis freezes time for a script.
+    pub now_us: u64,
+    /// Whether the engine was over maxmemory when the script started.
+    pub oom_at_start: bool,
+}
+
+/// The engine's scripting state.
+#[derive(Default)]
+pub(crate) struct Scripting {
+    /// The Lua state; `None` before the first script and while one runs.
+    lua: Option<Box<Lua<Engine>>>,
+    /// The script cache by lowercase hex sha1.
+    scripts: HashMap<[u8; 40], Script, FixedState>,
+    /// Bytes of the cached bodies (INFO's `used_memory_scripts_eval`).
+    pub mem: usize,
+    /// The running script's context.
+    pub run: Option<Run>,
+    /// Redis's `redisLrand48` state for `math.random` (global, never reset
+    /// but by `math.randomseed`, as in Redis).
+    pub rand48: [u32; 3],
+}
+
+impl Scripting {
+    /// No scripts, no Lua state yet.
+    pub fn new() -> Self {
+        Scripting { rand48: redis_api::RAND48_INIT, ..Default::default() }
+    }
+
+    /// Number of cached scripts (INFO's `number_of_cached_scripts`).
+    pub fn cached(&self) -> usize {
+        self.scripts.len()
+    }
+}
+
+/// The lowercase hex sha1 of `data` (Redis's `sha1hex`).
+pub(crate) fn sha1hex(data: &[u8]) -> [u8; 40] {
+    let digest = sha1_smol::Sha1::from(data).digest().bytes();
+    let mut out = [0u8; 40];
+    for (i, b) in digest.iter().enumerate() {
+        out[2 * i] = HEX[(b >> 4) as usize];
+        out[2 * i + 1] = HEX[(b & 15) as usize];
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Parses a `#!lua flags=a,b` first line (Redis's `evalExtractShebangFlags`):
+/// returns the flags and the shebang's length (the compiled source starts
+/// at its line feed, so line numbers stay the user's).
+pub(crate) fn shebang(body: &[u8]) -> Result<(u32, usize)> {
+    if !body.starts_with(b"#!") {
+        return Ok((sflags::EVAL_COMPAT_MODE, 0));
+    }
+    let Some(end) = body.iter().position(|&b| b == b'\n') else {
+        return Err(Error::err("Invalid script shebang"));
+    };
+    let parts = crate::resp::split_args(&body[..end]).unwrap_or_default();
+    let Some(engine) = parts.first() else {
+        return Err(Error::err("Invalid engine in script shebang"));
+    };
+    if engine.as_slice() != b"#!lua" {
+        return Err(Error::msg(cat(b"ERR Unexpected engine in script shebang: ", engine)));
+    }
+    let mut flags = 0;
+    for p in &parts[1..] {
+        let Some(list) = p.strip_prefix(b"flags=") else {
+            return Err(Error::msg(cat(b"ERR Unknown lua shebang option: ", p)));
+        };
+        // sdssplitlen of an empty string yields no element.
+        if list.is_empty() {
+            continue;
+        }
+        for f in list.split(|&b| b == b',') {
+            match sflags::NAMES.iter().find(|(_, n)| n.as_bytes() == f) {
+                Some((bit, _)) => flags |= bit,
+                None => return Err(Error::msg(cat(b"ERR Unexpected flag in script shebang: ", f))),
+            }
+        }
+    }
+    Ok((flags, end))
+}
+
+fn cat(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(a.len() + b.len());
+    v.extend_from_slice(a);
+    v.extend_from_slice(b);
+    v
+}
+
+/// The registry key of a script's function: `f_<sha>`.
+fn func_name(sha: &[u8; 40]) -> [u8; 42] {
+    let mut n = [0u8; 42];
+    n[0] = b'f';
+    n[1] = b'_';
+    n[2..].copy_from_slice(sha);
+    n
+}
+
+/// What the interpreter asks of its host: nothing yet (scripts run to the
+/// end within their command; SCRIPT KILL comes with resumable runs).
+impl redlet_lua::api::Host for Engine {}
+
+impl Engine {
+    /// Points the script client (the system client) at `db` in RESP2 for a
+    /// run; returns what [`Engine::leave_script_client`] restores.
+    fn enter_script_client(&mut self, db: usize) -> (usize, Protocol) {
+        let saved = (self.client_db(SYSTEM_CLIENT).unwrap_or(0), self.protocol(SYSTEM_CLIENT));
+        self.set_client_db(SYSTEM_CLIENT, db);
+        self.set_protocol(SYSTEM_CLIENT, Protocol::Resp2);
+        saved
+    }
+
+    fn leave_script_client(&mut self, saved: (usize, Protocol)) {
+        self.set_client_db(SYSTEM_CLIENT, saved.0);
+        self.set_protocol(SYSTEM_CLIENT, saved.1);
+    }
+
+    /// MISCONF for a script that may write (Redis's disk-error check in
+    /// `scriptPrepareForRun`), with the text telling about `no-writes`.
+    fn script_write_denied(&self) -> Option<Error> {
+        let e = self.persist_write_error()?;
+        let mut m = e.to_bytes();
+        if m.starts_with(b"MISCONF Errors writing to the AOF file: ") {
+            let detail = m.split_off(b"MISCONF Errors writing to the AOF file: ".len());
+            let mut t = b"MISCONF Redis is configured to persist data to AOF, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts. AOF error: ".to_vec();
+            t.extend_from_slice(&detail);
+            return Some(Error::msg(t));
+        }
+        Some(Error::msg(
+            "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.",
+        ))
+    }
+
+    /// The Lua state, taken out for a run (created on first use).
+    fn take_lua(&mut self) -> Box<Lua<Engine>> {
+        match self.scripting.lua.take() {
+            Some(l) => l,
+            None => redis_api::new_state(),
+        }
+    }
+}
+
+/// Compiles and caches `body` unless cached (Redis's `luaCreateFunction`);
+/// returns its sha.
+fn create(eng: &mut Engine, lua: &mut Lua<Engine>, body: &[u8]) -> Result<[u8; 40]> {
+    let sha = sha1hex(body);
+    if eng.scripting.scripts.contains_key(&sha) {
+        return Ok(sha);
+    }
+    let (flags, skip) = shebang(body)?;
+    let f = match lua.load(&body[skip..], b"@user_script") {
+        Ok(f) => f,
+        Err(e) => {
+            let msg = redis_api::error_text(lua, e);
+            return Err(Error::msg(cat(b"ERR Error compiling script (new function): ", &msg)));
+        }
+    };
+    let key = lua.new_string(&func_name(&sha));
+    let reg = lua.registry();
+    if lua.raw_set(reg, Value::String(key), Value::Function(f)).is_err() {
+        return Err(Error::msg("ERR Error compiling script (new function): not enough memory"));
+    }
+    eng.scripting.mem += 40 + body.len();
+    eng.scripting.scripts.insert(sha, Script { body: body.into(), flags });
+    Ok(sha)
+}
+
+/// SCRIPT LOAD: compiles and caches a script, returns its sha.
+pub(crate) fn load(eng: &mut Engine, body: &[u8]) -> Result<[u8; 40]> {
+    let mut lua = eng.take_lua();
+    let r = create(eng, &mut lua, body);
+    eng.scripting.lua = Some(lua);
+    r
+}
+
+/// SCRIPT EXISTS for one sha (case-insensitive, as Redis's dict compares).
+pub(crate) fn exists(eng: &Engine, sha: &[u8]) -> bool {
+    let Ok(mut k) = <[u8; 40]>::try_from(sha) else { return false };
+    k.make_ascii_lowercase();
+    eng.scripting.scripts.contains_key(&k)
+}
+
+/// SCRIPT FLUSH: drops every script and the Lua state with them (Redis
+/// resets the interpreter), keeping `math.random`'s state.
+pub(crate) fn flush(eng: &mut Engine) {
+    eng.scripting.scripts.clear();
+    eng.scripting.mem = 0;
+    eng.scripting.lua = None;
+}
+
+/// EVAL, EVALSHA and their `_RO` forms (Redis's `evalGenericCommand`).
+pub(crate) fn eval(cx: &mut Ctx<'_>, argv: &[&[u8]], evalsha: bool, ro: bool) -> Result<Reply> {
+    let numkeys = num::parse_i64(argv[2]).ok_or(Error::NotInteger)?;
+    let nargs = argv.len() as i64 - 3;
+    if numkeys > nargs {
+        return Err(Error::err("Number of keys can't be greater than number of args"));
+    }
+    if numkeys < 0 {
+        return Err(Error::err("Number of keys can't be negative"));
+    }
+    let numkeys = numkeys as usize;
+    let eng = &mut *cx.eng;
+    let mut lua = eng.take_lua();
+    let r = eval_in(eng, &mut lua, cx.client, cx.db, cx.now_us, argv, numkeys, evalsha, ro);
+    eng.scripting.run = None;
+    eng.scripting.lua = Some(lua);
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+fn eval_in(
+    eng: &mut Engine,
+    lua: &mut Lua<Engine>,
+    caller: ClientId,
+    db: usize,
+    now_us: u64,
+    argv: &[&[u8]],
+    numkeys: usize,
+    evalsha: bool,
+    ro: bool,
+) -> Result<Reply> {
+    let sha = if evalsha {
+        // Anything but 40 hex characters names no script.
+        let Ok(mut k) = <[u8; 40]>::try_from(argv[1]) else {
+            return Err(Error::msg("NOSCRIPT No matching script. Please use EVAL."));
+        };
+        k.make_ascii_lowercase();
+        if !eng.scripting.scripts.contains_key(&k) {
+            return Err(Error::msg("NOSCRIPT No matching script. Please use EVAL."));
+        }
+        k
+    } else {
+        create(eng, lua, argv[1])?
+    };
+    let sflags = eng.scripting.scripts.get(&sha).map_or(sflags::EVAL_COMPAT_MODE, |s| s.flags);
+    let flags = prepare(eng, sflags, ro)?;
+    let oom_at_start = eng.pre_command_oom;
+    eng.scripting.run = Some(Run { caller, resp3: false, flags, now_us, oom_at_start });
+    // The script client starts in its caller's db, speaking RESP2.
+    let saved = eng.enter_script_client(db);
+
+    let keys = &argv[3..3 + numkeys];
+    let args = &argv[3 + numkeys..];
+    let fkey = Value::String(lua.new_string(&func_name(&sha)));
+    let f = lua.raw_get(lua.registry(), fkey);
+    if let Err(e) = redis_api::set_keys_argv(lua, keys, args) {
+        eng.leave_script_client(saved);
+        return Ok(Reply::Error(redis_api::run_error(lua, e, &sha)));
+    }
+    let out = match lua.call(eng, f, &[]) {
+        Ok(vals) => {
+            let resp3 = eng.scripting.run.as_ref().is_some_and(|r| r.resp3);
+            convert::lua_to_reply(lua, vals.first().copied().unwrap_or(Value::Nil), resp3)
+        }
+        Err(e) => Reply::Error(redis_api::run_error(lua, e, &sha)),
+    };
+    eng.leave_script_client(saved);
+    Ok(out)
+}
+
+/// The checks before a script runs (Redis's `scriptPrepareForRun`), giving
+/// the run's [`rflags`].
+fn prepare(eng: &mut Engine, sflags: u32, ro: bool) -> Result<u32> {
+    let mut flags = 0;
+    if sflags & sflags::EVAL_COMPAT_MODE == 0 {
+        if sflags & sflags::NO_WRITES == 0 {
+            if let Some(e) = eng.script_write_denied() {
+                return Err(e);
+            }
+            if ro {
+                return Err(Error::err("Can not execute a script with write flag using *_ro command."));
+            }
+        }
+        if eng.config().maxmemory != 0 && sflags & (sflags::ALLOW_OOM | sflags::NO_WRITES) == 0 && eng.pre_command_oom {
+            return Err(Error::msg(
+                "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'",
+            ));
+        }
+        if sflags & sflags::NO_WRITES != 0 {
+            flags |= rflags::READ_ONLY;
+        }
+        if sflags & sflags::ALLOW_OOM != 0 {
+            flags |= rflags::ALLOW_OOM;
+        }
+    }
+    if ro {
+        flags |= rflags::READ_ONLY;
+    }
+    let _ = LuaError::Memory;
+    Ok(flags)
+}
