@@ -354,100 +354,158 @@ pub fn format_float(spec: &FormatSpec, conv: u8, n: f64, out: &mut Vec<u8>) {
     }
     let a = libm::fabs(n);
     let prec = spec.precision.unwrap_or(6);
-    let mut body = String::new();
+    // The item is written straight into `out`; the padding is inserted
+    // afterwards, when the length is known.
+    let start = out.len();
+    out.extend_from_slice(sign);
+    let body_start = out.len();
     match conv.to_ascii_lowercase() {
-        b'e' => exp_form(&mut body, a, prec, spec.alt, upper),
-        b'f' => fixed_form(&mut body, a, prec, spec.alt),
-        _ => {
-            let p = if prec == 0 { 1 } else { prec };
-            let (mant, x) = sci_digits(a, p - 1);
-            if (x as i64) < p as i64 && x >= -4 {
-                // The same P significant digits, placed around the point:
-                // rounding to P digits is rounding to P-1-X decimals.
-                let digits: Vec<u8> = mant.bytes().filter(|c| c.is_ascii_digit()).collect();
-                if x >= 0 {
-                    let int_len = x as usize + 1;
-                    body.extend(digits.iter().take(int_len).map(|&c| c as char));
-                    if digits.len() > int_len || spec.alt {
-                        body.push('.');
-                    }
-                    body.extend(digits.iter().skip(int_len).map(|&c| c as char));
-                } else {
-                    body.push_str("0.");
-                    for _ in 0..(-x - 1) {
-                        body.push('0');
-                    }
-                    body.extend(digits.iter().map(|&c| c as char));
-                }
-                if !spec.alt {
-                    strip_zeros(&mut body);
-                }
-            } else {
-                exp_form(&mut body, a, p - 1, spec.alt, upper);
-                if !spec.alt {
-                    // Strip zeros of the mantissa, keeping the exponent.
-                    if let Some(epos) = body.find(['e', 'E']) {
-                        let exp_part = String::from(&body[epos..]);
-                        body.truncate(epos);
-                        strip_zeros(&mut body);
-                        body.push_str(&exp_part);
-                    }
-                }
+        b'e' => with_sci(a, prec, |mant, x| push_exp(out, mant, x, spec.alt, upper)),
+        b'f' => {
+            // Writing into a vector cannot fail.
+            let _ = write!(VecWriter(out), "{:.*}", prec, a);
+            if prec == 0 && spec.alt {
+                out.push(b'.');
             }
         }
+        _ => {
+            let p = if prec == 0 { 1 } else { prec };
+            with_sci(a, p - 1, |mant, x| {
+                if (x as i64) < p as i64 && x >= -4 {
+                    // The same P significant digits, placed around the
+                    // point: rounding to P digits is rounding to P-1-X
+                    // decimals.
+                    let digits = mant.iter().copied().filter(|c| c.is_ascii_digit());
+                    if x >= 0 {
+                        let int_len = x as usize + 1;
+                        let mut k = 0;
+                        for d in digits {
+                            if k == int_len {
+                                out.push(b'.');
+                            }
+                            out.push(d);
+                            k += 1;
+                        }
+                        if k == int_len && spec.alt {
+                            out.push(b'.');
+                        }
+                    } else {
+                        out.extend_from_slice(b"0.");
+                        out.resize(out.len() + (-x - 1) as usize, b'0');
+                        out.extend(digits);
+                    }
+                    if !spec.alt {
+                        strip_zeros(out, body_start);
+                    }
+                } else if spec.alt {
+                    push_exp(out, mant, x, true, upper);
+                } else {
+                    // %g drops the mantissa's trailing zeros (and a bare '.').
+                    let mut m = mant;
+                    if m.contains(&b'.') {
+                        while let [rest @ .., b'0'] = m {
+                            m = rest;
+                        }
+                        if let [rest @ .., b'.'] = m {
+                            m = rest;
+                        }
+                    }
+                    push_exp(out, m, x, false, upper);
+                }
+            })
+        }
     }
-    pad(out, spec.width, spec.minus, spec.zero, sign, body.as_bytes());
+    let len = out.len() - start;
+    if len < spec.width {
+        let fill = spec.width - len;
+        if spec.minus {
+            out.resize(out.len() + fill, b' ');
+        } else if spec.zero {
+            out.splice(body_start..body_start, core::iter::repeat_n(b'0', fill));
+        } else {
+            out.splice(start..start, core::iter::repeat_n(b' ', fill));
+        }
+    }
 }
 
-/// Removes trailing fraction zeros and then a trailing '.', as %g does.
-fn strip_zeros(s: &mut String) {
-    if s.contains('.') {
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
+/// `core::fmt` output appended to a byte vector.
+struct VecWriter<'a>(&'a mut Vec<u8>);
+
+impl Write for VecWriter<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
     }
 }
 
-/// Rust's exact scientific digits of `a` (non-negative, finite) with `prec`
-/// fraction digits: the mantissa text ("d.ddd") and the decimal exponent.
-fn sci_digits(a: f64, prec: usize) -> (String, i32) {
+/// A small fixed buffer for `core::fmt` output (no allocation).
+struct StackWriter {
+    buf: [u8; 128],
+    len: usize,
+}
+
+impl Write for StackWriter {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Calls `f` with Rust's exact scientific digits of `a` (non-negative,
+/// finite) with `prec` fraction digits: the mantissa ("d.ddd", or "d") and
+/// the decimal exponent. Small precisions never touch the heap.
+fn with_sci<R>(a: f64, prec: usize, f: impl FnOnce(&[u8], i32) -> R) -> R {
+    let split = |s: &[u8]| -> (usize, i32) {
+        match s.iter().position(|&c| c == b'e') {
+            Some(e) => {
+                let exp = core::str::from_utf8(s.get(e + 1..).unwrap_or(&[])).ok().and_then(|t| t.parse().ok());
+                (e, exp.unwrap_or(0))
+            }
+            None => (s.len(), 0),
+        }
+    };
+    let mut w = StackWriter { buf: [0; 128], len: 0 };
+    if write!(w, "{:.*e}", prec, a).is_ok() {
+        let s = w.buf.get(..w.len).unwrap_or(&[]);
+        let (e, x) = split(s);
+        return f(s.get(..e).unwrap_or(&[]), x);
+    }
     let mut s = String::new();
     // Writing into a String cannot fail.
     let _ = write!(s, "{:.*e}", prec, a);
-    match s.find('e') {
-        Some(epos) => {
-            let exp = s[epos + 1..].parse::<i32>().unwrap_or(0);
-            s.truncate(epos);
-            (s, exp)
-        }
-        None => (s, 0),
-    }
+    let (e, x) = split(s.as_bytes());
+    f(s.as_bytes().get(..e).unwrap_or(&[]), x)
 }
 
-/// `d.ddde+XX`: at least two exponent digits, '.' kept under '#'.
-fn exp_form(out: &mut String, a: f64, prec: usize, alt: bool, upper: bool) {
-    let (mant, exp) = sci_digits(a, prec);
-    out.push_str(&mant);
-    if prec == 0 && alt {
-        out.push('.');
+/// Appends `mant` and the exponent as printf writes it: `e+XX` with at least
+/// two digits; a '.' after a bare digit under '#'.
+fn push_exp(out: &mut Vec<u8>, mant: &[u8], x: i32, alt: bool, upper: bool) {
+    out.extend_from_slice(mant);
+    if alt && !mant.contains(&b'.') {
+        out.push(b'.');
     }
-    out.push(if upper { 'E' } else { 'e' });
-    out.push(if exp < 0 { '-' } else { '+' });
-    let e = exp.unsigned_abs();
+    out.push(if upper { b'E' } else { b'e' });
+    out.push(if x < 0 { b'-' } else { b'+' });
+    let e = x.unsigned_abs();
     if e < 10 {
-        out.push('0');
+        out.push(b'0');
     }
-    let _ = write!(out, "{}", e);
+    let _ = write!(VecWriter(out), "{}", e);
 }
 
-/// `ddd.ddd` with exactly `prec` fraction digits, '.' kept under '#'.
-fn fixed_form(out: &mut String, a: f64, prec: usize, alt: bool) {
-    let _ = write!(out, "{:.*}", prec, a);
-    if prec == 0 && alt {
-        out.push('.');
+/// Removes trailing fraction zeros and then a trailing '.' from
+/// `out[from..]`, as %g does.
+fn strip_zeros(out: &mut Vec<u8>, from: usize) {
+    if out.get(from..).is_some_and(|b| b.contains(&b'.')) {
+        while out.last() == Some(&b'0') {
+            out.pop();
+        }
+        if out.last() == Some(&b'.') {
+            out.pop();
+        }
     }
 }
 
