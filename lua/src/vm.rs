@@ -1837,9 +1837,29 @@ impl<H: Host> Lua<H> {
                         let obj = self.stack[rb];
                         self.stack[ra + 1] = obj;
                         let key = rk!(proto::get_c(i));
-                        savepc!();
-                        let v = self.get_table(host, obj, key, Some(rb))?;
-                        reload!();
+                        // Fast path: the method is in the table itself or in
+                        // the table its metatable's __index names.
+                        let mut found = Value::Nil;
+                        if let (Value::Table(h), Value::String(ks)) = (obj, key) {
+                            let tab = self.heap.table(h);
+                            found = tab.get_str(ks);
+                            if found.is_nil() {
+                                if let Some(mt) = tab.metatable {
+                                    let idx = self.heap.table(mt).get_str(self.tm_names[Tm::Index as usize]);
+                                    if let Value::Table(ih) = idx {
+                                        found = self.heap.table(ih).get_str(ks);
+                                    }
+                                }
+                            }
+                        }
+                        let v = if !found.is_nil() {
+                            found
+                        } else {
+                            savepc!();
+                            let v = self.get_table(host, obj, key, Some(rb))?;
+                            reload!();
+                            v
+                        };
                         self.stack[ra] = v;
                     }
                     op::ADD => arith_op!(i, ra, Tm::Add, |x: f64, y: f64| x + y),
