@@ -173,6 +173,15 @@ impl<H: Host> Lua<H> {
         }
     }
 
+    /// Replaces the globals table: chunks loaded from now on (and natives
+    /// registered from now on) get `t` as their environment; functions made
+    /// before keep theirs (`lua_replace(L, LUA_GLOBALSINDEX)`). Redis's
+    /// functions engine runs libraries in an empty read-only table whose
+    /// `__index` is the real globals.
+    pub fn set_globals(&mut self, t: TableRef) {
+        self.globals = t;
+    }
+
     /// The globals table (`_G`, the environment of loaded chunks).
     pub fn globals(&self) -> TableRef {
         self.globals
