@@ -115,6 +115,16 @@ impl<H: Host> Lua<H> {
         })
     }
 
+    /// The current line of frame `idx` (None for natives).
+    pub(crate) fn frame_line(&self, idx: usize) -> Option<u32> {
+        self.current_line(self.cis.get(idx)?)
+    }
+
+    /// How the caller of frame `idx` named its function (getfuncname).
+    pub(crate) fn frame_name(&self, idx: usize) -> Option<(&'static str, Vec<u8>)> {
+        self.func_name(idx)
+    }
+
     /// "chunk:line: " of the running frame if it is a Lua frame (addinfo).
     pub(crate) fn current_position(&self) -> Vec<u8> {
         match self.cis.last() {

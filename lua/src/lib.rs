@@ -39,11 +39,12 @@
 //! | [`debug`] | error positions and variable names | ldebug |
 //! | [`api`] | [`Lua`], [`Ctx`], [`Host`] | lapi, lauxlib |
 //! | [`number`], [`pattern`] | `%.14g`, `str2d`, printf; the pattern matcher | lobject, lstrlib |
-//! | `lib_*` | base, table, math, string, cjson, cmsgpack, bit, struct | lbaselib, ... |
+//! | `lib_*` | base (with coroutine), table, math, debug (getinfo, traceback), string, cjson, cmsgpack, bit, struct | lbaselib, ... |
 //!
 //! # Differences from C Lua, on purpose
 //!
-//! - No `io`/`os`/`package`/`debug` libraries, no bytecode
+//! - No `io`/`os`/`package` libraries and only `getinfo`/`traceback` of
+//!   `debug`; no bytecode
 //!   loading, no `__gc`/`__mode` (no finalizers, no weak tables).
 //! - Tables and functions used as table keys hash by handle, not by address:
 //!   their `pairs` order is as arbitrary as C Lua's, but different.
@@ -73,6 +74,7 @@ pub mod api;
 pub mod lib_base;
 pub mod lib_table;
 pub mod lib_math;
+pub mod lib_debug;
 pub mod lib_string;
 pub mod lib_cjson;
 pub mod lib_cmsgpack;

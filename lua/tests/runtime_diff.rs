@@ -33,6 +33,7 @@ fn run_ours(name: &str, src: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
     lua.open_base();
     lua.open_table();
     lua.open_math();
+    lua.open_debug();
     redlet_lua::lib_string::open_string(&mut lua);
     let mut host = Collect::default();
     let mut chunk = b"@".to_vec();
