@@ -59,8 +59,62 @@ pub fn fmt_number(n: f64, out: &mut Vec<u8>) {
         out.extend_from_slice(itoa(i.unsigned_abs(), i < 0, &mut buf));
         return;
     }
+    if (n.is_normal() || n == 0.0) && shortest_g14(n, out) {
+        return;
+    }
     let spec = FormatSpec { precision: Some(14), ..FormatSpec::default() };
     format_float(&spec, b'g', n, out);
+}
+
+/// `%.14g` from the shortest round-trip digits when they number 14 or
+/// fewer: a normal double lies within half an ulp (2^-53 relative) of those
+/// digits, far closer than half a unit of the 14th digit (5e-15 relative at
+/// least), so rounding it to 14 digits gives the same digits (and %g strips
+/// the zeros that would pad them). Subnormals have fewer significant bits
+/// and never come here. Shortest digits are cheaper than exact ones; `false`
+/// leaves the work to the exact path.
+fn shortest_g14(n: f64, out: &mut Vec<u8>) -> bool {
+    let mut w = StackWriter { buf: [0; 128], len: 0 };
+    if write!(w, "{:e}", libm::fabs(n)).is_err() {
+        return false;
+    }
+    let s = w.buf.get(..w.len).unwrap_or(&[]);
+    let Some(e) = s.iter().position(|&c| c == b'e') else { return false };
+    let mant = s.get(..e).unwrap_or(&[]);
+    let Some(x) = core::str::from_utf8(s.get(e + 1..).unwrap_or(&[])).ok().and_then(|t| t.parse::<i32>().ok())
+    else {
+        return false;
+    };
+    let digits = mant.iter().filter(|c| c.is_ascii_digit()).count();
+    if digits > 14 {
+        return false;
+    }
+    if n.is_sign_negative() {
+        out.push(b'-');
+    }
+    if (-4..14).contains(&x) {
+        let ds = mant.iter().copied().filter(|c| c.is_ascii_digit());
+        if x >= 0 {
+            let int_len = x as usize + 1;
+            let mut k = 0;
+            for d in ds {
+                if k == int_len {
+                    out.push(b'.');
+                }
+                out.push(d);
+                k += 1;
+            }
+            // Fewer digits than the integer part: the rest are zeros.
+            out.resize(out.len() + int_len.saturating_sub(k), b'0');
+        } else {
+            out.extend_from_slice(b"0.");
+            out.resize(out.len() + (-x - 1) as usize, b'0');
+            out.extend(ds);
+        }
+    } else {
+        push_exp(out, mant, x, false, false);
+    }
+    true
 }
 
 fn itoa_buf() -> [u8; 24] {
@@ -664,6 +718,13 @@ mod tests {
         assert_eq!(num(-42.0), "-42");
         assert_eq!(num(1e-5), "1e-05");
         assert_eq!(num(0.0001), "0.0001");
+        assert_eq!(num(5e-324), "4.9406564584125e-324");
+        assert_eq!(num(2.2250738585072014e-308), "2.2250738585072e-308");
+        assert_eq!(num(1e100), "1e+100");
+        assert_eq!(num(123456789012.5), "123456789012.5");
+        assert_eq!(num(0.1 + 0.2), "0.3");
+        assert_eq!(num(1.5e-5), "1.5e-05");
+        assert_eq!(num(-2.5), "-2.5");
     }
 
     #[test]

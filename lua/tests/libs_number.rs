@@ -87,3 +87,36 @@ fn tonumber_vectors_match_lua51() {
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// fmt_number takes a shortcut through the shortest round-trip digits when
+/// they are 14 or fewer; it must agree with the exact `%.14g` path (which the
+/// vectors above check against lua5.1) on random doubles of every kind.
+#[test]
+fn tostring_shortcut_equals_exact_g14() {
+    let mut x: u64 = 0x1234_5678_9abc_def1;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let spec = FormatSpec { precision: Some(14), ..Default::default() };
+    let mut check = |v: f64| {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        fmt_number(v, &mut a);
+        format_float(&spec, b'g', v, &mut b);
+        assert_eq!(a, b, "{v:e}");
+    };
+    for _ in 0..200_000 {
+        let r = next();
+        // Random bit patterns (all exponents, subnormals, NaNs, infinities).
+        check(f64::from_bits(r));
+        // Short decimals, the shortcut's usual case: k / 10^j and k * 10^j.
+        let k = (r >> 20) % 100_000_000_000_000;
+        let j = (r % 40) as i32 - 20;
+        check(k as f64 * 10f64.powi(j));
+        check(-(k as f64) / 10f64.powi(((r >> 8) % 25) as i32));
+        // Halfway-looking values around 14 digits.
+        check((k as f64 + 0.5) * 10f64.powi(j - 14));
+    }
+}
