@@ -101,7 +101,7 @@ fn tostring_shortcut_equals_exact_g14() {
         x
     };
     let spec = FormatSpec { precision: Some(14), ..Default::default() };
-    let mut check = |v: f64| {
+    let check = |v: f64| {
         let (mut a, mut b) = (Vec::new(), Vec::new());
         fmt_number(v, &mut a);
         format_float(&spec, b'g', v, &mut b);
