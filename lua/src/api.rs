@@ -82,6 +82,9 @@ pub struct Lua<H> {
     pub(crate) gc_threshold: usize,
     /// Fixed collection step (0 = proportional).
     pub(crate) gc_step: usize,
+    /// The part of `heap.bytes` that loaded prototypes account for
+    /// (recomputed by each collection from the live ones).
+    pub(crate) proto_bytes: usize,
     pub(crate) memory_limit: usize,
     /// Nested native->Lua calls (luaD_call's nCcalls).
     pub(crate) n_ccalls: u32,
@@ -156,6 +159,7 @@ impl<H: Host> Lua<H> {
             gc_epoch: 0,
             gc_threshold: 256 * 1024,
             gc_step: 0,
+            proto_bytes: 0,
             memory_limit: 0,
             n_ccalls: 0,
             size_ci: crate::vm::BASIC_CI_SIZE,

@@ -340,6 +340,8 @@ enum Gray {
 struct Marker {
     gray: Vec<Gray>,
     epoch: u32,
+    /// Estimated bytes of the prototypes marked so far.
+    proto_bytes: usize,
 }
 
 impl<H: crate::api::Host> Lua<H> {
@@ -377,7 +379,7 @@ impl<H: crate::api::Host> Lua<H> {
     /// VM's safe points): values held only in Rust locals are not roots.
     pub fn gc_collect(&mut self) {
         self.gc_epoch = self.gc_epoch.wrapping_add(1);
-        let mut m = Marker { gray: Vec::new(), epoch: self.gc_epoch };
+        let mut m = Marker { gray: Vec::new(), epoch: self.gc_epoch, proto_bytes: 0 };
         // Roots.
         self.mark_value(&mut m, Value::Table(self.globals));
         self.mark_value(&mut m, Value::Table(self.registry));
@@ -430,6 +432,10 @@ impl<H: crate::api::Host> Lua<H> {
         self.propagate(&mut m);
         // Free.
         self.heap.sweep();
+        // Prototypes are freed with their last closure (they are shared
+        // `Rc`s): count the live ones again.
+        self.heap.bytes = (self.heap.bytes + m.proto_bytes).saturating_sub(self.proto_bytes);
+        self.proto_bytes = m.proto_bytes;
         let mut freed = 0usize;
         self.funcs.sweep(
             || Closure::Dead,
@@ -522,6 +528,7 @@ impl<H: crate::api::Host> Lua<H> {
                 Gray::Proto(p) => {
                     if p.mark.get() != m.epoch {
                         p.mark.set(m.epoch);
+                        m.proto_bytes += crate::vm::proto_cost(&p.p);
                         scratch.extend_from_slice(&p.k);
                         for c in p.children.iter() {
                             if c.mark.get() != m.epoch {

@@ -172,6 +172,11 @@ fn num_of(v: &Value) -> Option<f64> {
     }
 }
 
+/// The memory estimate of one loaded prototype (without its children).
+pub(crate) fn proto_cost(p: &Proto) -> usize {
+    64 + p.code.len() * 8 + p.constants.len() * 16 + p.locvars.len() * 24
+}
+
 /// luaO_fb2int.
 fn fb2int(x: usize) -> usize {
     let e = (x >> 3) & 31;
@@ -407,7 +412,9 @@ impl<H: Host> Lua<H> {
             })
             .collect();
         let children: Vec<Rc<LProto>> = p.protos.iter().map(|c| self.make_lproto(c)).collect();
-        self.heap.bytes += p.code.len() * 4 + k.len() * 16 + 64;
+        let cost = proto_cost(p);
+        self.heap.bytes += cost;
+        self.proto_bytes += cost;
         Rc::new(LProto { p: p.clone(), k: k.into(), children: children.into(), mark: core::cell::Cell::new(0) })
     }
 

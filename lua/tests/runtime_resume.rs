@@ -31,6 +31,7 @@ fn new_state() -> Lua<Collect> {
     lua.open_base();
     lua.open_table();
     lua.open_math();
+    lua.open_debug();
     redlet_lua::lib_string::open_string(&mut lua);
     lua
 }
@@ -220,4 +221,19 @@ fn garbage_is_collected() {
     assert!(kb < 1024.0, "{kb} KB in use after collecting");
     lua.gc_collect();
     assert!(lua.memory_used() < 1024 * 1024);
+}
+
+#[test]
+fn loading_many_chunks_does_not_leak_accounting() {
+    let mut lua = new_state();
+    lua.set_memory_limit(4 * 1024 * 1024);
+    let mut host = Collect::default();
+    for i in 0..3000 {
+        let src = format!("local t = {{}} for j = 1, 10 do t[j] = '{i}' .. j end return #t + {i}");
+        let f = lua.load(src.as_bytes(), b"=chunk").unwrap();
+        let r = lua.call(&mut host, Value::Function(f), &[]).unwrap();
+        assert_eq!(r, vec![Value::Number(10.0 + i as f64)]);
+    }
+    lua.gc_collect();
+    assert!(lua.memory_used() < 512 * 1024, "{} bytes after collecting", lua.memory_used());
 }
