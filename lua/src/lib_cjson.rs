@@ -119,8 +119,14 @@ pub fn append_number(cfg: &Config, n: f64, out: &mut Vec<u8>) -> Result<(), &'st
         }
         _ => {}
     }
-    let spec = FormatSpec { precision: Some(cfg.encode_number_precision.clamp(1, 14) as usize), ..FormatSpec::default() };
-    format_float(&spec, b'g', n, out);
+    let precision = cfg.encode_number_precision.clamp(1, 14) as usize;
+    if precision == 14 {
+        // The default: %.14g is exactly tostring's format, and its fast paths.
+        crate::number::fmt_number(n, out);
+    } else {
+        let spec = FormatSpec { precision: Some(precision), ..FormatSpec::default() };
+        format_float(&spec, b'g', n, out);
+    }
     Ok(())
 }
 
