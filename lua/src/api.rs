@@ -260,7 +260,8 @@ impl<H: Host> Lua<H> {
     }
 
     /// The entry after `k` in `next` order (`Nil` starts); `Ok(None)` at the
-    /// end; an error for a key that is not in the table.
+    /// end; an error for a key that is not in the table. (The error value is
+    /// `nil`; `next` itself raises "invalid key to 'next'".)
     pub fn next(&self, t: TableRef, k: Value) -> Result<Option<(Value, Value)>, LuaError> {
         match self.heap.table(t).next(&k) {
             Ok(r) => Ok(r),

@@ -671,11 +671,7 @@ impl<H: Host> Lua<H> {
             Value::Number(n) => fmt_number(n, out),
             Value::String(s) => out.extend_from_slice(self.heap.str_bytes(s)),
             Value::Table(t) => push_pointer(out, "table", 0x1000_0000 + t.0 as usize * 0x40),
-            Value::Function(f) => {
-                let is_native = matches!(self.funcs.items[f.0 as usize], Closure::Native { .. });
-                let kind = if is_native { "function: builtin" } else { "function" };
-                push_pointer(out, kind, 0x2000_0000 + f.0 as usize * 0x40)
-            }
+            Value::Function(f) => push_pointer(out, "function", 0x2000_0000 + f.0 as usize * 0x40),
             Value::LightUserData(p) => push_pointer(out, "userdata", p),
             Value::Thread(c) => push_pointer(out, "thread", 0x3000_0000 + c.0 as usize * 0x40),
         }
