@@ -185,6 +185,8 @@ pub fn pack<A: PackArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, StructErro
                 let n = args.number(arg).map_err(StructError::Source)?;
                 arg += 1;
                 let mut value = if n < 0.0 { double_to_long(n) as u64 } else { double_to_ulong(n) };
+                // optsize caps integer sizes at MAX_INT_SIZE, so `buf`
+                // holds every byte index below.
                 let mut buf = [0u8; MAX_INT_SIZE];
                 for k in 0..size {
                     let idx = if h.little { k } else { size - 1 - k };

@@ -157,7 +157,8 @@ pub fn find_plain(hay: &[u8], needle: &[u8]) -> Option<usize> {
         return hay.windows(needle.len()).position(|w| w == needle);
     }
     // KMP failure function: fail[i] = length of the longest proper border
-    // of needle[..=i].
+    // of needle[..=i]. Indexes stay in bounds: k < needle.len() whenever
+    // needle[k] is read (a full match returns), and fail[k - 1] needs k > 0.
     let mut fail = Vec::new();
     if fail.try_reserve_exact(needle.len()).is_err() {
         return hay.windows(needle.len()).position(|w| w == needle);
