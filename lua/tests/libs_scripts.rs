@@ -5,7 +5,7 @@
 //! bit and struct). Here every case is compiled as its own chunk and called
 //! with redlet-lua, and the transcripts must be identical.
 
-use redlet_lua::api::{Ctx, Host, Lua};
+use redlet_lua::api::{Ctx, Host, Lua, Step};
 use redlet_lua::value::{LuaError, Value};
 
 #[derive(Default)]
@@ -44,6 +44,13 @@ fn state(open: &[fn(&mut Lua<Out>)]) -> Lua<Out> {
 
 /// Runs a case file the way `libs_run_cases.lua` does.
 fn transcript(lua: &mut Lua<Out>, cases: &str, chunkname: &[u8]) -> Vec<u8> {
+    transcript_with(lua, cases, chunkname, None)
+}
+
+/// [`transcript`], optionally running each case with `start`/`resume` under
+/// an instruction budget of `budget` per step (pausing between library
+/// calls must not change anything).
+fn transcript_with(lua: &mut Lua<Out>, cases: &str, chunkname: &[u8], budget: Option<u64>) -> Vec<u8> {
     let mut host = Out::default();
     for line in cases.lines() {
         if line.is_empty() || line.starts_with('#') {
@@ -60,7 +67,17 @@ fn transcript(lua: &mut Lua<Out>, cases: &str, chunkname: &[u8]) -> Vec<u8> {
                 host.text.push(b'\n');
             }
             Ok(f) => {
-                if let Err(e) = lua.call(&mut host, Value::Function(f), &[]) {
+                let r = match budget {
+                    None => lua.call(&mut host, Value::Function(f), &[]),
+                    Some(b) => lua.start(Value::Function(f), &[]).and_then(|()| loop {
+                        match lua.resume(&mut host, b) {
+                            Ok(Step::Done(v)) => break Ok(v),
+                            Ok(Step::Paused) => continue,
+                            Err(e) => break Err(e),
+                        }
+                    }),
+                };
+                if let Err(e) = r {
                     let m = lua.error_bytes(&e);
                     host.text.extend_from_slice(b"error: ");
                     host.text.extend_from_slice(&m);
@@ -148,5 +165,23 @@ fn cases_survive_constant_collection() {
     lua.set_gc_step(1);
     lua.set_memory_limit(lua.memory_used() + (4 << 20));
     let got = transcript(&mut lua, include_str!("data/libs_redis_cases.txt"), b"@user_script");
+    compare(&got, include_bytes!("data/libs_redis_cases.expected"));
+}
+
+/// The Redis cases again, each run with `start`/`resume` in steps of 3
+/// instructions: pausing around library calls changes nothing.
+#[test]
+fn cases_survive_pause_and_resume() {
+    let mut lua = state(&[
+        |l| l.open_base(),
+        |l| l.open_table(),
+        |l| l.open_math(),
+        redlet_lua::lib_string::open_string,
+        redlet_lua::lib_cjson::open_cjson,
+        redlet_lua::lib_cmsgpack::open_cmsgpack,
+        redlet_lua::lib_bit::open_bit,
+        redlet_lua::lib_struct::open_struct,
+    ]);
+    let got = transcript_with(&mut lua, include_str!("data/libs_redis_cases.txt"), b"@user_script", Some(3));
     compare(&got, include_bytes!("data/libs_redis_cases.expected"));
 }
