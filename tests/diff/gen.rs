@@ -16,6 +16,9 @@ use std::collections::BTreeSet;
 
 use super::rng::Rng;
 
+#[path = "gen_scripts.rs"]
+mod scripts;
+
 /// A command line.
 pub type Argv = Vec<Vec<u8>>;
 
@@ -44,11 +47,13 @@ pub enum Family {
     Streams,
     /// Geo commands (on sorted sets).
     Geo,
+    /// Lua scripting: EVAL, EVALSHA, EVAL_RO, SCRIPT (see `gen_scripts.rs`).
+    Scripts,
 }
 
 impl Family {
     /// Every family, in run order.
-    pub const ALL: [Family; 11] = [
+    pub const ALL: [Family; 12] = [
         Family::Strings,
         Family::Keys,
         Family::Hashes,
@@ -60,6 +65,7 @@ impl Family {
         Family::Hll,
         Family::Streams,
         Family::Geo,
+        Family::Scripts,
     ];
 
     /// Lowercase name (as `REDLET_DIFF_FAMILY` takes it).
@@ -76,6 +82,7 @@ impl Family {
             Family::Hll => "hll",
             Family::Streams => "streams",
             Family::Geo => "geo",
+            Family::Scripts => "scripts",
         }
     }
 
@@ -315,6 +322,21 @@ impl Family {
                 ("zrem", 1),
                 ("del", 2),
             ],
+            Family::Scripts => &[
+                ("eval", 24),
+                ("evalsha", 6),
+                ("eval_ro", 3),
+                ("evalsha_ro", 1),
+                ("script|load", 2),
+                ("script|exists", 2),
+                ("script|flush", 1),
+                ("set", 2),
+                ("rpush", 1),
+                ("hset", 1),
+                ("sadd", 1),
+                ("zadd", 1),
+                ("xadd", 1),
+            ],
             Family::Server => &[
                 ("ping", 3),
                 ("echo", 3),
@@ -507,6 +529,8 @@ pub struct Gen<'a> {
     /// Zsets: every score is 0, so lex ranges are defined (with mixed scores
     /// Redis's answer depends on its skiplist's random levels).
     lex: bool,
+    /// Scripts: the bodies sent so far (EVALSHA draws its sha1 from them).
+    scripts: Vec<Vec<u8>>,
 }
 
 fn v<T: AsRef<[u8]> + ?Sized>(s: &T) -> Vec<u8> {
@@ -532,7 +556,7 @@ impl<'a> Gen<'a> {
             .filter(|(c, w)| *w > 0 && avail.has(c))
             .filter(|(c, _)| if lex { !SCORE_CHANGING.contains(c) } else { !LEX_ONLY.contains(c) })
             .collect();
-        Gen { r, avail, fam, now_s, weights, lex, id_ms: 1 }
+        Gen { r, avail, fam, now_s, weights, lex, id_ms: 1, scripts: Vec::new() }
     }
 
     /// The family's commands that redlet does not have (not generated).
@@ -865,6 +889,9 @@ impl<'a> Gen<'a> {
     pub fn command(&mut self, name: &str) -> Argv {
         let mut a: Argv = name.split('|').map(|s| s.to_ascii_uppercase().into_bytes()).collect();
         match name {
+            "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "script|load" | "script|exists" | "script|flush" => {
+                return self.scripts_command(name)
+            }
             // ---------------------------------------------------------- strings
             "get" | "strlen" | "incr" | "decr" | "getdel" | "ttl" | "pttl" | "expiretime" | "pexpiretime" | "persist"
             | "type" | "hlen" | "hkeys" | "hvals" | "hgetall" | "llen" | "scard" | "smembers" | "randomkey_key" => {

@@ -135,6 +135,8 @@ impl Drop for RedletSide {
 /// statistics zeroed. Used on Redis and on a remote redlet alike.
 pub fn reset(srv: &RedisServer, c: &mut Conn) {
     c.must(&["FLUSHALL"]);
+    // Redis keeps its script cache (and the Lua state) across sequences.
+    let _ = c.cmd_str(&["SCRIPT", "FLUSH"]);
     srv.reset_config(c);
     let _ = c.cmd_str(&["CONFIG", "RESETSTAT"]);
 }
@@ -296,7 +298,7 @@ fn lower(b: &[u8]) -> String {
 pub fn signature(argv: &[Vec<u8>]) -> String {
     let Some(first) = argv.first() else { return String::from("<empty>") };
     let name = lower(first);
-    let containers = ["object", "command", "config", "client", "xgroup", "xinfo"];
+    let containers = ["object", "command", "config", "client", "xgroup", "xinfo", "script"];
     if containers.contains(&name.as_str()) {
         if let Some(s) = argv.get(1) {
             return format!("{name}|{}", lower(s));
