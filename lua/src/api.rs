@@ -110,9 +110,7 @@ pub struct Lua<H> {
     pub(crate) cur_thread: u32,
     /// The threads that resumed the running one, with their saved state
     /// (innermost last).
-    pub(crate) thread_stack: Vec<(u32, crate::heap::ThreadState)>,
-    /// Set by a yield: the run stopped because its coroutine yielded.
-    pub(crate) yielded: bool,
+    pub(crate) thread_stack: Vec<crate::heap::Resumer>,
     /// `math.random`'s generator (glibc's `rand()`).
     pub(crate) rand_state: crate::lib_math::GlibcRand,
 }
@@ -173,7 +171,6 @@ impl<H: Host> Lua<H> {
             rand_state: crate::lib_math::GlibcRand::default(),
             cur_thread: crate::heap::MAIN_THREAD,
             thread_stack: Vec::new(),
-            yielded: false,
         }
     }
 
@@ -463,6 +460,8 @@ impl<H: Host> Lua<H> {
     /// freed by the next collection).
     pub fn abort(&mut self) {
         if let Some(run) = self.pending.take() {
+            // A run paused inside coroutines: they die with it.
+            self.leave_coroutines(crate::heap::MAIN_THREAD);
             self.n_ccalls = 0;
             self.unwind_to(0, run.func);
         }

@@ -105,6 +105,16 @@ pub(crate) struct ThreadState {
     pub(crate) size_ci: usize,
 }
 
+/// A thread waiting for the coroutine it resumed to yield or return.
+pub(crate) struct Resumer {
+    /// MAIN_THREAD or a coroutine's index.
+    pub(crate) id: u32,
+    /// Its stack and frames (the resume call's native frame on top).
+    pub(crate) state: ThreadState,
+    /// `n_ccalls` before the resume.
+    pub(crate) ccalls: u32,
+}
+
 /// A coroutine's status (costatus of lbaselib.c).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CoStatus {
@@ -147,6 +157,11 @@ pub(crate) enum NativeKind {
     /// `coroutine.yield`, handled by the VM (it suspends the running
     /// coroutine's frames where they are).
     Yield,
+    /// `coroutine.resume`, handled by the VM (it switches threads without
+    /// recursing, so a run can pause inside a coroutine).
+    Resume,
+    /// A function made by `coroutine.wrap` (its upvalue 1 is the thread).
+    Wrap,
 }
 
 /// A function object.
@@ -417,9 +432,10 @@ impl<H: crate::api::Host> Lua<H> {
         }
         // Threads that resumed the running one: their saved stacks.
         let mut saved: Vec<Value> = Vec::new();
-        for (id, st) in &self.thread_stack {
-            if *id != MAIN_THREAD {
-                saved.push(Value::Thread(crate::value::ThreadRef(*id)));
+        for r in &self.thread_stack {
+            let st = &r.state;
+            if r.id != MAIN_THREAD {
+                saved.push(Value::Thread(crate::value::ThreadRef(r.id)));
             }
             collect_state_roots(st, &mut saved);
             for &u in &st.open_upvals {

@@ -71,7 +71,6 @@ impl<H: Host> Lua<H> {
         let g = self.globals;
         let t = self.new_table(0, 6);
         self.register(t, "create", co_create::<H>);
-        self.register(t, "resume", co_resume::<H>);
         self.register(t, "running", co_running::<H>);
         self.register(t, "status", co_status::<H>);
         self.register(t, "wrap", co_wrap::<H>);
@@ -83,6 +82,14 @@ impl<H: Host> Lua<H> {
         });
         let k = self.new_string(b"yield");
         let _ = self.raw_set(t, Value::String(k), Value::Function(y));
+        let r = self.alloc_func(Closure::Native {
+            f: base_marker::<H>,
+            kind: NativeKind::Resume,
+            upvals: Default::default(),
+            env: g,
+        });
+        let k = self.new_string(b"resume");
+        let _ = self.raw_set(t, Value::String(k), Value::Function(r));
         let k = self.new_string(b"coroutine");
         let _ = self.raw_set(g, Value::String(k), Value::Table(t));
     }
@@ -109,60 +116,17 @@ fn co_create<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-fn co_resume<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
-    let co = check_thread(ctx, 1)?;
-    let args: Vec<Value> = (2..=ctx.nargs()).map(|i| ctx.arg(i)).collect();
-    let host = &mut *ctx.host;
-    match ctx.lua.resume_thread(host, co, &args)? {
-        Ok(vals) => {
-            if !ctx.check_stack(vals.len() + 1) {
-                return Err(ctx.error(b"too many results to resume"));
-            }
-            ctx.push(Value::Boolean(true))?;
-            for v in &vals {
-                ctx.push(*v)?;
-            }
-            Ok(vals.len() + 1)
-        }
-        Err(e) => {
-            ctx.push(Value::Boolean(false))?;
-            ctx.push(e)?;
-            Ok(2)
-        }
-    }
-}
-
-fn co_wrap_aux<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
-    let Value::Thread(co) = ctx.upvalue(1) else { return Ok(0) };
-    let args: Vec<Value> = (1..=ctx.nargs()).map(|i| ctx.arg(i)).collect();
-    let host = &mut *ctx.host;
-    match ctx.lua.resume_thread(host, co, &args)? {
-        Ok(vals) => {
-            if !ctx.check_stack(vals.len()) {
-                return Err(ctx.error(b"too many results to resume"));
-            }
-            for v in &vals {
-                ctx.push(*v)?;
-            }
-            Ok(vals.len())
-        }
-        Err(e) => {
-            if matches!(e, Value::String(_) | Value::Number(_)) {
-                let mut m = ctx.lua_ref().where_(1);
-                ctx.lua_ref().tostring_into(e, &mut m);
-                let s = ctx.lua().new_string(&m);
-                return Err(LuaError::Runtime(Value::String(s)));
-            }
-            Err(LuaError::Runtime(e))
-        }
-    }
-}
-
 fn co_wrap<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     co_create(ctx)?;
     let top = ctx.lua_ref().top;
     let t = ctx.lua_ref().stack[top - 1];
-    let f = ctx.lua().new_native(co_wrap_aux::<H>, &[t]);
+    let env = ctx.lua_ref().globals;
+    let f = ctx.lua().alloc_func(Closure::Native {
+        f: base_marker::<H>,
+        kind: NativeKind::Wrap,
+        upvals: alloc::vec![t].into(),
+        env,
+    });
     ctx.push(Value::Function(f))?;
     Ok(1)
 }

@@ -5,7 +5,10 @@
 //! `CallInfo` and continue in the same loop (they never recurse in Rust), so a
 //! run can stop after any instruction and resume later. `pcall`/`xpcall` are
 //! frames too (`CiKind::Pcall`): an error unwinds the call-info stack to the
-//! innermost one, so a run can also pause inside a `pcall`. What does recurse
+//! innermost one, so a run can also pause inside a `pcall`. Coroutines too:
+//! `coroutine.resume`, `coroutine.yield` and `wrap` functions switch the
+//! running thread's stack and frames inside the loop (`precall_resume`,
+//! `do_yield`), so a run pauses inside coroutines as well. What does recurse
 //! in Rust, as it does in C Lua (luaD_call), is bounded by LUAI_MAXCCALLS (200,
 //! "C stack overflow"): metamethod calls and natives calling back into Lua.
 //!
@@ -158,8 +161,6 @@ enum Pre {
     Lua,
     /// The call completed (a native); its results are in place.
     Done,
-    /// `coroutine.yield`: the running coroutine stops here.
-    Yield,
 }
 
 /// The number in a value, if it is one (read through a reference, so the
@@ -528,8 +529,8 @@ impl<H: Host> Lua<H> {
     /// The stack of a thread that is not running: a suspended (or dead)
     /// coroutine's, or one waiting in `thread_stack` for a resume to return.
     fn other_stack(&self, thread: u32) -> Option<&Vec<Value>> {
-        if let Some((_, st)) = self.thread_stack.iter().find(|(id, _)| *id == thread) {
-            return Some(&st.stack);
+        if let Some(r) = self.thread_stack.iter().find(|r| r.id == thread) {
+            return Some(&r.state.stack);
         }
         if thread == crate::heap::MAIN_THREAD {
             return None;
@@ -538,8 +539,8 @@ impl<H: Host> Lua<H> {
     }
 
     fn other_stack_mut(&mut self, thread: u32) -> Option<&mut Vec<Value>> {
-        if let Some((_, st)) = self.thread_stack.iter_mut().find(|(id, _)| *id == thread) {
-            return Some(&mut st.stack);
+        if let Some(r) = self.thread_stack.iter_mut().find(|r| r.id == thread) {
+            return Some(&mut r.state.stack);
         }
         if thread == crate::heap::MAIN_THREAD {
             return None;
@@ -802,6 +803,7 @@ impl<H: Host> Lua<H> {
                     }
                     NativeKind::Pcall | NativeKind::Xpcall => self.precall_pcall(host, func, f, nresults, *kind),
                     NativeKind::Yield => self.precall_yield(func, f, nresults),
+                    NativeKind::Resume | NativeKind::Wrap => self.precall_resume(func, f, nresults, *kind),
                 }
             }
             Closure::Dead => Err(self.rt_error(b"attempt to call a dead function")),
@@ -864,7 +866,6 @@ impl<H: Host> Lua<H> {
         }
         match self.precall(host, func + first as usize, MULTRET)? {
             Pre::Lua => Ok(Pre::Lua),
-            Pre::Yield => Ok(Pre::Yield),
             Pre::Done => {
                 self.finish_pcall();
                 Ok(Pre::Done)
@@ -893,8 +894,8 @@ impl<H: Host> Lua<H> {
         if !allowed {
             return Err(self.plain_error(b"attempt to yield across metamethod/C-call boundary"));
         }
-        self.yielded = true;
-        Ok(Pre::Yield)
+        self.do_yield()?;
+        Ok(Pre::Lua)
     }
 
     /// Swaps the running thread's state for `new`, returning the old one
@@ -935,97 +936,229 @@ impl<H: Host> Lua<H> {
         }
     }
 
-    /// lua_resume (auxresume): runs `co` until it returns or yields.
-    /// `Ok(Ok(values))` are its results or yielded values, `Ok(Err(v))` its
-    /// error (or why it cannot be resumed); `Err` only for memory and kill
-    /// errors, which end the whole run.
-    pub(crate) fn resume_thread(
-        &mut self,
-        host: &mut H,
-        co: crate::value::ThreadRef,
-        args: &[Value],
-    ) -> Result<Result<Vec<Value>, Value>, LuaError> {
+    /// `coroutine.resume(co, ...)` and calls of `coroutine.wrap` functions
+    /// (lua_resume/auxresume): switches to the coroutine inside the VM loop.
+    /// `Pre::Lua` means the running thread changed (or its frames did):
+    /// continue at the top frame; `Pre::Done` means the call completed at
+    /// once (a coroutine that cannot be resumed).
+    fn precall_resume(&mut self, func: usize, f: FuncRef, nresults: i32, kind: NativeKind) -> Result<Pre, LuaError> {
         use crate::heap::CoStatus;
-        let id = co.0;
-        let status = self.thread_status(co);
-        if status != CoStatus::Suspended {
-            let name: &[u8] = match status {
-                CoStatus::Running => b"running",
-                CoStatus::Normal => b"normal",
-                CoStatus::Dead => b"dead",
-                CoStatus::Suspended => b"suspended",
+        self.check_ci()?;
+        self.ensure_stack(self.top + MINSTACK + EXTRA_STACK)?;
+        self.cis.push(CallInfo {
+            func,
+            base: func + 1,
+            top: self.top + MINSTACK,
+            savedpc: 0,
+            nresults,
+            tailcalls: 0,
+            func_ref: f,
+            kind: CiKind::Native,
+            tfor: false,
+        });
+        let (co, first_arg) = if kind == NativeKind::Resume {
+            match self.stack.get(func + 1).copied().filter(|_| self.top > func + 1) {
+                Some(Value::Thread(t)) => (t, func + 2),
+                _ => return Err(self.native_arg_error(1, b"coroutine expected")),
+            }
+        } else {
+            let up = match &self.funcs.items[f.0 as usize] {
+                Closure::Native { upvals, .. } => upvals.first().copied(),
+                _ => None,
             };
-            let mut m = b"cannot resume ".to_vec();
-            m.extend_from_slice(name);
-            m.extend_from_slice(b" coroutine");
-            return Ok(Err(Value::String(self.heap.intern(&m))));
+            match up {
+                Some(Value::Thread(t)) => (t, func + 1),
+                _ => return Err(self.plain_error(b"invalid wrap function")),
+            }
+        };
+        let status = self.thread_status(co);
+        let refusal: Option<&[u8]> = match status {
+            CoStatus::Suspended if self.n_ccalls >= MAXCCALLS => Some(b"C stack overflow"),
+            CoStatus::Suspended => None,
+            CoStatus::Running => Some(b"cannot resume running coroutine"),
+            CoStatus::Normal => Some(b"cannot resume normal coroutine"),
+            CoStatus::Dead => Some(b"cannot resume dead coroutine"),
+        };
+        if let Some(msg) = refusal {
+            let e = Value::String(self.heap.intern(msg));
+            return self.resume_failed(e).map(|_| Pre::Done);
         }
-        if self.n_ccalls >= MAXCCALLS {
-            return Ok(Err(Value::String(self.heap.intern(b"C stack overflow"))));
-        }
+        // Switch: the arguments move to the coroutine's stack.
+        let args: Vec<Value> = self.stack[first_arg.min(self.top)..self.top].to_vec();
+        let id = co.0;
         let me = self.cur_thread;
-        let saved_ccalls = self.n_ccalls;
         if me != crate::heap::MAIN_THREAD {
             self.heap.threads.items[me as usize].status = CoStatus::Normal;
         }
         let co_state = core::mem::take(&mut self.heap.threads.items[id as usize].state);
         let my_state = self.swap_state(co_state);
-        self.thread_stack.push((me, my_state));
+        self.thread_stack.push(crate::heap::Resumer { id: me, state: my_state, ccalls: self.n_ccalls });
         self.cur_thread = id;
         self.n_ccalls += 1;
         let started = {
             let c = &mut self.heap.threads.items[id as usize];
             c.status = CoStatus::Running;
-            c.base_ccalls = saved_ccalls + 1;
+            c.base_ccalls = self.n_ccalls;
             let s = c.started;
             c.started = true;
             s
         };
-        let r = match self.ensure_stack(self.top + args.len() + EXTRA_STACK) {
-            Err(e) => Err(e),
-            Ok(()) => {
-                for &a in args {
-                    self.stack[self.top] = a;
-                    self.top += 1;
-                }
-                if !started {
-                    self.run(host, 0, Some((0, MULTRET)), false)
-                } else {
-                    // Complete the pending yield call with these values.
-                    let first = self.top - args.len();
-                    let multret = self.poscall(first);
-                    if !multret {
-                        if let Some(c) = self.cis.last() {
-                            if c.kind == CiKind::Lua {
-                                self.top = c.top;
-                            }
-                        }
-                    }
-                    self.run(host, 0, None, false)
-                }
-            }
-        };
-        self.yielded = false;
-        let (outcome, new_status) = match r {
-            Ok(true) => (Ok(Ok(self.stack[..self.top].to_vec())), CoStatus::Dead),
-            Ok(false) => {
-                let base = self.cis.last().map(|c| c.base).unwrap_or(self.top).min(self.top);
-                (Ok(Ok(self.stack[base..self.top].to_vec())), CoStatus::Suspended)
-            }
-            Err(LuaError::Runtime(v)) => (Ok(Err(v)), CoStatus::Dead),
-            Err(e) => (Err(e), CoStatus::Dead),
-        };
-        let (_, my_state) = self.thread_stack.pop().unwrap_or((me, crate::heap::ThreadState::default()));
-        let co_state = self.swap_state(my_state);
-        let c = &mut self.heap.threads.items[id as usize];
-        c.state = co_state;
-        c.status = new_status;
-        self.cur_thread = me;
-        if me != crate::heap::MAIN_THREAD {
-            self.heap.threads.items[me as usize].status = CoStatus::Running;
+        self.ensure_stack(self.top + args.len() + EXTRA_STACK)?;
+        for &a in &args {
+            self.stack[self.top] = a;
+            self.top += 1;
         }
-        self.n_ccalls = saved_ccalls;
-        outcome
+        if !started {
+            // The body is a Lua function (coroutine.create checked it).
+            self.precall_entry(0)?;
+        } else {
+            // Complete the pending yield with these values.
+            let first = self.top - args.len();
+            let multret = self.poscall(first);
+            if !multret {
+                if let Some(c) = self.cis.last() {
+                    if c.kind == CiKind::Lua {
+                        self.top = c.top;
+                    }
+                }
+            }
+        }
+        Ok(Pre::Lua)
+    }
+
+    /// Enters a coroutine's body at stack slot `func`.
+    fn precall_entry(&mut self, func: usize) -> Result<Pre, LuaError> {
+        let Value::Function(f) = self.stack[func] else {
+            return Err(self.plain_error(b"cannot resume non-function"));
+        };
+        let Closure::Lua { p, .. } = &self.funcs.items[f.0 as usize] else {
+            return Err(self.plain_error(b"cannot resume non-function"));
+        };
+        let p = &p.p;
+        let maxstack = p.maxstacksize as usize;
+        let nparams = p.numparams as usize;
+        let is_vararg = p.is_vararg;
+        self.ensure_stack(self.top + maxstack + nparams + EXTRA_STACK + 1)?;
+        let base = if is_vararg == 0 {
+            let base = func + 1;
+            if self.top > base + nparams {
+                self.top = base + nparams;
+            }
+            base
+        } else {
+            let nargs = self.top - func - 1;
+            self.adjust_varargs(nparams, nargs, is_vararg)?
+        };
+        self.check_ci()?;
+        let top = base + maxstack;
+        self.ensure_stack(top + EXTRA_STACK)?;
+        for v in &mut self.stack[self.top..top] {
+            *v = Value::Nil;
+        }
+        self.top = top;
+        self.cis.push(CallInfo {
+            func,
+            base,
+            top,
+            savedpc: 0,
+            nresults: MULTRET,
+            tailcalls: 0,
+            func_ref: f,
+            kind: CiKind::Lua,
+            tfor: false,
+        });
+        Ok(Pre::Lua)
+    }
+
+    /// The running coroutine stops (it yielded, returned or died): back to
+    /// the thread that resumed it, whose top frame is the resume call.
+    fn switch_back(&mut self, status: crate::heap::CoStatus) {
+        let Some(r) = self.thread_stack.pop() else { return };
+        let co = self.cur_thread;
+        let co_state = self.swap_state(r.state);
+        if co != crate::heap::MAIN_THREAD {
+            let c = &mut self.heap.threads.items[co as usize];
+            c.state = co_state;
+            c.status = status;
+        }
+        self.cur_thread = r.id;
+        if r.id != crate::heap::MAIN_THREAD {
+            self.heap.threads.items[r.id as usize].status = crate::heap::CoStatus::Running;
+        }
+        self.n_ccalls = r.ccalls;
+    }
+
+    /// Completes the resume call on top of the (resumer's) frames with
+    /// `values`: `true, values...` for `coroutine.resume`, the values for a
+    /// wrap function.
+    fn resume_succeeded(&mut self, values: &[Value]) -> Result<(), LuaError> {
+        let Some(ci) = self.cis.last().copied() else { return Ok(()) };
+        let is_resume = matches!(&self.funcs.items[ci.func_ref.0 as usize], Closure::Native { kind: NativeKind::Resume, .. });
+        self.ensure_stack(self.top + values.len() + 1 + EXTRA_STACK)?;
+        let first = self.top;
+        if is_resume {
+            self.stack[self.top] = Value::Boolean(true);
+            self.top += 1;
+        }
+        for &v in values {
+            self.stack[self.top] = v;
+            self.top += 1;
+        }
+        let multret = self.poscall(first);
+        if !multret {
+            if let Some(c) = self.cis.last() {
+                if c.kind == CiKind::Lua {
+                    self.top = c.top;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Completes the resume call on top with a failure: `false, err` for
+    /// `coroutine.resume`; for a wrap function the error is raised in the
+    /// resumer (a string gets the caller's position, as auxwrap does).
+    fn resume_failed(&mut self, err: Value) -> Result<(), LuaError> {
+        let Some(ci) = self.cis.last().copied() else { return Err(LuaError::Runtime(err)) };
+        let is_resume = matches!(&self.funcs.items[ci.func_ref.0 as usize], Closure::Native { kind: NativeKind::Resume, .. });
+        if !is_resume {
+            if matches!(err, Value::String(_) | Value::Number(_)) {
+                let mut m = self.where_(1);
+                self.tostring_into(err, &mut m);
+                return Err(LuaError::Runtime(Value::String(self.heap.intern(&m))));
+            }
+            return Err(LuaError::Runtime(err));
+        }
+        self.ensure_stack(self.top + 2 + EXTRA_STACK)?;
+        let first = self.top;
+        self.stack[first] = Value::Boolean(false);
+        self.stack[first + 1] = err;
+        self.top = first + 2;
+        let multret = self.poscall(first);
+        if !multret {
+            if let Some(c) = self.cis.last() {
+                if c.kind == CiKind::Lua {
+                    self.top = c.top;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `coroutine.yield` reached the VM: hand the values to the resumer.
+    fn do_yield(&mut self) -> Result<(), LuaError> {
+        let base = self.cis.last().map(|c| c.base).unwrap_or(self.top).min(self.top);
+        let values: Vec<Value> = self.stack[base..self.top].to_vec();
+        self.switch_back(crate::heap::CoStatus::Suspended);
+        self.resume_succeeded(&values)
+    }
+
+    /// The running coroutine's body returned (its frames are gone): hand its
+    /// results to the resumer.
+    fn coroutine_returned(&mut self) -> Result<(), LuaError> {
+        let values: Vec<Value> = self.stack[..self.top].to_vec();
+        self.switch_back(crate::heap::CoStatus::Dead);
+        self.resume_succeeded(&values)
     }
 
     /// Completes the pcall frame on top: its results (`true`/`false` then the
@@ -1179,8 +1312,9 @@ impl<H: Host> Lua<H> {
         }
     }
 
-    /// The driver: executes frames above `depth`, catching errors in pcall
-    /// frames. `Ok(false)` means paused (only when `can_pause`).
+    /// The driver: executes frames above `depth` of `run_thread`, catching
+    /// errors in pcall frames (and in coroutines, which die of them).
+    /// `Ok(false)` means paused (only when `can_pause`).
     fn run(
         &mut self,
         host: &mut H,
@@ -1188,70 +1322,102 @@ impl<H: Host> Lua<H> {
         mut start: Option<(usize, i32)>,
         can_pause: bool,
     ) -> Result<bool, LuaError> {
+        let run_thread = if can_pause { crate::heap::MAIN_THREAD } else { self.cur_thread };
         loop {
             let r = match start.take() {
                 Some((func, nres)) => match self.precall(host, func, nres) {
-                    Ok(Pre::Yield) => Ok(false),
-                    Ok(_) => self.execute(host, depth, can_pause),
+                    Ok(_) => self.execute(host, depth, run_thread, can_pause),
                     Err(e) => Err(e),
                 },
-                None => self.execute(host, depth, can_pause),
+                None => self.execute(host, depth, run_thread, can_pause),
             };
             match r {
-                Err(LuaError::Runtime(v)) => {
-                    if !self.catch(host, depth, v)? {
+                Err(LuaError::Runtime(v)) => match self.catch(host, depth, run_thread, v) {
+                    Ok(true) => {}
+                    Ok(false) => {
                         // Escapes this run: remember where, before the
                         // caller unwinds the frames.
                         self.error_pos = self.innermost_lua_position();
                         return Err(LuaError::Runtime(v));
                     }
+                    Err(e) => {
+                        self.leave_coroutines(run_thread);
+                        return Err(e);
+                    }
+                },
+                Err(e) => {
+                    self.leave_coroutines(run_thread);
+                    return Err(e);
                 }
-                other => return other,
+                ok => return ok,
             }
         }
     }
 
-    /// Delivers an error to the innermost pcall frame above `depth`, if any:
-    /// unwinds to it and leaves `false, err` as its results.
-    fn catch(&mut self, host: &mut H, depth: usize, err: Value) -> Result<bool, LuaError> {
-        let mut idx = self.cis.len();
-        let found = loop {
-            if idx <= depth {
-                break None;
-            }
-            idx -= 1;
-            if let CiKind::Pcall { first, ccalls, .. } = self.cis[idx].kind {
-                break Some((first, ccalls));
-            }
-        };
-        let Some((first, ccalls)) = found else { return Ok(false) };
-        let ci = self.cis[idx];
+    /// Switches back to `run_thread` from coroutines it resumed (they die),
+    /// when an error ends the run.
+    pub(crate) fn leave_coroutines(&mut self, run_thread: u32) {
+        while self.cur_thread != run_thread && !self.thread_stack.is_empty() {
+            self.switch_back(crate::heap::CoStatus::Dead);
+        }
+    }
+
+    /// Delivers an error to the innermost pcall frame above `depth` (or, in
+    /// a coroutine the run resumed, anywhere in its frames): unwinds to it
+    /// and leaves `false, err` as its results. An error no pcall catches
+    /// kills the coroutine it happened in and goes to its resumer.
+    /// `Ok(false)`: nothing caught it within this run.
+    fn catch(&mut self, host: &mut H, depth: usize, run_thread: u32, err: Value) -> Result<bool, LuaError> {
         let mut err = err;
-        if first == 1 {
-            if let Some(filter) = self.pcall_filter {
-                err = filter(self, err);
+        loop {
+            let floor = if self.cur_thread == run_thread { depth } else { 0 };
+            let mut idx = self.cis.len();
+            let found = loop {
+                if idx <= floor {
+                    break None;
+                }
+                idx -= 1;
+                if let CiKind::Pcall { first, ccalls, .. } = self.cis[idx].kind {
+                    break Some((first, ccalls));
+                }
+            };
+            let Some((first, ccalls)) = found else {
+                if self.cur_thread == run_thread || self.thread_stack.is_empty() {
+                    return Ok(false);
+                }
+                // The coroutine dies; its resumer gets the error.
+                self.switch_back(crate::heap::CoStatus::Dead);
+                match self.resume_failed(err) {
+                    Ok(()) => return Ok(true),
+                    Err(LuaError::Runtime(v)) => {
+                        err = v;
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+            };
+            let ci = self.cis[idx];
+            if first == 2 {
+                // xpcall: the handler runs at the error point, before unwinding.
+                let handler = self.stack[ci.func + 1];
+                err = self.call_handler(host, handler, err)?;
             }
+            let callee = ci.func + first as usize;
+            self.close_upvals(callee);
+            self.cis.truncate(idx + 1);
+            self.n_ccalls = ccalls + 1;
+            let status = callee - 1;
+            self.stack[status + 1] = err;
+            self.top = status + 2;
+            if let Some(c) = self.cis.last_mut() {
+                c.kind = CiKind::Pcall { first, ccalls, ok: false };
+            }
+            // restore_stack_limit
+            if self.size_ci > MAXCALLS && self.cis.len() + 1 < MAXCALLS {
+                self.size_ci = MAXCALLS;
+            }
+            return Ok(true);
         }
-        if first == 2 {
-            // xpcall: the handler runs at the error point, before unwinding.
-            let handler = self.stack[ci.func + 1];
-            err = self.call_handler(host, handler, err)?;
-        }
-        let callee = ci.func + first as usize;
-        self.close_upvals(callee);
-        self.cis.truncate(idx + 1);
-        self.n_ccalls = ccalls + 1;
-        let status = callee - 1;
-        self.stack[status + 1] = err;
-        self.top = status + 2;
-        if let Some(c) = self.cis.last_mut() {
-            c.kind = CiKind::Pcall { first, ccalls, ok: false };
-        }
-        // restore_stack_limit
-        if self.size_ci > MAXCALLS && self.cis.len() + 1 < MAXCALLS {
-            self.size_ci = MAXCALLS;
-        }
-        Ok(true)
     }
 
     /// Calls an xpcall handler; an error inside it is handled by calling it
@@ -1566,12 +1732,18 @@ impl<H: Host> Lua<H> {
 
     /// Runs Lua frames above `depth` until the frame at `depth` returns
     /// (`Ok(true)`) or the budget pauses the run (`Ok(false)`).
-    fn execute(&mut self, host: &mut H, depth: usize, can_pause: bool) -> Result<bool, LuaError> {
+    fn execute(&mut self, host: &mut H, depth: usize, run_thread: u32, can_pause: bool) -> Result<bool, LuaError> {
         'newframe: loop {
-            // Settle finished pcall frames; stop at our boundary.
+            // Settle finished pcall frames and coroutines; stop at our
+            // boundary.
             loop {
-                if self.cis.len() <= depth {
-                    return Ok(true);
+                if self.cur_thread == run_thread {
+                    if self.cis.len() <= depth {
+                        return Ok(true);
+                    }
+                } else if self.cis.is_empty() {
+                    self.coroutine_returned()?;
+                    continue;
                 }
                 let ci = self.cis[self.cis.len() - 1];
                 match ci.kind {
@@ -1992,7 +2164,6 @@ impl<H: Host> Lua<H> {
                         savepc!();
                         match self.precall(host, ra, nresults)? {
                             Pre::Lua => continue 'newframe,
-                            Pre::Yield => return Ok(false),
                             Pre::Done => {
                                 if nresults >= 0 {
                                     self.top = ci.top;
@@ -2040,12 +2211,11 @@ impl<H: Host> Lua<H> {
                                     }
                                     continue 'newframe;
                                 }
-                                Pre::Done | Pre::Yield => return Err(self.plain_error(b"invalid tail call")),
+                                Pre::Done => return Err(self.plain_error(b"invalid tail call")),
                             }
                         }
                         match self.precall(host, ra, MULTRET)? {
                             Pre::Lua => continue 'newframe,
-                            Pre::Yield => return Ok(false),
                             Pre::Done => {
                                 reload!();
                                 if self.pause_pending && can_pause {
@@ -2116,7 +2286,6 @@ impl<H: Host> Lua<H> {
                         self.cis[ci_idx].tfor = true;
                         match self.precall(host, cb, c)? {
                             Pre::Lua => continue 'newframe,
-                            Pre::Yield => return Ok(false),
                             Pre::Done => {
                                 reload!();
                                 if self.pause_pending && can_pause {

@@ -237,3 +237,31 @@ fn loading_many_chunks_does_not_leak_accounting() {
     lua.gc_collect();
     assert!(lua.memory_used() < 512 * 1024, "{} bytes after collecting", lua.memory_used());
 }
+
+#[test]
+fn runs_pause_inside_coroutines() {
+    let mut lua = new_state();
+    let mut host = Collect::default();
+    let src = b"local co = coroutine.wrap(function(n) local s = 0 for i = 1, n do s = s + i end coroutine.yield(s) return 'end' end) return co(1000), co()";
+    let f = lua.load(src, b"=co").unwrap();
+    lua.start(Value::Function(f), &[]).unwrap();
+    let mut pauses = 0;
+    let res = loop {
+        match lua.resume(&mut host, 7).unwrap() {
+            Step::Paused => pauses += 1,
+            Step::Done(v) => break v,
+        }
+    };
+    assert!(pauses > 200, "{pauses} pauses");
+    assert_eq!(res[0], Value::Number(500500.0));
+    assert_eq!(lua.tostring(res[1]), b"end");
+    // An endless loop inside a coroutine pauses too, and abort leaves it.
+    let f = lua.load(b"coroutine.wrap(function() while true do end end)()", b"=spin").unwrap();
+    lua.start(Value::Function(f), &[]).unwrap();
+    for _ in 0..10 {
+        assert_eq!(lua.resume(&mut host, 1000).unwrap(), Step::Paused);
+    }
+    lua.abort();
+    let g = lua.load(b"return coroutine.running(), 1", b"=after").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(g), &[]).unwrap(), vec![Value::Nil, Value::Number(1.0)]);
+}
