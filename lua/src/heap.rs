@@ -416,6 +416,14 @@ impl<H: crate::api::Host> Lua<H> {
             let v = self.stack[i];
             self.mark_value(&mut m, v);
         }
+        // After deep recursion the stack stays large: give back what is far
+        // above the frames in use (checkstacksizes), keeping the slack every
+        // frame relies on.
+        let keep = (live + 2 * crate::vm::EXTRA_STACK + 20).max(64);
+        if self.stack.len() > 2 * keep {
+            self.stack.truncate(keep);
+            self.stack.shrink_to_fit();
+        }
         for v in self.stack[live..].iter_mut() {
             *v = Value::Nil;
         }

@@ -265,3 +265,17 @@ fn runs_pause_inside_coroutines() {
     let g = lua.load(b"return coroutine.running(), 1", b"=after").unwrap();
     assert_eq!(lua.call(&mut host, Value::Function(g), &[]).unwrap(), vec![Value::Nil, Value::Number(1.0)]);
 }
+
+#[test]
+fn stack_shrinks_after_deep_recursion() {
+    let mut lua = new_state();
+    let mut host = Collect::default();
+    let f = lua.load(b"local function r(n) if n == 0 then return 0 end return 1 + r(n - 1) end return r(15000)", b"=deep").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(f), &[]).unwrap(), vec![Value::Number(15000.0)]);
+    let before = lua.memory_used();
+    lua.gc_collect();
+    let after = lua.memory_used();
+    assert!(after < before / 2, "{before} -> {after}");
+    let g = lua.load(b"local function r(n) if n == 0 then return 0 end return 1 + r(n - 1) end return r(100)", b"=again").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(g), &[]).unwrap(), vec![Value::Number(100.0)]);
+}
