@@ -220,6 +220,9 @@ pub struct Engine {
     /// Lua scripting ([`crate::script`]).
     #[cfg(feature = "scripting")]
     pub(crate) scripting: crate::script::Scripting,
+    /// Redis functions ([`crate::script::function`]).
+    #[cfg(feature = "scripting")]
+    pub(crate) functions: crate::script::function::Functions,
 }
 
 /// Id of the internal client the typed API runs as.
@@ -270,6 +273,8 @@ impl Engine {
             pre_command_oom: false,
             #[cfg(feature = "scripting")]
             scripting: crate::script::Scripting::new(),
+            #[cfg(feature = "scripting")]
+            functions: Default::default(),
         };
         e.refresh_notify_flags();
         e.sync_access();

@@ -269,10 +269,11 @@ impl Engine {
                 line!("used_memory_lua:0");
                 line!("used_memory_vm_eval:0");
                 line!("used_memory_lua_human:0B");
-                line!("used_memory_scripts_eval:0");
-                line!("number_of_cached_scripts:0");
-                line!("number_of_functions:0");
-                line!("number_of_libraries:0");
+                let (scripts_mem, scripts, functions, libraries) = self.script_counts();
+                line!("used_memory_scripts_eval:{}", scripts_mem);
+                line!("number_of_cached_scripts:{}", scripts);
+                line!("number_of_functions:{}", functions);
+                line!("number_of_libraries:{}", libraries);
                 line!("used_memory_vm_functions:0");
                 line!("used_memory_vm_total:0");
                 line!("used_memory_vm_total_human:0B");
@@ -528,5 +529,20 @@ mod tests {
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_eq!(a, hex_id(7));
         assert_ne!(a, hex_id(8));
+    }
+}
+
+impl Engine {
+    /// Bytes of cached script bodies, cached scripts, functions and
+    /// libraries, for INFO memory.
+    fn script_counts(&self) -> (usize, usize, usize, usize) {
+        #[cfg(feature = "scripting")]
+        {
+            (self.scripting.mem, self.scripting.cached(), self.functions.functions(), self.functions.libs.len())
+        }
+        #[cfg(not(feature = "scripting"))]
+        {
+            (0, 0, 0, 0)
+        }
     }
 }

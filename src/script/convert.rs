@@ -203,9 +203,9 @@ fn to_reply(lua: &mut Lua<Engine>, v: Value, resp3: bool, depth: usize) -> Reply
         Value::Boolean(b) if resp3 => Reply::Bool(b),
         Value::Boolean(true) => Reply::Int(1),
         Value::Boolean(false) => Reply::Nil,
-        // (long long) cast of a double: saturating in Rust, as x86-64 gives
-        // for in-range values; NaN becomes 0 here.
-        Value::Number(n) => Reply::Int(n as i64),
+        // Redis's `(long long)` cast as x86-64 does it: out of range and
+        // NaN give i64::MIN (`return 1/0` replies -9223372036854775808).
+        Value::Number(n) => Reply::Int(redlet_lua::number::double_to_long(n)),
         Value::Table(t) => table_to_reply(lua, t, resp3, depth),
         _ => Reply::Nil,
     }

@@ -19,6 +19,7 @@
 //!   protection lifted for the assignment only.
 
 mod convert;
+pub(crate) mod function;
 mod redis_api;
 
 use alloc::boxed::Box;
@@ -74,8 +75,6 @@ pub(crate) mod rflags {
 
 /// A cached script.
 pub(crate) struct Script {
-    /// The source as sent (shebang included).
-    pub body: Box<[u8]>,
     /// Shebang flags ([`sflags`]).
     pub flags: u32,
 }
@@ -188,9 +187,14 @@ fn func_name(sha: &[u8; 40]) -> [u8; 42] {
     n
 }
 
-/// What the interpreter asks of its host: nothing yet (scripts run to the
-/// end within their command; SCRIPT KILL comes with resumable runs).
-impl redlet_lua::api::Host for Engine {}
+/// What the interpreter asks of its host: to stop FUNCTION LOAD's code
+/// past its time limit. (Scripts run to the end within their command;
+/// SCRIPT KILL comes with resumable runs.)
+impl redlet_lua::api::Host for Engine {
+    fn should_kill(&mut self) -> bool {
+        self.function_load_expired()
+    }
+}
 
 impl Engine {
     /// Points the script client (the system client) at `db` in RESP2 for a
@@ -253,7 +257,7 @@ fn create(eng: &mut Engine, lua: &mut Lua<Engine>, body: &[u8]) -> Result<[u8; 4
         return Err(Error::msg("ERR Error compiling script (new function): not enough memory"));
     }
     eng.scripting.mem += 40 + body.len();
-    eng.scripting.scripts.insert(sha, Script { body: body.into(), flags });
+    eng.scripting.scripts.insert(sha, Script { flags });
     Ok(sha)
 }
 
@@ -337,14 +341,14 @@ fn eval_in(
     let f = lua.raw_get(lua.registry(), fkey);
     if let Err(e) = redis_api::set_keys_argv(lua, keys, args) {
         eng.leave_script_client(saved);
-        return Ok(Reply::Error(redis_api::run_error(lua, e, &sha)));
+        return Ok(Reply::Error(redis_api::run_error(lua, e, &sha[..])));
     }
     let out = match lua.call(eng, f, &[]) {
         Ok(vals) => {
             let resp3 = eng.scripting.run.as_ref().is_some_and(|r| r.resp3);
             convert::lua_to_reply(lua, vals.first().copied().unwrap_or(Value::Nil), resp3)
         }
-        Err(e) => Reply::Error(redis_api::run_error(lua, e, &sha)),
+        Err(e) => Reply::Error(redis_api::run_error(lua, e, &sha[..])),
     };
     eng.leave_script_client(saved);
     Ok(out)
@@ -352,7 +356,7 @@ fn eval_in(
 
 /// The checks before a script runs (Redis's `scriptPrepareForRun`), giving
 /// the run's [`rflags`].
-fn prepare(eng: &mut Engine, sflags: u32, ro: bool) -> Result<u32> {
+pub(super) fn prepare(eng: &mut Engine, sflags: u32, ro: bool) -> Result<u32> {
     let mut flags = 0;
     if sflags & sflags::EVAL_COMPAT_MODE == 0 {
         if sflags & sflags::NO_WRITES == 0 {

@@ -42,14 +42,7 @@ pub(super) fn new_state() -> Box<Lua<Engine>> {
     let redis = lua.new_table(0, 32);
     lua.register(redis, "call", redis_call);
     lua.register(redis, "pcall", redis_pcall);
-    lua.register(redis, "log", redis_log);
-    set_num(&mut lua, redis, b"LOG_DEBUG", 0.0);
-    set_num(&mut lua, redis, b"LOG_VERBOSE", 1.0);
-    set_num(&mut lua, redis, b"LOG_NOTICE", 2.0);
-    set_num(&mut lua, redis, b"LOG_WARNING", 3.0);
-    set_num(&mut lua, redis, b"REDIS_VERSION_NUM", REDIS_VERSION_NUM);
-    let v = lua.new_string(REDIS_VERSION);
-    set(&mut lua, redis, b"REDIS_VERSION", Value::String(v));
+    register_log_and_version(&mut lua, redis);
     lua.register(redis, "setresp", redis_setresp);
     lua.register(redis, "sha1hex", redis_sha1hex);
     lua.register(redis, "error_reply", redis_error_reply);
@@ -70,13 +63,31 @@ pub(super) fn new_state() -> Box<Lua<Engine>> {
         lua.register(math, "random", math_random);
         lua.register(math, "randomseed", math_randomseed);
     }
-    // Reading a global that does not exist is an error (Redis's
-    // luaSetErrorMetatable on the globals table).
-    let mt = lua.new_table(0, 1);
-    lua.register(mt, "__index", protected_global);
-    lua.set_metatable(g, Some(mt));
+    // Reading a global that does not exist is an error.
+    error_metatable(&mut lua, g);
     protect_recursively(&mut lua, g);
     lua
+}
+
+/// `redis.log`, the LOG_* levels and the version constants (Redis's
+/// `luaRegisterLogFunction` and `luaRegisterVersion`).
+pub(super) fn register_log_and_version(lua: &mut Lua<Engine>, redis: TableRef) {
+    lua.register(redis, "log", redis_log);
+    set_num(lua, redis, b"LOG_DEBUG", 0.0);
+    set_num(lua, redis, b"LOG_VERBOSE", 1.0);
+    set_num(lua, redis, b"LOG_NOTICE", 2.0);
+    set_num(lua, redis, b"LOG_WARNING", 3.0);
+    set_num(lua, redis, b"REDIS_VERSION_NUM", REDIS_VERSION_NUM);
+    let v = lua.new_string(REDIS_VERSION);
+    set(lua, redis, b"REDIS_VERSION", Value::String(v));
+}
+
+/// Makes reading a missing field of `t` an error (Redis's
+/// `luaSetErrorMetatable`).
+pub(super) fn error_metatable(lua: &mut Lua<Engine>, t: TableRef) {
+    let mt = lua.new_table(0, 1);
+    lua.register(mt, "__index", protected_global);
+    lua.set_metatable(t, Some(mt));
 }
 
 /// Redis's `pcall` (luaRedisPcall): an error table with a string (or
@@ -94,7 +105,7 @@ fn pcall_filter(lua: &mut Lua<Engine>, err: Value) -> Value {
 
 /// Makes `root` and every table reachable from it (values and metatables)
 /// read-only (Redis's `luaSetTableProtectionRecursively`), iteratively.
-fn protect_recursively(lua: &mut Lua<Engine>, root: TableRef) {
+pub(super) fn protect_recursively(lua: &mut Lua<Engine>, root: TableRef) {
     let mut todo = alloc::vec![root];
     let mut seen = hashbrown::HashSet::<TableRef, foldhash::fast::FixedState>::default();
     while let Some(t) = todo.pop() {
@@ -115,7 +126,7 @@ fn protect_recursively(lua: &mut Lua<Engine>, root: TableRef) {
     }
 }
 
-fn set(lua: &mut Lua<Engine>, t: TableRef, name: &[u8], v: Value) {
+pub(super) fn set(lua: &mut Lua<Engine>, t: TableRef, name: &[u8], v: Value) {
     let k = lua.new_string(name);
     // A fresh table with a string key: cannot fail.
     let _ = lua.raw_set(t, Value::String(k), v);
@@ -125,7 +136,7 @@ fn set_num(lua: &mut Lua<Engine>, t: TableRef, name: &[u8], n: f64) {
     set(lua, t, name, Value::Number(n));
 }
 
-fn get(lua: &mut Lua<Engine>, t: TableRef, name: &[u8]) -> Value {
+pub(super) fn get(lua: &mut Lua<Engine>, t: TableRef, name: &[u8]) -> Value {
     let k = lua.new_string(name);
     lua.raw_get(t, Value::String(k))
 }
@@ -165,8 +176,9 @@ pub(super) fn error_text(lua: &mut Lua<Engine>, e: LuaError) -> Vec<u8> {
 /// The reply for a script that failed (Redis's error handler plus
 /// `luaCallFunction`): a non-table error becomes `ERR <text>`; a table's
 /// `err` field is sent as is; either way followed by ` script: <sha>, on
-/// @user_script:<line>.` where the error was raised in Lua code.
-pub(super) fn run_error(lua: &mut Lua<Engine>, e: LuaError, sha: &[u8; 40]) -> Error {
+/// @user_script:<line>.` where the error was raised in Lua code (`name`
+/// is the script's sha, or the function's name for FCALL).
+pub(super) fn run_error(lua: &mut Lua<Engine>, e: LuaError, name: &[u8]) -> Error {
     let pos = lua.error_position();
     let mut msg = match e {
         LuaError::Runtime(Value::Table(t)) => match get(lua, t, b"err") {
@@ -176,6 +188,12 @@ pub(super) fn run_error(lua: &mut Lua<Engine>, e: LuaError, sha: &[u8; 40]) -> E
             // well-formed reply.
             _ => b"ERR unknown error".to_vec(),
         },
+        // Redis's handler: `{err='ERR ' .. tostring(err)}`.
+        LuaError::Runtime(v) => {
+            let mut m = b"ERR ".to_vec();
+            m.extend_from_slice(&lua.tostring(v));
+            m
+        }
         e => {
             let mut m = b"ERR ".to_vec();
             m.extend_from_slice(&error_text(lua, e));
@@ -184,7 +202,7 @@ pub(super) fn run_error(lua: &mut Lua<Engine>, e: LuaError, sha: &[u8; 40]) -> E
     };
     if let Some((source, line)) = pos {
         msg.extend_from_slice(b" script: ");
-        msg.extend_from_slice(sha);
+        msg.extend_from_slice(name);
         msg.extend_from_slice(b", on ");
         msg.extend_from_slice(&source);
         msg.push(b':');
