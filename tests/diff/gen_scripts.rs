@@ -28,10 +28,11 @@
 use super::*;
 
 /// Helpers some scripts start with, on line 1. `P(f)`: `f()`, or the error
-/// as a string (`E:` + message, or + the `err` field of an error table).
+/// as a string (`E:` + a message, `T:` + the `err` field of an error table:
+/// Redis's pcall turns `{err=...}` errors into their message).
 /// `L`: a byte-wise `<` on `tostring` (locale-free). `N`: RESP3 maps and
 /// sets as sorted arrays. `S`: an unordered reply (array, map or set) sorted.
-const PRELUDE: &str = "local function P(f, ...) local ok, v = pcall(f, ...) if ok then return v end if type(v) == 'table' then return 'E:' .. tostring(v.err) end return 'E:' .. tostring(v) end \
+const PRELUDE: &str = "local function P(f, ...) local ok, v = pcall(f, ...) if ok then return v end if type(v) == 'table' then return 'T:' .. tostring(v.err) end return 'E:' .. tostring(v) end \
 local function L(a, b) a, b = tostring(a), tostring(b) for i = 1, math.min(#a, #b) do local x, y = a:byte(i), b:byte(i) if x ~= y then return x < y end end return #a < #b end \
 local function N(x) if type(x) ~= 'table' then return x end \
 if x.map then local ks = {} for k in pairs(x.map) do ks[#ks + 1] = k end table.sort(ks, L) local out = {} for _, k in ipairs(ks) do out[#out + 1] = k out[#out + 1] = N(x.map[k]) end return out end \
