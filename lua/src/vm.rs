@@ -1897,7 +1897,18 @@ impl<H: Host> Lua<H> {
                             Closure::Lua { upvals, .. } => upvals[proto::get_b(i)],
                             _ => 0,
                         };
-                        self.stack[ra] = self.upval_get(u);
+                        // Copy straight from where the value lives (a value
+                        // returned through a helper is rebuilt piecewise).
+                        match self.heap.upvals.items[u as usize] {
+                            UpVal::Open { idx, thread } if thread == self.cur_thread => {
+                                self.stack[ra] = self.stack[idx as usize];
+                            }
+                            UpVal::Closed(v) => self.stack[ra] = v,
+                            UpVal::Open { .. } => {
+                                let v = self.upval_get(u);
+                                self.stack[ra] = v;
+                            }
+                        }
                     }
                     op::GETGLOBAL => {
                         let key = k[proto::get_bx(i)];
