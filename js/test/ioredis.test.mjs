@@ -517,9 +517,12 @@ test('new Redis() without engine uses one shared engine', async () => {
   await b.quit();
 });
 
-test('defineCommand says scripting is not supported yet', () => {
+test('defineCommand adds a method and its Buffer variant (the cases against ioredis are in scripting.test.mjs)', async () => {
   const r = new Redis({ engine: db, lazyConnect: true });
-  assert.throws(() => r.defineCommand('x', { lua: 'return 1', numberOfKeys: 0 }), /Lua scripting is not supported yet by redlet \(EVAL\/EVALSHA\): see issue 11/);
+  r.defineCommand('x', { lua: 'return ARGV[1]', numberOfKeys: 0 });
+  assert.equal(await r.x('one'), 'one');
+  assert.deepEqual(await r.xBuffer('two'), Buffer.from('two'));
+  r.disconnect();
 });
 
 test('ts/commands.ts matches the engine COMMAND table (regenerate it if this fails)', async () => {

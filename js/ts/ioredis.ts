@@ -10,6 +10,8 @@
  * await redis.hset('h', { a: 1, b: 2 });
  * await redis.hgetall('h');             // { a: '1', b: '2' }
  * const [[, ok], [err]] = await redis.pipeline().set('a', 1).incr('h').exec();
+ * redis.defineCommand('release', { numberOfKeys: 1, lua: "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0" });
+ * await redis.release('lock', token);   // EVAL the first time, EVALSHA after
  * ```
  *
  * Shapes follow ioredis 6 with its defaults (`protocol: 3`,
@@ -132,10 +134,10 @@ const REPLY_TRANSFORMERS: Record<string, (r: unknown) => unknown> = { hgetall: p
 export function keyIndexes(name: string, args: readonly unknown[]): number[] {
   const n = name.toLowerCase();
   const spec = KEY_SPECS[n];
-  if (!spec) return [];
   const keys: number[] = [];
   const dynamic = (start: number) => {
-    const count = Number(args[start]);
+    // Bounded by the arguments there are: a wrong numkeys is the server's error to give.
+    const count = Math.min(Number(args[start]), args.length - start - 1);
     for (let i = 0; i < count; i++) keys.push(start + 1 + i);
   };
   const afterToken = (from: number, token: string) => {
@@ -203,6 +205,7 @@ export function keyIndexes(name: string, args: readonly unknown[]): number[] {
       }
       return keys;
   }
+  if (!spec) return keys;
   let [first, last, step] = spec;
   const subs = spec[3];
   if (subs && args.length > 0) {
@@ -263,14 +266,17 @@ const VALID_IN_SUBSCRIBER_MODE = new Set([...SUBSCRIBE, ...UNSUBSCRIBE, 'ping', 
 /** One command on its way: name, converted arguments, how to decode the reply, and its Promise. */
 class Command {
   readonly args: (string | Uint8Array)[];
-  readonly promise: Promise<any>;
+  /** Settled with the reply; a script's command replaces it by one that retries on NOSCRIPT (see {@link Script.execute}). */
+  promise: Promise<any>;
   resolve!: (v: unknown) => void;
   reject!: (e: unknown) => void;
   /** Queued inside MULTI by a pipeline: its QUEUED reply is not transformed, its EXEC element is. */
   inTransaction = false;
+  /** The defined command this EVALSHA runs: it may become an EVAL when sent (see {@link Script.prepare}). */
+  script?: Script;
 
   constructor(
-    readonly name: string,
+    public name: string,
     args: unknown[],
     readonly buffers: boolean,
     keyPrefix?: string,
@@ -305,6 +311,134 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length);
   return out;
 }
+
+/** SHA-1 of `data` (a string as UTF-8) in hex: the name Redis gives a script, computed here so that no round trip is needed. */
+export function sha1hex(data: string | Uint8Array): string {
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  const n = bytes.length;
+  const padded = new Uint8Array((((n + 8) >>> 6) + 1) * 64);
+  padded.set(bytes);
+  padded[n] = 0x80;
+  const view = new DataView(padded.buffer);
+  view.setUint32(padded.length - 8, Math.floor(n / 0x20000000));
+  view.setUint32(padded.length - 4, (n * 8) >>> 0);
+  const h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
+  const w = new Int32Array(80);
+  for (let off = 0; off < padded.length; off += 64) {
+    for (let i = 0; i < 16; i++) w[i] = view.getInt32(off + i * 4);
+    for (let i = 16; i < 80; i++) {
+      const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
+      w[i] = (x << 1) | (x >>> 31);
+    }
+    let [a, b, c, d, e] = h as [number, number, number, number, number];
+    for (let i = 0; i < 80; i++) {
+      const f = i < 20 ? ((b & c) | (~b & d)) + 0x5a827999 : i < 40 ? (b ^ c ^ d) + 0x6ed9eba1 : i < 60 ? ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc : (b ^ c ^ d) + 0xca62c1d6;
+      const t = (((a << 5) | (a >>> 27)) + f + e + w[i]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = t;
+    }
+    h[0] = (h[0]! + a) | 0;
+    h[1] = (h[1]! + b) | 0;
+    h[2] = (h[2]! + c) | 0;
+    h[3] = (h[3]! + d) | 0;
+    h[4] = (h[4]! + e) | 0;
+  }
+  return h.map((x) => (x >>> 0).toString(16).padStart(8, '0')).join('');
+}
+
+/** What {@link Redis.defineCommand} takes, as ioredis. */
+export interface CommandDefinition {
+  /** The script's text. */
+  lua: string;
+  /** How many of the method's arguments are keys; without it, the method's first argument is that number. */
+  numberOfKeys?: number;
+  /** Marks the command read-only: ioredis uses this to send it to a replica in a cluster; here it changes nothing. */
+  readOnly?: boolean;
+}
+
+/**
+ * A command defined with {@link Redis.defineCommand}, run as ioredis 6's
+ * `Script` runs it: the first time on a connection it goes as EVAL (which
+ * also loads it there), afterwards as EVALSHA; a NOSCRIPT reply (after
+ * SCRIPT FLUSH) forgets that the connection has it and sends the command
+ * again, which then goes as EVAL. Pipelines and MULTI send it the same way
+ * (ioredis 6 no longer checks SCRIPT EXISTS before a pipeline).
+ */
+class Script {
+  readonly sha: string;
+  /** The connections that were sent this script with EVAL (ioredis keeps this per socket). */
+  private readonly loaded = new WeakSet<Client>();
+  /** Connections that replied NOSCRIPT in this turn: forgotten from {@link Script.loaded} in one microtask after it (see {@link Script.prepare}). */
+  private forget: Client[] = [];
+
+  constructor(
+    readonly lua: string,
+    readonly numberOfKeys: number | null,
+    readonly keyPrefix: string | undefined,
+  ) {
+    this.sha = sha1hex(lua);
+  }
+
+  /** Called as `cmd` goes out on `conn`: EVAL with the text where the script was not sent yet (or NOSCRIPT said it is gone), EVALSHA afterwards. */
+  prepare(cmd: Command, conn: Client): void {
+    const reject = cmd.reject;
+    cmd.reject = (e) => {
+      // ioredis forgets the script when it reads the NOSCRIPT reply, which
+      // comes after every command written in the same turn went out (as
+      // EVALSHA, all of them). Commands run here at once, so the connection
+      // is forgotten after the turn, before the first re-send runs (its
+      // handler is queued after this microtask): one EVAL, then EVALSHAs.
+      if (isNoScript(e)) {
+        if (this.forget.length === 0) {
+          queueMicrotask(() => {
+            for (const c of this.forget) this.loaded.delete(c);
+            this.forget = [];
+          });
+        }
+        this.forget.push(conn);
+      }
+      reject(e);
+    };
+    if (!this.loaded.has(conn)) {
+      this.loaded.add(conn);
+      cmd.name = 'eval';
+      cmd.args[0] = this.lua;
+    } else if (cmd.name === 'eval') {
+      cmd.name = 'evalsha';
+      cmd.args[0] = this.sha;
+    }
+  }
+
+  /** Runs the script with `args` (keys then arguments) on `container`: a Promise of the reply from a connection, the pipeline itself from a pipeline. */
+  execute(container: Redis | Pipeline, args: unknown[], buffers: boolean, cb?: Callback): Promise<any> | Pipeline {
+    if (typeof this.numberOfKeys === 'number') args.unshift(this.numberOfKeys);
+    const make = () => {
+      const c = new Command('evalsha', [this.sha, ...args], buffers, this.keyPrefix);
+      c.script = this;
+      return c;
+    };
+    let cmd: Command;
+    try {
+      cmd = make();
+    } catch (e) {
+      if (container instanceof Pipeline) throw e;
+      return asCallback(Promise.reject(e), cb);
+    }
+    cmd.promise = cmd.promise.catch((e) => {
+      if (!isNoScript(e)) throw e;
+      // Sent again on the connection (outside a pipeline): it goes as EVAL.
+      const redis = container instanceof Pipeline ? container.redis : container;
+      return redis.sendCommand(make());
+    });
+    asCallback(cmd.promise, cb);
+    return container instanceof Pipeline ? container.push(cmd) : container.sendCommand(cmd);
+  }
+}
+
+const isNoScript = (e: unknown): boolean => e instanceof Error && e.message.includes('NOSCRIPT');
 
 /** The methods generated for every command name, returning `R`. */
 type CommandName = Exclude<(typeof COMMAND_NAMES)[number], 'multi' | 'exec' | 'quit'>;
@@ -481,6 +615,7 @@ export class Redis extends Emitter {
         client.call('HELLO', '3');
         this.resp3 = true;
       }
+      cmd.script?.prepare(cmd, client);
       r = cmd.buffers ? client.callBuffer(cmd.name, ...cmd.args) : client.call(cmd.name, ...cmd.args);
     } catch (e) {
       return this.settleError(cmd, e);
@@ -652,10 +787,42 @@ export class Redis extends Emitter {
     );
   }
 
-  /** Lua scripting is not supported yet: throws. */
-  defineCommand(_name: string, _definition: { lua: string; numberOfKeys?: number }): never {
-    throw new Error('Lua scripting is not supported yet by redlet (EVAL/EVALSHA): see issue 11');
+  /**
+   * Adds the methods `name` and `nameBuffer` running the Lua script
+   * `definition.lua` (as ioredis): `redis.name(key1, …, arg1, …, callback?)`
+   * with `numberOfKeys`, else `redis.name(numkeys, key1, …, arg1, …)`.
+   * Keys get the `keyPrefix`. Pipelines and MULTI of this instance made
+   * afterwards have the methods too. See {@link Script} for EVAL/EVALSHA.
+   *
+   * ```js
+   * redis.defineCommand('release', { numberOfKeys: 1, lua: "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0" });
+   * await redis.release('lock', token); // 1 or 0
+   * ```
+   */
+  defineCommand(name: string, definition: CommandDefinition): void {
+    const script = new Script(definition.lua, definition.numberOfKeys ?? null, this.options.keyPrefix);
+    scriptsOf(this).set(name, script);
+    const self = this as unknown as Record<string, unknown>;
+    self[name] = scriptMethod(script, false);
+    self[name + 'Buffer'] = scriptMethod(script, true);
   }
+}
+
+/** The commands defined on each instance (ioredis's `scriptsSet`), which its pipelines get too. */
+const definedScripts = new WeakMap<Redis, Map<string, Script>>();
+
+function scriptsOf(redis: Redis): Map<string, Script> {
+  let m = definedScripts.get(redis);
+  if (!m) definedScripts.set(redis, (m = new Map()));
+  return m;
+}
+
+/** The method a defined command adds (to the instance and its pipelines): a trailing function is the callback. */
+function scriptMethod(script: Script, buffers: boolean) {
+  return function (this: Redis | Pipeline, ...args: unknown[]) {
+    const cb = typeof args[args.length - 1] === 'function' ? (args.pop() as Callback) : undefined;
+    return script.execute(this, args, buffers, cb);
+  };
 }
 
 /** ioredis's `[[null, value], [err], …]` from a result array (errors as one-element entries). */
@@ -678,7 +845,18 @@ export class Pipeline {
   constructor(
     readonly redis: Redis,
     private readonly transaction: boolean,
-  ) {}
+  ) {
+    // The commands defined on the instance, as ioredis copies them.
+    const defined = definedScripts.get(redis);
+    if (defined) {
+      const self = this as unknown as Record<string, unknown>;
+      const from = redis as unknown as Record<string, unknown>;
+      for (const name of defined.keys()) {
+        self[name] = from[name];
+        self[name + 'Buffer'] = from[name + 'Buffer'];
+      }
+    }
+  }
 
   /** Number of queued commands (MULTI and EXEC included for a transaction, as ioredis counts). */
   get length(): number {
@@ -690,8 +868,14 @@ export class Pipeline {
     let cb: Callback | undefined;
     if (typeof args[args.length - 1] === 'function') cb = args.pop() as Callback;
     const cmd = new Command(name, args, buffers, this.redis.options.keyPrefix);
+    asCallback(cmd.promise, cb);
+    return this.push(cmd);
+  }
+
+  /** @internal Queues a made command (its callback, if any, is attached already). */
+  push(cmd: Command): this {
     cmd.inTransaction = this.transaction;
-    asCallback(cmd.promise, cb).catch(() => {});
+    cmd.promise.catch(() => {});
     this.cmds.push(cmd);
     return this;
   }
