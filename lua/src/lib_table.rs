@@ -191,6 +191,12 @@ fn tab_concat<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
         addfield(ctx, &mut buf, i)?;
         buf.extend_from_slice(&sep);
         i += 1;
+        // Stop before the buffer alone takes the state over its limit
+        // (no collection here: the native holds the buffer).
+        let lua = ctx.lua_ref();
+        if lua.memory_limit != 0 && lua.memory_used().saturating_add(buf.len().saturating_mul(2)) > lua.memory_limit {
+            return Err(LuaError::Memory);
+        }
     }
     if i == last {
         addfield(ctx, &mut buf, i)?;

@@ -562,6 +562,20 @@ impl<H: Host> Lua<H> {
         }
     }
 
+    /// Fails with `Memory` when `extra` more bytes would take the state over
+    /// its limit even after a full collection (a safe point: callers hold
+    /// nothing outside the stack).
+    pub(crate) fn check_room(&mut self, extra: usize) -> Result<(), LuaError> {
+        if self.memory_limit == 0 || self.memory_used().saturating_add(extra) <= self.memory_limit {
+            return Ok(());
+        }
+        self.gc_collect();
+        if self.memory_used().saturating_add(extra) > self.memory_limit {
+            return Err(LuaError::Memory);
+        }
+        Ok(())
+    }
+
     #[inline(never)]
     fn gc_slow(&mut self) -> Result<(), LuaError> {
         self.gc_collect();
@@ -1697,6 +1711,15 @@ impl<H: Host> Lua<H> {
                         }
                         n += 1;
                     }
+                    let mut total = 0usize;
+                    for i in 1..=n {
+                        if let Value::String(s) = self.stack[top - i] {
+                            total = total.saturating_add(self.heap.str_bytes(s).len());
+                        }
+                    }
+                    // The result and its copy in the buffer must fit under
+                    // the limit: refuse before allocating.
+                    self.check_room(total.saturating_mul(2))?;
                     let mut buf = core::mem::take(&mut self.buf);
                     buf.clear();
                     for i in (1..=n).rev() {

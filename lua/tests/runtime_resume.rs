@@ -279,3 +279,18 @@ fn stack_shrinks_after_deep_recursion() {
     let g = lua.load(b"local function r(n) if n == 0 then return 0 end return 1 + r(n - 1) end return r(100)", b"=again").unwrap();
     assert_eq!(lua.call(&mut host, Value::Function(g), &[]).unwrap(), vec![Value::Number(100.0)]);
 }
+
+#[test]
+fn big_strings_stop_at_the_limit() {
+    let mut lua = new_state();
+    lua.set_memory_limit(8 * 1024 * 1024);
+    let mut host = Collect::default();
+    let f = lua.load(b"local s = 'xxxxxxxxxxxxxxxx' while true do s = s .. s end", b"=dbl").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(f), &[]), Err(LuaError::Memory));
+    let f = lua
+        .load(b"local t = {} for i = 1, 1000 do t[i] = 'a' end return #table.concat(t, string.rep('-', 100000))", b"=cat")
+        .unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(f), &[]), Err(LuaError::Memory));
+    lua.gc_collect();
+    assert!(lua.memory_used() < 1024 * 1024);
+}
