@@ -2036,6 +2036,11 @@ impl<H: Host> Lua<H> {
                     op::NEWTABLE => {
                         let b = fb2int(proto::get_b(i));
                         let c = fb2int(proto::get_c(i));
+                        if b.saturating_add(c) > 1024 {
+                            // Sizes come from the code: check before allocating.
+                            savepc!();
+                            self.check_room(b.saturating_mul(16).saturating_add(c.saturating_mul(48)))?;
+                        }
                         let t = self.heap.new_table(Table::with_sizes(b, c));
                         self.stack[ra] = Value::Table(t);
                         savepc!();
@@ -2354,6 +2359,9 @@ impl<H: Host> Lua<H> {
                         }
                         let last = (c - 1).saturating_mul(proto::LFIELDS_PER_FLUSH as usize).saturating_add(n);
                         savepc!();
+                        if last > self.heap.table(h).array.len() {
+                            self.check_room((last - self.heap.table(h).array.len()).saturating_mul(16))?;
+                        }
                         let stack = &self.stack;
                         let r: Result<(), crate::table::TableError> = self.heap.with_table(h, |tab| {
                             if last > tab.array.len() {
