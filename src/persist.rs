@@ -363,6 +363,7 @@ impl Engine {
                 report.snapshot_found = true;
                 report.keys_loaded = d.keys;
                 report.expired_dropped = d.expired;
+                self.load_functions(&d.functions).map_err(|e| PersistError::new(SNAPSHOT, e))?;
                 (d.dbs, d.epoch)
             }
             None => ((0..self.dbs.len()).map(|_| crate::keyspace::Db::new(self.rng.next_u64())).collect(), 0),
@@ -504,7 +505,8 @@ impl Engine {
         let epoch = self.persist.epoch.wrapping_add(1);
         let r = (|| -> Result<(), PersistError> {
             st.begin(SNAPSHOT).map_err(|e| storage_err(SNAPSHOT, e))?;
-            if let Err(e) = snapshot::encode(&mut *st, SNAPSHOT, &self.dbs, epoch) {
+            let functions = self.function_codes();
+            if let Err(e) = snapshot::encode(&mut *st, SNAPSHOT, &self.dbs, &functions, epoch) {
                 st.abort(SNAPSHOT);
                 return Err(PersistError::codec(SNAPSHOT, e));
             }
@@ -1197,6 +1199,42 @@ pub mod fuzz {
         ];
         for l in lines {
             let _ = e.command(l);
+        }
+    }
+}
+
+impl Engine {
+    /// Every function library's code, for the snapshot.
+    fn function_codes(&self) -> Vec<&[u8]> {
+        #[cfg(feature = "scripting")]
+        {
+            self.functions.libs.values().map(|l| l.code.as_slice()).collect()
+        }
+        #[cfg(not(feature = "scripting"))]
+        {
+            Vec::new()
+        }
+    }
+
+    /// Loads a snapshot's function libraries in place of the current ones.
+    fn load_functions(&mut self, codes: &[Vec<u8>]) -> Result<(), String> {
+        #[cfg(feature = "scripting")]
+        {
+            crate::script::function::flush(self);
+            for code in codes {
+                if let Err(e) = crate::script::function::load(self, code, false, false) {
+                    return Err(format!("a function library does not load: {}", String::from_utf8_lossy(&e.to_bytes())));
+                }
+            }
+            Ok(())
+        }
+        #[cfg(not(feature = "scripting"))]
+        {
+            if codes.is_empty() {
+                Ok(())
+            } else {
+                Err(String::from("the snapshot holds function libraries and this build has no scripting"))
+            }
         }
     }
 }

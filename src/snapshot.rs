@@ -32,11 +32,15 @@ use crate::types::{Hash, List, Set, Str, Stream, Value, ZSet};
 
 /// First bytes of every snapshot.
 pub const MAGIC: &[u8; 8] = b"REDLETSN";
-/// The format version this build writes and the newest it reads.
-pub const VERSION: u32 = 1;
+/// The newest format version this build reads, and the one it writes when
+/// the snapshot holds functions (version 2 added the function section;
+/// without functions it writes version 1, which older builds read).
+pub const VERSION: u32 = 2;
 /// Size of the buffer encoding and decoding go through.
 pub const CHUNK: usize = 64 * 1024;
 
+/// Section tag: a function library's code follows (version 2).
+const TAG_FUNCTION: u8 = 0xF5;
 /// Section tag: a database follows.
 const TAG_DB: u8 = 0xFE;
 /// Section tag: end of data, the checksum follows.
@@ -319,13 +323,20 @@ impl<'a> Sink<'a> {
 
 }
 
-/// Writes the snapshot of `dbs` with `epoch` into the staged copy of blob
-/// `name` (the caller begins and commits). Returns the bytes written.
-pub fn encode(st: &mut dyn Storage, name: &str, dbs: &[Db], epoch: u64) -> CResult<u64> {
+/// Writes the snapshot of `dbs` and the function libraries `functions`
+/// (each library's code, as FUNCTION LOAD took it) with `epoch` into the
+/// staged copy of blob `name` (the caller begins and commits). Returns the
+/// bytes written.
+pub fn encode(st: &mut dyn Storage, name: &str, dbs: &[Db], functions: &[&[u8]], epoch: u64) -> CResult<u64> {
     let mut s = Sink::new(st, name);
     s.put(MAGIC)?;
-    s.u32(VERSION)?;
+    s.u32(if functions.is_empty() { 1 } else { 2 })?;
     s.u64(epoch)?;
+    for code in functions {
+        s.u8(TAG_FUNCTION)?;
+        s.var(code.len() as u64)?;
+        s.put(code)?;
+    }
     for (i, db) in dbs.iter().enumerate() {
         if db.is_empty() {
             continue;
@@ -625,6 +636,8 @@ pub struct Decoded {
     pub keys: u64,
     /// Keys skipped because they were expired at load time.
     pub expired: u64,
+    /// Function libraries' code, in order.
+    pub functions: Vec<Vec<u8>>,
 }
 
 /// Limits the decoder needs from the configuration.
@@ -660,10 +673,14 @@ pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, r
     let mut dbs: Vec<Db> = (0..cfg.databases.max(1)).map(|_| Db::new(rng.next_u64())).collect();
     let (mut keys, mut expired) = (0u64, 0u64);
     let mut last_db: Option<u64> = None;
+    let mut functions = Vec::new();
     loop {
         let tag = r.u8()?;
         match tag {
             TAG_END => break,
+            TAG_FUNCTION if version >= 2 && last_db.is_none() => {
+                functions.push(r.bytes()?);
+            }
             TAG_DB => {
                 let idx = r.var()?;
                 if last_db.is_some_and(|l| idx <= l) {
@@ -705,7 +722,7 @@ pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, r
         return r.invalid(format!("{} trailing bytes after the checksum", r.remaining()));
     }
     // Each db's access times start at load.
-    Ok(Decoded { dbs, epoch, keys, expired })
+    Ok(Decoded { dbs, epoch, keys, expired, functions })
 }
 
 fn decode_entry(r: &mut Source<'_>, cfg: &DecodeConfig, rng: &mut Rng) -> CResult<(Vec<u8>, Value, Option<u64>)> {

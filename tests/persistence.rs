@@ -459,8 +459,8 @@ fn rejects_unknown_tags_trailing_bytes_bad_checksum_newer_version() {
     b[n - 12] ^= 1;
     let e = load_err(b);
     assert!(e.contains("checksum mismatch"), "{e}");
-    let e = load_err(snap_with(2, &db0(1, &string_key("a", "1"))));
-    assert_eq!(e, "snapshot: snapshot format version 2 is newer than this build supports (1) (at byte 12)");
+    let e = load_err(snap_with(3, &db0(1, &string_key("a", "1"))));
+    assert_eq!(e, "snapshot: snapshot format version 3 is newer than this build supports (2) (at byte 12)");
     let e = load_err(b"NOTASNAPSHOT".to_vec());
     assert!(e.contains("bad magic"), "{e}");
     let mut body = db0(1, &string_key("a", "1"));
