@@ -358,6 +358,9 @@ fn base_setmetatable<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     if !ctx.lua().get_metafield(Value::Table(t), b"__metatable").is_nil() {
         return Err(ctx.error(b"cannot change a protected metatable"));
     }
+    if ctx.lua_ref().heap.table(t).readonly {
+        return Err(ctx.lua().plain_error(b"Attempt to modify a readonly table"));
+    }
     ctx.lua().set_metatable(t, mt);
     ctx.push(Value::Table(t))?;
     Ok(1)
@@ -534,7 +537,8 @@ fn base_rawset<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let v = ctx.check_any(3)?;
     let lua = ctx.lua();
     if lua.heap.table(t).readonly {
-        return Err(ctx.error(b"Attempt to modify a readonly table"));
+        // luaG_runerror from inside the native: no position.
+        return Err(ctx.lua().plain_error(b"Attempt to modify a readonly table"));
     }
     let r = lua.heap.with_table(t, |tab| tab.raw_set(k, v));
     if let Err(e) = r {

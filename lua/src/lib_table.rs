@@ -37,7 +37,11 @@ fn aux_getn<H: Host>(ctx: &mut Ctx<'_, H>, i: usize) -> Result<(TableRef, i64), 
     Ok((t, ctx.lua_ref().raw_len(t) as i32 as i64))
 }
 
+/// lua_rawseti, with Redis's read-only tables refused.
 fn rawseti<H: Host>(ctx: &mut Ctx<'_, H>, t: TableRef, i: i64, v: Value) -> Result<(), LuaError> {
+    if ctx.lua_ref().heap.table(t).readonly {
+        return Err(ctx.lua().plain_error(b"Attempt to modify a readonly table"));
+    }
     ctx.lua().raw_set_int(t, i, v)
 }
 
@@ -237,7 +241,7 @@ impl Sorter {
     }
 
     fn set<H: Host>(&self, ctx: &mut Ctx<'_, H>, i: i64, v: Value) -> Result<(), LuaError> {
-        ctx.lua().raw_set_int(self.t, i, v)
+        rawseti(ctx, self.t, i, v)
     }
 
     /// auxsort, with its tail recursion as a loop and its recursion on the

@@ -294,3 +294,29 @@ fn big_strings_stop_at_the_limit() {
     lua.gc_collect();
     assert!(lua.memory_used() < 1024 * 1024);
 }
+
+#[test]
+fn readonly_tables_refuse_writes() {
+    let mut lua = new_state();
+    let mut host = Collect::default();
+    let g = lua.globals();
+    let t = lua.new_table(0, 0);
+    let k = lua.new_string(b"ro");
+    lua.raw_set(g, Value::String(k), Value::Table(t)).unwrap();
+    lua.raw_set_int(t, 1, Value::Number(1.0)).unwrap();
+    lua.set_readonly(t, true);
+    let src = b"local r = {} \
+        r[1] = select(2, pcall(function() ro.x = 1 end)) \
+        r[2] = select(2, pcall(rawset, ro, 'x', 1)) \
+        r[3] = select(2, pcall(table.insert, ro, 2)) \
+        r[4] = select(2, pcall(setmetatable, ro, {})) \
+        r[5] = tostring(ro[1]) \
+        return table.concat(r, '|')";
+    let f = lua.load(src, b"@user_script").unwrap();
+    let r = lua.call(&mut host, Value::Function(f), &[]).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&lua.tostring(r[0])),
+        "user_script:1: Attempt to modify a readonly table|Attempt to modify a readonly table|\
+         Attempt to modify a readonly table|Attempt to modify a readonly table|1"
+    );
+}
