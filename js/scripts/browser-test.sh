@@ -18,4 +18,7 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/miniflare ] || [
     npm ci --no-audit --no-fund
 fi
 [ -f dist/index.js ] || bash build.sh
-node --test --test-concurrency=1 test/browser/*.test.mjs test/workers/*.test.mjs
+# --test-force-exit: once every test has finished, a workerd child that
+# miniflare left running (seen once, under load, after all 27 tests passed)
+# must not keep the run waiting forever.
+node --test --test-concurrency=1 --test-force-exit test/browser/*.test.mjs test/workers/*.test.mjs
