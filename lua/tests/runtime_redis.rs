@@ -99,6 +99,24 @@ const SCRIPTS: &[&str] = &[
     "local t = {1, 2, nil, 4} return #t",
     "local t = {} t[1] = 1 t[2] = 2 t[4] = 4 return #t",
     "local s = {5, 3, 9, 1, 7} table.sort(s) return s",
+    // error texts from the VM and the base library, through pcall
+    "return select(2, pcall(function() local x = nil; return x.y end))",
+    "return select(2, pcall(function() local t = {} return t.a.b end))",
+    "return select(2, pcall(function() local a = 'x' return a + 1 end))",
+    "return select(2, pcall(function() return {} < {} end))",
+    "return select(2, pcall(function() local t = {} t:nomethod() end))",
+    "return select(2, pcall(string.rep))",
+    "return select(2, pcall(function() return ('x'):rep() end))",
+    "return select(2, pcall(table.sort, {3, 1, 2, 5, 4, 7, 6, 9, 8, 10, 12, 11}, function(a, b) return true end))",
+    "local function r() return 1 + r() end return select(2, pcall(r))",
+    "return tostring(1e15) .. ' ' .. tostring(0.1) .. ' ' .. 2^53 .. ' ' .. 1/3 .. ' ' .. -0.0",
+    "return tostring(tonumber('0x1F')) .. ' ' .. tostring(tonumber('z', 36)) .. ' ' .. tostring(tonumber('1e'))",
+    "local co = coroutine.wrap(function(a) local b = coroutine.yield(a + 1) return b * 2 end) return co(1) .. ' ' .. co(10)",
+    "return select(2, coroutine.resume(coroutine.create(function() error('inside') end)))",
+    "local t = setmetatable({}, {__index = function(t, k) return k .. '!' end}) return t.hello",
+    "return select('#', unpack({1, nil, 3}, 1, 3))",
+    "return table.concat({1, 2.5, 'x'}, ',')",
+    "return math.floor(-3.5) .. ' ' .. math.fmod(-7, 3) .. ' ' .. (-7 % 3) .. ' ' .. math.huge",
 ];
 
 #[test]
