@@ -1411,6 +1411,12 @@ impl<H: Host> Lua<H> {
                 }
             };
             let ci = self.cis[idx];
+            if first == 1 {
+                // Lua::set_pcall_filter (Redis's pcall wrapper).
+                if let Some(filter) = self.pcall_filter {
+                    err = filter(self, err);
+                }
+            }
             if first == 2 {
                 // xpcall: the handler runs at the error point, before unwinding.
                 let handler = self.stack[ci.func + 1];
