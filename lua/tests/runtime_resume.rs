@@ -320,3 +320,26 @@ fn readonly_tables_refuse_writes() {
          Attempt to modify a readonly table|Attempt to modify a readonly table|1"
     );
 }
+
+#[test]
+fn pcall_filter_applies_to_pcall_only() {
+    fn unwrap_err(lua: &mut Lua<Collect>, v: Value) -> Value {
+        if let Value::Table(t) = v {
+            let k = lua.new_string(b"err");
+            let e = lua.raw_get(t, Value::String(k));
+            if !e.is_nil() {
+                return e;
+            }
+        }
+        v
+    }
+    let mut lua = new_state();
+    lua.set_pcall_filter(Some(unwrap_err));
+    let mut host = Collect::default();
+    let f = lua
+        .load(b"local a = select(2, pcall(error, {err = 'E1'})) local b = select(2, xpcall(function() error({err = 'E2'}) end, function(e) return e end)) return a, type(b)", b"=f")
+        .unwrap();
+    let r = lua.call(&mut host, Value::Function(f), &[]).unwrap();
+    assert_eq!(lua.tostring(r[0]), b"E1");
+    assert_eq!(lua.tostring(r[1]), b"table");
+}
