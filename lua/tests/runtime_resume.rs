@@ -343,3 +343,16 @@ fn pcall_filter_applies_to_pcall_only() {
     assert_eq!(lua.tostring(r[0]), b"E1");
     assert_eq!(lua.tostring(r[1]), b"table");
 }
+
+#[test]
+fn error_position_records_the_innermost_lua_frame() {
+    let mut lua = new_state();
+    let mut host = Collect::default();
+    let f = lua.load(b"local function g()\n  error({code = 1})\nend\ng()\n", b"@user_script").unwrap();
+    assert!(lua.call(&mut host, Value::Function(f), &[]).is_err());
+    assert_eq!(lua.error_position(), Some((b"@user_script".to_vec(), 2)));
+    // Inside a coroutine wrap, the error surfaces in the resumer.
+    let f = lua.load(b"local w = coroutine.wrap(function()\n error('x')\n end)\n\nw()\n", b"@co").unwrap();
+    assert!(lua.call(&mut host, Value::Function(f), &[]).is_err());
+    assert_eq!(lua.error_position(), Some((b"@co".to_vec(), 5)));
+}
