@@ -330,6 +330,13 @@ impl Family {
                 ("script|load", 2),
                 ("script|exists", 2),
                 ("script|flush", 1),
+                ("function|load", 3),
+                ("fcall", 5),
+                ("fcall_ro", 1),
+                ("function|delete", 1),
+                ("function|list", 1),
+                ("function|flush", 1),
+                ("function|stats", 1),
                 ("set", 2),
                 ("rpush", 1),
                 ("hset", 1),
@@ -889,7 +896,8 @@ impl<'a> Gen<'a> {
     pub fn command(&mut self, name: &str) -> Argv {
         let mut a: Argv = name.split('|').map(|s| s.to_ascii_uppercase().into_bytes()).collect();
         match name {
-            "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "script|load" | "script|exists" | "script|flush" => {
+            "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "script|load" | "script|exists" | "script|flush" | "function|load"
+            | "fcall" | "fcall_ro" | "function|delete" | "function|list" | "function|flush" | "function|stats" => {
                 return self.scripts_command(name)
             }
             // ---------------------------------------------------------- strings

@@ -39,6 +39,11 @@ if x.map then local ks = {} for k in pairs(x.map) do ks[#ks + 1] = k end table.s
 if x.set then local ks = {} for k in pairs(x.set) do ks[#ks + 1] = k end table.sort(ks, L) return ks end return x end \
 local function S(x) x = N(x) if type(x) == 'table' and not x.err then table.sort(x, L) end return x end\n";
 
+/// Libraries `lib0`.. each register one function, `f0`..: FCALL names
+/// one of them, FUNCTION LIST asks for one library (several would come in
+/// dict order).
+const LIBRARIES: usize = 4;
+
 /// Commands a script never calls: their replies are random or depend on
 /// the clock, a cursor or a hash table's order in a way sorting cannot fix.
 const NEVER_CALLED: &[&str] = &[
@@ -397,8 +402,115 @@ impl Gen<'_> {
                 }
                 a
             }
+            "function|load" => {
+                let mut a = vec![v(b"FUNCTION"), v(b"LOAD")];
+                if self.r.chance(0.85) {
+                    a.push(v(self.r.pick(&[b"REPLACE" as &[u8], b"replace", b"REPLACE", b"REPLACE", b"BOGUS"])));
+                }
+                a.push(self.library());
+                a
+            }
+            "fcall" | "fcall_ro" => {
+                let f = if self.r.chance(0.95) { format!("f{}", self.r.below(LIBRARIES)) } else { "nosuch".into() };
+                let keys: Vec<Vec<u8>> = (0..self.r.range(0, 2)).map(|_| self.key()).collect();
+                let args: Vec<Vec<u8>> = (0..self.r.range(0, 3)).map(|_| self.val()).collect();
+                let mut a = vec![v(name.to_ascii_uppercase().as_bytes()), f.into_bytes()];
+                self.numkeys(&mut a, keys, args);
+                a
+            }
+            "function|delete" => vec![v(b"FUNCTION"), v(b"DELETE"), format!("lib{}", self.r.below(LIBRARIES + 1)).into_bytes()],
+            "function|list" => {
+                // One library at a time: several come in dict order.
+                let mut a = vec![v(b"FUNCTION"), v(b"LIST"), v(b"LIBRARYNAME"), format!("lib{}", self.r.below(LIBRARIES + 1)).into_bytes()];
+                if self.r.chance(0.3) {
+                    a.push(v(b"WITHCODE"));
+                }
+                a
+            }
+            "function|stats" => vec![v(b"FUNCTION"), v(b"STATS")],
+            "function|flush" => {
+                let mut a = vec![v(b"FUNCTION"), v(b"FLUSH")];
+                if self.r.chance(0.3) {
+                    a.push(v(self.r.pick(&[b"SYNC" as &[u8], b"ASYNC", b"BOGUS"])));
+                }
+                a
+            }
             _ => self.command(name),
         }
+    }
+
+    /// A library for FUNCTION LOAD: `libN` registering `fN`, whose body is
+    /// built like a script's (KEYS and ARGV are locals bound to the
+    /// function's `keys` and `args`: functions have no such globals).
+    fn library(&mut self) -> Vec<u8> {
+        let i = self.r.below(LIBRARIES);
+        let mut s = Script { lines: vec![], keys: vec![], args: vec![], prelude: false };
+        if self.r.chance(0.1) {
+            s.lines.push("redis.setresp(3)".into());
+        }
+        match self.r.below(10) {
+            0..=3 => {
+                let e = self.fragment(&mut s, false);
+                s.lines.push(format!("return {e}"));
+            }
+            4..=6 => {
+                s.prelude = true;
+                s.lines.push("local r = {}".into());
+                for _ in 0..self.r.range(1, 4) {
+                    let e = self.fragment(&mut s, false);
+                    s.lines.push(format!("r[#r + 1] = P(function() return {e} end)"));
+                }
+                s.lines.push("return r".into());
+            }
+            7 => {
+                let e = self.reply_value(&mut s);
+                s.lines.push(format!("return {e}"));
+            }
+            8 => {
+                let st = self.failing(&mut s);
+                s.lines.push(st);
+            }
+            _ => self.user_pattern(&mut s),
+        }
+        let mut body = String::new();
+        body.push_str(match self.r.below(40) {
+            0 => "#!lua\n",
+            1 => "#!luajit name=x\n",
+            2 => "",
+            _ => "",
+        });
+        if body.is_empty() {
+            body.push_str(&format!("#!lua name=lib{i}\n"));
+        }
+        if s.prelude {
+            body.push_str(PRELUDE);
+        }
+        let flags = match self.r.below(10) {
+            0 | 6 | 7 => ", flags = {'no-writes'}",
+            1 => ", flags = {'allow-oom', 'no-writes'}",
+            2 => ", flags = {'allow-stale'}",
+            3 => ", flags = {'bogus'}",
+            4 => ", flags = {}",
+            _ => "",
+        };
+        let callback = format!("function(keys, args) local KEYS, ARGV = keys, args\n{}\nend", s.lines.join("\n"));
+        if self.r.chance(0.5) && flags.is_empty() {
+            body.push_str(&format!("redis.register_function('f{i}', {callback})"));
+        } else {
+            body.push_str(&format!("redis.register_function{{function_name = 'f{i}', callback = {callback}{flags}}}"));
+        }
+        if self.r.chance(0.05) {
+            // Registering outside the load, a second function, or junk.
+            let extra = match self.r.below(5) {
+                0 => "\nredis.call('set', 'x', 'y')".to_string(),
+                1 => format!("\nredis.register_function('f{i}', function() return 2 end)"),
+                2 => "\nreturn 1".into(),
+                3 => "\nx = 1".into(),
+                _ => " end".into(),
+            };
+            body.push_str(&extra);
+        }
+        body.into_bytes()
     }
 
     /// numkeys, the keys and the arguments; sometimes a bad numkeys.

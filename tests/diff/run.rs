@@ -135,8 +135,10 @@ impl Drop for RedletSide {
 /// statistics zeroed. Used on Redis and on a remote redlet alike.
 pub fn reset(srv: &RedisServer, c: &mut Conn) {
     c.must(&["FLUSHALL"]);
-    // Redis keeps its script cache (and the Lua state) across sequences.
+    // Redis keeps its script cache, its functions and their Lua states
+    // across sequences.
     let _ = c.cmd_str(&["SCRIPT", "FLUSH"]);
+    let _ = c.cmd_str(&["FUNCTION", "FLUSH"]);
     srv.reset_config(c);
     let _ = c.cmd_str(&["CONFIG", "RESETSTAT"]);
 }
@@ -298,7 +300,7 @@ fn lower(b: &[u8]) -> String {
 pub fn signature(argv: &[Vec<u8>]) -> String {
     let Some(first) = argv.first() else { return String::from("<empty>") };
     let name = lower(first);
-    let containers = ["object", "command", "config", "client", "xgroup", "xinfo", "script"];
+    let containers = ["object", "command", "config", "client", "xgroup", "xinfo", "script", "function"];
     if containers.contains(&name.as_str()) {
         if let Some(s) = argv.get(1) {
             return format!("{name}|{}", lower(s));
@@ -343,6 +345,8 @@ fn classify(argv: &[Vec<u8>]) -> Kind {
     let has = |kw: &str| argv.iter().skip(1).any(|a| a.eq_ignore_ascii_case(kw.as_bytes()));
     match sig.as_str() {
         "smembers" | "sinter" | "sunion" | "sdiff" | "hkeys" | "hvals" | "keys" => Kind::Unordered { pairs: false },
+        // Libraries come in dict order.
+        "function|list" => Kind::Unordered { pairs: false },
         "hgetall" | "config|get" => Kind::Unordered { pairs: true },
         "ttl" | "expiretime" | "object|idletime" => Kind::Ttl(2),
         "pttl" | "pexpiretime" => Kind::Ttl(2000),
