@@ -549,7 +549,7 @@ impl Gen<'_> {
             0 => v(b"abc"),
             1 => v(b""),
             2 => sha1_hex(b"return 'never sent'").into_bytes(),
-            _ => sha1_hex(*self.r.pick(&[b"return 1" as &[u8], b"return 2", b"return KEYS[1]", b"return ARGV[1]"])).into_bytes(),
+            _ => sha1_hex(self.r.pick::<&[u8]>(&[b"return 1" as &[u8], b"return 2", b"return KEYS[1]", b"return ARGV[1]"])).into_bytes(),
         };
         (sha, keys, args)
     }
@@ -592,7 +592,7 @@ impl Gen<'_> {
         }
         let mut body = String::new();
         if self.r.chance(0.08) {
-            body.push_str(*self.r.pick(&[
+            body.push_str(self.r.pick::<&str>(&[
                 "#!lua flags=no-writes\n",
                 "#!lua\n",
                 "#!lua flags=allow-oom\n",
@@ -616,7 +616,7 @@ impl Gen<'_> {
                 let cut = self.r.range(1, body.len() as i64 - 1) as usize;
                 body.truncate(cut);
             } else {
-                body.extend_from_slice(*self.r.pick(&[b" end" as &[u8], b" )", b" local", b" = 1", b" 'open", b" [[x", b" 1e", b" ~"]));
+                body.extend_from_slice(self.r.pick::<&[u8]>(&[b" end" as &[u8], b" )", b" local", b" = 1", b" 'open", b" [[x", b" 1e", b" ~"]));
             }
         }
         (body, s.keys, s.args)
@@ -711,11 +711,11 @@ impl Gen<'_> {
             let b = self.val();
             return lua_str(&b[..b.len().min(40)]);
         }
-        lua_str(*self.r.pick(SUBJECTS))
+        lua_str(self.r.pick::<&[u8]>(SUBJECTS))
     }
 
     fn pat(&mut self) -> String {
-        lua_str(*self.r.pick(PATTERNS_LUA))
+        lua_str(self.r.pick::<&[u8]>(PATTERNS_LUA))
     }
 
     fn small_int(&mut self) -> i64 {
@@ -758,7 +758,7 @@ impl Gen<'_> {
             14..=16 => {
                 let p = self.pat();
                 let repl = match self.r.below(6) {
-                    0 => lua_str(*self.r.pick(&[b"<%0>" as &[u8], b"%1-%1", b"%%", b"X", b"%2", b"%9", b""])),
+                    0 => lua_str(self.r.pick::<&[u8]>(&[b"<%0>" as &[u8], b"%1-%1", b"%%", b"X", b"%2", b"%9", b""])),
                     1 => "{hello = 'HI', a = 'A', [\"1\"] = 'one', the = false}".into(),
                     2 => "function(c) return c:upper() end".into(),
                     3 => "function(c) if #c > 1 then return nil end return '[' .. c .. ']' end".into(),
@@ -827,7 +827,7 @@ impl Gen<'_> {
                         let key = match self.r.below(4) {
                             0 => self.r.range(1, 6).to_string(),
                             1 => self.r.pick(&["10", "-1", "0", "1.5", "100"]).to_string(),
-                            _ => lua_str(*self.r.pick(&[b"with space" as &[u8], b"1", b"", b"\xc3\xa9", b"a\"b"])),
+                            _ => lua_str(self.r.pick::<&[u8]>(&[b"with space" as &[u8], b"1", b"", b"\xc3\xa9", b"a\"b"])),
                         };
                         format!("[{key}] = {}", self.lua_value(depth - 1, false))
                     })
@@ -845,7 +845,7 @@ impl Gen<'_> {
         };
         let strs = |g: &mut Self| -> String {
             let k = g.r.range(0, 7);
-            let xs: Vec<String> = (0..k).map(|_| lua_str(*g.r.pick(&[b"b" as &[u8], b"a", b"B", b"10", b"9", b"", b"ab", b"z", b"a\x00"]))).collect();
+            let xs: Vec<String> = (0..k).map(|_| lua_str(g.r.pick::<&[u8]>(&[b"b" as &[u8], b"a", b"B", b"10", b"9", b"", b"ab", b"z", b"a\x00"]))).collect();
             xs.join(", ")
         };
         match self.r.below(16) {
@@ -858,7 +858,7 @@ impl Gen<'_> {
             ),
             2 => format!("(function() local t = {{{}}} table.insert(t, {}) table.insert(t, 1, 'first') return t end)()", nums(self), self.r.range(-3, 3)),
             3 => format!("(function() local t = {{{}}} local x = table.remove(t{}) return {{x or 'none', #t, unpack(t)}} end)()", nums(self), self.r.pick(&["", ", 1", ", 2", ", #t", ", 10"])),
-            4 => format!("table.concat({{{}}}, {}{})", strs(self), lua_str(*self.r.pick(&[b"," as &[u8], b"", b" - "])), self.r.pick(&["", ", 2", ", 2, 3", ", 3, 2", ", 1, 10"])),
+            4 => format!("table.concat({{{}}}, {}{})", strs(self), lua_str(self.r.pick::<&[u8]>(&[b"," as &[u8], b"", b" - "])), self.r.pick(&["", ", 2", ", 2, 3", ", 3, 2", ", 1, 10"])),
             5 => format!("table.concat({{{}}}, ',')", nums(self)),
             6 => format!("(function() local t = {{{}}} table.sort(t) return t end)()", nums(self)),
             7 => format!("(function() local t = {{{}}} table.sort(t) return t end)()", strs(self)),
@@ -922,11 +922,11 @@ impl Gen<'_> {
             0 | 1 => format!("cmsgpack.pack({})", self.lua_value(3, false)),
             2 => format!("cmsgpack.pack({}, {})", self.lua_value(1, false), self.lua_value(2, false)),
             3 => format!("cjson.encode({{cmsgpack.unpack(cmsgpack.pack({}))}})", self.lua_value(3, false)),
-            4 => format!("{{cmsgpack.unpack({})}}", lua_str(*self.r.pick(MSGPACK_BYTES))),
+            4 => format!("{{cmsgpack.unpack({})}}", lua_str(self.r.pick::<&[u8]>(MSGPACK_BYTES))),
             _ => format!(
                 "{{cmsgpack.{}({}{})}}",
                 self.r.pick(&["unpack_one", "unpack_limit"]),
-                lua_str(*self.r.pick(MSGPACK_BYTES)),
+                lua_str(self.r.pick::<&[u8]>(MSGPACK_BYTES)),
                 self.r.pick(&["", ", 1", ", 0", ", -1", ", 1, 1", ", 2, 0", ", 1, 5"])
             ),
         }
@@ -959,7 +959,7 @@ impl Gen<'_> {
         let (fmt, kinds) = *self.r.pick(STRUCT_FMTS);
         let args: Vec<String> = kinds
             .chars()
-            .map(|k| if k == 'n' { self.r.pick(&["1", "258", "-1", "65535", "1.5", "2^31", "-2^63", "0"]).to_string() } else { lua_str(*self.r.pick(&[b"abc" as &[u8], b"", b"x\x00y"])) })
+            .map(|k| if k == 'n' { self.r.pick(&["1", "258", "-1", "65535", "1.5", "2^31", "-2^63", "0"]).to_string() } else { lua_str(self.r.pick::<&[u8]>(&[b"abc" as &[u8], b"", b"x\x00y"])) })
             .collect();
         let sep = if args.is_empty() { "" } else { ", " };
         let packed = format!("struct.pack('{fmt}'{sep}{})", args.join(", "));
@@ -969,8 +969,8 @@ impl Gen<'_> {
             2 => format!("struct.size('{fmt}')"),
             _ => format!(
                 "{{struct.unpack({}, {}{})}}",
-                lua_str(*self.r.pick(&[b">I2" as &[u8], b"<i4", b"b", b"z", b"c2", b"s", b"d"])),
-                lua_str(*self.r.pick(&[b"\x01\x02\x03\x04\x05\x06\x07\x08" as &[u8], b"ab\x00cd", b"", b"\x00"])),
+                lua_str(self.r.pick::<&[u8]>(&[b">I2" as &[u8], b"<i4", b"b", b"z", b"c2", b"s", b"d"])),
+                lua_str(self.r.pick::<&[u8]>(&[b"\x01\x02\x03\x04\x05\x06\x07\x08" as &[u8], b"ab\x00cd", b"", b"\x00"])),
                 self.r.pick(&["", ", 2", ", 0", ", 10"])
             ),
         }
@@ -1059,7 +1059,7 @@ impl Gen<'_> {
             11 => format!("{{pcall(error, {})}}", self.r.pick(&["'msg'", "'msg', 0", "nil", "12", "{err = 'T'}"])),
             12 => "(function() local co = coroutine.create(function(a) local b = coroutine.yield(a + 1) return b * 2 end) local _, x = coroutine.resume(co, 1) local _, y = coroutine.resume(co, 10) return {x, y, coroutine.status(co), tostring(coroutine.resume(co))} end)()".into(),
             13 => "(function() local t = {} t[1.0] = 'a' t[2] = 'b' t['1'] = 'c' return {t[1], t[2.0], t['1'], #t} end)()".into(),
-            14 => format!("loadstring({})()", lua_str(*self.r.pick(&[b"return 1 + 1" as &[u8], b"return 'x' .. 2", b"return", b"return (", b"x = 1"]))),
+            14 => format!("loadstring({})()", lua_str(self.r.pick::<&[u8]>(&[b"return 1 + 1" as &[u8], b"return 'x' .. 2", b"return", b"return (", b"x = 1"]))),
             15 => "{(loadstring('return (')) == nil, select(2, loadstring('return ('))}".into(),
             16 => format!("{{rawequal({k}, {k}), rawget({{{k}}}, 1), rawequal('a', 'b'), #rawget(_G, 'KEYS')}}"),
             17 => format!("(function() local t = setmetatable({{}}, {{__newindex = function(t, k, v) rawset(t, k, v * 2) end}}) t.a = {k} t.b = 1 return {{t.a, t.b}} end)()"),
@@ -1093,10 +1093,10 @@ impl Gen<'_> {
     /// A value at the return position: the reply conversions.
     fn reply_value(&mut self, s: &mut Script) -> String {
         match self.r.below(24) {
-            0 => format!("redis.error_reply({})", lua_str(*self.r.pick(&[b"My error" as &[u8], b"-ERR with dash", b"", b"WRONG code"]))),
-            1 => format!("redis.status_reply({})", lua_str(*self.r.pick(&[b"FINE" as &[u8], b"", b"two words"]))),
-            2 => format!("{{err = {}}}", lua_str(*self.r.pick(&[b"MYERR custom" as &[u8], b"plain", b"", b"-dash"]))),
-            3 => format!("{{ok = {}}}", lua_str(*self.r.pick(&[b"DONE" as &[u8], b""]))),
+            0 => format!("redis.error_reply({})", lua_str(self.r.pick::<&[u8]>(&[b"My error" as &[u8], b"-ERR with dash", b"", b"WRONG code"]))),
+            1 => format!("redis.status_reply({})", lua_str(self.r.pick::<&[u8]>(&[b"FINE" as &[u8], b"", b"two words"]))),
+            2 => format!("{{err = {}}}", lua_str(self.r.pick::<&[u8]>(&[b"MYERR custom" as &[u8], b"plain", b"", b"-dash"]))),
+            3 => format!("{{ok = {}}}", lua_str(self.r.pick::<&[u8]>(&[b"DONE" as &[u8], b""]))),
             4..=7 => self.lua_value(3, true),
             8 => self.r.pick(&["true", "false", "nil", "3.99", "-3.99", "0.5", "2^63", "-2^63", "1e300", "0/0", "1/0", "-0", "''"]).to_string(),
             9 => format!("{{double = {}}}", self.r.pick(&["3.14", "0.1", "1/0", "-1/0", "0/0", "1e300", "-0", "5", "'2.5'", "'abc'"])),
