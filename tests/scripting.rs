@@ -314,3 +314,50 @@ fn journal_replays_a_scripts_effects_without_running_it_again() {
     // Loading replays effects only: the script cache starts empty.
     assert_eq!(exec(&mut e2, c2, &["SCRIPT", "EXISTS", "e9ec50654a6d5e937cfe0ba328f1d834db665b83"]), b"*1\r\n:0\r\n");
 }
+// Recorded from redis-server 7.0.15, one client, in this order.
+const FUNCTION_CASES: &[(&[&str], &[u8])] = &[
+    (&["SCRIPT", "KILL"], b"-NOTBUSY No scripts in execution right now.\r\n"),
+    (&["FUNCTION", "KILL"], b"-NOTBUSY No scripts in execution right now.\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua name=mylib\nlocal function incr_by(keys, args) return redis.call('INCRBY', keys[1], args[1]) end\nredis.register_function('incr_by', incr_by)\nredis.register_function{function_name='peek', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}, description='reads a key'}"], b"$5\r\nmylib\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua name=mylib\nlocal function incr_by(keys, args) return redis.call('INCRBY', keys[1], args[1]) end\nredis.register_function('incr_by', incr_by)\nredis.register_function{function_name='peek', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}, description='reads a key'}"], b"-ERR Library 'mylib' already exists\r\n"),
+    (&["FCALL", "incr_by", "1", "cnt", "5"], b":5\r\n"),
+    (&["FCALL", "incr_by", "1", "cnt", "abc"], b"-ERR value is not an integer or out of range script: incr_by, on @user_function:2.\r\n"),
+    (&["FCALL_RO", "peek", "1", "cnt"], b"$1\r\n5\r\n"),
+    (&["FCALL_RO", "incr_by", "1", "cnt", "1"], b"-ERR Can not execute a script with write flag using *_ro command.\r\n"),
+    (&["FCALL", "nosuch", "0"], b"-ERR Function not found\r\n"),
+    (&["FCALL", "peek", "2", "cnt"], b"-ERR Number of keys can't be greater than number of args\r\n"),
+    (&["FUNCTION", "LIST"], b"*1\r\n*6\r\n$12\r\nlibrary_name\r\n$5\r\nmylib\r\n$6\r\nengine\r\n$3\r\nLUA\r\n$9\r\nfunctions\r\n*2\r\n*6\r\n$4\r\nname\r\n$7\r\nincr_by\r\n$11\r\ndescription\r\n$-1\r\n$5\r\nflags\r\n*0\r\n*6\r\n$4\r\nname\r\n$4\r\npeek\r\n$11\r\ndescription\r\n$11\r\nreads a key\r\n$5\r\nflags\r\n*1\r\n+no-writes\r\n"),
+    (&["FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "my*"], b"*1\r\n*8\r\n$12\r\nlibrary_name\r\n$5\r\nmylib\r\n$6\r\nengine\r\n$3\r\nLUA\r\n$9\r\nfunctions\r\n*2\r\n*6\r\n$4\r\nname\r\n$7\r\nincr_by\r\n$11\r\ndescription\r\n$-1\r\n$5\r\nflags\r\n*0\r\n*6\r\n$4\r\nname\r\n$4\r\npeek\r\n$11\r\ndescription\r\n$11\r\nreads a key\r\n$5\r\nflags\r\n*1\r\n+no-writes\r\n$12\r\nlibrary_code\r\n$302\r\n#!lua name=mylib\nlocal function incr_by(keys, args) return redis.call('INCRBY', keys[1], args[1]) end\nredis.register_function('incr_by', incr_by)\nredis.register_function{function_name='peek', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}, description='reads a key'}\r\n"),
+    (&["FUNCTION", "STATS"], b"*4\r\n$14\r\nrunning_script\r\n$-1\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:2\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua name=bad\nredis.register_function('f', 1)"], b"-ERR Error registering functions: ERR second argument to redis.register_function must be a function\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua name=bad\nreturn 1"], b"-ERR No functions registered\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua\nredis.register_function('f', function() end)"], b"-ERR Library name was not given\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua name=bad\nredis.call('set','x','y')"], b"-ERR Error registering functions: ERR user_function:2: Script attempted to access nonexistent global variable 'call'\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua name=bad\nredis.register_function('f', function() return 1 end)\nredis.register_function('f', function() return 2 end)"], b"-ERR Error registering functions: ERR Function already exists in the library\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua name=bad2\nredis.register_function('incr_by', function() return 1 end)"], b"-ERR Function incr_by already exists\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua name=bad\nredis.register_function{function_name='g', callback=function() end, flags={'bogus'}}"], b"-ERR Error registering functions: ERR unknown flag given\r\n"),
+    (&["FUNCTION", "LOAD", "#!lua name=ok2\nredis.register_function('g', function(keys, args) return {#keys, #args, type(KEYS)} end)"], b"$3\r\nok2\r\n"),
+    (&["FCALL", "g", "1", "a", "b", "c"], b"-ERR user_function:2: Script attempted to access nonexistent global variable 'KEYS' script: g, on @user_function:2.\r\n"),
+    (&["FUNCTION", "DELETE", "nosuchlib"], b"-ERR Library not found\r\n"),
+    (&["FUNCTION", "DELETE", "ok2"], b"+OK\r\n"),
+    (&["FCALL", "g", "0"], b"-ERR Function not found\r\n"),
+    (&["MULTI"], b"+OK\r\n"),
+    (&["EVAL", "return redis.call('incr', KEYS[1])", "1", "cnt"], b"+QUEUED\r\n"),
+    (&["FCALL", "incr_by", "1", "cnt", "10"], b"+QUEUED\r\n"),
+    (&["EXEC"], b"*2\r\n:6\r\n:16\r\n"),
+    (&["EVAL", "redis.call('select', 1) redis.call('set', 'in1', 'v') return redis.call('dbsize')", "0"], b":1\r\n"),
+    (&["EXISTS", "in1"], b":0\r\n"),
+    (&["SELECT", "1"], b"+OK\r\n"),
+    (&["GET", "in1"], b"$1\r\nv\r\n"),
+    (&["SELECT", "0"], b"+OK\r\n"),
+    (&["FUNCTION", "FLUSH"], b"+OK\r\n"),
+    (&["FCALL", "incr_by", "1", "cnt", "5"], b"-ERR Function not found\r\n"),
+    (&["FUNCTION", "LIST"], b"*0\r\n"),
+];
+
+#[test]
+fn functions_fcall_transactions_and_script_kill() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    check(&mut e, c, FUNCTION_CASES);
+}
