@@ -241,6 +241,31 @@ impl Table {
         }
     }
 
+    /// Overwrites the value of an existing string key with a non-nil value
+    /// (what luaH_setstr + assignment does when the key is present);
+    /// `false` when the key is absent or its value is nil.
+    #[inline]
+    pub(crate) fn set_existing_str(&mut self, key: StrRef, v: Value) -> bool {
+        let mut n = (key.hash as usize) & (self.sizenode() - 1);
+        loop {
+            let node = &mut self.node[n];
+            if let Value::String(k) = node.key {
+                if k == key {
+                    if node.val.is_nil() {
+                        return false;
+                    }
+                    node.val = v;
+                    self.flags = 0;
+                    return true;
+                }
+            }
+            if node.next == NO_NEXT {
+                return false;
+            }
+            n = node.next as usize;
+        }
+    }
+
     /// luaH_getnum.
     #[inline]
     pub(crate) fn get_int(&self, key: i64) -> Value {

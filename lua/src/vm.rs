@@ -1996,9 +1996,23 @@ impl<H: Host> Lua<H> {
                             _ => self.globals,
                         };
                         let v = self.stack[ra];
-                        savepc!();
-                        self.set_table(host, Value::Table(env), key, v, None)?;
-                        reload!();
+                        // Fast path: an existing global of a plain table.
+                        let done = match key {
+                            Value::String(s) => {
+                                let tab = self.heap.table_mut(env);
+                                if tab.metatable.is_none() && !tab.readonly {
+                                    tab.set_existing_str(s, v)
+                                } else {
+                                    false
+                                }
+                            }
+                            _ => false,
+                        };
+                        if !done {
+                            savepc!();
+                            self.set_table(host, Value::Table(env), key, v, None)?;
+                            reload!();
+                        }
                     }
                     op::SETUPVAL => {
                         let u = match &self.funcs.items[cl.0 as usize] {
