@@ -361,3 +361,42 @@ fn functions_fcall_transactions_and_script_kill() {
     let c = client(&mut e);
     check(&mut e, c, FUNCTION_CASES);
 }
+
+const MYLIB: &str = "#!lua name=mylib\nredis.register_function('f', function(keys, args) return 1 end)";
+
+#[test]
+fn function_dump_is_redis_payload_and_restores() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    assert_eq!(exec(&mut e, c, &["FUNCTION", "LOAD", MYLIB]), b"$5\r\nmylib\r\n");
+    let dump = exec(&mut e, c, &["FUNCTION", "DUMP"]);
+    // redis-server 7.0.15's payload for this library (RDB function opcode, version 10, CRC64).
+    let want: &[u8] = b"$93\r\n\xf5@P#!lua name=mylib\nredis.register_function('f', function(keys, args) return 1 end)\n\x002\xdc7P\xecV\x9f\x94\r\n";
+    assert_eq!(dump, want, "{:?}", String::from_utf8_lossy(&dump));
+    let payload = &dump[5..dump.len() - 2];
+    assert_eq!(exec(&mut e, c, &["FUNCTION", "FLUSH"]), b"+OK\r\n");
+    assert_eq!(exec(&mut e, c, &["FCALL", "f", "0"]), b"-ERR Function not found\r\n");
+    let refs: Vec<&[u8]> = vec![b"FUNCTION", b"RESTORE", payload];
+    assert_eq!(e.execute(c, &refs).unwrap().to_resp(e.protocol(c)), b"+OK\r\n");
+    assert_eq!(exec(&mut e, c, &["FCALL", "f", "0"]), b":1\r\n");
+    let refs: Vec<&[u8]> = vec![b"FUNCTION", b"RESTORE", payload];
+    assert_eq!(e.execute(c, &refs).unwrap().to_resp(e.protocol(c)), b"-ERR Library mylib already exists\r\n");
+}
+
+#[test]
+fn functions_survive_a_restart_through_the_journal_and_the_snapshot() {
+    let st = Shared::default();
+    let (mut e, _clock) = open(&st, 1_000_000);
+    let c = client(&mut e);
+    assert_eq!(exec(&mut e, c, &["FUNCTION", "LOAD", MYLIB]), b"$5\r\nmylib\r\n");
+    drop(e);
+    let (mut e2, _) = open(&st, 1_000_000);
+    let c2 = client(&mut e2);
+    assert_eq!(exec(&mut e2, c2, &["FCALL", "f", "0"]), b":1\r\n");
+    assert_eq!(exec(&mut e2, c2, &["SAVE"]), b"+OK\r\n");
+    drop(e2);
+    let (mut e3, _) = open(&st, 1_000_000);
+    let c3 = client(&mut e3);
+    assert_eq!(exec(&mut e3, c3, &["FCALL", "f", "0"]), b":1\r\n");
+    assert_eq!(exec(&mut e3, c3, &["FUNCTION", "LOAD", MYLIB]), b"-ERR Library 'mylib' already exists\r\n");
+}
