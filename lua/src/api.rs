@@ -352,6 +352,14 @@ impl<H: Host> Lua<H> {
         self.error_pos.as_ref().map(|(s, l)| (s.to_vec(), *l))
     }
 
+    /// Where a paused run (see [`Lua::resume`]) stands: the source and
+    /// current line of its innermost Lua frame. Redis reports a script
+    /// stopped by SCRIPT KILL at that line.
+    pub fn paused_position(&self) -> Option<(Vec<u8>, u32)> {
+        self.pending?;
+        self.innermost_lua_position().map(|(s, l)| (s.to_vec(), l))
+    }
+
     /// Sets a function applied to every error `pcall` catches before it
     /// becomes pcall's second result (`xpcall` is not affected). Redis 7
     /// replaces `pcall` with a wrapper that turns its `{err=msg}` error
