@@ -1,5 +1,6 @@
-//! The object heap: arenas for strings, tables, upvalues and functions, the
-//! string intern table, memory accounting and the mark-and-sweep collector.
+//! The object heap: arenas for strings, tables, upvalues, coroutines and
+//! functions, the string intern table, memory accounting and the
+//! mark-and-sweep collector.
 //!
 //! Objects live in slots of typed arenas and values refer to them by index
 //! (`value.rs`). A freed slot holds an empty placeholder (so indexing never
@@ -10,11 +11,16 @@
 //!   shrink), so direct indexing of `items` by a handle cannot go out of bounds;
 //! - every string is interned exactly once: equal bytes <=> equal handle;
 //! - `bytes` is the sum of the estimates of all live objects (see the
-//!   `*_COST` constants), plus the VM stack; the collector recomputes nothing,
-//!   it subtracts what it frees;
-//! - the collector runs only at VM safe points (`Lua::check_gc`), when every
-//!   live value is reachable from the roots: the stack, the globals, the
-//!   registry, the type metatables, the open upvalues and the metamethod names.
+//!   `*_COST` constants) and of the stacks of threads not running (the running
+//!   thread's stack is added by `memory_used`); the collector subtracts what it
+//!   frees and recounts prototypes (shared `Rc`s freed with their last
+//!   closure);
+//! - the collector runs only at VM safe points (`Lua::check_gc`, natives'
+//!   `collectgarbage`), when every live value is reachable from the roots: the
+//!   running stack and frames, the saved states of resuming threads, the
+//!   globals, the registry, the string metatable, the open upvalues, the
+//!   metamethod names and pinned values. A value an upvalue keeps open in
+//!   another thread's stack keeps that thread alive.
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
