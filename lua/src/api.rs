@@ -398,7 +398,9 @@ impl<H: Host> Lua<H> {
     }
 
     /// Calls `f` with `args` and runs it to the end (it cannot pause;
-    /// [`Host::should_kill`] is polled). Returns all its results.
+    /// [`Host::should_kill`] is polled). Returns all its results. Like every
+    /// value held outside Lua, the results stay valid until the next run or
+    /// collection: convert them (or [`Lua::pin`] them) first.
     pub fn call(&mut self, host: &mut H, f: Value, args: &[Value]) -> Result<Vec<Value>, LuaError> {
         let func = self.top;
         self.push_args(f, args)?;
