@@ -309,9 +309,17 @@ impl<H: Host> Lua<H> {
     }
 
     /// Keeps `v` alive for the life of the state (for values the embedder
-    /// holds outside Lua's reach).
+    /// holds outside Lua's reach), until [`Lua::unpin`].
     pub fn pin(&mut self, v: Value) {
         self.extra_roots.push(v);
+    }
+
+    /// Undoes one [`Lua::pin`] of `v` (raw equality); nothing if it is not
+    /// pinned.
+    pub fn unpin(&mut self, v: Value) {
+        if let Some(i) = self.extra_roots.iter().rposition(|&p| p == v) {
+            self.extra_roots.swap_remove(i);
+        }
     }
 
     /// How often (in instructions) nested runs and [`Lua::call`] poll
