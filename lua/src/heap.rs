@@ -363,6 +363,8 @@ struct Marker {
     epoch: u32,
     /// Estimated bytes of the prototypes marked so far.
     proto_bytes: usize,
+    /// Tables with weak keys or values (`__mode`), cleared after marking.
+    weak: Vec<u32>,
 }
 
 impl<H: crate::api::Host> Lua<H> {
@@ -400,7 +402,7 @@ impl<H: crate::api::Host> Lua<H> {
     /// VM's safe points): values held only in Rust locals are not roots.
     pub fn gc_collect(&mut self) {
         self.gc_epoch = self.gc_epoch.wrapping_add(1);
-        let mut m = Marker { gray: Vec::new(), epoch: self.gc_epoch, proto_bytes: 0 };
+        let mut m = Marker { gray: Vec::new(), epoch: self.gc_epoch, proto_bytes: 0, weak: Vec::new() };
         // Roots.
         self.mark_value(&mut m, Value::Table(self.globals));
         self.mark_value(&mut m, Value::Table(self.registry));
@@ -417,20 +419,25 @@ impl<H: crate::api::Host> Lua<H> {
         }
         // The live part of the stack; the rest is cleared so dead values
         // do not keep objects alive.
-        let live = self.stack_in_use().min(self.stack.len());
-        for i in 0..live {
+        // traversestack: values up to `top` are live (at a safe point in a
+        // Lua frame `top` is the frame's top; in a native, what is above its
+        // top are dead temporaries, as in C Lua); the rest is cleared so
+        // dead values do not keep objects alive (weak tables see that).
+        let marked = self.top.min(self.stack.len());
+        for i in 0..marked {
             let v = self.stack[i];
             self.mark_value(&mut m, v);
         }
         // After deep recursion the stack stays large: give back what is far
         // above the frames in use (checkstacksizes), keeping the slack every
         // frame relies on.
+        let live = self.stack_in_use().min(self.stack.len());
         let keep = (live + 2 * crate::vm::EXTRA_STACK + 20).max(64);
         if self.stack.len() > 2 * keep {
             self.stack.truncate(keep);
             self.stack.shrink_to_fit();
         }
-        for v in self.stack[live..].iter_mut() {
+        for v in self.stack[marked..].iter_mut() {
             *v = Value::Nil;
         }
         for i in 0..self.open_upvals.len() {
@@ -460,6 +467,7 @@ impl<H: crate::api::Host> Lua<H> {
             self.mark_value(&mut m, v);
         }
         self.propagate(&mut m);
+        self.clear_weak(&m.weak);
         // Free.
         self.heap.sweep();
         // Prototypes are freed with their last closure (they are shared
@@ -517,11 +525,31 @@ impl<H: crate::api::Host> Lua<H> {
             scratch.clear();
             match g {
                 Gray::Table(t) => {
+                    let (weak_keys, weak_values) = self.weak_mode(t);
                     let tab = &self.heap.tables.items[t as usize];
                     if let Some(mt) = tab.metatable {
                         scratch.push(Value::Table(mt));
                     }
-                    tab.for_each_value(|v| scratch.push(v));
+                    if weak_keys || weak_values {
+                        // traversetable: weak parts are not marked; the
+                        // table is cleared once marking is over.
+                        m.weak.push(t);
+                        if !weak_values {
+                            scratch.extend_from_slice(&tab.array);
+                        }
+                        for n in &tab.node {
+                            if !n.val.is_nil() {
+                                if !weak_keys {
+                                    scratch.push(n.key);
+                                }
+                                if !weak_values {
+                                    scratch.push(n.val);
+                                }
+                            }
+                        }
+                    } else {
+                        tab.for_each_value(|v| scratch.push(v));
+                    }
                 }
                 Gray::Func(f) => match &self.funcs.items[f as usize] {
                     Closure::Lua { p, upvals, env } => {
@@ -574,6 +602,64 @@ impl<H: crate::api::Host> Lua<H> {
         }
     }
 
+    /// The table's `__mode`: (weak keys, weak values).
+    fn weak_mode(&self, t: u32) -> (bool, bool) {
+        let Some(mt) = self.heap.tables.items[t as usize].metatable else { return (false, false) };
+        let mode_name = self.tm_names[crate::vm::Tm::Mode as usize];
+        match self.heap.tables.items[mt.0 as usize].get_str(mode_name) {
+            Value::String(s) => {
+                let b = self.heap.str_bytes(s);
+                // C's strchr stops at the first NUL.
+                let b = &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())];
+                (b.contains(&b'k'), b.contains(&b'v'))
+            }
+            _ => (false, false),
+        }
+    }
+
+    /// iscleared: whether a weak reference to `v` dies in this collection.
+    /// Strings are values, never cleared (they are kept alive instead).
+    fn is_cleared(&mut self, v: Value) -> bool {
+        match v {
+            Value::String(s) => {
+                self.heap.strings.marks[s.idx as usize] = true;
+                false
+            }
+            Value::Table(t) => !self.heap.tables.marks[t.0 as usize],
+            Value::Function(f) => !self.funcs.marks[f.0 as usize],
+            Value::Thread(c) => !self.heap.threads.marks[c.0 as usize],
+            _ => false,
+        }
+    }
+
+    /// cleartable: drops the entries of weak tables whose weak key or value
+    /// was not marked (the key stays, with a nil value, as removeentry).
+    fn clear_weak(&mut self, weak: &[u32]) {
+        for &t in weak {
+            let (weak_keys, weak_values) = self.weak_mode(t);
+            let alen = self.heap.tables.items[t as usize].array.len();
+            if weak_values {
+                for i in 0..alen {
+                    let v = self.heap.tables.items[t as usize].array[i];
+                    if self.is_cleared(v) {
+                        self.heap.tables.items[t as usize].array[i] = Value::Nil;
+                    }
+                }
+            }
+            let nlen = self.heap.tables.items[t as usize].node.len();
+            for i in 0..nlen {
+                let n = self.heap.tables.items[t as usize].node[i];
+                if n.val.is_nil() {
+                    continue;
+                }
+                let dead = (weak_keys && self.is_cleared(n.key)) || (weak_values && self.is_cleared(n.val));
+                if dead {
+                    self.heap.tables.items[t as usize].node[i].val = Value::Nil;
+                }
+            }
+        }
+    }
+
     /// A new function object, with its memory counted.
     pub(crate) fn alloc_func(&mut self, c: Closure<H>) -> FuncRef {
         let n = match &c {
@@ -586,15 +672,14 @@ impl<H: crate::api::Host> Lua<H> {
     }
 }
 
-/// The values a suspended thread keeps alive: its stack up to its frames'
-/// tops and its frames' functions.
+/// The values a suspended thread keeps alive: its stack up to its top and
+/// its frames' functions.
 fn collect_state_roots(st: &ThreadState, out: &mut Vec<Value>) {
-    let mut live = st.top;
     for ci in &st.cis {
-        live = live.max(ci.top);
         out.push(Value::Function(ci.func_ref));
     }
-    out.extend_from_slice(&st.stack[..live.min(st.stack.len())]);
+    // A suspended thread's `top` is its pending call's (yield or resume).
+    out.extend_from_slice(&st.stack[..st.top.min(st.stack.len())]);
 }
 
 impl<H> Arena<Closure<H>> {

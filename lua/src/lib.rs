@@ -45,7 +45,7 @@
 //!
 //! - No `io`/`os`/`package` libraries and only `getinfo`/`traceback` of
 //!   `debug`; no bytecode
-//!   loading, no `__gc`/`__mode` (no finalizers, no weak tables).
+//!   loading, no `__gc` (no finalizers; weak tables are supported).
 //! - Tables and functions used as table keys hash by handle, not by address:
 //!   their `pairs` order is as arbitrary as C Lua's, but different.
 //! - Memory is a deterministic estimate; going over the limit ends the run

@@ -59,7 +59,7 @@ pub(crate) const TM_N: usize = 17;
 /// Metamethod events (ltm.h's TMS).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
-#[allow(dead_code)] // __gc and __mode are named for the order only: no finalizers or weak tables
+#[allow(dead_code)] // __gc is named for the order only: no finalizers
 pub(crate) enum Tm {
     Index = 0,
     NewIndex,
@@ -2365,15 +2365,21 @@ impl<H: Host> Lua<H> {
                     op::SETLIST => {
                         let mut n = proto::get_b(i);
                         let mut c = proto::get_c(i);
-                        if n == 0 {
+                        // With B = 0 the values run up to `top`: it comes
+                        // back to the frame's top only once they are stored
+                        // (a collection before that must see them).
+                        let open = n == 0;
+                        if open {
                             n = self.top - ra - 1;
-                            self.top = ci.top;
                         }
                         if c == 0 {
                             c = code[pc] as usize;
                             pc += 1;
                         }
-                        let Value::Table(h) = self.stack[ra] else { continue };
+                        let Value::Table(h) = self.stack[ra] else {
+                            self.top = ci.top;
+                            continue;
+                        };
                         if c == 0 {
                             return Err(self.plain_error(b"invalid SETLIST"));
                         }
@@ -2394,6 +2400,9 @@ impl<H: Host> Lua<H> {
                         });
                         if let Err(e) = r {
                             return Err(self.rt_error(e.message().as_bytes()));
+                        }
+                        if open {
+                            self.top = ci.top;
                         }
                         self.check_gc()?;
                     }
