@@ -320,6 +320,20 @@ test('db.call EVAL: numbers out of the integer range convert as on redis-server 
   }
 });
 
+// Redis's error handler makes a non-table error 'ERR ' .. tostring(err):
+// error() and error(nil) give 'ERR nil script: …'; redlet gives 'ERR
+// execution failure script: …'. (error({}) crashes redis-server 7.0.15.)
+test('db.call EVAL: error() and error(nil) as on redis-server', { todo: "core says 'execution failure' where Redis says 'nil'" }, async () => {
+  const raw = await Raw.open();
+  try {
+    for (const script of ['error()', 'error(nil)']) {
+      assert.deepStrictEqual(norm(callValue(db, 'EVAL', script, 0)), norm(await raw.call('EVAL', script, 0)), script);
+    }
+  } finally {
+    raw.close();
+  }
+});
+
 test('db.call EVAL: the JS values, and errors thrown as ReplyError with Redis text', () => {
   assert.equal(db.call('EVAL', 'return 3.99', 0), 3);
   assert.deepEqual(db.call('EVAL', 'return {1, "two", {3, {4.5}}, false, 6}', 0), [1, 'two', [3, [4]], null, 6]);
