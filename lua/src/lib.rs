@@ -83,4 +83,5 @@ pub mod lib_struct;
 
 pub use api::{Ctx, Host, Lua, NativeFn, Step};
 pub use parse::compile;
-pub use value::{FuncRef, LuaError, StrRef, TableRef, Value};
+pub use lib_debug::FrameInfo;
+pub use value::{FuncRef, LuaError, StrRef, TableRef, ThreadRef, Value};
