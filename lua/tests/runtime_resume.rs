@@ -356,3 +356,29 @@ fn error_position_records_the_innermost_lua_frame() {
     assert!(lua.call(&mut host, Value::Function(f), &[]).is_err());
     assert_eq!(lua.error_position(), Some((b"@co".to_vec(), 5)));
 }
+
+#[test]
+fn deepest_nesting_fits_in_a_small_rust_stack() {
+    // 200 levels of metamethods and native callbacks (the C-stack limit)
+    // must fit in a 1 MiB Rust stack (wasm32's default).
+    let t = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(|| {
+            let mut lua = new_state();
+            let mut host = Collect::default();
+            let src = b"local mt = {} mt.__index = function(t, k) if k <= 0 then return 0 end return t[k - 1] + 1 end \
+                local m = setmetatable({}, mt) \
+                local ok1, e1 = pcall(function() return m[1000] end) \
+                local function srt(n) if n == 0 then return 0 end local r = 0 table.sort({2, 1}, function(a, b) r = srt(n - 1) return a < b end) return r + 1 end \
+                local ok2, e2 = pcall(srt, 1000) \
+                local ok3, v3 = pcall(function() return m[150] end) \
+                return tostring(ok1) .. ' ' .. tostring(e1) .. ' | ' .. tostring(ok2) .. ' ' .. tostring(e2) .. ' | ' .. tostring(v3)";
+            let f = lua.load(src, b"=deep").unwrap();
+            let r = lua.call(&mut host, Value::Function(f), &[]).unwrap();
+            String::from_utf8_lossy(&lua.tostring(r[0])).into_owned()
+        })
+        .unwrap();
+    let out = t.join().unwrap();
+    // As lua5.1: the sort callback overflows inside the native (no position).
+    assert_eq!(out, "false deep:1: C stack overflow | false C stack overflow | 150");
+}
