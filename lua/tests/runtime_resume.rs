@@ -357,12 +357,14 @@ fn error_position_records_the_innermost_lua_frame() {
     assert_eq!(lua.error_position(), Some((b"@co".to_vec(), 5)));
 }
 
+const STACK: usize = 1024 * 1024;
+
 #[test]
 fn deepest_nesting_fits_in_a_small_rust_stack() {
     // 200 levels of metamethods and native callbacks (the C-stack limit)
     // must fit in a 1 MiB Rust stack (wasm32's default).
     let t = std::thread::Builder::new()
-        .stack_size(1024 * 1024)
+        .stack_size(STACK)
         .spawn(|| {
             let mut lua = new_state();
             let mut host = Collect::default();
