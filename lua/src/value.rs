@@ -124,6 +124,15 @@ impl Value {
             _ => None,
         }
     }
+
+    /// The coroutine handle, if the value is a thread.
+    #[inline]
+    pub fn as_thread(&self) -> Option<ThreadRef> {
+        match *self {
+            Value::Thread(t) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 /// Why a run (or a call into the runtime) failed.
