@@ -17,9 +17,9 @@ use crate::vm::CiKind;
 /// What lua_getinfo reports about one stack level.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FrameInfo {
-    /// `source` ("@user_script", "=[C]", "=(tail call)", or the chunk text).
+    /// `source` (`"@user_script"`, `"=[C]"`, `"=(tail call)"`, or the chunk text).
     pub source: Vec<u8>,
-    /// luaO_chunkid of the source ("user_script", "[C]").
+    /// luaO_chunkid of the source (`"user_script"`, `"[C]"`).
     pub short_src: Vec<u8>,
     /// "Lua", "main", "C" or "tail".
     pub what: &'static str,
