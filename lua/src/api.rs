@@ -354,7 +354,7 @@ impl<H: Host> Lua<H> {
     /// `source` (the chunk name as given to [`Lua::load`], e.g.
     /// `@user_script`) and current line of the innermost Lua function
     /// active then. This is what an error handler's `debug.getinfo` sees
-    /// (Redis reports it as "script: <sha>, on @user_script:<line>."),
+    /// (Redis reports it as `script: <sha>, on @user_script:<line>.`),
     /// whatever the error value is. `None` when no Lua function was active.
     pub fn error_position(&self) -> Option<(Vec<u8>, u32)> {
         self.error_pos.as_ref().map(|(s, l)| (s.to_vec(), *l))
