@@ -569,6 +569,16 @@ impl Engine {
             let name = self.table.full_names[stat].clone();
             return Some(self.reject_in_multi(id, stat, Error::WrongArity(name)));
         }
+        // A script running in slices: only ALLOW_BUSY commands (and
+        // SHUTDOWN only with NOSAVE) until it ends (processCommand's
+        // isInsideYieldingLongCommand gate).
+        #[cfg(feature = "scripting")]
+        if let Some(owner) = self.scripting.busy.as_ref().map(|b| b.owner()) {
+            let shutdown_saving = cmd.name == "shutdown" && !argv.iter().skip(1).any(|a| a.eq_ignore_ascii_case(b"nosave"));
+            if !cmd.has(cmd::flags::ALLOW_BUSY) || shutdown_saving {
+                return Some(self.reject_in_multi(id, stat, crate::script::busy_error(owner)));
+            }
+        }
         let now = now_us / 1000;
         let (in_multi, pubsub_resp2) = match self.clients.get_mut(&id) {
             Some(c) => {
@@ -895,6 +905,11 @@ impl Engine {
         if !self.ready_keys.is_empty() {
             at_least(now);
         }
+        // A busy script runs in the host's ticks: as soon as possible.
+        #[cfg(feature = "scripting")]
+        if self.scripting.is_busy() {
+            at_least(now);
+        }
         if let Some(t) = self.persist_wakeup_ms(now) {
             at_least(t);
         }
@@ -905,6 +920,8 @@ impl Engine {
     /// blocked clients whose deadline passed and runs one bounded active
     /// expiry step per db.
     pub fn tick(&mut self) {
+        #[cfg(feature = "scripting")]
+        self.busy_tick();
         let now = self.now_ms();
         self.expire_blocked(now);
         if self.config.active_expire_enabled {

@@ -552,6 +552,10 @@ impl Engine {
     /// batch of commands, before sending their replies.
     pub fn flush_journal(&mut self) -> Result<(), PersistError> {
         self.persist.host_flushes = true;
+        // A busy script's records wait for its end (see persist_tick).
+        if self.script_busy() {
+            return Ok(());
+        }
         self.flush_journal_inner(self.persist.fsync == Fsync::Always)
     }
 
@@ -675,6 +679,12 @@ impl Engine {
             self.persist.buf.clear();
             return;
         }
+        // A busy script's effects reach the journal together, framed, when
+        // it ends: nothing of it is flushed before (Redis propagates a
+        // script's effects at its end).
+        if self.script_busy() {
+            return;
+        }
         if self.persist.appendonly {
             let sync = match self.persist.fsync {
                 Fsync::Always => true,
@@ -769,6 +779,11 @@ impl Engine {
             return;
         }
         if matches!(cmd.name, "exec" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro") {
+            // A script that went busy frames its records when it ends
+            // (`journal_frame_since`).
+            if self.script_busy() {
+                return;
+            }
             // Several records from one transaction (or one script: its
             // effects, never the script itself, as Redis 7 propagates them)
             // replay as one.
@@ -802,7 +817,7 @@ impl Engine {
     /// calls [`Engine::flush_journal`], flush here so a reply never leaves
     /// before its write is durable.
     pub(crate) fn journal_after_execute(&mut self) {
-        if self.persist.appendonly && self.persist.fsync == Fsync::Always && !self.persist.host_flushes && !self.persist.buf.is_empty() {
+        if self.persist.appendonly && self.persist.fsync == Fsync::Always && !self.persist.host_flushes && !self.persist.buf.is_empty() && !self.script_busy() {
             if let Err(e) = self.flush_journal_inner(true) {
                 self.persist.fatal.get_or_insert_with(|| e.to_string());
             }
@@ -1235,6 +1250,44 @@ impl Engine {
             } else {
                 Err(String::from("the snapshot holds function libraries and this build has no scripting"))
             }
+        }
+    }
+}
+
+impl Engine {
+    /// Whether a script runs in slices (see [`crate::script`]).
+    fn script_busy(&self) -> bool {
+        #[cfg(feature = "scripting")]
+        {
+            self.scripting.is_busy()
+        }
+        #[cfg(not(feature = "scripting"))]
+        {
+            false
+        }
+    }
+
+    /// Length of the journal buffer (where a busy script's records start).
+    #[cfg(feature = "scripting")]
+    pub(crate) fn journal_len(&self) -> usize {
+        self.persist.buf.len()
+    }
+
+    /// Frames the journal records written since `mark` as one transaction
+    /// (MULTI ... EXEC) when there are several, for a busy script that
+    /// ended.
+    #[cfg(feature = "scripting")]
+    pub(crate) fn journal_frame_since(&mut self, mark: usize) {
+        if !self.persist.journal_on() || mark > self.persist.buf.len() {
+            return;
+        }
+        if count_records(&self.persist.buf[mark..]) > 1 {
+            let now = self.now_ms();
+            let db = 0;
+            let mut head = Vec::new();
+            journal::encode_record(&mut head, db, now, &[b"MULTI".as_slice()]);
+            self.persist.buf.splice(mark..mark, head);
+            journal::encode_record(&mut self.persist.buf, db, now, &[b"EXEC".as_slice()]);
         }
     }
 }

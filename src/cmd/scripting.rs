@@ -279,9 +279,9 @@ fn fcall_ro_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     function::fcall(cx, a.argv(), true)
 }
 
-/// FUNCTION KILL: no function is ever running when a command arrives.
-fn function_kill(_: &mut Ctx<'_>, _: &mut Args<'_>) -> Result<Reply> {
-    Err(Error::msg("NOTBUSY No scripts in execution right now."))
+/// FUNCTION KILL: stops the busy function (unless it has written).
+fn function_kill(cx: &mut Ctx<'_>, _: &mut Args<'_>) -> Result<Reply> {
+    cx.eng.script_kill(false)
 }
 
 /// FUNCTION DUMP
@@ -399,7 +399,7 @@ fn function_flush(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// FUNCTION STATS
 fn function_stats(cx: &mut Ctx<'_>, _: &mut Args<'_>) -> Result<Reply> {
-    Ok(function::stats(cx.eng))
+    function::stats(cx.eng)
 }
 
 /// FUNCTION LOAD [REPLACE] function-code
@@ -470,10 +470,9 @@ fn script_help(_: &mut Ctx<'_>, _: &mut Args<'_>) -> Result<Reply> {
     Ok(Reply::Array(LINES.iter().map(|l| Reply::status(l)).collect()))
 }
 
-/// SCRIPT KILL: scripts run to completion inside one command here, so no
-/// script is ever running when another client's command arrives.
-fn script_kill(_: &mut Ctx<'_>, _: &mut Args<'_>) -> Result<Reply> {
-    Err(Error::msg("NOTBUSY No scripts in execution right now."))
+/// SCRIPT KILL: stops the busy EVAL script (unless it has written).
+fn script_kill(cx: &mut Ctx<'_>, _: &mut Args<'_>) -> Result<Reply> {
+    cx.eng.script_kill(true)
 }
 
 /// SCRIPT LOAD script

@@ -25,7 +25,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::num;
 use crate::reply::Reply;
-use crate::script::{convert, redis_api, sflags, Run};
+use crate::script::{convert, redis_api, sflags, Owner, Run};
 
 /// How long FUNCTION LOAD may run a library's code (Redis's
 /// `LOAD_TIMEOUT_MS`).
@@ -58,7 +58,7 @@ pub(crate) struct Library {
 #[derive(Default)]
 pub(crate) struct Functions {
     /// The Lua state; `None` before first use and while a function runs.
-    lua: Option<Box<Lua<Engine>>>,
+    pub(super) lua: Option<Box<Lua<Engine>>>,
     /// Libraries by name.
     pub libs: BTreeMap<Vec<u8>, Library>,
     /// Function name -> library name.
@@ -417,20 +417,23 @@ pub(crate) fn fcall(cx: &mut CmdCtx<'_>, argv: &[&[u8]], ro: bool) -> Result<Rep
     let saved = eng.enter_script_client(cx.db);
     let reg = lua.registry();
     let f = lua.raw_get(reg, Value::Number(key));
-    let out = match make_array(&mut lua, &argv[3..3 + numkeys]).and_then(|k| Ok((k, make_array(&mut lua, &argv[3 + numkeys..])?))) {
-        Ok((keys, args)) => match lua.call(eng, f, &[keys, args]) {
-            Ok(vals) => {
-                let resp3 = eng.scripting.run.as_ref().is_some_and(|r| r.resp3);
-                convert::lua_to_reply(&mut lua, vals.first().copied().unwrap_or(Value::Nil), resp3)
-            }
-            Err(e) => Reply::Error(redis_api::run_error(&mut lua, e, name)),
-        },
-        Err(e) => Reply::Error(redis_api::run_error(&mut lua, e, name)),
+    let args = match make_array(&mut lua, &argv[3..3 + numkeys]).and_then(|k| Ok((k, make_array(&mut lua, &argv[3 + numkeys..])?))) {
+        Ok((keys, args)) => [keys, args],
+        Err(e) => {
+            let r = Reply::Error(redis_api::run_error(&mut lua, e, name));
+            eng.leave_script_client(saved);
+            eng.scripting.run = None;
+            eng.functions.lua = Some(lua);
+            return Ok(r);
+        }
     };
-    eng.leave_script_client(saved);
-    eng.scripting.run = None;
-    eng.functions.lua = Some(lua);
-    Ok(out)
+    match super::run_slices(eng, lua, f, &args, Owner::Function, name.to_vec(), cx.client, argv, saved) {
+        Some(r) => Ok(r),
+        None => {
+            cx.block = Some(super::busy_block());
+            Ok(Reply::Nil)
+        }
+    }
 }
 
 fn make_array(lua: &mut Lua<Engine>, items: &[&[u8]]) -> Result<Value, LuaError> {
@@ -495,17 +498,26 @@ pub(crate) fn list(eng: &Engine, pattern: Option<&[u8]>, with_code: bool) -> Rep
     Reply::Array(out)
 }
 
-/// FUNCTION STATS (no function is ever running when a command arrives:
-/// scripts run to the end inside their command).
-pub(crate) fn stats(eng: &Engine) -> Reply {
+/// FUNCTION STATS: the running (busy) function, if any, and the engine's
+/// counts; a busy EVAL script makes it BUSY, as in Redis.
+pub(crate) fn stats(eng: &Engine) -> Result<Reply> {
+    let running = match eng.scripting.busy.as_ref() {
+        None => Reply::Nil,
+        Some(b) if b.is_eval() => return Err(super::busy_error(Owner::Eval)),
+        Some(b) => Reply::Map(alloc::vec![
+            (Reply::bulk(b"name"), Reply::bulk(&b.name)),
+            (Reply::bulk(b"command"), Reply::Array(b.argv.iter().map(|a| Reply::bulk(a)).collect())),
+            (Reply::bulk(b"duration_ms"), Reply::Int(eng.now_ms().saturating_sub(b.started_ms) as i64)),
+        ]),
+    };
     let lua = Reply::Map(alloc::vec![
         (Reply::bulk(b"libraries_count"), Reply::Int(eng.functions.libs.len() as i64)),
         (Reply::bulk(b"functions_count"), Reply::Int(eng.functions.funcs.len() as i64)),
     ]);
-    Reply::Map(alloc::vec![
-        (Reply::bulk(b"running_script"), Reply::Nil),
+    Ok(Reply::Map(alloc::vec![
+        (Reply::bulk(b"running_script"), running),
         (Reply::bulk(b"engines"), Reply::Map(alloc::vec![(Reply::bulk(b"LUA"), lua)])),
-    ])
+    ]))
 }
 
 /// RDB's opcode for a library in a functions payload (`RDB_OPCODE_FUNCTION2`).

@@ -27,7 +27,7 @@ use alloc::vec::Vec;
 
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
-use redlet_lua::api::Lua;
+use redlet_lua::api::{Lua, Step};
 use redlet_lua::value::{LuaError, Value};
 
 use crate::client::ClientId;
@@ -108,9 +108,68 @@ pub(crate) struct Scripting {
     /// Redis's `redisLrand48` state for `math.random` (global, never reset
     /// but by `math.randomseed`, as in Redis).
     pub rand48: [u32; 3],
+    /// The script that ran past `busy-reply-threshold` and now runs in
+    /// slices from [`Engine::tick`] while other clients get `-BUSY`.
+    pub busy: Option<Busy>,
 }
 
+/// Which engine a run belongs to (its state goes back there, and the BUSY
+/// and KILL texts differ).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// EVAL and friends.
+    Eval,
+    /// FCALL.
+    Function,
+}
+
+/// A script running in slices (Redis's "timed out" script).
+pub(crate) struct Busy {
+    /// The paused state.
+    lua: Box<Lua<Engine>>,
+    owner: Owner,
+    /// The sha or function name, for error texts and FUNCTION STATS.
+    pub name: Vec<u8>,
+    /// The client that sent it: blocked until it ends.
+    caller: ClientId,
+    /// Its command line (FUNCTION STATS shows it).
+    pub argv: Vec<Vec<u8>>,
+    /// When it started (ms).
+    pub started_ms: u64,
+    /// SCRIPT KILL / FUNCTION KILL asked it to stop.
+    killed: bool,
+    /// The script client's state to restore at the end.
+    saved: (usize, Protocol),
+    /// Where its journal records start: they are framed as one
+    /// transaction when it ends, and nothing is flushed before.
+    journal_mark: usize,
+}
+
+impl Busy {
+    /// Whether it is an EVAL script (not a function).
+    pub fn is_eval(&self) -> bool {
+        self.owner == Owner::Eval
+    }
+
+    /// Which engine it belongs to.
+    pub fn owner(&self) -> Owner {
+        self.owner
+    }
+}
+
+/// Instructions run between two looks at the clock (Redis's hook runs
+/// every 100,000 too).
+const SLICE: u64 = 100_000;
+/// How long one [`Engine::tick`] keeps running a busy script before
+/// giving the host its turn (ms).
+const TICK_SLICE_MS: u64 = 20;
+
 impl Scripting {
+    /// Whether a script runs in slices (other clients get `-BUSY`).
+    pub fn is_busy(&self) -> bool {
+        self.busy.is_some()
+    }
+
     /// No scripts, no Lua state yet.
     pub fn new() -> Self {
         Scripting { rand48: redis_api::RAND48_INIT, ..Default::default() }
@@ -199,14 +258,14 @@ impl redlet_lua::api::Host for Engine {
 impl Engine {
     /// Points the script client (the system client) at `db` in RESP2 for a
     /// run; returns what [`Engine::leave_script_client`] restores.
-    fn enter_script_client(&mut self, db: usize) -> (usize, Protocol) {
+    pub(crate) fn enter_script_client(&mut self, db: usize) -> (usize, Protocol) {
         let saved = (self.client_db(SYSTEM_CLIENT).unwrap_or(0), self.protocol(SYSTEM_CLIENT));
         self.set_client_db(SYSTEM_CLIENT, db);
         self.set_protocol(SYSTEM_CLIENT, Protocol::Resp2);
         saved
     }
 
-    fn leave_script_client(&mut self, saved: (usize, Protocol)) {
+    pub(crate) fn leave_script_client(&mut self, saved: (usize, Protocol)) {
         self.set_client_db(SYSTEM_CLIENT, saved.0);
         self.set_protocol(SYSTEM_CLIENT, saved.1);
     }
@@ -297,10 +356,174 @@ pub(crate) fn eval(cx: &mut Ctx<'_>, argv: &[&[u8]], evalsha: bool, ro: bool) ->
     let numkeys = numkeys as usize;
     let eng = &mut *cx.eng;
     let mut lua = eng.take_lua();
-    let r = eval_in(eng, &mut lua, cx.client, cx.db, cx.now_us, argv, numkeys, evalsha, ro);
+    let prepared = eval_in(eng, &mut lua, cx.client, cx.db, cx.now_us, argv, numkeys, evalsha, ro);
+    match prepared {
+        Ok(Ok((f, sha, saved))) => match run_slices(eng, lua, f, &[], Owner::Eval, sha.to_vec(), cx.client, argv, saved) {
+            Some(r) => Ok(r),
+            None => {
+                cx.block = Some(busy_block());
+                Ok(Reply::Nil)
+            }
+        },
+        Ok(Err(reply)) => {
+            eng.scripting.run = None;
+            eng.scripting.lua = Some(lua);
+            Ok(reply)
+        }
+        Err(e) => {
+            eng.scripting.run = None;
+            eng.scripting.lua = Some(lua);
+            Err(e)
+        }
+    }
+}
+
+/// What blocks the caller of a busy script: no keys, no deadline; the
+/// script's end unblocks it with its reply.
+pub(crate) fn busy_block() -> crate::cmd::BlockOn {
+    crate::cmd::BlockOn { keys: Vec::new(), deadline_ms: None, timeout_reply: Reply::Nil, argv: None, wake_on_delete: false }
+}
+
+/// Starts `f` and runs it in slices until it ends (its reply) or runs past
+/// `busy-reply-threshold` (`None`: it is now [`Scripting::busy`] and the
+/// caller must block). The state goes back to its owner when it ends.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_slices(
+    eng: &mut Engine,
+    mut lua: Box<Lua<Engine>>,
+    f: Value,
+    args: &[Value],
+    owner: Owner,
+    name: Vec<u8>,
+    caller: ClientId,
+    argv: &[&[u8]],
+    saved: (usize, Protocol),
+) -> Option<Reply> {
+    let started = eng.now_ms();
+    let journal_mark = eng.journal_len();
+    if let Err(e) = lua.start(f, args) {
+        let r = Reply::Error(redis_api::run_error(&mut lua, e, &name));
+        end_run(eng, lua, owner, saved);
+        return Some(r);
+    }
+    let threshold = eng.busy_threshold_ms();
+    loop {
+        match lua.resume(eng, SLICE) {
+            Ok(Step::Paused) => {
+                if threshold > 0 && eng.now_ms().saturating_sub(started) >= threshold {
+                    eng.scripting.busy = Some(Busy {
+                        lua,
+                        owner,
+                        name,
+                        caller,
+                        argv: argv.iter().map(|a| a.to_vec()).collect(),
+                        started_ms: started,
+                        killed: false,
+                        saved,
+                        journal_mark,
+                    });
+                    return None;
+                }
+            }
+            done => {
+                let r = conclude(eng, &mut lua, done, &name);
+                end_run(eng, lua, owner, saved);
+                return Some(r);
+            }
+        }
+    }
+}
+
+/// The reply of a run that ended.
+fn conclude(eng: &mut Engine, lua: &mut Lua<Engine>, r: core::result::Result<Step, LuaError>, name: &[u8]) -> Reply {
+    match r {
+        Ok(Step::Done(vals)) => {
+            let resp3 = eng.scripting.run.as_ref().is_some_and(|r| r.resp3);
+            convert::lua_to_reply(lua, vals.first().copied().unwrap_or(Value::Nil), resp3)
+        }
+        Ok(Step::Paused) => Reply::Nil,
+        Err(e) => Reply::Error(redis_api::run_error(lua, e, name)),
+    }
+}
+
+/// After a run: the script client restored, the state back to its owner.
+fn end_run(eng: &mut Engine, lua: Box<Lua<Engine>>, owner: Owner, saved: (usize, Protocol)) {
+    eng.leave_script_client(saved);
     eng.scripting.run = None;
-    eng.scripting.lua = Some(lua);
-    r
+    match owner {
+        Owner::Eval => eng.scripting.lua = Some(lua),
+        Owner::Function => eng.functions.lua = Some(lua),
+    }
+}
+
+impl Engine {
+    /// `busy-reply-threshold` (`lua-time-limit`) in ms; 0 = never busy.
+    fn busy_threshold_ms(&self) -> u64 {
+        self.config.get_param("busy-reply-threshold").and_then(|v| v.parse::<i64>().ok()).map_or(5000, |v| v.max(0) as u64)
+    }
+
+    /// Runs the busy script for up to [`TICK_SLICE_MS`]; when it ends (or
+    /// was killed) its caller gets the reply and the engine is free again.
+    pub(crate) fn busy_tick(&mut self) {
+        let Some(mut b) = self.scripting.busy.take() else { return };
+        let start = self.now_ms();
+        let outcome = loop {
+            if b.killed {
+                let mut m = b"ERR Script killed by user with SCRIPT KILL...".to_vec();
+                if let Some((source, line)) = b.lua.paused_position() {
+                    m.extend_from_slice(b" script: ");
+                    m.extend_from_slice(&b.name);
+                    m.extend_from_slice(b", on ");
+                    m.extend_from_slice(&source);
+                    m.push(b':');
+                    m.extend_from_slice(num::fmt_i64(line as i64).as_bytes());
+                    m.push(b'.');
+                }
+                b.lua.abort();
+                break Reply::Error(Error::msg(m));
+            }
+            match b.lua.resume(self, SLICE) {
+                Ok(Step::Paused) => {
+                    if self.now_ms().saturating_sub(start) >= TICK_SLICE_MS {
+                        self.scripting.busy = Some(b);
+                        return;
+                    }
+                }
+                done => break conclude(self, &mut b.lua, done, &b.name),
+            }
+        };
+        let Busy { lua, owner, caller, saved, journal_mark, .. } = b;
+        end_run(self, lua, owner, saved);
+        self.journal_frame_since(journal_mark);
+        self.unblock_with(caller, outcome);
+    }
+
+    /// SCRIPT KILL (`eval`) or FUNCTION KILL: Redis's `scriptKill`.
+    pub(crate) fn script_kill(&mut self, eval: bool) -> Result<Reply> {
+        let Some(b) = self.scripting.busy.as_mut() else {
+            return Err(Error::msg("NOTBUSY No scripts in execution right now."));
+        };
+        if self.scripting.run.as_ref().is_some_and(|r| r.flags & rflags::WRITE_DIRTY != 0) {
+            return Err(Error::msg(
+                "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.",
+            ));
+        }
+        match (eval, b.owner) {
+            (true, Owner::Function) => return Err(busy_error(Owner::Function)),
+            (false, Owner::Eval) => return Err(busy_error(Owner::Eval)),
+            _ => {}
+        }
+        b.killed = true;
+        Ok(Reply::ok())
+    }
+}
+
+/// The `-BUSY` error other clients get while a script is busy.
+pub(crate) fn busy_error(owner: Owner) -> Error {
+    Error::msg(match owner {
+        Owner::Eval => "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+        Owner::Function => "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.",
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -314,7 +537,7 @@ fn eval_in(
     numkeys: usize,
     evalsha: bool,
     ro: bool,
-) -> Result<Reply> {
+) -> Result<Prepared> {
     let sha = if evalsha {
         // Anything but 40 hex characters names no script.
         let Ok(mut k) = <[u8; 40]>::try_from(argv[1]) else {
@@ -341,18 +564,14 @@ fn eval_in(
     let f = lua.raw_get(lua.registry(), fkey);
     if let Err(e) = redis_api::set_keys_argv(lua, keys, args) {
         eng.leave_script_client(saved);
-        return Ok(Reply::Error(redis_api::run_error(lua, e, &sha[..])));
+        return Ok(Err(Reply::Error(redis_api::run_error(lua, e, &sha[..]))));
     }
-    let out = match lua.call(eng, f, &[]) {
-        Ok(vals) => {
-            let resp3 = eng.scripting.run.as_ref().is_some_and(|r| r.resp3);
-            convert::lua_to_reply(lua, vals.first().copied().unwrap_or(Value::Nil), resp3)
-        }
-        Err(e) => Reply::Error(redis_api::run_error(lua, e, &sha[..])),
-    };
-    eng.leave_script_client(saved);
-    Ok(out)
+    Ok(Ok((f, sha, saved)))
 }
+
+/// A script ready to run: its function, its sha, the script client's state
+/// to restore; or the reply that ends the command early.
+type Prepared = core::result::Result<(Value, [u8; 40], (usize, Protocol)), Reply>;
 
 /// The checks before a script runs (Redis's `scriptPrepareForRun`), giving
 /// the run's [`rflags`].
