@@ -330,13 +330,14 @@ impl Family {
                 ("script|load", 2),
                 ("script|exists", 2),
                 ("script|flush", 1),
-                ("function|load", 3),
+                ("function|load", 4),
                 ("fcall", 5),
                 ("fcall_ro", 1),
                 ("function|delete", 1),
                 ("function|list", 1),
                 ("function|flush", 1),
                 ("function|stats", 1),
+                ("multi", 2),
                 ("set", 2),
                 ("rpush", 1),
                 ("hset", 1),
@@ -702,6 +703,11 @@ impl<'a> Gen<'a> {
                 2 if self.avail.has("rpush") => vec![v(b"RPUSH"), self.key(), self.elem()],
                 3 if self.avail.has("incr") => vec![v(b"INCR"), self.key()],
                 4 => vec![v(b"NOSUCHCMD"), self.key()],
+                // Scripts and functions run inside transactions too.
+                5 if self.fam == Family::Scripts => {
+                    let which = if self.r.chance(0.7) { "eval" } else { "fcall" };
+                    self.scripts_command(which)
+                }
                 _ => self.command("ping"),
             };
             out.push(c);

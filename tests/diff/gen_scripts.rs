@@ -405,19 +405,24 @@ impl Gen<'_> {
             "function|load" => {
                 let mut a = vec![v(b"FUNCTION"), v(b"LOAD")];
                 if self.r.chance(0.85) {
-                    a.push(v(self.r.pick(&[b"REPLACE" as &[u8], b"replace", b"REPLACE", b"REPLACE", b"BOGUS"])));
+                    let opt = if self.r.chance(0.05) { b"BOGUS" as &[u8] } else { self.r.pick::<&[u8]>(&[b"REPLACE", b"replace"]) };
+                    a.push(v(opt));
                 }
                 a.push(self.library());
                 a
             }
             "fcall" | "fcall_ro" => {
                 let f = if self.r.chance(0.95) { format!("f{}", self.r.below(LIBRARIES)) } else { "nosuch".into() };
-                let keys: Vec<Vec<u8>> = (0..self.r.range(0, 2)).map(|_| self.key()).collect();
-                let args: Vec<Vec<u8>> = (0..self.r.range(0, 3)).map(|_| self.val()).collect();
+                // Bodies read KEYS[1..2] and ARGV[1..3] as they were built.
+                let keys: Vec<Vec<u8>> = (0..self.r.range(1, 3)).map(|_| self.key()).collect();
+                let args: Vec<Vec<u8>> = (0..self.r.range(2, 4)).map(|_| self.val()).collect();
                 let mut a = vec![v(name.to_ascii_uppercase().as_bytes()), f.into_bytes()];
                 self.numkeys(&mut a, keys, args);
                 a
             }
+            // Deletes and flushes are rarer than their weight: FCALL needs loaded functions.
+            "function|delete" if self.r.chance(0.6) => self.scripts_command("function|list"),
+            "function|flush" if self.r.chance(0.75) => self.scripts_command("function|stats"),
             "function|delete" => vec![v(b"FUNCTION"), v(b"DELETE"), format!("lib{}", self.r.below(LIBRARIES + 1)).into_bytes()],
             "function|list" => {
                 // One library at a time: several come in dict order.
@@ -1170,7 +1175,7 @@ impl Gen<'_> {
     fn user_pattern(&mut self, s: &mut Script) {
         let k = self.key();
         let kr = s.key_ref(k);
-        match self.r.below(6) {
+        match self.r.below(10) {
             0 => {
                 // Lock release.
                 let tok = v(self.r.pick(&[b"tok1" as &[u8], b"tok2", b"1"]));
@@ -1202,6 +1207,39 @@ impl Gen<'_> {
                 let mem = s.arg_ref(n(self.r.range(0, 1_000_000)));
                 s.lines.push(format!(
                     "redis.call('zremrangebyscore', {kr}, 0, {now} - {win}) local c = redis.call('zcard', {kr}) if c < tonumber({lim}) then redis.call('zadd', {kr}, {now}, {mem}) redis.call('pexpire', {kr}, 100000000) return 1 end return 0"
+                ));
+            }
+            6 => {
+                // Cache-aside: read, or fill with a TTL.
+                let val = s.arg_ref(self.val());
+                let ttl = s.arg_ref(n(self.r.range(100_000, 900_000)));
+                s.lines.push(format!("local v = redis.call('get', {kr}) if v then return v end redis.call('set', {kr}, {val}, 'PX', {ttl}) return {val}"));
+            }
+            7 => {
+                // A job queue's move to "active" (BullMQ's shape).
+                let k2 = s.key_ref(self.key());
+                let k3 = s.key_ref(self.key());
+                let stamp = s.arg_ref(n(self.r.range(1, 1000)));
+                s.lines.push(format!(
+                    "local job = redis.call('rpoplpush', {kr}, {k2}) if job then redis.call('hset', {k3}, job, {stamp}) redis.call('zadd', {k3} .. ':z', {stamp}, job) end return job"
+                ));
+            }
+            8 => {
+                // A counting semaphore over a sorted set, explicit times.
+                let now = s.arg_ref(n(self.r.range(1000, 1010)));
+                let id = s.arg_ref(v(self.r.pick::<&[u8]>(&[b"a", b"b", b"c", b"d"])));
+                let lim = s.arg_ref(n(self.r.range(1, 3)));
+                s.lines.push(format!(
+                    "redis.call('zremrangebyscore', {kr}, '-inf', {now} - 5) if redis.call('zcard', {kr}) >= tonumber({lim}) then return redis.error_reply('SEMFULL') end return redis.call('zadd', {kr}, 'NX', {now}, {id})"
+                ));
+            }
+            9 => {
+                // A token bucket in a hash (HMGET/HSET, math.min/floor).
+                let now = s.arg_ref(n(self.r.range(1000, 1100)));
+                let rate = s.arg_ref(n(self.r.range(1, 5)));
+                let cap = s.arg_ref(n(self.r.range(1, 10)));
+                s.lines.push(format!(
+                    "local b = redis.call('hmget', {kr}, 'tokens', 'ts') local tokens = tonumber(b[1]) or tonumber({cap}) local ts = tonumber(b[2]) or tonumber({now}) tokens = math.min(tonumber({cap}), tokens + math.max(0, tonumber({now}) - ts) * tonumber({rate}) / 10) local ok = tokens >= 1 if ok then tokens = tokens - 1 end redis.call('hset', {kr}, 'tokens', tokens, 'ts', {now}) return {{ok and 1 or 0, tostring(tokens)}}"
                 ));
             }
             _ => {
