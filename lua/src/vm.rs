@@ -426,9 +426,25 @@ impl<H: Host> Lua<H> {
     #[inline]
     pub(crate) fn ensure_stack(&mut self, n: usize) -> Result<(), LuaError> {
         if self.stack.len() < n {
-            let new = n.max(self.stack.len() * 2).max(64);
-            self.stack.resize(new, Value::Nil);
+            self.grow_stack(n)?;
         }
+        Ok(())
+    }
+
+    /// Grows the stack (doubling), within the memory limit: deep recursion
+    /// with many arguments must end in "not enough memory", not exhaust
+    /// the host. No collection here (callers may hold values in locals).
+    #[inline(never)]
+    fn grow_stack(&mut self, n: usize) -> Result<(), LuaError> {
+        let vsize = core::mem::size_of::<Value>();
+        let mut new = n.max(self.stack.len() * 2).max(64);
+        if self.memory_limit != 0 && self.heap.bytes.saturating_add(new.saturating_mul(vsize)) > self.memory_limit {
+            new = n;
+            if self.heap.bytes.saturating_add(new.saturating_mul(vsize)) > self.memory_limit {
+                return Err(LuaError::Memory);
+            }
+        }
+        self.stack.resize(new, Value::Nil);
         Ok(())
     }
 

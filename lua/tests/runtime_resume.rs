@@ -384,3 +384,18 @@ fn deepest_nesting_fits_in_a_small_rust_stack() {
     // As lua5.1: the sort callback overflows inside the native (no position).
     assert_eq!(out, "false deep:1: C stack overflow | false C stack overflow | 150");
 }
+
+#[test]
+fn stack_growth_respects_the_memory_limit() {
+    let mut lua = new_state();
+    lua.set_memory_limit(4 * 1024 * 1024);
+    let mut host = Collect::default();
+    let f = lua
+        .load(b"local t = {} for i = 1, 7000 do t[i] = i end local function f(...) local x = f(...) return x end return f(unpack(t))", b"=deepargs")
+        .unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(f), &[]), Err(LuaError::Memory));
+    lua.gc_collect();
+    assert!(lua.memory_used() < 4 * 1024 * 1024);
+    let g = lua.load(b"return 1", b"=ok").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(g), &[]).unwrap(), vec![Value::Number(1.0)]);
+}
