@@ -440,11 +440,11 @@ test('corrupt files: open rejects with a StorageError naming the file and the re
       file: 'redlet.snapshot',
       bytes: (() => {
         const b = Buffer.from(snap);
-        b.writeUInt32LE(2, 8);
+        b.writeUInt32LE(3, 8);
         b.writeBigUInt64LE(crc64(b.subarray(0, b.length - 8)), b.length - 8);
         return b;
       })(),
-      reason: /snapshot format version 2 is newer than this build supports \(1\)/,
+      reason: /snapshot format version 3 is newer than this build supports \(2\)/,
     },
     { name: 'a bad snapshot magic', file: 'redlet.snapshot', bytes: Buffer.concat([Buffer.from('NOTREDLT'), snap.subarray(8)]), reason: /snapshot.*magic/i },
     {

@@ -1,6 +1,6 @@
 //! Scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT, FCALL, FCALL_RO
 //! and FUNCTION. The handlers parse arguments and hand over to
-//! [`crate::script`], which owns the Lua states, the script cache, the
+//! `crate::script`, which owns the Lua states, the script cache, the
 //! libraries and the conversions.
 
 use crate::cmd::{flags::*, Args, Command, Ctx};

@@ -1,19 +1,25 @@
 //! Lua scripting as Redis 7.0 does it: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO
-//! and SCRIPT on the Lua 5.1 interpreter of `redlet-lua`, with Redis's
-//! `redis` object, sandbox, shebang flags and reply conversions.
+//! and SCRIPT here, FUNCTION and FCALL in [`function`], on the Lua 5.1
+//! interpreter of `redlet-lua`, with Redis's `redis` object, sandbox,
+//! shebang flags and reply conversions.
 //!
-//! One Lua state per engine, created on first use (an engine that never runs
-//! a script pays nothing). Its host type is [`Engine`]: while a script runs,
-//! the state is taken out of [`Scripting::lua`] so the script's
-//! `redis.call` gets `&mut Engine` and runs commands through the same
-//! lookup, checks and handlers as clients do (`Engine::script_call`).
+//! One Lua state for EVAL and one for functions, each created on first use
+//! (an engine that never runs a script pays nothing). Their host type is
+//! [`Engine`]: while a script runs, its state is taken out of the engine so
+//! the script's `redis.call` gets `&mut Engine` and runs commands through
+//! the same lookup, checks and handlers as clients do
+//! (`Engine::script_call`), as the system client (Redis's Lua client).
+//!
+//! A run goes in slices of [`SLICE`] instructions. One that outlives
+//! `busy-reply-threshold` becomes [`Scripting::busy`]: its caller blocks,
+//! [`Engine::tick`] runs it on, other clients get `-BUSY`, and SCRIPT KILL
+//! or FUNCTION KILL can stop it (Redis's "timed out" script).
 //!
 //! Invariants:
 //! - `scripts` and the registry agree: every cached sha has its compiled
 //!   function in the Lua registry under `f_<sha>`, as Redis keeps it.
-//! - `run` is `Some` exactly while a script runs; redis.call outside a run
-//!   (e.g. from a function called after the script returned, which cannot
-//!   happen since scripts are atomic) gets Redis's error.
+//! - `run` is `Some` exactly while a script runs (busy ones included);
+//!   `busy` is `Some` only then, and holds the state taken out.
 //! - The globals table, and every table reachable from it, is read-only
 //!   between runs (Redis 7's sandbox); KEYS and ARGV are set with the
 //!   protection lifted for the assignment only.
@@ -31,12 +37,11 @@ use redlet_lua::api::{Lua, Step};
 use redlet_lua::value::{LuaError, Value};
 
 use crate::client::ClientId;
-use crate::reply::Protocol;
 use crate::cmd::Ctx;
 use crate::engine::{Engine, SYSTEM_CLIENT};
 use crate::error::{Error, Result};
 use crate::num;
-use crate::reply::Reply;
+use crate::reply::{Protocol, Reply};
 
 /// A script's shebang flags (`#!lua flags=...`), as Redis's `SCRIPT_FLAG_*`.
 pub(crate) mod sflags {
