@@ -520,6 +520,34 @@ impl Table {
         na
     }
 
+    /// The bytes of the new parts if inserting `key` would rehash the table
+    /// now (so a caller can check a memory limit before the allocation);
+    /// `None` when the key is present or has room.
+    pub(crate) fn rehash_bytes_if_full(&self, key: &Value) -> Option<usize> {
+        if key.is_nil() || self.find_slot(key).is_some() {
+            return None;
+        }
+        if !self.dummy {
+            let mp = self.mainposition(key);
+            if self.node[mp].val.is_nil() {
+                return None;
+            }
+            if self.node[..self.lastfree].iter().rev().any(|n| n.key.is_nil()) {
+                return None;
+            }
+        }
+        let mut nums = [0usize; MAXBITS + 1];
+        let mut nasize = self.numusearray(&mut nums);
+        let mut totaluse = nasize;
+        totaluse += self.numusehash(&mut nums, &mut nasize);
+        nasize += Self::countint(key, &mut nums);
+        totaluse += 1;
+        let na = Self::computesizes(&nums, &mut nasize);
+        let nh = totaluse - na;
+        let nodes = if nh == 0 { 1 } else { 1usize << ceillog2(nh).min(MAXBITS) };
+        Some(nasize.max(self.array.len()) * core::mem::size_of::<Value>() + nodes * core::mem::size_of::<Node>())
+    }
+
     fn rehash(&mut self, ek: &Value) -> Result<(), TableError> {
         let mut nums = [0usize; MAXBITS + 1];
         let mut nasize = self.numusearray(&mut nums);

@@ -1549,6 +1549,12 @@ impl<H: Host> Lua<H> {
                 if self.heap.table(h).readonly {
                     return Err(self.rt_error(b"Attempt to modify a readonly table"));
                 }
+                if self.memory_limit != 0 && self.heap.table(h).mem_size() > 64 * 1024 {
+                    // A big table about to double: check the limit first.
+                    if let Some(bytes) = self.heap.table(h).rehash_bytes_if_full(&key) {
+                        self.check_room(bytes)?;
+                    }
+                }
                 let r = self.heap.with_table(h, |tab| match tab.set_slot(key) {
                     Ok(s) => Ok((s, tab.slot_get(s), tab.metatable)),
                     Err(e) => Err(e),

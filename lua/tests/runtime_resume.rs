@@ -399,3 +399,16 @@ fn stack_growth_respects_the_memory_limit() {
     let g = lua.load(b"return 1", b"=ok").unwrap();
     assert_eq!(lua.call(&mut host, Value::Function(g), &[]).unwrap(), vec![Value::Number(1.0)]);
 }
+
+#[test]
+fn table_growth_respects_the_memory_limit() {
+    let mut lua = new_state();
+    lua.set_memory_limit(16 * 1024 * 1024);
+    let mut host = Collect::default();
+    let f = lua.load(b"local t = {} local i = 0 while true do i = i + 1 t['k' .. i] = true end", b"=grow").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(f), &[]), Err(LuaError::Memory));
+    let f = lua.load(b"local t = {} local i = 0 while true do i = i + 1 t[i] = i end", b"=grow2").unwrap();
+    assert_eq!(lua.call(&mut host, Value::Function(f), &[]), Err(LuaError::Memory));
+    lua.gc_collect();
+    assert!(lua.memory_used() < 1024 * 1024);
+}
