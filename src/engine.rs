@@ -435,6 +435,19 @@ impl Engine {
         self.clients.get(&id).map_or(Protocol::Resp2, |c| c.proto)
     }
 
+    /// Whether `id` is the script client running a script's command.
+    pub(crate) fn in_script(&self, id: ClientId) -> bool {
+        #[cfg(feature = "scripting")]
+        {
+            id == SYSTEM_CLIENT && self.scripting.run.is_some()
+        }
+        #[cfg(not(feature = "scripting"))]
+        {
+            let _ = id;
+            false
+        }
+    }
+
     /// Selects `db` for a client (the script client's SELECT context).
     #[cfg(feature = "scripting")]
     pub(crate) fn set_client_db(&mut self, id: ClientId, db: usize) {

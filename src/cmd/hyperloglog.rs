@@ -44,7 +44,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "pfcount",
         arity: -2,
-        flags: READONLY,
+        flags: READONLY | MAY_REPLICATE,
         acl: "@read @hyperloglog @slow",
         first_key: 1,
         last_key: -1,

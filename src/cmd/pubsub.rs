@@ -71,7 +71,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "publish",
         arity: 3,
-        flags: PUBSUB | LOADING | STALE | FAST,
+        flags: PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE,
         acl: "@pubsub @fast",
         group: "pubsub",
         summary: "Post a message to a channel",
@@ -110,7 +110,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "spublish",
         arity: 3,
-        flags: PUBSUB | LOADING | STALE | FAST,
+        flags: PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE,
         acl: "@pubsub @fast",
         first_key: 1,
         last_key: 1,

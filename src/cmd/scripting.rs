@@ -10,13 +10,16 @@ use crate::script;
 use crate::script::function;
 
 const EVAL_FLAGS: u32 = NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLE_KEYS;
+/// EVAL, EVALSHA and FCALL may replicate (Redis's MAY_REPLICATE, not shown
+/// by COMMAND INFO); their `_RO` forms may not.
+const EVAL_RW_FLAGS: u32 = EVAL_FLAGS | MAY_REPLICATE;
 
 /// This family's command table.
 pub const COMMANDS: &[Command] = &[
     Command {
         name: "eval",
         arity: -3,
-        flags: EVAL_FLAGS,
+        flags: EVAL_RW_FLAGS,
         acl: "@slow @scripting",
         group: "scripting",
         summary: "Execute a Lua script server side",
@@ -27,7 +30,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "evalsha",
         arity: -3,
-        flags: EVAL_FLAGS,
+        flags: EVAL_RW_FLAGS,
         acl: "@slow @scripting",
         group: "scripting",
         summary: "Execute a Lua script server side",
@@ -137,7 +140,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "fcall",
         arity: -3,
-        flags: EVAL_FLAGS,
+        flags: EVAL_RW_FLAGS,
         acl: "@slow @scripting",
         group: "scripting",
         summary: "Invoke a function",
@@ -321,7 +324,7 @@ fn function_delete(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]
 fn function_restore(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     if a.remaining() > 2 {
-        return Err(subcommand_syntax("restore"));
+        return Err(subcommand_syntax(a.argv()[1]));
     }
     let data = a.req()?;
     let policy = a.next().unwrap_or(b"append");
@@ -330,9 +333,13 @@ fn function_restore(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     Ok(Reply::ok())
 }
 
-/// Redis's `addReplySubcommandSyntaxError` for FUNCTION.
-fn subcommand_syntax(sub: &str) -> Error {
-    Error::msg(alloc::format!("ERR unknown subcommand or wrong number of arguments for '{sub}'. Try FUNCTION HELP."))
+/// Redis's `addReplySubcommandSyntaxError` for FUNCTION (the subcommand
+/// as typed).
+fn subcommand_syntax(sub: &[u8]) -> Error {
+    let mut m = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+    m.extend_from_slice(sub);
+    m.extend_from_slice(b"'. Try FUNCTION HELP.");
+    Error::msg(m)
 }
 
 /// FUNCTION HELP
@@ -385,7 +392,7 @@ fn function_help(_: &mut Ctx<'_>, _: &mut Args<'_>) -> Result<Reply> {
 /// FUNCTION FLUSH [ASYNC|SYNC]
 fn function_flush(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     if a.remaining() > 1 {
-        return Err(subcommand_syntax("flush"));
+        return Err(subcommand_syntax(a.argv()[1]));
     }
     match a.next() {
         None => {}

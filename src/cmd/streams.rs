@@ -644,13 +644,21 @@ struct ReadArgs<'a> {
     streams_arg: usize,
 }
 
-fn parse_read_args<'a>(argv: &'a [&'a [u8]], xreadgroup: bool) -> Result<ReadArgs<'a>> {
+/// `from_script`: the script client runs it, where BLOCK is refused as
+/// Redis does (before its value is read).
+fn parse_read_args<'a>(argv: &'a [&'a [u8]], xreadgroup: bool, from_script: bool) -> Result<ReadArgs<'a>> {
     let mut r = ReadArgs { block_ms: None, count: 0, noack: false, group: None, keys: &[], ids: &[], streams_arg: 0 };
     let mut i = 1;
     while i < argv.len() {
         let moreargs = argv.len() - i - 1;
         let o = argv[i];
         if ckw(o, "BLOCK") && moreargs > 0 {
+            if from_script {
+                let mut m = b"ERR ".to_vec();
+                m.extend_from_slice(argv[0]);
+                m.extend_from_slice(b" command is not allowed with BLOCK option from scripts");
+                return Err(Error::msg(m));
+            }
             i += 1;
             let ms = num::parse_i64(argv[i]).ok_or_else(|| Error::err("timeout is not an integer or out of range"))?;
             if ms < 0 {
@@ -727,7 +735,7 @@ fn stay_blocked(cx: &mut Ctx<'_>) -> Result<Reply> {
 
 fn xread_generic(cx: &mut Ctx<'_>, a: &mut Args<'_>, xreadgroup: bool) -> Result<Reply> {
     let argv = a.argv();
-    let ra = parse_read_args(argv, xreadgroup)?;
+    let ra = parse_read_args(argv, xreadgroup, cx.eng.in_script(cx.client))?;
     if cx.reexec {
         return serve_blocked(cx, &ra);
     }

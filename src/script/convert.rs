@@ -181,6 +181,11 @@ fn field(lua: &mut Lua<Engine>, t: TableRef, name: &[u8]) -> Value {
     lua.raw_get(t, Value::String(k))
 }
 
+/// The bytes before the first NUL (a C string's view of them).
+fn until_nul(s: &[u8]) -> &[u8] {
+    s.iter().position(|&b| b == 0).map_or(s, |i| &s[..i])
+}
+
 /// `\r` and `\n` become spaces (Redis's `sdsmapchars` on status and big
 /// number replies, which cannot hold line breaks).
 fn no_newlines(s: &[u8]) -> Vec<u8> {
@@ -212,12 +217,13 @@ fn to_reply(lua: &mut Lua<Engine>, v: Value, resp3: bool, depth: usize) -> Reply
 }
 
 fn table_to_reply(lua: &mut Lua<Engine>, t: TableRef, resp3: bool, depth: usize) -> Reply {
+    // Redis copies both with C string functions: they end at a NUL.
     if let Value::String(s) = field(lua, t, b"err") {
-        let msg = lua.str_bytes(s).to_vec();
+        let msg = until_nul(lua.str_bytes(s)).to_vec();
         return Reply::Error(Error::msg(msg));
     }
     if let Value::String(s) = field(lua, t, b"ok") {
-        return Reply::Status(alloc::string::String::from_utf8_lossy(&no_newlines(lua.str_bytes(s))).into_owned().into());
+        return Reply::Status(alloc::string::String::from_utf8_lossy(&no_newlines(until_nul(lua.str_bytes(s)))).into_owned().into());
     }
     if let Value::Number(d) = field(lua, t, b"double") {
         return Reply::Double(d);

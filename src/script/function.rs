@@ -87,7 +87,7 @@ const BAD_NAME: &str = "Library names can only contain letters, numbers, or unde
 
 /// A fresh functions-engine state (Redis's `luaEngineInitEngine`).
 fn new_state() -> Box<Lua<Engine>> {
-    let mut lua = redis_api::new_state();
+    let mut lua = redis_api::new_state(false);
     let real = lua.globals();
     // The library API: { redis = { register_function, log, LOG_*,
     // REDIS_VERSION* } }, both tables erroring on unknown names.

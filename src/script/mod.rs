@@ -295,7 +295,7 @@ impl Engine {
     fn take_lua(&mut self) -> Box<Lua<Engine>> {
         match self.scripting.lua.take() {
             Some(l) => l,
-            None => redis_api::new_state(),
+            None => redis_api::new_state(true),
         }
     }
 }
@@ -350,6 +350,11 @@ pub(crate) fn flush(eng: &mut Engine) {
 
 /// EVAL, EVALSHA and their `_RO` forms (Redis's `evalGenericCommand`).
 pub(crate) fn eval(cx: &mut Ctx<'_>, argv: &[&[u8]], evalsha: bool, ro: bool) -> Result<Reply> {
+    // Redis looks an EVALSHA's script up before anything else: anything but
+    // 40 characters names none.
+    if evalsha && argv[1].len() != 40 {
+        return Err(Error::msg("NOSCRIPT No matching script. Please use EVAL."));
+    }
     let numkeys = num::parse_i64(argv[2]).ok_or(Error::NotInteger)?;
     let nargs = argv.len() as i64 - 3;
     if numkeys > nargs {

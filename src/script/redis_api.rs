@@ -22,8 +22,10 @@ const REDIS_VERSION: &[u8] = b"7.0.15";
 /// `REDIS_VERSION_NUM`: 0x00MMmmpp.
 const REDIS_VERSION_NUM: f64 = 0x0007_000f as f64;
 
-/// A fresh state with Redis's libraries, API and sandbox.
-pub(super) fn new_state() -> Box<Lua<Engine>> {
+/// A fresh state with Redis's libraries, API and sandbox; `eval` adds what
+/// only EVAL's state has (replicate_commands, breakpoint, debug and the
+/// error handler's global).
+pub(super) fn new_state(eval: bool) -> Box<Lua<Engine>> {
     let mut lua = Box::new(Lua::new());
     lua.open_base();
     lua.open_table();
@@ -34,8 +36,9 @@ pub(super) fn new_state() -> Box<Lua<Engine>> {
     redlet_lua::lib_cmsgpack::open_cmsgpack(&mut lua);
     redlet_lua::lib_bit::open_bit(&mut lua);
     let g = lua.globals();
-    // Redis keeps these out of the sandbox (its deny list).
-    for name in [&b"print"[..], b"dofile", b"loadfile"] {
+    // Redis keeps these out of the sandbox (its deny list, and 7.0.15
+    // removed getfenv and setfenv).
+    for name in [&b"print"[..], b"dofile", b"loadfile", b"getfenv", b"setfenv"] {
         let k = lua.new_string(name);
         let _ = lua.raw_set(g, Value::String(k), Value::Nil);
     }
@@ -54,9 +57,14 @@ pub(super) fn new_state() -> Box<Lua<Engine>> {
     set_num(&mut lua, redis, b"REPL_REPLICA", 2.0);
     set_num(&mut lua, redis, b"REPL_ALL", 3.0);
     lua.register(redis, "acl_check_cmd", redis_acl_check_cmd);
-    lua.register(redis, "breakpoint", redis_breakpoint);
-    lua.register(redis, "debug", redis_debug);
-    lua.register(redis, "replicate_commands", redis_replicate_commands);
+    if eval {
+        lua.register(redis, "breakpoint", redis_breakpoint);
+        lua.register(redis, "debug", redis_debug);
+        lua.register(redis, "replicate_commands", redis_replicate_commands);
+        // Redis's error handler lives in the globals; ours is native
+        // (`run_error`), this keeps the name scripts can see.
+        lua.register(g, "__redis__err__handler", err_handler);
+    }
     set(&mut lua, g, b"redis", Value::Table(redis));
     lua.set_pcall_filter(Some(pcall_filter));
     if let Value::Table(math) = get(&mut lua, g, b"math") {
@@ -401,6 +409,25 @@ fn redis_set_repl(cx: &mut Ctx<'_, Engine>) -> Result<usize, LuaError> {
         return Err(raise(cx, b"Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."));
     }
     Ok(0)
+}
+
+/// `__redis__err__handler(err)`: Redis's pcall message handler, for a
+/// script that calls it: a non-table error becomes `{err='ERR ' ..
+/// tostring(err)}`.
+fn err_handler(cx: &mut Ctx<'_, Engine>) -> Result<usize, LuaError> {
+    let v = cx.arg(1);
+    if matches!(v, Value::Table(_)) {
+        cx.push(v)?;
+        return Ok(1);
+    }
+    let mut m = b"ERR ".to_vec();
+    m.extend_from_slice(&cx.lua().tostring(v));
+    let t = cx.lua().new_table(0, 1);
+    let k = cx.lua().new_string(b"err");
+    let s = cx.lua().new_string(&m);
+    cx.lua().raw_set(t, Value::String(k), Value::String(s))?;
+    cx.push(Value::Table(t))?;
+    Ok(1)
 }
 
 /// `redis.replicate_commands()`: always on in Redis 7; returns true.
