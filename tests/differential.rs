@@ -71,6 +71,11 @@ fn differential_geo() {
 }
 
 #[test]
+fn differential_scripts() {
+    run_family(Family::Scripts);
+}
+
+#[test]
 fn differential_blocking() {
     diff::multi::run_blocking();
 }

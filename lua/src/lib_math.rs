@@ -144,20 +144,30 @@ math1!(m_cos, libm::cos);
 math1!(m_cosh, libm::cosh);
 math1!(m_tan, libm::tan);
 math1!(m_tanh, libm::tanh);
-math1!(m_asin, libm::asin);
-math1!(m_acos, libm::acos);
+math1!(m_asin, |x| positive_nan(libm::asin(x)));
+math1!(m_acos, |x| positive_nan(libm::acos(x)));
 math1!(m_atan, libm::atan);
 math1!(m_ceil, libm::ceil);
 math1!(m_floor, libm::floor);
 math1!(m_sqrt, libm::sqrt);
 math1!(m_log, libm::log);
-math1!(m_log10, libm::log10);
+math1!(m_log10, |x| positive_nan(libm::log10(x)));
 math1!(m_exp, libm::exp);
 math1!(m_deg, |x| x / RADIANS_PER_DEGREE);
 math1!(m_rad, |x| x * RADIANS_PER_DEGREE);
 math2!(m_atan2, libm::atan2);
 math2!(m_fmod, libm::fmod);
-math2!(m_pow, libm::pow);
+math2!(m_pow, crate::number::pow);
+
+/// glibc answers the domain errors of asin, acos and log10 with a positive
+/// NaN (`nan`), libm with a negative one (`-nan`); scripts print it.
+fn positive_nan(x: f64) -> f64 {
+    if x.is_nan() {
+        f64::NAN
+    } else {
+        x
+    }
+}
 
 fn m_modf<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let x = ctx.check_number(1)?;

@@ -901,7 +901,7 @@ impl Parser<'_> {
                 }
                 v1 - libm::floor(v1 / v2) * v2
             }
-            OpCode::Pow => libm::pow(v1, v2),
+            OpCode::Pow => crate::number::pow(v1, v2),
             OpCode::Unm => -v1,
             _ => return false, // no folding for LEN
         };

@@ -214,7 +214,7 @@ fn arith(op: Tm, a: f64, b: f64) -> f64 {
         Tm::Mul => a * b,
         Tm::Div => a / b,
         Tm::Mod => nummod(a, b),
-        Tm::Pow => libm::pow(a, b),
+        Tm::Pow => crate::number::pow(a, b),
         Tm::Unm => -a,
         _ => 0.0,
     }
@@ -2123,7 +2123,7 @@ impl<H: Host> Lua<H> {
                     op::MUL => arith_op!(i, ra, Tm::Mul, |x: f64, y: f64| x * y),
                     op::DIV => arith_op!(i, ra, Tm::Div, |x: f64, y: f64| x / y),
                     op::MOD => arith_op!(i, ra, Tm::Mod, nummod),
-                    op::POW => arith_op!(i, ra, Tm::Pow, libm::pow),
+                    op::POW => arith_op!(i, ra, Tm::Pow, crate::number::pow),
                     op::UNM => {
                         let rb = base + proto::get_b(i);
                         let b = self.stack[rb];
