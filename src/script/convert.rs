@@ -17,6 +17,10 @@ use crate::error::Error;
 use crate::num;
 use crate::reply::Reply;
 
+// Every table starts empty and grows as Redis's `lua_newtable` +
+// `lua_settable` make it grow: a table's layout, and so the order `pairs`
+// walks it in, depends on its growth, and scripts see that order.
+
 /// How deep a returned table may nest before the conversion stops with
 /// Redis's "reached lua stack limit" (Redis runs out of Lua stack at about
 /// this depth; the limit keeps a self-referencing table from recursing
@@ -45,7 +49,7 @@ pub(crate) fn reply_to_lua(lua: &mut Lua<Engine>, r: &Reply, resp3: bool) -> Res
         }
         Reply::Array(items) | Reply::Push(items) => array(lua, items, resp3)?,
         Reply::Set(items) if resp3 => {
-            let inner = lua.new_table(0, items.len());
+            let inner = lua.new_table(0, 0);
             for it in items {
                 let k = reply_to_lua(lua, it, resp3)?;
                 lua.raw_set(inner, k, Value::Boolean(true))?;
@@ -54,7 +58,7 @@ pub(crate) fn reply_to_lua(lua: &mut Lua<Engine>, r: &Reply, resp3: bool) -> Res
         }
         Reply::Set(items) => array(lua, items, resp3)?,
         Reply::Map(pairs) if resp3 => {
-            let inner = lua.new_table(0, pairs.len());
+            let inner = lua.new_table(0, 0);
             for (k, v) in pairs {
                 let k = reply_to_lua(lua, k, resp3)?;
                 let v = reply_to_lua(lua, v, resp3)?;
@@ -63,7 +67,7 @@ pub(crate) fn reply_to_lua(lua: &mut Lua<Engine>, r: &Reply, resp3: bool) -> Res
             wrap(lua, b"map", Value::Table(inner))?
         }
         Reply::Map(pairs) => {
-            let t = lua.new_table(pairs.len() * 2, 0);
+            let t = lua.new_table(0, 0);
             let mut i = 1.0;
             for (k, v) in pairs {
                 let k = reply_to_lua(lua, k, resp3)?;
@@ -84,7 +88,7 @@ pub(crate) fn reply_to_lua(lua: &mut Lua<Engine>, r: &Reply, resp3: bool) -> Res
         Reply::Bool(b) if resp3 => Value::Boolean(*b),
         Reply::Bool(b) => Value::Number(*b as u8 as f64),
         Reply::Verbatim(fmt, s) if resp3 => {
-            let inner = lua.new_table(0, 2);
+            let inner = lua.new_table(0, 0);
             let k = lua.new_string(b"string");
             let v = lua.new_string(s);
             lua.raw_set(inner, Value::String(k), Value::String(v))?;
@@ -109,7 +113,7 @@ pub(crate) fn reply_to_lua(lua: &mut Lua<Engine>, r: &Reply, resp3: bool) -> Res
 }
 
 fn array(lua: &mut Lua<Engine>, items: &[Reply], resp3: bool) -> Result<Value, LuaError> {
-    let t = lua.new_table(items.len(), 0);
+    let t = lua.new_table(0, 0);
     for (i, it) in items.iter().enumerate() {
         let v = reply_to_lua(lua, it, resp3)?;
         lua.raw_set(t, Value::Number((i + 1) as f64), v)?;
@@ -118,7 +122,7 @@ fn array(lua: &mut Lua<Engine>, items: &[Reply], resp3: bool) -> Result<Value, L
 }
 
 fn wrap(lua: &mut Lua<Engine>, field: &[u8], v: Value) -> Result<Value, LuaError> {
-    let t = lua.new_table(0, 1);
+    let t = lua.new_table(0, 0);
     let k = lua.new_string(field);
     lua.raw_set(t, Value::String(k), v)?;
     Ok(Value::Table(t))

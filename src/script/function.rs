@@ -91,8 +91,8 @@ fn new_state() -> Box<Lua<Engine>> {
     let real = lua.globals();
     // The library API: { redis = { register_function, log, LOG_*,
     // REDIS_VERSION* } }, both tables erroring on unknown names.
-    let api = lua.new_table(0, 1);
-    let redis = lua.new_table(0, 8);
+    let api = lua.new_table(0, 0);
+    let redis = lua.new_table(0, 0);
     lua.register(redis, "register_function", register_function);
     redis_api::register_log_and_version(&mut lua, redis);
     redis_api::error_metatable(&mut lua, redis);
@@ -104,7 +104,7 @@ fn new_state() -> Box<Lua<Engine>> {
     redis_api::set(&mut lua, reg, GLOBALS_API, Value::Table(real));
     // New globals: empty, read-only, reading through to the real ones.
     let g = lua.new_table(0, 0);
-    let mt = lua.new_table(0, 1);
+    let mt = lua.new_table(0, 0);
     redis_api::set(&mut lua, mt, b"__index", Value::Table(real));
     lua.set_readonly(mt, true);
     lua.set_metatable(g, Some(mt));
@@ -437,7 +437,7 @@ pub(crate) fn fcall(cx: &mut CmdCtx<'_>, argv: &[&[u8]], ro: bool) -> Result<Rep
 }
 
 fn make_array(lua: &mut Lua<Engine>, items: &[&[u8]]) -> Result<Value, LuaError> {
-    let t = lua.new_table(items.len(), 0);
+    let t = lua.new_table(0, 0);
     for (i, it) in items.iter().enumerate() {
         let s = lua.new_string(it);
         lua.raw_set(t, Value::Number((i + 1) as f64), Value::String(s))?;

@@ -42,7 +42,7 @@ pub(super) fn new_state(eval: bool) -> Box<Lua<Engine>> {
         let k = lua.new_string(name);
         let _ = lua.raw_set(g, Value::String(k), Value::Nil);
     }
-    let redis = lua.new_table(0, 32);
+    let redis = lua.new_table(0, 0);
     lua.register(redis, "call", redis_call);
     lua.register(redis, "pcall", redis_pcall);
     register_log_and_version(&mut lua, redis);
@@ -93,7 +93,7 @@ pub(super) fn register_log_and_version(lua: &mut Lua<Engine>, redis: TableRef) {
 /// Makes reading a missing field of `t` an error (Redis's
 /// `luaSetErrorMetatable`).
 pub(super) fn error_metatable(lua: &mut Lua<Engine>, t: TableRef) {
-    let mt = lua.new_table(0, 1);
+    let mt = lua.new_table(0, 0);
     lua.register(mt, "__index", protected_global);
     lua.set_metatable(t, Some(mt));
 }
@@ -154,7 +154,7 @@ pub(super) fn get(lua: &mut Lua<Engine>, t: TableRef, name: &[u8]) -> Value {
 pub(super) fn set_keys_argv(lua: &mut Lua<Engine>, keys: &[&[u8]], args: &[&[u8]]) -> Result<(), LuaError> {
     let g = lua.globals();
     for (name, items) in [(&b"KEYS"[..], keys), (b"ARGV", args)] {
-        let t = lua.new_table(items.len(), 0);
+        let t = lua.new_table(0, 0);
         for (i, it) in items.iter().enumerate() {
             let s = lua.new_string(it);
             lua.raw_set(t, Value::Number((i + 1) as f64), Value::String(s))?;
@@ -336,7 +336,7 @@ fn redis_status_reply(cx: &mut Ctx<'_, Engine>) -> Result<usize, LuaError> {
     if cx.nargs() != 1 {
         return wrong_args(cx);
     }
-    let t = cx.lua().new_table(0, 1);
+    let t = cx.lua().new_table(0, 0);
     let k = cx.lua().new_string(b"ok");
     cx.lua().raw_set(t, Value::String(k), Value::String(s))?;
     cx.push(Value::Table(t))?;
@@ -422,7 +422,7 @@ fn err_handler(cx: &mut Ctx<'_, Engine>) -> Result<usize, LuaError> {
     }
     let mut m = b"ERR ".to_vec();
     m.extend_from_slice(&cx.lua().tostring(v));
-    let t = cx.lua().new_table(0, 1);
+    let t = cx.lua().new_table(0, 0);
     let k = cx.lua().new_string(b"err");
     let s = cx.lua().new_string(&m);
     cx.lua().raw_set(t, Value::String(k), Value::String(s))?;
