@@ -69,8 +69,18 @@ impl<H: Host> Lua<H> {
     /// The `coroutine` table (part of luaopen_base in 5.1).
     fn open_coroutine(&mut self) {
         let g = self.globals;
+        // co_funcs' order and size (luaL_register): `pairs` walks the
+        // table as in C Lua only if it was built the same way.
         let t = self.new_table(0, 6);
         self.register(t, "create", co_create::<H>);
+        let r = self.alloc_func(Closure::Native {
+            f: base_marker::<H>,
+            kind: NativeKind::Resume,
+            upvals: Default::default(),
+            env: g,
+        });
+        let k = self.new_string(b"resume");
+        let _ = self.raw_set(t, Value::String(k), Value::Function(r));
         self.register(t, "running", co_running::<H>);
         self.register(t, "status", co_status::<H>);
         self.register(t, "wrap", co_wrap::<H>);
@@ -82,14 +92,6 @@ impl<H: Host> Lua<H> {
         });
         let k = self.new_string(b"yield");
         let _ = self.raw_set(t, Value::String(k), Value::Function(y));
-        let r = self.alloc_func(Closure::Native {
-            f: base_marker::<H>,
-            kind: NativeKind::Resume,
-            upvals: Default::default(),
-            env: g,
-        });
-        let k = self.new_string(b"resume");
-        let _ = self.raw_set(t, Value::String(k), Value::Function(r));
         let k = self.new_string(b"coroutine");
         let _ = self.raw_set(g, Value::String(k), Value::Table(t));
     }

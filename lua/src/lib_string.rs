@@ -22,13 +22,16 @@ use crate::value::{LuaError, StrRef, Value};
 /// Opens the string library: the global `string` table and the string
 /// metatable (`__index` = `string`), as `luaopen_string`.
 pub fn open_string<H: Host>(lua: &mut Lua<H>) {
-    let t = lua.new_table(0, 16);
-    let funcs: [(&str, crate::api::NativeFn<H>); 14] = [
+    // strlib's order and size (luaL_register), so `pairs` walks the table
+    // as in C Lua.
+    let t = lua.new_table(0, 15);
+    let funcs: [(&str, crate::api::NativeFn<H>); 15] = [
         ("byte", str_byte),
         ("char", str_char),
         ("dump", str_dump),
         ("find", str_find),
         ("format", str_format),
+        ("gfind", gmatch),
         ("gmatch", gmatch),
         ("gsub", str_gsub),
         ("len", str_len),
@@ -42,7 +45,8 @@ pub fn open_string<H: Host>(lua: &mut Lua<H>) {
     for (name, f) in funcs {
         lua.register(t, name, f);
     }
-    // LUA_COMPAT_GFIND: `gfind` is the very same function as `gmatch`.
+    // As luaopen_string under LUA_COMPAT_GFIND: `gfind` is the very same
+    // function object as `gmatch` (its key was placed above).
     let gm = lua.new_string(b"gmatch");
     let gmatch_fn = lua.raw_get(t, Value::String(gm));
     let gf = lua.new_string(b"gfind");
