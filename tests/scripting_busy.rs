@@ -106,6 +106,18 @@ fn a_busy_function_is_stopped_by_function_kill_and_shown_by_function_stats() {
 }
 
 #[test]
+fn a_long_script_inside_exec_runs_to_its_end() {
+    // EXEC cannot leave a command blocked: the script runs on past the
+    // threshold and EXEC answers with its result.
+    let mut e = engine("20");
+    let a = e.open_client(ClientInfo::default());
+    assert_eq!(run(&mut e, a, &["MULTI"]).as_deref(), Some("+OK\r\n"));
+    assert_eq!(run(&mut e, a, &["EVAL", "local t = 0 for i = 1, 3000000 do t = t + 1 end return t", "0"]).as_deref(), Some("+QUEUED\r\n"));
+    assert_eq!(run(&mut e, a, &["EXEC"]).as_deref(), Some("*1\r\n:3000000\r\n"));
+    assert_eq!(run(&mut e, a, &["PING"]).as_deref(), Some("+PONG\r\n"));
+}
+
+#[test]
 fn threshold_zero_never_goes_busy() {
     let mut e = engine("0");
     let a = e.open_client(ClientInfo::default());

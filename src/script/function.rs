@@ -427,7 +427,7 @@ pub(crate) fn fcall(cx: &mut CmdCtx<'_>, argv: &[&[u8]], ro: bool) -> Result<Rep
             return Ok(r);
         }
     };
-    match super::run_slices(eng, lua, f, &args, Owner::Function, name.to_vec(), cx.client, argv, saved) {
+    match super::run_slices(eng, lua, f, &args, Owner::Function, name.to_vec(), cx.client, argv, saved, !cx.no_block) {
         Some(r) => Ok(r),
         None => {
             cx.block = Some(super::busy_block());

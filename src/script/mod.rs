@@ -368,7 +368,7 @@ pub(crate) fn eval(cx: &mut Ctx<'_>, argv: &[&[u8]], evalsha: bool, ro: bool) ->
     let mut lua = eng.take_lua();
     let prepared = eval_in(eng, &mut lua, cx.client, cx.db, cx.now_us, argv, numkeys, evalsha, ro);
     match prepared {
-        Ok(Ok((f, sha, saved))) => match run_slices(eng, lua, f, &[], Owner::Eval, sha.to_vec(), cx.client, argv, saved) {
+        Ok(Ok((f, sha, saved))) => match run_slices(eng, lua, f, &[], Owner::Eval, sha.to_vec(), cx.client, argv, saved, !cx.no_block) {
             Some(r) => Ok(r),
             None => {
                 cx.block = Some(busy_block());
@@ -396,7 +396,9 @@ pub(crate) fn busy_block() -> crate::cmd::BlockOn {
 
 /// Starts `f` and runs it in slices until it ends (its reply) or runs past
 /// `busy-reply-threshold` (`None`: it is now [`Scripting::busy`] and the
-/// caller must block). The state goes back to its owner when it ends.
+/// caller must block). A caller that may not block (a command inside EXEC,
+/// a journal replay, the typed API) runs it to the end instead. The state
+/// goes back to its owner when it ends.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run_slices(
     eng: &mut Engine,
@@ -408,6 +410,7 @@ pub(crate) fn run_slices(
     caller: ClientId,
     argv: &[&[u8]],
     saved: (usize, Protocol),
+    may_block: bool,
 ) -> Option<Reply> {
     let started = eng.now_ms();
     let journal_mark = eng.journal_len();
@@ -416,7 +419,7 @@ pub(crate) fn run_slices(
         end_run(eng, lua, owner, saved);
         return Some(r);
     }
-    let threshold = eng.busy_threshold_ms();
+    let threshold = if may_block { eng.busy_threshold_ms() } else { 0 };
     loop {
         match lua.resume(eng, SLICE) {
             Ok(Step::Paused) => {
@@ -611,6 +614,5 @@ pub(super) fn prepare(eng: &mut Engine, sflags: u32, ro: bool) -> Result<u32> {
     if ro {
         flags |= rflags::READ_ONLY;
     }
-    let _ = LuaError::Memory;
     Ok(flags)
 }
