@@ -14,7 +14,7 @@
 //! must also be one of its arguments, one of its pushed results, or reachable
 //! from them.
 
-use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::heap::{Arena, Closure, Heap, NativeKind};
@@ -100,7 +100,7 @@ pub struct Lua<H> {
     /// Where the last error that no pcall caught was raised: the source and
     /// current line of the innermost Lua frame then (see
     /// [`Lua::error_position`]).
-    pub(crate) error_pos: Option<(Rc<[u8]>, u32)>,
+    pub(crate) error_pos: Option<(Arc<[u8]>, u32)>,
     /// Applied to the error value `pcall` returns (see
     /// [`Lua::set_pcall_filter`]).
     pub(crate) pcall_filter: Option<fn(&mut Lua<H>, Value) -> Value>,
@@ -215,7 +215,7 @@ impl<H: Host> Lua<H> {
 
     /// A shared handle on a string's bytes: lets a caller keep reading a
     /// string while creating others.
-    pub fn str_rc(&self, s: StrRef) -> Rc<[u8]> {
+    pub fn str_rc(&self, s: StrRef) -> Arc<[u8]> {
         self.heap.str_rc(s)
     }
 
@@ -341,7 +341,7 @@ impl<H: Host> Lua<H> {
     /// Turns a compiled prototype into a function over the globals (it is
     /// checked first, like lundump's luaG_checkcode: a malformed hand-built
     /// prototype is refused rather than trusted).
-    pub fn load_proto(&mut self, p: Rc<crate::proto::Proto>) -> Result<FuncRef, LuaError> {
+    pub fn load_proto(&mut self, p: Arc<crate::proto::Proto>) -> Result<FuncRef, LuaError> {
         if !crate::vm::check_proto(&p, 0) {
             return Err(self.plain_error(b"bad binary format (invalid code)"));
         }

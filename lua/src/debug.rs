@@ -107,7 +107,7 @@ impl<H: Host> Lua<H> {
     }
 
     /// The source and current line of the innermost Lua frame, if any.
-    pub(crate) fn innermost_lua_position(&self) -> Option<(alloc::rc::Rc<[u8]>, u32)> {
+    pub(crate) fn innermost_lua_position(&self) -> Option<(alloc::sync::Arc<[u8]>, u32)> {
         self.cis.iter().rev().find_map(|ci| {
             let p = self.ci_proto(ci)?;
             let line = self.current_line(ci)?;

@@ -13,7 +13,7 @@
 //! - `bytes` is the sum of the estimates of all live objects (see the
 //!   `*_COST` constants) and of the stacks of threads not running (the running
 //!   thread's stack is added by `memory_used`); the collector subtracts what it
-//!   frees and recounts prototypes (shared `Rc`s freed with their last
+//!   frees and recounts prototypes (shared `Arc`s freed with their last
 //!   closure);
 //! - the collector runs only at VM safe points (`Lua::check_gc`, natives'
 //!   `collectgarbage`), when every live value is reachable from the roots: the
@@ -23,9 +23,9 @@
 //!   another thread's stack keeps that thread alive.
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
-use core::cell::Cell;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use hashbrown::HashTable;
 
@@ -144,11 +144,13 @@ pub(crate) struct Coroutine {
 /// A loaded function prototype: the compiler's [`Proto`] plus its constants as
 /// runtime values and its nested prototypes, loaded once per `load`.
 pub(crate) struct LProto {
-    pub(crate) p: Rc<Proto>,
+    pub(crate) p: Arc<Proto>,
     pub(crate) k: Box<[Value]>,
-    pub(crate) children: Box<[Rc<LProto>]>,
+    pub(crate) children: Box<[Arc<LProto>]>,
     /// The collection cycle that last marked this prototype's constants.
-    pub(crate) mark: Cell<u32>,
+    /// Atomic (relaxed; one thread uses a state at a time) only so that
+    /// `Arc<LProto>` is `Send`: embedders move states between threads.
+    pub(crate) mark: AtomicU32,
 }
 
 /// What a native function is, beyond a plain call.
@@ -173,7 +175,7 @@ pub(crate) enum NativeKind {
 /// A function object.
 pub(crate) enum Closure<H> {
     Lua {
-        p: Rc<LProto>,
+        p: Arc<LProto>,
         upvals: Box<[u32]>,
         env: TableRef,
     },
@@ -189,13 +191,13 @@ pub(crate) enum Closure<H> {
 
 /// The heap objects that do not depend on the host type.
 pub(crate) struct Heap {
-    pub(crate) strings: Arena<Rc<[u8]>>,
+    pub(crate) strings: Arena<Arc<[u8]>>,
     str_hashes: Vec<u32>,
     intern: HashTable<u32>,
     pub(crate) tables: Arena<Table>,
     pub(crate) upvals: Arena<UpVal>,
     pub(crate) threads: Arena<Coroutine>,
-    empty: Rc<[u8]>,
+    empty: Arc<[u8]>,
     /// Hash every character of strings (Redis) instead of sampling (Lua 5.1).
     full_hash: bool,
     /// Estimated bytes in use.
@@ -234,7 +236,7 @@ impl Heap {
             tables: Arena::new(),
             upvals: Arena::new(),
             threads: Arena::new(),
-            empty: Rc::from(&[][..]),
+            empty: Arc::from(&[][..]),
             full_hash,
             bytes: 0,
         }
@@ -247,12 +249,12 @@ impl Heap {
         if let Some(&i) = self.intern.find(intern_hash(h), |&i| &*strings[i as usize] == bytes) {
             return StrRef { idx: i, hash: h };
         }
-        self.insert_new(Rc::from(bytes), h)
+        self.insert_new(Arc::from(bytes), h)
     }
 
-    /// Interns an `Rc` the caller already holds (proto constants), without
+    /// Interns an `Arc` the caller already holds (proto constants), without
     /// copying it when it is new.
-    pub(crate) fn intern_rc(&mut self, bytes: &Rc<[u8]>) -> StrRef {
+    pub(crate) fn intern_rc(&mut self, bytes: &Arc<[u8]>) -> StrRef {
         let h = lua_hash(bytes, self.full_hash);
         let strings = &self.strings.items;
         if let Some(&i) = self.intern.find(intern_hash(h), |&i| *strings[i as usize] == **bytes) {
@@ -261,7 +263,7 @@ impl Heap {
         self.insert_new(bytes.clone(), h)
     }
 
-    fn insert_new(&mut self, rc: Rc<[u8]>, h: u32) -> StrRef {
+    fn insert_new(&mut self, rc: Arc<[u8]>, h: u32) -> StrRef {
         self.bytes += STRING_COST + rc.len();
         let i = self.strings.alloc(rc);
         if self.str_hashes.len() <= i as usize {
@@ -282,7 +284,7 @@ impl Heap {
     /// A shared handle on a string's bytes (lets callers read a string while
     /// creating others).
     #[inline]
-    pub(crate) fn str_rc(&self, s: StrRef) -> Rc<[u8]> {
+    pub(crate) fn str_rc(&self, s: StrRef) -> Arc<[u8]> {
         self.strings.items[s.idx as usize].clone()
     }
 
@@ -354,7 +356,7 @@ enum Gray {
     Table(u32),
     Func(u32),
     Thread(u32),
-    Proto(Rc<LProto>),
+    Proto(Arc<LProto>),
 }
 
 /// Mark state for one collection.
@@ -471,7 +473,7 @@ impl<H: crate::api::Host> Lua<H> {
         // Free.
         self.heap.sweep();
         // Prototypes are freed with their last closure (they are shared
-        // `Rc`s): count the live ones again.
+        // `Arc`s): count the live ones again.
         self.heap.bytes = (self.heap.bytes + m.proto_bytes).saturating_sub(self.proto_bytes);
         self.proto_bytes = m.proto_bytes;
         let mut freed = 0usize;
@@ -566,7 +568,7 @@ impl<H: crate::api::Host> Lua<H> {
                                 UpVal::Open { .. } => {}
                             }
                         }
-                        if p.mark.get() != m.epoch {
+                        if p.mark.load(Ordering::Relaxed) != m.epoch {
                             m.gray.push(Gray::Proto(p.clone()));
                         }
                     }
@@ -584,12 +586,12 @@ impl<H: crate::api::Host> Lua<H> {
                     }
                 }
                 Gray::Proto(p) => {
-                    if p.mark.get() != m.epoch {
-                        p.mark.set(m.epoch);
+                    if p.mark.load(Ordering::Relaxed) != m.epoch {
+                        p.mark.store(m.epoch, Ordering::Relaxed);
                         m.proto_bytes += crate::vm::proto_cost(&p.p);
                         scratch.extend_from_slice(&p.k);
                         for c in p.children.iter() {
-                            if c.mark.get() != m.epoch {
+                            if c.mark.load(Ordering::Relaxed) != m.epoch {
                                 m.gray.push(Gray::Proto(c.clone()));
                             }
                         }

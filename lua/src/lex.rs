@@ -11,7 +11,7 @@
 //!
 //! Invariants: `line` never decreases; `buff` only grows within one token.
 
-use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::number::str2number;
@@ -101,7 +101,7 @@ pub enum SemInfo {
     /// A numeral.
     Number(f64),
     /// A name or a string literal.
-    Str(Rc<[u8]>),
+    Str(Arc<[u8]>),
 }
 
 /// A token and its value.
@@ -200,13 +200,13 @@ pub struct Lexer<'a> {
     /// Raw text of the token being (or last) scanned.
     buff: Vec<u8>,
     /// The chunk name, for messages.
-    source: Rc<[u8]>,
+    source: Arc<[u8]>,
 }
 
 impl<'a> Lexer<'a> {
     /// A lexer over `src` (luaX_setinput); `source` is the chunk name. The
     /// first token is read by the first [`Lexer::next_token`].
-    pub fn new(src: &'a [u8], source: Rc<[u8]>) -> Lexer<'a> {
+    pub fn new(src: &'a [u8], source: Arc<[u8]>) -> Lexer<'a> {
         let mut ls = Lexer {
             src,
             pos: 0,
@@ -223,7 +223,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// The chunk name.
-    pub fn source(&self) -> &Rc<[u8]> {
+    pub fn source(&self) -> &Arc<[u8]> {
         &self.source
     }
 
@@ -366,7 +366,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Reads a long string (`keep`) or a long comment.
-    fn read_long_string(&mut self, keep: bool, sep: i64) -> Result<Option<Rc<[u8]>>, CompileError> {
+    fn read_long_string(&mut self, keep: bool, sep: i64) -> Result<Option<Arc<[u8]>>, CompileError> {
         self.save_and_next(); // skip 2nd '['
         if self.cur_is_newline() {
             self.inclinenumber()?;
@@ -413,10 +413,10 @@ impl<'a> Lexer<'a> {
         }
         let n = (2 + sep) as usize;
         let body = self.buff.get(n..self.buff.len().saturating_sub(n)).unwrap_or(&[]);
-        Ok(Some(Rc::from(body)))
+        Ok(Some(Arc::from(body)))
     }
 
-    fn read_string(&mut self, del: u8) -> Result<Rc<[u8]>, CompileError> {
+    fn read_string(&mut self, del: u8) -> Result<Arc<[u8]>, CompileError> {
         self.save_and_next();
         while self.current != Some(del) {
             match self.current {
@@ -469,7 +469,7 @@ impl<'a> Lexer<'a> {
         }
         self.save_and_next(); // skip delimiter
         let body = self.buff.get(1..self.buff.len().saturating_sub(1)).unwrap_or(&[]);
-        Ok(Rc::from(body))
+        Ok(Arc::from(body))
     }
 
     fn llex(&mut self) -> Result<Token, CompileError> {
@@ -505,7 +505,7 @@ impl<'a> Lexer<'a> {
                     let sep = self.skip_sep();
                     if sep >= 0 {
                         let s = self.read_long_string(true, sep)?;
-                        return Ok(Token { tok: Tok::String, sem: SemInfo::Str(s.unwrap_or_else(|| Rc::from(&b""[..]))) });
+                        return Ok(Token { tok: Tok::String, sem: SemInfo::Str(s.unwrap_or_else(|| Arc::from(&b""[..]))) });
                     } else if sep == -1 {
                         return simple(Tok::Char(b'['));
                     } else {
@@ -551,7 +551,7 @@ impl<'a> Lexer<'a> {
                     if let Some(tok) = reserved(&self.buff) {
                         return simple(tok);
                     }
-                    return Ok(Token { tok: Tok::Name, sem: SemInfo::Str(Rc::from(&self.buff[..])) });
+                    return Ok(Token { tok: Tok::Name, sem: SemInfo::Str(Arc::from(&self.buff[..])) });
                 }
                 _ => {
                     self.advance();
@@ -592,7 +592,7 @@ mod tests {
     }
 
     fn tokens(src: &[u8]) -> Result<Vec<Tok>, CompileError> {
-        let mut ls = Lexer::new(src, Rc::from(&b"=t"[..]));
+        let mut ls = Lexer::new(src, Arc::from(&b"=t"[..]));
         let mut out = Vec::new();
         loop {
             ls.next_token()?;

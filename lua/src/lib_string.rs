@@ -11,7 +11,7 @@
 //! limit before they are built, so a script gets "not enough memory" instead
 //! of the host aborting. Long matches poll [`Host::should_kill`].
 
-use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::api::{Ctx, Host, Lua};
@@ -111,7 +111,7 @@ fn check_int<H: Host>(ctx: &mut Ctx<'_, H>, i: usize) -> Result<i32, LuaError> {
 
 /// An argument string as a shared handle (so the bytes stay readable while
 /// the state changes).
-fn arg_rc<H: Host>(ctx: &mut Ctx<'_, H>, i: usize) -> Result<(StrRef, Rc<[u8]>), LuaError> {
+fn arg_rc<H: Host>(ctx: &mut Ctx<'_, H>, i: usize) -> Result<(StrRef, Arc<[u8]>), LuaError> {
     let s = ctx.check_bytes(i)?;
     Ok((s, ctx.lua_ref().str_rc(s)))
 }
@@ -476,7 +476,7 @@ fn str_gsub<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
         return Err(ctx.arg_error(3, "string/function/table expected"));
     }
     // A number replacement is used as its string (lua_tolstring).
-    let news: Option<Rc<[u8]>> = match repl {
+    let news: Option<Arc<[u8]>> = match repl {
         Value::String(r) => Some(ctx.lua_ref().str_rc(r)),
         Value::Number(_) => {
             let r = ctx.check_bytes(3)?;

@@ -166,7 +166,7 @@ fn tab_remove<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
 fn tab_concat<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let sep = match ctx.opt_bytes(2)? {
         Some(s) => ctx.lua_ref().str_rc(s),
-        None => alloc::rc::Rc::from(&b""[..]),
+        None => alloc::sync::Arc::from(&b""[..]),
     };
     let t = ctx.check_table(1)?;
     let mut i = opt_int(ctx, 3, 1)?;

@@ -19,7 +19,7 @@
 use alloc::collections::btree_map::Entry;
 use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -124,7 +124,7 @@ enum KKey {
     Nil,
     Bool(bool),
     Num(u64),
-    Str(Rc<[u8]>),
+    Str(Arc<[u8]>),
 }
 
 /// An active block (lparser.c's BlockCnt).
@@ -203,7 +203,7 @@ struct FuncState {
 }
 
 impl FuncState {
-    fn new(source: Rc<[u8]>) -> FuncState {
+    fn new(source: Arc<[u8]>) -> FuncState {
         FuncState {
             f: Proto {
                 code: Vec::new(),
@@ -304,7 +304,7 @@ struct Parser<'a> {
 /// let e = redlet_lua::parse::compile(b"x = = 1", b"@user_script").unwrap_err();
 /// assert_eq!(e.message, b"user_script:1: unexpected symbol near '='");
 /// ```
-pub fn compile(source: &[u8], chunkname: &[u8]) -> Result<Rc<Proto>, CompileError> {
+pub fn compile(source: &[u8], chunkname: &[u8]) -> Result<Arc<Proto>, CompileError> {
     compile_at_depth(source, chunkname, 0)
 }
 
@@ -312,11 +312,11 @@ pub fn compile(source: &[u8], chunkname: &[u8]) -> Result<Rc<Proto>, CompileErro
 /// [`LUAI_MAXCCALLS`] counts the calls already active, so `loadstring`
 /// called from Lua (depth 1 or more) fails one level earlier than a load
 /// from C, and `luac` loads at depth 1.
-pub fn compile_at_depth(source: &[u8], chunkname: &[u8], nccalls: u32) -> Result<Rc<Proto>, CompileError> {
+pub fn compile_at_depth(source: &[u8], chunkname: &[u8], nccalls: u32) -> Result<Arc<Proto>, CompileError> {
     // lua_load makes the chunk name a string with luaS_new, i.e. strlen:
     // it ends at its first NUL byte.
     let chunkname = chunkname.split(|&c| c == 0).next().unwrap_or(chunkname);
-    let name: Rc<[u8]> = Rc::from(chunkname);
+    let name: Arc<[u8]> = Arc::from(chunkname);
     let mut p = Parser {
         ls: Lexer::new(source, name.clone()),
         fs: FuncState::new(name),
@@ -328,7 +328,7 @@ pub fn compile_at_depth(source: &[u8], chunkname: &[u8], nccalls: u32) -> Result
     p.chunk()?;
     p.check(Tok::Eos)?;
     let (f, _) = p.close_func()?;
-    Ok(Rc::new(f))
+    Ok(Arc::new(f))
 }
 
 fn runtime_error(msg: &str) -> CompileError {
@@ -564,7 +564,7 @@ impl Parser<'_> {
         Ok(n as i32)
     }
 
-    fn string_k(&mut self, s: Rc<[u8]>) -> R<i32> {
+    fn string_k(&mut self, s: Arc<[u8]>) -> R<i32> {
         self.addk(KKey::Str(s.clone()), Constant::String(s))
     }
 
@@ -1127,17 +1127,17 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn str_checkname(&mut self) -> R<Rc<[u8]>> {
+    fn str_checkname(&mut self) -> R<Arc<[u8]>> {
         self.check(Tok::Name)?;
         let ts = match &self.ls.t.sem {
             SemInfo::Str(s) => s.clone(),
-            _ => Rc::from(&b""[..]),
+            _ => Arc::from(&b""[..]),
         };
         self.ls.next_token()?;
         Ok(ts)
     }
 
-    fn codestring(&mut self, s: Rc<[u8]>) -> R<ExpDesc> {
+    fn codestring(&mut self, s: Arc<[u8]>) -> R<ExpDesc> {
         Ok(ExpDesc::new(ExpKind::K, self.string_k(s)?))
     }
 
@@ -1146,7 +1146,7 @@ impl Parser<'_> {
         self.codestring(s)
     }
 
-    fn registerlocalvar(&mut self, name: Rc<[u8]>) -> R<i32> {
+    fn registerlocalvar(&mut self, name: Arc<[u8]>) -> R<i32> {
         if self.fs.f.locvars.len() >= i16::MAX as usize {
             return Err(runtime_error("too many local variables"));
         }
@@ -1154,7 +1154,7 @@ impl Parser<'_> {
         Ok(self.fs.f.locvars.len() as i32 - 1)
     }
 
-    fn new_localvar(&mut self, name: Rc<[u8]>, n: i32) -> R<()> {
+    fn new_localvar(&mut self, name: Arc<[u8]>, n: i32) -> R<()> {
         self.checklimit(self.fs.nactvar + n + 1, LUAI_MAXVARS, "local variables")?;
         let idx = self.registerlocalvar(name)?;
         if let Some(slot) = self.fs.actvar.get_mut((self.fs.nactvar + n) as usize) {
@@ -1164,7 +1164,7 @@ impl Parser<'_> {
     }
 
     fn new_localvar_literal(&mut self, name: &[u8], n: i32) -> R<()> {
-        self.new_localvar(Rc::from(name), n)
+        self.new_localvar(Arc::from(name), n)
     }
 
     fn adjustlocalvars(&mut self, nvars: i32) {
@@ -1190,7 +1190,7 @@ impl Parser<'_> {
         }
     }
 
-    fn indexupvalue(&mut self, depth: usize, name: &Rc<[u8]>, v: &ExpDesc) -> R<i32> {
+    fn indexupvalue(&mut self, depth: usize, name: &Arc<[u8]>, v: &ExpDesc) -> R<i32> {
         let Some(fs) = self.fs_at(depth) else { return Ok(0) };
         if let Some(i) = fs.upvalues.iter().position(|&(k, info)| k == v.k && info == v.info) {
             return Ok(i as i32);
@@ -1208,7 +1208,7 @@ impl Parser<'_> {
         Ok(nups)
     }
 
-    fn singlevaraux(&mut self, depth: usize, n: &Rc<[u8]>, var: &mut ExpDesc, base: bool) -> R<ExpKind> {
+    fn singlevaraux(&mut self, depth: usize, n: &Arc<[u8]>, var: &mut ExpDesc, base: bool) -> R<ExpKind> {
         let Some(fs) = self.fs_at_mut(depth) else {
             *var = ExpDesc::new(ExpKind::Global, NO_REG as i32); // default is global
             return Ok(ExpKind::Global);
@@ -1294,7 +1294,7 @@ impl Parser<'_> {
         if self.fs.f.protos.len() >= MAXARG_BX as usize {
             return Err(runtime_error("constant table overflow"));
         }
-        self.fs.f.protos.push(Rc::new(func));
+        self.fs.f.protos.push(Arc::new(func));
         let np = self.fs.f.protos.len() as i32;
         let v = ExpDesc::new(ExpKind::Relocable, self.code_abx(OpCode::Closure, 0, np - 1)?);
         for &(k, info) in upvalues {
@@ -1519,7 +1519,7 @@ impl Parser<'_> {
             Tok::String => {
                 let s = match &self.ls.t.sem {
                     SemInfo::Str(s) => s.clone(),
-                    _ => Rc::from(&b""[..]),
+                    _ => Arc::from(&b""[..]),
                 };
                 let args = self.codestring(s)?;
                 self.ls.next_token()?; // must use `seminfo' before `next'
@@ -1600,7 +1600,7 @@ impl Parser<'_> {
             Tok::String => {
                 let s = match &self.ls.t.sem {
                     SemInfo::Str(s) => s.clone(),
-                    _ => Rc::from(&b""[..]),
+                    _ => Arc::from(&b""[..]),
                 };
                 self.codestring(s)?
             }
@@ -1869,7 +1869,7 @@ impl Parser<'_> {
         self.patchlist(l, prep + 1)
     }
 
-    fn fornum(&mut self, varname: Rc<[u8]>, line: u32) -> R<()> {
+    fn fornum(&mut self, varname: Arc<[u8]>, line: u32) -> R<()> {
         // fornum -> NAME = exp1,exp1[,exp1] forbody
         let base = self.fs.freereg;
         self.new_localvar_literal(b"(for index)", 0)?;
@@ -1892,7 +1892,7 @@ impl Parser<'_> {
         self.forbody(base, line, 1, true)
     }
 
-    fn forlist(&mut self, indexname: Rc<[u8]>) -> R<()> {
+    fn forlist(&mut self, indexname: Arc<[u8]>) -> R<()> {
         // forlist -> NAME {,NAME} IN explist1 forbody
         let base = self.fs.freereg;
         // create control variables

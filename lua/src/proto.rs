@@ -18,7 +18,7 @@
 //! not panic on a hand-built `Proto` that breaks them (the fields are public),
 //! which is why [`get_op`] returns an `Option`.
 
-use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -437,7 +437,7 @@ pub enum Constant {
     /// A number (never NaN: the compiler does not fold to NaN).
     Number(f64),
     /// A string's bytes.
-    String(Rc<[u8]>),
+    String(Arc<[u8]>),
 }
 
 /// Debug information about one local variable: its name and the range of
@@ -445,7 +445,7 @@ pub enum Constant {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LocVar {
     /// Its name, e.g. `b"x"` or `b"(for index)"`.
-    pub name: Rc<[u8]>,
+    pub name: Arc<[u8]>,
     /// First instruction where it is active.
     pub startpc: u32,
     /// First instruction where it is dead.
@@ -460,16 +460,16 @@ pub struct Proto {
     /// The constants, indexed by Bx and RK operands.
     pub constants: Vec<Constant>,
     /// Nested functions, indexed by `CLOSURE`'s Bx.
-    pub protos: Vec<Rc<Proto>>,
+    pub protos: Vec<Arc<Proto>>,
     /// Source line of each instruction.
     pub lineinfo: Vec<u32>,
     /// Local variables in declaration order (registers are not recorded:
     /// the active ones at a pc occupy registers 0, 1, ... in this order).
     pub locvars: Vec<LocVar>,
     /// Names of the upvalues, `nups` of them.
-    pub upvalue_names: Vec<Rc<[u8]>>,
+    pub upvalue_names: Vec<Arc<[u8]>>,
     /// The chunk name as given to `compile`, e.g. `b"@user_script"` or `b"=x"`.
-    pub source: Rc<[u8]>,
+    pub source: Arc<[u8]>,
     /// Line of `function` (0 for the main chunk).
     pub linedefined: u32,
     /// Line of the closing `end` (0 for the main chunk).

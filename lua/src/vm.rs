@@ -22,7 +22,7 @@
 //! - `open_upvals` lists the open upvalues by ascending stack index, one per
 //!   slot.
 
-use alloc::rc::Rc;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::api::{Ctx, Host, Lua, PendingRun};
@@ -401,7 +401,7 @@ impl<H: Host> Lua<H> {
     // Loading
 
     /// Builds the runtime form of a prototype tree (constants interned).
-    pub(crate) fn make_lproto(&mut self, p: &Rc<Proto>) -> Rc<LProto> {
+    pub(crate) fn make_lproto(&mut self, p: &Arc<Proto>) -> Arc<LProto> {
         let k: Vec<Value> = p
             .constants
             .iter()
@@ -412,11 +412,11 @@ impl<H: Host> Lua<H> {
                 Constant::String(s) => Value::String(self.heap.intern_rc(s)),
             })
             .collect();
-        let children: Vec<Rc<LProto>> = p.protos.iter().map(|c| self.make_lproto(c)).collect();
+        let children: Vec<Arc<LProto>> = p.protos.iter().map(|c| self.make_lproto(c)).collect();
         let cost = proto_cost(p);
         self.heap.bytes += cost;
         self.proto_bytes += cost;
-        Rc::new(LProto { p: p.clone(), k: k.into(), children: children.into(), mark: core::cell::Cell::new(0) })
+        Arc::new(LProto { p: p.clone(), k: k.into(), children: children.into(), mark: core::sync::atomic::AtomicU32::new(0) })
     }
 
     // -----------------------------------------------------------------------

@@ -4,7 +4,7 @@
 //! a memory limit; any outcome is fine except a panic. Also malformed
 //! hand-built prototypes are refused at load.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use redlet_lua::api::{Host, Lua, Step};
 use redlet_lua::proto::{self, OpCode, Proto};
@@ -153,12 +153,12 @@ fn random_programs_never_panic() {
 fn base_proto(code: Vec<u32>) -> Proto {
     Proto {
         code: code.clone(),
-        constants: vec![proto::Constant::String(Rc::from(&b"x"[..]))],
+        constants: vec![proto::Constant::String(Arc::from(&b"x"[..]))],
         protos: vec![],
         lineinfo: vec![1; code.len()],
         locvars: vec![],
         upvalue_names: vec![],
-        source: Rc::from(&b"=hand"[..]),
+        source: Arc::from(&b"=hand"[..]),
         linedefined: 0,
         lastlinedefined: 0,
         nups: 0,
@@ -186,13 +186,13 @@ fn malformed_protos_are_refused() {
     ];
     for code in bad {
         let mut lua: Lua<()> = Lua::new();
-        let p = Rc::new(base_proto(code.clone()));
+        let p = Arc::new(base_proto(code.clone()));
         assert!(lua.load_proto(p).is_err(), "{code:?} accepted");
     }
     // A good one runs.
     let mut lua: Lua<()> = Lua::new();
     let code = vec![proto::create_abx(OpCode::LoadK, 0, 0), proto::create_abc(OpCode::Return, 0, 2, 0)];
-    let f = lua.load_proto(Rc::new(base_proto(code))).unwrap();
+    let f = lua.load_proto(Arc::new(base_proto(code))).unwrap();
     let r = lua.call(&mut (), Value::Function(f), &[]).unwrap();
     assert_eq!(lua.tostring(r[0]), b"x");
 }

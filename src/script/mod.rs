@@ -78,6 +78,13 @@ pub(crate) mod rflags {
     pub const WRITE_DIRTY: u32 = 1 << 2;
 }
 
+// The engine stays `Send` (hosts move it between threads; wasmtime's
+// resource table requires it), so the Lua states it holds must be too.
+const _: fn() = || {
+    fn is_send<T: Send>() {}
+    is_send::<Engine>();
+};
+
 /// A cached script.
 pub(crate) struct Script {
     /// Shebang flags ([`sflags`]).
