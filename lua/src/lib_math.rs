@@ -117,7 +117,31 @@ macro_rules! math1 {
         fn $name<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
             let x = ctx.check_number(1)?;
             let f: fn(f64) -> f64 = $f;
-            ctx.push(Value::Number(f(x)))?;
+            // x86-64 glibc's NaN: the argument's own, else the default
+            // (negative) one; see `positive_nan` for the exceptions.
+            ctx.push(Value::Number(crate::number::x86_nan(f(x), x, x)))?;
+            Ok(1)
+        }
+    };
+}
+
+/// glibc answers the domain errors of asin, acos and log10 with a positive
+/// NaN (`nan`), not the default negative one; a NaN argument comes out
+/// unchanged.
+macro_rules! math1p {
+    ($name:ident, $f:expr) => {
+        fn $name<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+            let x = ctx.check_number(1)?;
+            let f: fn(f64) -> f64 = $f;
+            let r = f(x);
+            let r = if !r.is_nan() {
+                r
+            } else if x.is_nan() {
+                x
+            } else {
+                f64::NAN
+            };
+            ctx.push(Value::Number(r))?;
             Ok(1)
         }
     };
@@ -137,37 +161,33 @@ macro_rules! math2 {
 
 const RADIANS_PER_DEGREE: f64 = core::f64::consts::PI / 180.0;
 
-math1!(m_abs, libm::fabs);
+// fabs clears the sign bit, of a NaN too (`math.abs(0/0)` is `nan`).
+fn m_abs<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
+    let x = ctx.check_number(1)?;
+    ctx.push(Value::Number(libm::fabs(x)))?;
+    Ok(1)
+}
 math1!(m_sin, libm::sin);
 math1!(m_sinh, libm::sinh);
 math1!(m_cos, libm::cos);
 math1!(m_cosh, libm::cosh);
 math1!(m_tan, libm::tan);
 math1!(m_tanh, libm::tanh);
-math1!(m_asin, |x| positive_nan(libm::asin(x)));
-math1!(m_acos, |x| positive_nan(libm::acos(x)));
+math1p!(m_asin, libm::asin);
+math1p!(m_acos, libm::acos);
 math1!(m_atan, libm::atan);
 math1!(m_ceil, libm::ceil);
 math1!(m_floor, libm::floor);
 math1!(m_sqrt, libm::sqrt);
 math1!(m_log, libm::log);
-math1!(m_log10, |x| positive_nan(libm::log10(x)));
+math1p!(m_log10, libm::log10);
 math1!(m_exp, libm::exp);
 math1!(m_deg, |x| x / RADIANS_PER_DEGREE);
 math1!(m_rad, |x| x * RADIANS_PER_DEGREE);
-math2!(m_atan2, libm::atan2);
-math2!(m_fmod, libm::fmod);
+math2!(m_atan2, |x, y| crate::number::x86_nan(libm::atan2(x, y), x, y));
+math2!(m_fmod, |x, y| crate::number::x86_nan(libm::fmod(x, y), x, y));
 math2!(m_pow, crate::number::pow);
 
-/// glibc answers the domain errors of asin, acos and log10 with a positive
-/// NaN (`nan`), libm with a negative one (`-nan`); scripts print it.
-fn positive_nan(x: f64) -> f64 {
-    if x.is_nan() {
-        f64::NAN
-    } else {
-        x
-    }
-}
 
 fn m_modf<H: Host>(ctx: &mut Ctx<'_, H>) -> Result<usize, LuaError> {
     let x = ctx.check_number(1)?;

@@ -885,27 +885,43 @@ mod tests {
     }
 }
 
+/// The x86-64 (SSE) NaN rule for the result `r` of a binary operation on
+/// `a` and `b`: a NaN operand comes out unchanged (the first one if both
+/// are), and an invalid operation on numbers (`0/0`, `inf - inf`) gives the
+/// negative "default" NaN. Redis runs on x86-64 and scripts print the sign
+/// (`nan` / `-nan`); wasm leaves NaN signs unspecified, so every face
+/// applies this rule explicitly to be the same everywhere.
+#[inline(always)]
+pub fn x86_nan(r: f64, a: f64, b: f64) -> f64 {
+    if !r.is_nan() {
+        r
+    } else if a.is_nan() {
+        a
+    } else if b.is_nan() {
+        b
+    } else {
+        -f64::NAN
+    }
+}
+
 /// `pow` as glibc gives it where it differs from libm's by more than
 /// rounding, the sign of NaN results (scripts print `nan` or `-nan`):
-/// glibc returns `x + y` for a NaN `y`, and for a NaN `x` squares it,
-/// flips the sign for a negative NaN raised to an odd integer and inverts
-/// for a negative `y` (checked against redis-server 7.0.15: with `n = 0/0`,
-/// `n^-11` is `nan`, `n^2` `-nan`, `5^n` `-nan`). Used by `^`, constant
-/// folding and `math.pow`.
+/// glibc returns `x + y` for a NaN `y` (that is `y`), and for a NaN `x`
+/// squares it (`x`), flips the sign for a negative NaN raised to an odd
+/// integer and inverts for a negative `y` (NaN again); an invalid power
+/// (a negative base, a non-integer exponent) is the default NaN. Checked
+/// against redis-server 7.0.15: with `n = 0/0`, `n^-11` is `nan`, `n^2`
+/// `-nan`, `5^n` `-nan`. Used by `^`, constant folding and `math.pow`.
 pub fn pow(x: f64, y: f64) -> f64 {
     if y == 0.0 || x == 1.0 {
         return 1.0;
     }
     if y.is_nan() {
-        return x + y;
+        return y;
     }
     if x.is_nan() {
-        let mut x2 = x * x;
         let odd = y.is_finite() && libm::trunc(y) == y && libm::fmod(y, 2.0) != 0.0;
-        if x.is_sign_negative() && odd {
-            x2 = -x2;
-        }
-        return if y < 0.0 { 1.0 / x2 } else { x2 };
+        return if x.is_sign_negative() && odd { -x } else { x };
     }
-    libm::pow(x, y)
+    x86_nan(libm::pow(x, y), x, y)
 }

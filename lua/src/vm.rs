@@ -25,6 +25,7 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use crate::number::x86_nan;
 use crate::api::{Ctx, Host, Lua, PendingRun};
 use crate::heap::{Closure, LProto, NativeKind, UpVal};
 use crate::proto::{self, Constant, OpArgMode, OpCode, OpMode, Proto};
@@ -203,16 +204,21 @@ pub(crate) fn number_to_integer(n: f64) -> i64 {
 /// luai_nummod.
 #[inline]
 fn nummod(a: f64, b: f64) -> f64 {
-    a - libm::floor(a / b) * b
+    // luai_nummod step by step, each with x86-64's NaN rule.
+    let q = x86_nan(a / b, a, b);
+    let f = libm::floor(q);
+    let f = if f.is_nan() { q } else { f };
+    let m = x86_nan(f * b, f, b);
+    x86_nan(a - m, a, m)
 }
 
 #[inline]
 fn arith(op: Tm, a: f64, b: f64) -> f64 {
     match op {
-        Tm::Add => a + b,
-        Tm::Sub => a - b,
-        Tm::Mul => a * b,
-        Tm::Div => a / b,
+        Tm::Add => x86_nan(a + b, a, b),
+        Tm::Sub => x86_nan(a - b, a, b),
+        Tm::Mul => x86_nan(a * b, a, b),
+        Tm::Div => x86_nan(a / b, a, b),
         Tm::Mod => nummod(a, b),
         Tm::Pow => crate::number::pow(a, b),
         Tm::Unm => -a,
@@ -2118,10 +2124,10 @@ impl<H: Host> Lua<H> {
                         };
                         self.stack[ra] = v;
                     }
-                    op::ADD => arith_op!(i, ra, Tm::Add, |x: f64, y: f64| x + y),
-                    op::SUB => arith_op!(i, ra, Tm::Sub, |x: f64, y: f64| x - y),
-                    op::MUL => arith_op!(i, ra, Tm::Mul, |x: f64, y: f64| x * y),
-                    op::DIV => arith_op!(i, ra, Tm::Div, |x: f64, y: f64| x / y),
+                    op::ADD => arith_op!(i, ra, Tm::Add, |x: f64, y: f64| x86_nan(x + y, x, y)),
+                    op::SUB => arith_op!(i, ra, Tm::Sub, |x: f64, y: f64| x86_nan(x - y, x, y)),
+                    op::MUL => arith_op!(i, ra, Tm::Mul, |x: f64, y: f64| x86_nan(x * y, x, y)),
+                    op::DIV => arith_op!(i, ra, Tm::Div, |x: f64, y: f64| x86_nan(x / y, x, y)),
                     op::MOD => arith_op!(i, ra, Tm::Mod, nummod),
                     op::POW => arith_op!(i, ra, Tm::Pow, crate::number::pow),
                     op::UNM => {
