@@ -775,40 +775,8 @@ impl<H: Host> Lua<H> {
         };
         match &self.funcs.items[f.0 as usize] {
             Closure::Lua { p, .. } => {
-                let p = &p.p;
-                let maxstack = p.maxstacksize as usize;
-                let nparams = p.numparams as usize;
-                let is_vararg = p.is_vararg;
-                self.ensure_stack(self.top + maxstack + nparams + EXTRA_STACK + 1)?;
-                let base = if is_vararg == 0 {
-                    let base = func + 1;
-                    if self.top > base + nparams {
-                        self.top = base + nparams;
-                    }
-                    base
-                } else {
-                    let nargs = self.top - func - 1;
-                    self.adjust_varargs(nparams, nargs, is_vararg)?
-                };
-                self.check_ci()?;
-                let top = base + maxstack;
-                self.ensure_stack(top + EXTRA_STACK)?;
-                for v in &mut self.stack[self.top..top] {
-                    *v = Value::Nil;
-                }
-                self.top = top;
-                self.cis.push(CallInfo {
-                    func,
-                    base,
-                    top,
-                    savedpc: 0,
-                    nresults,
-                    tailcalls: 0,
-                    func_ref: f,
-                    kind: CiKind::Lua,
-                    tfor: false,
-                });
-                Ok(Pre::Lua)
+                let (maxstack, nparams, is_vararg) = (p.p.maxstacksize as usize, p.p.numparams as usize, p.p.is_vararg);
+                self.enter_lua(func, f, maxstack, nparams, is_vararg, nresults)
             }
             Closure::Native { f: nf, kind, .. } => {
                 let nf = *nf;
@@ -1070,10 +1038,15 @@ impl<H: Host> Lua<H> {
         let Closure::Lua { p, .. } = &self.funcs.items[f.0 as usize] else {
             return Err(self.plain_error(b"cannot resume non-function"));
         };
-        let p = &p.p;
-        let maxstack = p.maxstacksize as usize;
-        let nparams = p.numparams as usize;
-        let is_vararg = p.is_vararg;
+        let (maxstack, nparams, is_vararg) = (p.p.maxstacksize as usize, p.p.numparams as usize, p.p.is_vararg);
+        self.enter_lua(func, f, maxstack, nparams, is_vararg, MULTRET)
+    }
+
+    /// Enters Lua function `f` at `func` (luaD_precall's Lua half): adjusts
+    /// the arguments (varargs moved above the fixed ones), clears the
+    /// frame's registers and pushes its CallInfo.
+    #[inline]
+    fn enter_lua(&mut self, func: usize, f: FuncRef, maxstack: usize, nparams: usize, is_vararg: u8, nresults: i32) -> Result<Pre, LuaError> {
         self.ensure_stack(self.top + maxstack + nparams + EXTRA_STACK + 1)?;
         let base = if is_vararg == 0 {
             let base = func + 1;
@@ -1097,7 +1070,7 @@ impl<H: Host> Lua<H> {
             base,
             top,
             savedpc: 0,
-            nresults: MULTRET,
+            nresults,
             tailcalls: 0,
             func_ref: f,
             kind: CiKind::Lua,
