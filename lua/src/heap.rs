@@ -147,6 +147,11 @@ pub(crate) struct LProto {
     pub(crate) p: Arc<Proto>,
     pub(crate) k: Box<[Value]>,
     pub(crate) children: Box<[Arc<LProto>]>,
+    /// `p`'s frame size, fixed parameters and vararg flag, copied here so
+    /// that a call reads them one pointer hop closer.
+    pub(crate) maxstack: usize,
+    pub(crate) nparams: usize,
+    pub(crate) is_vararg: u8,
     /// The collection cycle that last marked this prototype's constants.
     /// Atomic (relaxed; one thread uses a state at a time) only so that
     /// `Arc<LProto>` is `Send`: embedders move states between threads.

@@ -422,7 +422,15 @@ impl<H: Host> Lua<H> {
         let cost = proto_cost(p);
         self.heap.bytes += cost;
         self.proto_bytes += cost;
-        Arc::new(LProto { p: p.clone(), k: k.into(), children: children.into(), mark: core::sync::atomic::AtomicU32::new(0) })
+        Arc::new(LProto {
+            p: p.clone(),
+            k: k.into(),
+            children: children.into(),
+            maxstack: p.maxstacksize as usize,
+            nparams: p.numparams as usize,
+            is_vararg: p.is_vararg,
+            mark: core::sync::atomic::AtomicU32::new(0),
+        })
     }
 
     // -----------------------------------------------------------------------
@@ -775,7 +783,7 @@ impl<H: Host> Lua<H> {
         };
         match &self.funcs.items[f.0 as usize] {
             Closure::Lua { p, .. } => {
-                let (maxstack, nparams, is_vararg) = (p.p.maxstacksize as usize, p.p.numparams as usize, p.p.is_vararg);
+                let (maxstack, nparams, is_vararg) = (p.maxstack, p.nparams, p.is_vararg);
                 self.enter_lua(func, f, maxstack, nparams, is_vararg, nresults)
             }
             Closure::Native { f: nf, kind, .. } => {
@@ -1038,7 +1046,7 @@ impl<H: Host> Lua<H> {
         let Closure::Lua { p, .. } = &self.funcs.items[f.0 as usize] else {
             return Err(self.plain_error(b"cannot resume non-function"));
         };
-        let (maxstack, nparams, is_vararg) = (p.p.maxstacksize as usize, p.p.numparams as usize, p.p.is_vararg);
+        let (maxstack, nparams, is_vararg) = (p.maxstack, p.nparams, p.is_vararg);
         self.enter_lua(func, f, maxstack, nparams, is_vararg, MULTRET)
     }
 
@@ -1763,6 +1771,7 @@ impl<H: Host> Lua<H> {
     /// Runs Lua frames above `depth` until the frame at `depth` returns
     /// (`Ok(true)`) or the budget pauses the run (`Ok(false)`).
     fn execute(&mut self, host: &mut H, depth: usize, run_thread: u32, can_pause: bool) -> Result<bool, LuaError> {
+        let mut lp: Option<Arc<LProto>> = None;
         'newframe: loop {
             // Settle finished pcall frames and coroutines; stop at our
             // boundary.
@@ -1798,10 +1807,19 @@ impl<H: Host> Lua<H> {
             let ci_idx = self.cis.len() - 1;
             let ci = self.cis[ci_idx];
             let cl = ci.func_ref;
-            let lp = match &self.funcs.items[cl.0 as usize] {
-                Closure::Lua { p, .. } => p.clone(),
+            // The frame's prototype, held in `lp` across frames: entering a
+            // frame of the same prototype (recursion, a loop calling one
+            // function) reuses it instead of an atomic count up and down
+            // per call and per return.
+            match &self.funcs.items[cl.0 as usize] {
+                Closure::Lua { p, .. } => {
+                    if !matches!(&lp, Some(cur) if Arc::ptr_eq(cur, p)) {
+                        lp = Some(p.clone());
+                    }
+                }
                 _ => return Err(self.plain_error(b"invalid frame")),
-            };
+            }
+            let Some(lp) = lp.as_ref() else { return Err(self.plain_error(b"invalid frame")) };
             let code: &[u32] = &lp.p.code;
             let k: &[Value] = &lp.k;
             let base = ci.base;
@@ -2222,6 +2240,37 @@ impl<H: Host> Lua<H> {
                             self.top = ra + b;
                         }
                         savepc!();
+                        // Fast path (enter_lua inlined): a Lua function with
+                        // fixed parameters, the stack and the call depth
+                        // already big enough. Anything else goes through
+                        // precall, which grows them or raises.
+                        if let Value::Function(f) = self.stack[ra] {
+                            if let Closure::Lua { p, .. } = &self.funcs.items[f.0 as usize] {
+                                let nbase = ra + 1;
+                                let ntop = nbase + p.maxstack;
+                                if p.is_vararg == 0 && ntop + EXTRA_STACK <= self.stack.len() && self.cis.len() + 1 < self.size_ci {
+                                    // Extra arguments are dropped, missing
+                                    // ones and the other registers are nil.
+                                    let from = self.top.min(nbase + p.nparams);
+                                    for v in &mut self.stack[from..ntop] {
+                                        *v = Value::Nil;
+                                    }
+                                    self.top = ntop;
+                                    self.cis.push(CallInfo {
+                                        func: ra,
+                                        base: nbase,
+                                        top: ntop,
+                                        savedpc: 0,
+                                        nresults,
+                                        tailcalls: 0,
+                                        func_ref: f,
+                                        kind: CiKind::Lua,
+                                        tfor: false,
+                                    });
+                                    continue 'newframe;
+                                }
+                            }
+                        }
                         match self.precall(host, ra, nresults)? {
                             Pre::Lua => continue 'newframe,
                             Pre::Done => {
