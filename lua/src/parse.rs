@@ -16,8 +16,7 @@
 //! cannot overflow the Rust stack: deeper input gets Lua's "chunk has too
 //! many syntax levels".
 
-use alloc::collections::btree_map::Entry;
-use alloc::collections::BTreeMap;
+use hashbrown::HashTable;
 use alloc::format;
 use alloc::sync::Arc;
 use alloc::vec;
@@ -117,14 +116,37 @@ impl ExpDesc {
     }
 }
 
-/// A key of the constant cache (lcode.c's `fs->h`): numbers by value, with
-/// 0 and -0 the same key as in a Lua table.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum KKey {
-    Nil,
-    Bool(bool),
-    Num(u64),
-    Str(Arc<[u8]>),
+/// The constant cache's hash of a constant (lcode.c's `fs->h` is a Lua
+/// table): numbers by value with 0 and -0 one key, strings by content
+/// (FNV-1a; the cache lives for one compilation, so no seed is needed).
+fn k_hash(c: &Constant) -> u64 {
+    match c {
+        Constant::Nil => 0,
+        Constant::Boolean(b) => 1 + *b as u64,
+        Constant::Number(n) => k_num_bits(*n).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 3,
+        Constant::String(s) => s.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3)),
+    }
+}
+
+/// A number's key in the constant cache: its bits, one key for 0 and -0
+/// (the first one seen is the constant, as in a Lua table).
+fn k_num_bits(n: f64) -> u64 {
+    if n == 0.0 {
+        0
+    } else {
+        n.to_bits()
+    }
+}
+
+/// Whether two constants are one key of the constant cache.
+fn k_same(a: &Constant, b: &Constant) -> bool {
+    match (a, b) {
+        (Constant::Nil, Constant::Nil) => true,
+        (Constant::Boolean(x), Constant::Boolean(y)) => x == y,
+        (Constant::Number(x), Constant::Number(y)) => k_num_bits(*x) == k_num_bits(*y),
+        (Constant::String(x), Constant::String(y)) => x[..] == y[..],
+        _ => false,
+    }
 }
 
 /// An active block (lparser.c's BlockCnt).
@@ -185,7 +207,7 @@ impl BinOpr {
 struct FuncState {
     f: Proto,
     /// Constant cache: value -> index in `f.constants`.
-    h: BTreeMap<KKey, i32>,
+    h: HashTable<u32>,
     /// Active blocks, innermost last.
     bl: Vec<BlockCnt>,
     /// pc of the last jump target.
@@ -220,7 +242,7 @@ impl FuncState {
                 is_vararg: 0,
                 maxstacksize: 2, // registers 0/1 are always valid
             },
-            h: BTreeMap::new(),
+            h: HashTable::new(),
             bl: Vec::new(),
             lasttarget: -1,
             jpc: NO_JUMP,
@@ -549,37 +571,36 @@ impl Parser<'_> {
         }
     }
 
-    fn addk(&mut self, key: KKey, v: Constant) -> R<i32> {
-        let n = self.fs.f.constants.len();
-        match self.fs.h.entry(key) {
-            Entry::Occupied(e) => return Ok(*e.get()),
-            Entry::Vacant(e) => {
-                if n >= MAXARG_BX as usize {
-                    return Err(runtime_error("constant table overflow"));
-                }
-                e.insert(n as i32);
-            }
+    fn addk(&mut self, v: Constant) -> R<i32> {
+        let fs = &mut self.fs;
+        let n = fs.f.constants.len();
+        let hash = k_hash(&v);
+        let consts = &fs.f.constants;
+        if let Some(&i) = fs.h.find(hash, |&i| k_same(&consts[i as usize], &v)) {
+            return Ok(i as i32);
         }
-        self.fs.f.constants.push(v);
+        if n >= MAXARG_BX as usize {
+            return Err(runtime_error("constant table overflow"));
+        }
+        fs.h.insert_unique(hash, n as u32, |&i| k_hash(&consts[i as usize]));
+        fs.f.constants.push(v);
         Ok(n as i32)
     }
 
     fn string_k(&mut self, s: Arc<[u8]>) -> R<i32> {
-        self.addk(KKey::Str(s.clone()), Constant::String(s))
+        self.addk(Constant::String(s))
     }
 
     fn number_k(&mut self, r: f64) -> R<i32> {
-        // 0 and -0 are one table key; the first one seen is the constant.
-        let bits = if r == 0.0 { 0 } else { r.to_bits() };
-        self.addk(KKey::Num(bits), Constant::Number(r))
+        self.addk(Constant::Number(r))
     }
 
     fn bool_k(&mut self, b: bool) -> R<i32> {
-        self.addk(KKey::Bool(b), Constant::Boolean(b))
+        self.addk(Constant::Boolean(b))
     }
 
     fn nil_k(&mut self) -> R<i32> {
-        self.addk(KKey::Nil, Constant::Nil)
+        self.addk(Constant::Nil)
     }
 
     fn setreturns(&mut self, e: &ExpDesc, nresults: i32) -> R<()> {

@@ -14,7 +14,6 @@
 //! numeric `key`; `loading` is `Some` only while FUNCTION LOAD runs code.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use redlet_lua::api::{Ctx, Lua};
@@ -46,12 +45,90 @@ pub(crate) struct Func {
     key: f64,
 }
 
+/// Names to values, iterated in name order (FUNCTION LIST and DUMP list
+/// libraries and functions sorted by name). A sorted vector: libraries and
+/// their functions are few and change only on FUNCTION LOAD/DELETE, and
+/// this is a fraction of a `BTreeMap`'s code in the wasm build (three
+/// BTreeMap instantiations were 23 KB of it).
+pub(crate) struct NameMap<V> {
+    /// Sorted by name, names unique.
+    items: Vec<(Vec<u8>, V)>,
+}
+
+impl<V> Default for NameMap<V> {
+    fn default() -> Self {
+        NameMap { items: Vec::new() }
+    }
+}
+
+impl<V> NameMap<V> {
+    fn find(&self, name: &[u8]) -> core::result::Result<usize, usize> {
+        self.items.binary_search_by(|(n, _)| n.as_slice().cmp(name))
+    }
+
+    /// The value under `name`.
+    pub fn get(&self, name: &[u8]) -> Option<&V> {
+        self.find(name).ok().map(|i| &self.items[i].1)
+    }
+
+    /// Whether `name` is present.
+    pub fn contains_key(&self, name: &[u8]) -> bool {
+        self.find(name).is_ok()
+    }
+
+    /// Sets `name` to `v`, returning the value it replaced.
+    pub fn insert(&mut self, name: Vec<u8>, v: V) -> Option<V> {
+        match self.find(&name) {
+            Ok(i) => Some(core::mem::replace(&mut self.items[i].1, v)),
+            Err(i) => {
+                self.items.insert(i, (name, v));
+                None
+            }
+        }
+    }
+
+    /// Removes `name`, returning its value.
+    pub fn remove(&mut self, name: &[u8]) -> Option<V> {
+        self.find(name).ok().map(|i| self.items.remove(i).1)
+    }
+
+    /// The names, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &Vec<u8>> {
+        self.items.iter().map(|(n, _)| n)
+    }
+
+    /// The values, in name order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.items.iter().map(|(_, v)| v)
+    }
+
+    /// Names and values, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Vec<u8>, &V)> {
+        self.items.iter().map(|(n, v)| (n, v))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Removes everything.
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+}
+
 /// A loaded library.
 pub(crate) struct Library {
     /// The whole payload given to FUNCTION LOAD, shebang included.
     pub code: Vec<u8>,
     /// Its functions by name.
-    pub funcs: BTreeMap<Vec<u8>, Func>,
+    pub funcs: NameMap<Func>,
 }
 
 /// The functions engine's state.
@@ -60,9 +137,9 @@ pub(crate) struct Functions {
     /// The Lua state; `None` before first use and while a function runs.
     pub(super) lua: Option<Box<Lua<Engine>>>,
     /// Libraries by name.
-    pub libs: BTreeMap<Vec<u8>, Library>,
+    pub libs: NameMap<Library>,
     /// Function name -> library name.
-    funcs: BTreeMap<Vec<u8>, Vec<u8>>,
+    funcs: NameMap<Vec<u8>>,
     /// The library FUNCTION LOAD is running the code of.
     loading: Option<Library>,
     /// Next registry key for a callback.
@@ -217,7 +294,7 @@ pub(crate) fn load(eng: &mut Engine, payload: &[u8], replace: bool, timeout: boo
 
 /// Compiles and runs a library's code with the library API visible;
 /// returns the functions it registered.
-fn run_library(eng: &mut Engine, lua: &mut Lua<Engine>, code: &[u8], timeout: bool) -> Result<BTreeMap<Vec<u8>, Func>> {
+fn run_library(eng: &mut Engine, lua: &mut Lua<Engine>, code: &[u8], timeout: bool) -> Result<NameMap<Func>> {
     let f = match lua.load(code, b"@user_function") {
         Ok(f) => f,
         Err(e) => {
@@ -227,7 +304,7 @@ fn run_library(eng: &mut Engine, lua: &mut Lua<Engine>, code: &[u8], timeout: bo
         }
     };
     globals_index(lua, LIBRARY_API);
-    eng.functions.loading = Some(Library { code: Vec::new(), funcs: BTreeMap::new() });
+    eng.functions.loading = Some(Library { code: Vec::new(), funcs: NameMap::default() });
     eng.functions.load_deadline = timeout.then(|| eng.now_ms().saturating_add(LOAD_TIMEOUT_MS));
     let r = lua.call(eng, Value::Function(f), &[]);
     eng.functions.load_deadline = None;
@@ -469,7 +546,7 @@ pub(crate) fn flush(eng: &mut Engine) {
 /// FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]
 pub(crate) fn list(eng: &Engine, pattern: Option<&[u8]>, with_code: bool) -> Reply {
     let mut out = Vec::new();
-    for (name, lib) in &eng.functions.libs {
+    for (name, lib) in eng.functions.libs.iter() {
         if pattern.is_some_and(|p| !crate::glob::matches(p, name, true)) {
             continue;
         }
