@@ -218,6 +218,12 @@ pub struct Config {
     pub maxclients: u64,
     /// Whether the active expiry cycle runs (`DEBUG SET-ACTIVE-EXPIRE`).
     pub active_expire_enabled: bool,
+    /// `slowlog-log-slower-than` (µs; negative turns the slow log off).
+    pub slowlog_log_slower_than: i64,
+    /// `slowlog-max-len`.
+    pub slowlog_max_len: u64,
+    /// `latency-monitor-threshold` (ms; 0 turns the monitor off).
+    pub latency_monitor_threshold: u64,
     /// Every other parameter that differs from its default, as (primary
     /// name, canonical value), for host-level settings such as `bind`,
     /// `port` and `dir` and for accepted-but-ignored ones. Read them with
@@ -250,6 +256,9 @@ impl Default for Config {
             timeout: 0,
             maxclients: 10000,
             active_expire_enabled: true,
+            slowlog_log_slower_than: 10000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
             extra: Vec::new(),
         }
     }
@@ -1080,6 +1089,9 @@ impl Config {
             "notify-keyspace-events" => notify::to_string(self.notify_flags()),
             "timeout" => self.timeout.to_string(),
             "maxclients" => self.maxclients.to_string(),
+            "slowlog-log-slower-than" => self.slowlog_log_slower_than.to_string(),
+            "slowlog-max-len" => self.slowlog_max_len.to_string(),
+            "latency-monitor-threshold" => self.latency_monitor_threshold.to_string(),
             name => match self.extra.iter().find(|(n, _)| n == name) {
                 Some((_, v)) => v.clone(),
                 None => String::from(p.default),
@@ -1111,6 +1123,9 @@ impl Config {
             "notify-keyspace-events" => self.notify_keyspace_events = v.text,
             "timeout" => self.timeout = n as u64,
             "maxclients" => self.maxclients = n as u64,
+            "slowlog-log-slower-than" => self.slowlog_log_slower_than = n,
+            "slowlog-max-len" => self.slowlog_max_len = n as u64,
+            "latency-monitor-threshold" => self.latency_monitor_threshold = n as u64,
             name => {
                 self.extra.retain(|(k, _)| k != name);
                 if v.text != p.default {

@@ -167,6 +167,10 @@ pub struct Engine {
     pub(crate) table: Table,
     pub(crate) cmdstats: Vec<CmdStat>,
     pub(crate) stats: Stats,
+    /// SLOWLOG's entries.
+    pub(crate) slowlog: crate::diagnostics::SlowLog,
+    /// LATENCY's event series.
+    pub(crate) latency: crate::diagnostics::Latency,
     /// Changes since the last save.
     pub(crate) dirty: u64,
     /// Engine start time, ms.
@@ -252,6 +256,8 @@ impl Engine {
             table,
             cmdstats,
             stats: Stats::default(),
+            slowlog: Default::default(),
+            latency: Default::default(),
             dirty: 0,
             start_ms,
             blocked_keys,
@@ -694,6 +700,9 @@ impl Engine {
             st.calls += 1;
             self.stats.total_commands_processed += 1;
         }
+        if !self.replaying() {
+            self.note_duration(id, cmd, stat, argv, now_us, elapsed, reexec, block.is_some());
+        }
         if let Some(b) = block {
             if !reexec {
                 self.block_client(id, db, argv, b);
@@ -714,6 +723,39 @@ impl Engine {
                 Some(Reply::Error(e))
             }
         }
+    }
+
+    /// The latency monitor's command sample and the slow log entry of a
+    /// command that ran `elapsed` µs (Redis's `call`; a command that
+    /// blocked is logged when it is served, its retry's time counting).
+    #[allow(clippy::too_many_arguments)]
+    fn note_duration(&mut self, id: ClientId, cmd: &Command, stat: usize, argv: &[&[u8]], now_us: u64, elapsed: u64, reexec: bool, blocked: bool) {
+        let end_ms = now_us.saturating_add(elapsed) / 1000;
+        let threshold = self.config.latency_monitor_threshold;
+        let event = if reexec {
+            "command-unblocking"
+        } else if cmd.has(cmd::flags::FAST) {
+            "fast-command"
+        } else {
+            "command"
+        };
+        if !(reexec && blocked) {
+            self.latency.add_if_needed(threshold, event, elapsed / 1000, end_ms);
+        }
+        if blocked || cmd.has(cmd::flags::SKIP_SLOWLOG) || self.config.slowlog_log_slower_than < 0 {
+            return;
+        }
+        // Scripts run as the system client, which has no connection:
+        // Redis's script client shows `?:0` and no name, and so do
+        // in-process callers here.
+        let (peer, name): (&[u8], &[u8]) = match self.clients.get(&id) {
+            Some(c) if id != SYSTEM_CLIENT && !c.info.addr.is_empty() => (c.info.addr.as_bytes(), c.name.as_deref().unwrap_or(b"")),
+            Some(c) if id != SYSTEM_CLIENT => (b"?:0", c.name.as_deref().unwrap_or(b"")),
+            _ => (b"?:0", b""),
+        };
+        let secret = crate::diagnostics::redacted_positions(self.table.full_names[stat].as_str(), argv);
+        let shown: Vec<&[u8]> = argv.iter().enumerate().map(|(j, a)| if secret.contains(&j) { crate::diagnostics::REDACTED } else { *a }).collect();
+        self.slowlog.push(self.config.slowlog_log_slower_than, self.config.slowlog_max_len, &shown, elapsed, end_ms, peer, name);
     }
 
     fn reject(&mut self, stat: Option<usize>, e: Error) -> Reply {

@@ -66,6 +66,7 @@ pub mod clock;
 pub mod cmd;
 pub mod cmdmeta;
 pub mod config;
+pub mod diagnostics;
 pub mod dict;
 pub mod engine;
 pub mod error;

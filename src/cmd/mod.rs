@@ -9,6 +9,7 @@
 //! Each family file exports `COMMANDS: &[Command]`; [`families`] lists them.
 
 pub mod bitmaps;
+pub mod diagnostics;
 pub mod geo;
 pub mod hashes;
 pub mod hyperloglog;
@@ -180,6 +181,7 @@ pub fn families() -> &'static [&'static [Command]] {
         multi::COMMANDS,
         server::COMMANDS,
         persist::COMMANDS,
+        diagnostics::COMMANDS,
         #[cfg(feature = "scripting")]
         scripting::COMMANDS,
     ]

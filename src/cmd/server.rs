@@ -620,7 +620,7 @@ const MEMORY_HELP: &[&str] = &[
 
 /// Error of a subcommand called with the wrong arguments, as Redis's
 /// `addReplySubcommandSyntaxError`.
-fn subcommand_syntax(container: &str, sub: &[u8]) -> Error {
+pub(crate) fn subcommand_syntax(container: &str, sub: &[u8]) -> Error {
     let mut m = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
     m.extend_from_slice(&sub[..sub.len().min(128)]);
     m.extend_from_slice(b"'. Try ");
@@ -1117,7 +1117,9 @@ fn is_local(eng: &Engine, client: ClientId) -> bool {
 }
 
 /// Whether an `enable-*` parameter (`no` / `yes` / `local`) allows `client`.
-fn protected_allowed(eng: &Engine, client: ClientId, param: &str) -> bool {
+/// Whether a protected command (`enable-debug-command`-style parameter
+/// `param`: `yes`, `local` for loopback clients, `no`) may run.
+pub(crate) fn protected_allowed(eng: &Engine, client: ClientId, param: &str) -> bool {
     match eng.config.get_param(param).as_deref() {
         Some("yes") => true,
         Some("local") => is_local(eng, client),

@@ -1,0 +1,212 @@
+//! SLOWLOG, LATENCY, MODULE and WAIT. Expected texts are redis-server
+//! 7.0.15's for the same commands (durations aside: here they come from the
+//! test's clock).
+
+mod common;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use common::*;
+use redlet::clock::Clock;
+use redlet::{ClientInfo, Config, Engine, Options, Protocol};
+
+fn named_client(e: &mut Engine) -> redlet::ClientId {
+    let c = e.open_client(ClientInfo { addr: "127.0.0.1:5000".into(), ..Default::default() });
+    assert_eq!(resp(e, c, "CLIENT SETNAME bob"), "+OK\r\n");
+    c
+}
+
+#[test]
+fn slowlog_keeps_the_newest_entries_shortened_as_redis_does() {
+    let (mut e, _clock) = engine();
+    let c = named_client(&mut e);
+    assert_eq!(resp(&mut e, c, "CONFIG SET slowlog-log-slower-than 0"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "SLOWLOG RESET"), "+OK\r\n");
+    let big = "x".repeat(200);
+    run(&mut e, c, &format!("SET big {big}"));
+    let many: Vec<String> = (1..=40).map(|i| format!("a{i} {i}")).collect();
+    run(&mut e, c, &format!("MSET {}", many.join(" ")));
+    let got = resp(&mut e, c, "SLOWLOG GET 2");
+    // Newest first: MSET (81 arguments: 31 kept, then a count), SET big.
+    // Ids: 0 is the CONFIG SET that enabled the log, 1 the RESET.
+    let mut want = String::from("*2\r\n*6\r\n:3\r\n:1000\r\n:0\r\n*32\r\n$4\r\nMSET\r\n");
+    for i in 0..30 {
+        let a = if i % 2 == 0 { format!("a{}", i / 2 + 1) } else { format!("{}", i / 2 + 1) };
+        want.push_str(&format!("${}\r\n{}\r\n", a.len(), a));
+    }
+    let more = "... (50 more arguments)";
+    want.push_str(&format!("${}\r\n{more}\r\n$14\r\n127.0.0.1:5000\r\n$3\r\nbob\r\n", more.len()));
+    let cut = format!("{}... (72 more bytes)", "x".repeat(128));
+    want.push_str(&format!("*6\r\n:2\r\n:1000\r\n:0\r\n*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n${}\r\n{}\r\n$14\r\n127.0.0.1:5000\r\n$3\r\nbob\r\n", cut.len(), cut));
+    assert_eq!(got, want);
+    // RESET, SET, MSET and this GET: the RESET itself is logged after it ran.
+    assert_eq!(resp(&mut e, c, "SLOWLOG LEN"), ":4\r\n");
+    assert_eq!(resp(&mut e, c, "SLOWLOG GET 1 2"), "-ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.\r\n");
+    assert_eq!(resp(&mut e, c, "SLOWLOG GET -2"), "-ERR count should be greater than or equal to -1\r\n");
+    assert_eq!(resp(&mut e, c, "SLOWLOG GET x"), "-ERR count should be greater than or equal to -1\r\n");
+    assert_eq!(resp(&mut e, c, "SLOWLOG"), "-ERR wrong number of arguments for 'slowlog' command\r\n");
+    assert_eq!(resp(&mut e, c, "SLOWLOG FOO"), "-ERR unknown subcommand 'FOO'. Try SLOWLOG HELP.\r\n");
+    // -1 is every entry: ids 1 (RESET) to 8 (GET x); commands refused
+    // before running (arity, unknown subcommand) are not logged.
+    let all = resp(&mut e, c, "SLOWLOG GET -1");
+    assert!(all.starts_with("*8\r\n*6\r\n:8\r\n"), "{all}");
+    // A shorter log trims at the next command; a negative threshold logs nothing.
+    assert_eq!(resp(&mut e, c, "CONFIG SET slowlog-max-len 2"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "SLOWLOG LEN"), ":2\r\n");
+    assert_eq!(resp(&mut e, c, "CONFIG SET slowlog-log-slower-than -1"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "SLOWLOG RESET"), "+OK\r\n");
+    run(&mut e, c, "SET a 1");
+    assert_eq!(resp(&mut e, c, "SLOWLOG LEN"), ":0\r\n");
+}
+
+#[test]
+fn slowlog_threshold_exec_and_secrets() {
+    let mut config = Config::default();
+    config.set_param("slowlog-log-slower-than", "0").unwrap();
+    let (mut e, clock) = engine_with(config);
+    let c = named_client(&mut e);
+    // EXEC is skip_slowlog: its commands are logged, not EXEC itself.
+    run(&mut e, c, "MULTI");
+    run(&mut e, c, "SET a 1");
+    run(&mut e, c, "INCR a");
+    run(&mut e, c, "EXEC");
+    assert_eq!(resp(&mut e, c, "SLOWLOG GET 3"), concat!(
+        "*3\r\n",
+        "*6\r\n:3\r\n:1000\r\n:0\r\n*2\r\n$4\r\nINCR\r\n$1\r\na\r\n$14\r\n127.0.0.1:5000\r\n$3\r\nbob\r\n",
+        "*6\r\n:2\r\n:1000\r\n:0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n$14\r\n127.0.0.1:5000\r\n$3\r\nbob\r\n",
+        "*6\r\n:1\r\n:1000\r\n:0\r\n*1\r\n$5\r\nMULTI\r\n$14\r\n127.0.0.1:5000\r\n$3\r\nbob\r\n",
+    ));
+    // Secrets are logged as "(redacted)", even in a failing command.
+    run(&mut e, c, "CONFIG SET requirepass hunter2 maxmemory-policy nope");
+    let got = resp(&mut e, c, "SLOWLOG GET 1");
+    assert!(got.contains("$11\r\nrequirepass\r\n$10\r\n(redacted)\r\n$16\r\nmaxmemory-policy\r\n$4\r\nnope\r\n"), "{got}");
+    // Below the threshold nothing is logged.
+    assert_eq!(resp(&mut e, c, "CONFIG SET slowlog-log-slower-than 5000"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "SLOWLOG RESET"), "+OK\r\n");
+    run(&mut e, c, "SET a 1");
+    assert_eq!(resp(&mut e, c, "SLOWLOG LEN"), ":0\r\n");
+    let _ = clock;
+}
+
+#[cfg(feature = "scripting")]
+#[test]
+fn slowlog_shows_a_scripts_commands_as_the_script_client() {
+    let mut config = Config::default();
+    config.set_param("slowlog-log-slower-than", "0").unwrap();
+    let (mut e, _clock) = engine_with(config);
+    let c = named_client(&mut e);
+    let script = "return(redis.call('set','a','1'))";
+    run(&mut e, c, &format!("EVAL {script} 0"));
+    assert_eq!(
+        resp(&mut e, c, "SLOWLOG GET 2"),
+        format!(
+            "*2\r\n*6\r\n:2\r\n:1000\r\n:0\r\n*3\r\n$4\r\nEVAL\r\n${}\r\n{script}\r\n$1\r\n0\r\n$14\r\n127.0.0.1:5000\r\n$3\r\nbob\r\n{}",
+            script.len(),
+            "*6\r\n:1\r\n:1000\r\n:0\r\n*3\r\n$3\r\nset\r\n$1\r\na\r\n$1\r\n1\r\n$3\r\n?:0\r\n$0\r\n\r\n"
+        )
+    );
+}
+
+/// A clock that advances a settable step (µs) each time it is read, so a
+/// command takes a known, nonzero time.
+#[derive(Clone)]
+struct Ticking(Arc<AtomicU64>, Arc<AtomicU64>);
+
+impl Clock for Ticking {
+    fn now_micros(&self) -> u64 {
+        self.0.fetch_add(self.1.load(Ordering::Relaxed), Ordering::Relaxed)
+    }
+}
+
+/// The integers of a RESP2 reply, in order.
+fn ints(r: &str) -> Vec<u64> {
+    r.split("\r\n").filter_map(|l| l.strip_prefix(':')).map(|n| n.parse().unwrap()).collect()
+}
+
+#[test]
+fn latency_monitor_records_spikes_and_reports_them() {
+    let mut config = Config::default();
+    config.set_param("latency-monitor-threshold", "1").unwrap();
+    let step = Arc::new(AtomicU64::new(0));
+    let mut e = Engine::new(Options { config, clock: Box::new(Ticking(Arc::new(AtomicU64::new(1_000_000_000_000)), step.clone())), seed: 1 });
+    let c = e.open_client(ClientInfo::default());
+    let r = |e: &mut Engine, line: &str| resp(e, c, line);
+    assert_eq!(r(&mut e, "LATENCY HISTORY command"), "*0\r\n");
+    assert_eq!(r(&mut e, "LATENCY GRAPH command"), "-ERR No samples available for event 'command'\r\n");
+    // 0.4 s per clock read while these two run, then time stands still
+    // (so the LATENCY commands below record nothing).
+    step.store(400_000, Ordering::Relaxed);
+    r(&mut e, "GET a"); // fast: "fast-command"
+    r(&mut e, "KEYS *"); // not fast: "command"
+    step.store(0, Ordering::Relaxed);
+    let latest = r(&mut e, "LATENCY LATEST");
+    // Two events, in name order: [name, time, latest ms, max ms].
+    assert!(latest.starts_with("*2\r\n*4\r\n$7\r\ncommand\r\n:"), "{latest}");
+    assert!(latest.contains("*4\r\n$12\r\nfast-command\r\n:"), "{latest}");
+    let v = ints(&latest);
+    let (time, ms) = (v[0], v[1]);
+    assert!(ms >= 400 && v[2] == ms && time >= 1_000_000, "{latest}");
+    assert_eq!(r(&mut e, "LATENCY HISTORY command"), format!("*1\r\n*2\r\n:{time}\r\n:{ms}\r\n"));
+    let graph = r(&mut e, "LATENCY GRAPH command");
+    let head = format!("command - high {ms} ms, low {ms} ms (all time high {ms} ms)\n{}\n", "-".repeat(80));
+    assert!(graph.contains(&head), "{graph}");
+    // One sample at the bottom row, then its label ("0s") downwards.
+    assert!(graph.ends_with(" \n \n \n_\n \n0\ns\n\r\n"), "{graph}");
+    let doctor = r(&mut e, "LATENCY DOCTOR");
+    assert!(doctor.contains("Dave, I have observed latency spikes in this Redis instance."), "{doctor}");
+    assert!(doctor.contains(&format!("1. command: 1 latency spikes (average {ms}ms, mean deviation 0ms, period 1.00 sec). Worst all time event {ms}ms.")), "{doctor}");
+    assert!(doctor.contains("- The system is slow to execute Redis code paths not containing system calls."), "{doctor}");
+    assert_eq!(r(&mut e, "LATENCY RESET command nope"), ":1\r\n");
+    assert_eq!(r(&mut e, "LATENCY RESET"), ":1\r\n");
+    assert_eq!(r(&mut e, "LATENCY LATEST"), "*0\r\n");
+    assert_eq!(r(&mut e, "LATENCY FOO"), "-ERR unknown subcommand 'FOO'. Try LATENCY HELP.\r\n");
+    assert_eq!(r(&mut e, "LATENCY HISTORY"), "-ERR wrong number of arguments for 'latency|history' command\r\n");
+}
+
+#[test]
+fn latency_doctor_without_monitoring() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    let off = "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n";
+    assert_eq!(resp(&mut e, c, "LATENCY DOCTOR"), format!("${}\r\n{off}\r\n", off.len()));
+    assert_eq!(resp(&mut e, c, "CONFIG SET latency-monitor-threshold 100"), "+OK\r\n");
+    let calm = "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n";
+    assert_eq!(resp(&mut e, c, "LATENCY DOCTOR"), format!("${}\r\n{calm}\r\n", calm.len()));
+}
+
+#[test]
+fn modules_cannot_be_loaded() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "MODULE LIST"), "*0\r\n");
+    let refused = "-ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n";
+    assert_eq!(resp(&mut e, c, "MODULE LOAD /x.so"), refused);
+    assert_eq!(resp(&mut e, c, "MODULE LOADEX /x.so ARGS a"), refused);
+    assert_eq!(resp(&mut e, c, "MODULE UNLOAD x"), refused);
+    assert_eq!(resp(&mut e, c, "MODULE LOAD"), "-ERR wrong number of arguments for 'module|load' command\r\n");
+    let help = resp(&mut e, c, "MODULE HELP");
+    assert!(help.starts_with("*11\r\n+MODULE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+LIST\r\n"), "{help}");
+}
+
+#[test]
+fn wait_with_no_replicas() {
+    let (mut e, clock) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "WAIT 0 0"), ":0\r\n");
+    assert_eq!(resp(&mut e, c, "WAIT 1 -1"), "-ERR timeout is negative\r\n");
+    assert_eq!(resp(&mut e, c, "WAIT x 0"), "-ERR value is not an integer or out of range\r\n");
+    assert_eq!(resp(&mut e, c, "WAIT 0 x"), "-ERR timeout is not an integer or out of range\r\n");
+    // Asking for a replica waits out the timeout, then answers 0.
+    assert!(run_argv(&mut e, c, &[b"WAIT", b"1", b"100"]).is_none());
+    clock.advance_ms(100);
+    e.tick();
+    assert_eq!(e.pop_output(c), None);
+    clock.advance_ms(1);
+    e.tick();
+    assert_eq!(e.pop_output(c).map(|r| r.to_resp(Protocol::Resp2)), Some(b":0\r\n".to_vec()));
+    // Inside MULTI it cannot block: 0 at once.
+    run(&mut e, c, "MULTI");
+    run(&mut e, c, "WAIT 1 0");
+    assert_eq!(resp(&mut e, c, "EXEC"), "*1\r\n:0\r\n");
+}
