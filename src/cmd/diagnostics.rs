@@ -245,17 +245,12 @@ fn latency_doctor(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
         let n = samples.len() as u64;
         let sum: u64 = samples.iter().map(|s| s.latency).sum();
         let oldest = samples.iter().map(|s| s.time).min().unwrap_or(0);
-        let (avg, period) = if n > 0 { (sum / n, (now as i64 - oldest as i64).max(0).max(1) as u64) } else { (0, 0) };
-        let mad = if n > 0 { samples.iter().map(|s| (avg as i64 - s.latency as i64).unsigned_abs()).sum::<u64>() / n } else { 0 };
-        let per = if n > 0 { period as f64 / n as f64 } else { f64::NAN };
+        let avg = sum.checked_div(n).unwrap_or(0);
+        let period = if n > 0 { (now as i64 - oldest as i64).max(1) as u64 } else { 0 };
+        let mad = samples.iter().map(|s| (avg as i64 - s.latency as i64).unsigned_abs()).sum::<u64>().checked_div(n).unwrap_or(0);
+        let per = format!("{:.2}", period as f64 / n as f64);
         report.push_str(&format!(
-            "{}. {}: {} latency spikes (average {}ms, mean deviation {}ms, period {} sec). Worst all time event {}ms.",
-            eventnum,
-            name,
-            n,
-            avg,
-            mad,
-            format!("{:.2}", per),
+            "{eventnum}. {name}: {n} latency spikes (average {avg}ms, mean deviation {mad}ms, period {per} sec). Worst all time event {}ms.",
             ts.max
         ));
         if name.eq_ignore_ascii_case("command") {
