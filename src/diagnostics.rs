@@ -326,7 +326,7 @@ pub fn redacted_positions(full_name: &str, argv: &[&[u8]]) -> Vec<usize> {
             }
         }
         "acl|setuser" if argc >= 3 => out.extend(2..argc),
-        "config|set" if argc >= 4 && argc % 2 == 0 => {
+        "config|set" if argc >= 4 && argc.is_multiple_of(2) => {
             for j in (2..argc).step_by(2) {
                 if ["requirepass", "masterauth", "masteruser"].iter().any(|p| kw(argv[j], p)) {
                     out.push(j + 1);
