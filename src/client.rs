@@ -104,6 +104,42 @@ pub struct Client {
     pub multi: Option<MultiState>,
     /// WATCHed keys, in WATCH order (each (db, key) once).
     pub watched: Vec<WatchedKey>,
+    /// `CLIENT REPLY OFF`: no replies until `CLIENT REPLY ON` (pub/sub
+    /// messages and confirmations still go out, as Redis 7.0 pushes them).
+    pub reply_off: bool,
+    /// `CLIENT REPLY SKIP`: [`ReplySkip::Next`] after the SKIP command,
+    /// [`ReplySkip::Now`] while the command after it runs (and while it
+    /// is blocked), then [`ReplySkip::No`] again.
+    pub reply_skip: ReplySkip,
+}
+
+/// Where a client is in `CLIENT REPLY SKIP` (Redis's `CLIENT_REPLY_SKIP_NEXT`
+/// and `CLIENT_REPLY_SKIP` flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReplySkip {
+    /// Replies go out.
+    #[default]
+    No,
+    /// The next command's reply will be dropped.
+    Next,
+    /// This command's reply is dropped.
+    Now,
+}
+
+impl Client {
+    /// Whether the reply being produced now is dropped (REPLY OFF or SKIP).
+    pub fn silenced(&self) -> bool {
+        self.reply_off || self.reply_skip == ReplySkip::Now
+    }
+
+    /// After a command that did not block (Redis's `resetClient`): a SKIP
+    /// ends, a SKIP asked for by this command starts.
+    pub(crate) fn command_done(&mut self) {
+        self.reply_skip = match self.reply_skip {
+            ReplySkip::Next => ReplySkip::Now,
+            _ => ReplySkip::No,
+        };
+    }
 }
 
 impl Client {
@@ -125,6 +161,8 @@ impl Client {
             subs: None,
             multi: None,
             watched: Vec::new(),
+            reply_off: false,
+            reply_skip: ReplySkip::No,
         }
     }
 }

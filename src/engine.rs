@@ -536,11 +536,33 @@ impl Engine {
         }
         let now_us = self.clock.now_micros();
         self.reply_mark = None;
-        let r = self.call(id, argv, now_us, false, false).map(|r| self.with_own_output(id, r));
+        let r = self.call(id, argv, now_us, false, false).map(|r| {
+            let r = self.silence(id, r);
+            self.with_own_output(id, r)
+        });
+        if r.is_some() {
+            if let Some(c) = self.clients.get_mut(&id) {
+                c.command_done();
+            }
+        }
         self.serve_ready(now_us);
         self.drain_db_events();
         self.journal_after_execute();
         r
+    }
+
+    /// `reply` as the client gets it under CLIENT REPLY OFF/SKIP: nothing
+    /// but the pushes in it (pub/sub confirmations), which Redis 7.0 sends
+    /// regardless.
+    fn silence(&self, id: ClientId, reply: Reply) -> Reply {
+        if !self.clients.get(&id).is_some_and(|c| c.silenced()) {
+            return reply;
+        }
+        match reply {
+            Reply::Push(_) => reply,
+            Reply::Seq(items) => Reply::Seq(items.into_iter().filter(|r| matches!(r, Reply::Push(_))).collect()),
+            _ => Reply::Seq(Vec::new()),
+        }
     }
 
     /// `reply` with what the client's outbox holds: messages published to it
@@ -840,7 +862,12 @@ impl Engine {
             return false;
         }
         if let Some(c) = self.clients.get_mut(&id) {
-            c.outbox.push_back(reply);
+            // The reply of a command that blocked under CLIENT REPLY
+            // OFF/SKIP is dropped too; the SKIP ends with it.
+            if !c.silenced() {
+                c.outbox.push_back(reply);
+            }
+            c.command_done();
         }
         self.wake(id);
         true

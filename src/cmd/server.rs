@@ -169,6 +169,17 @@ pub const COMMANDS: &[Command] = &[
         ..Command::DEFAULT
     },
     Command {
+        name: "role",
+        arity: 1,
+        flags: NOSCRIPT | LOADING | STALE | FAST,
+        acl: "@admin @fast @dangerous",
+        group: "server",
+        summary: "Return the role of the instance in the context of replication",
+        since: "2.8.12",
+        handler: role_cmd,
+        ..Command::DEFAULT
+    },
+    Command {
         name: "memory",
         arity: -2,
         flags: 0,
@@ -268,6 +279,17 @@ const CLIENT_SUBCOMMANDS: &[Command] = &[
         summary: "Set client eviction mode for the current connection",
         since: "7.0.0",
         handler: client_no_evict_cmd,
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "reply",
+        arity: 3,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: "@slow @connection",
+        group: "connection",
+        summary: "Instruct the server whether to reply to commands",
+        since: "3.2.0",
+        handler: client_reply_cmd,
         ..Command::DEFAULT
     },
     Command {
@@ -943,8 +965,40 @@ impl Engine {
             c.proto = Protocol::Resp2;
             c.name = None;
             c.flags &= !(client_flags::READONLY | client_flags::PUBSUB | client_flags::MULTI | client_flags::DIRTY_CAS);
+            c.reply_off = false;
+            if c.reply_skip == crate::client::ReplySkip::Next {
+                c.reply_skip = crate::client::ReplySkip::No;
+            }
         }
     }
+}
+
+/// CLIENT REPLY ON|OFF|SKIP: OFF and SKIP answer nothing; SKIP drops the
+/// next command's reply (ignored while OFF).
+fn client_reply_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
+    let mode = a.req()?;
+    let Some(c) = cx.eng.clients.get_mut(&cx.client) else { return Ok(Reply::ok()) };
+    if is_kw(mode, "on") {
+        c.reply_off = false;
+        c.reply_skip = crate::client::ReplySkip::No;
+        Ok(Reply::ok())
+    } else if is_kw(mode, "off") {
+        c.reply_off = true;
+        Ok(Reply::Seq(Vec::new()))
+    } else if is_kw(mode, "skip") {
+        if !c.reply_off {
+            c.reply_skip = crate::client::ReplySkip::Next;
+        }
+        Ok(Reply::Seq(Vec::new()))
+    } else {
+        Err(Error::Syntax)
+    }
+}
+
+/// ROLE: a master with a replication offset of 0 and no replicas (redlet
+/// does not replicate).
+fn role_cmd(_cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
+    Ok(Reply::Array(alloc::vec![Reply::bulk(b"master"), Reply::Int(0), Reply::Array(Vec::new())]))
 }
 
 fn client_id_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
