@@ -43,6 +43,9 @@ pub struct Blocked {
     pub timeout_reply: Reply,
     /// Re-run the command even when a waited key was deleted.
     pub wake_on_delete: bool,
+    /// Postponed by CLIENT PAUSE: the command runs from the start when the
+    /// pause ends (no keys, no deadline).
+    pub postponed: bool,
 }
 
 /// A transaction being queued between MULTI and EXEC.

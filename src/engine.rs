@@ -171,6 +171,8 @@ pub struct Engine {
     pub(crate) slowlog: crate::diagnostics::SlowLog,
     /// LATENCY's event series.
     pub(crate) latency: crate::diagnostics::Latency,
+    /// CLIENT PAUSE's state and postponed clients.
+    pub(crate) pause: crate::pause::Pause,
     /// Changes since the last save.
     pub(crate) dirty: u64,
     /// Engine start time, ms.
@@ -258,6 +260,7 @@ impl Engine {
             stats: Stats::default(),
             slowlog: Default::default(),
             latency: Default::default(),
+            pause: Default::default(),
             dirty: 0,
             start_ms,
             blocked_keys,
@@ -535,6 +538,16 @@ impl Engine {
             return Some(Reply::Error(Error::err("no such client")));
         }
         let now_us = self.clock.now_micros();
+        let r = self.run_command(id, argv, now_us);
+        // A pause this command ended: the postponed clients' turn.
+        self.run_postponed();
+        r
+    }
+
+    /// [`Engine::execute`]'s work for a command that may run now: the
+    /// command, CLIENT REPLY's filter, its output, then what follows every
+    /// command (blocked clients served, events, the journal).
+    pub(crate) fn run_command(&mut self, id: ClientId, argv: &[&[u8]], now_us: u64) -> Option<Reply> {
         self.reply_mark = None;
         let r = self.call(id, argv, now_us, false, false).map(|r| {
             let r = self.silence(id, r);
@@ -662,7 +675,17 @@ impl Engine {
                 );
                 return Some(self.reject_in_multi(id, stat, Error::err(&msg)));
             }
-            if in_multi && !matches!(full, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
+        }
+        // CLIENT PAUSE (processCommand's gate, before queueing): the
+        // client waits, its command kept, until the pause ends.
+        if !reexec && !no_block && id != SYSTEM_CLIENT && self.pause_holds(id, cmd, now) {
+            let db = self.clients.get(&id).map_or(0, |c| c.db);
+            self.postpone(id, db, argv);
+            return None;
+        }
+        if !reexec && in_multi {
+            let full = self.table.full_names[stat].as_str();
+            if !matches!(full, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
                 self.queue_command(id, argv);
                 return Some(Reply::status("QUEUED"));
             }
@@ -829,6 +852,7 @@ impl Engine {
                 argv: b.argv.take().unwrap_or_else(|| argv.iter().map(|a| a.to_vec()).collect()),
                 timeout_reply: b.timeout_reply,
                 wake_on_delete: b.wake_on_delete,
+                postponed: false,
             });
         }
     }
@@ -836,6 +860,9 @@ impl Engine {
     /// Removes a client's blocked state and registrations; returns it.
     pub(crate) fn unblock(&mut self, id: ClientId) -> Option<Blocked> {
         let b = self.clients.get_mut(&id)?.blocked.take()?;
+        if b.postponed {
+            self.forget_postponed(id);
+        }
         for k in &b.keys {
             if let Some(q) = self.blocked_keys[b.db].get_mut(k) {
                 q.retain(|&c| c != id);
@@ -995,6 +1022,9 @@ impl Engine {
         if let Some(t) = self.persist_wakeup_ms(now) {
             at_least(t);
         }
+        if let Some(t) = self.pause_wakeup_ms() {
+            at_least(t);
+        }
         at
     }
 
@@ -1006,7 +1036,11 @@ impl Engine {
         self.busy_tick();
         let now = self.now_ms();
         self.expire_blocked(now);
-        if self.config.active_expire_enabled {
+        // A pause that ran out releases its clients; while one is in
+        // force the dataset stands still (no active expiry).
+        let paused = self.check_pause(now).is_some();
+        self.run_postponed();
+        if self.config.active_expire_enabled && !paused {
             for db in &mut self.dbs {
                 db.active_expire(&mut self.rng, now, 20, 16);
             }

@@ -147,6 +147,11 @@ impl Engine {
         if max == 0 {
             return true;
         }
+        // CLIENT PAUSE: the dataset stands still; commands go on (Redis's
+        // isSafeToPerformEvictions).
+        if self.check_pause(now).is_some() {
+            return true;
+        }
         self.settle_memory();
         if self.used_memory() <= max {
             return true;

@@ -198,6 +198,8 @@ pub struct Db {
     /// Randomness for the LFU counter's logarithmic increment (seeded from
     /// the db's seed so runs repeat).
     lfu_rng: Rng,
+    /// CLIENT PAUSE in force: expired keys read as missing but stay.
+    frozen: bool,
 }
 
 impl Db {
@@ -213,6 +215,24 @@ impl Db {
             pending: Vec::new(),
             access: Access::Lru,
             lfu_rng: Rng::new(seed ^ 0x4c46_555f_5345_4544),
+            frozen: false,
+        }
+    }
+
+    /// Freezes expiry (CLIENT PAUSE): expired keys read as missing and are
+    /// deleted only once unfrozen. Writes do not happen while frozen (the
+    /// pause holds them back); one that does replaces the stale entry.
+    pub fn set_frozen(&mut self, frozen: bool) {
+        self.frozen = frozen;
+    }
+
+    /// Removes a stale (expired, frozen) entry under `key` before an insert
+    /// that assumed the key absent.
+    fn drop_stale(&mut self, key: &[u8]) {
+        if self.frozen {
+            if let Some(i) = self.dict.find(key) {
+                self.remove_slot(i);
+            }
         }
     }
 
@@ -381,7 +401,7 @@ impl Db {
     fn expire_slot_if_needed(&mut self, i: u32, now: u64) -> bool {
         // Redis's keyIsExpired: expired only once `now > when`.
         let expired = self.dict.slot(i).is_some_and(|e| e.expire != 0 && e.expire < now);
-        if expired {
+        if expired && !self.frozen {
             if let Some(e) = self.remove_slot(i) {
                 self.record(crate::config::notify::EXPIRED, &e.key);
             }
@@ -453,6 +473,7 @@ impl Db {
                 (i, true)
             }
             None => {
+                self.drop_stale(key);
                 self.record(crate::config::notify::NEW, key);
                 let i = self.dict.insert_new(Entry {
                     key: SmallBytes::new(key),
@@ -480,6 +501,7 @@ impl Db {
 
     /// Inserts a key known to be absent (after a lookup), with an expiry.
     pub fn insert_new(&mut self, key: Box<[u8]>, value: Value, expire: Option<u64>, now: u64) -> &mut Entry {
+        self.drop_stale(&key);
         self.record(crate::config::notify::NEW, &key);
         let e = Entry { key: key.into(), value, expire: 0, lru: self.access.initial(now), vpos: NO_VPOS };
         let i = self.dict.insert_new(e);

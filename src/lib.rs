@@ -83,6 +83,7 @@ pub mod ldouble;
 pub mod journal;
 pub mod num;
 pub mod order;
+pub mod pause;
 pub mod persist;
 pub mod pubsub;
 pub mod reply;

@@ -65,3 +65,79 @@ fn role_is_a_master_without_replicas() {
     assert_eq!(resp(&mut e, c, "ROLE"), "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n");
     assert_eq!(resp(&mut e, c, "ROLE x"), "-ERR wrong number of arguments for 'role' command\r\n");
 }
+
+/// What client `c` has received since it was last drained.
+fn drain(e: &mut redlet::Engine, c: redlet::ClientId) -> String {
+    let mut out = Vec::new();
+    while let Some(r) = e.pop_output(c) {
+        out.extend(r.to_resp(Protocol::Resp2));
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn client_pause_write_postpones_writers_and_freezes_the_dataset() {
+    let (mut e, clock) = engine();
+    let (a, b, c) = (client(&mut e), client(&mut e), client(&mut e));
+    let f = client(&mut e);
+    assert_eq!(stream(&mut e, f, &["MULTI", "SET z 1"]), "+OK\r\n+QUEUED\r\n");
+    assert_eq!(stream(&mut e, a, &["SET k0 v0 PX 50", "CLIENT PAUSE 100 WRITE"]), "+OK\r\n+OK\r\n");
+    // A write waits; reads and a read-only transaction go on.
+    assert!(run_argv(&mut e, b, &[b"SET", b"k", b"1"]).is_none());
+    assert_eq!(e.blocked_clients(), 1);
+    assert_eq!(stream(&mut e, c, &["GET k", "MULTI", "GET k0", "EXEC"]), "$-1\r\n+OK\r\n+QUEUED\r\n*1\r\n$2\r\nv0\r\n");
+    // A write waits even to be queued, and so does an EXEC that would write.
+    assert_eq!(stream(&mut e, c, &["MULTI"]), "+OK\r\n");
+    assert!(run_argv(&mut e, c, &[b"SET", b"y", b"1"]).is_none());
+    assert!(run_argv(&mut e, f, &[b"EXEC"]).is_none());
+    // k0 expires during the pause: it reads as missing but is not deleted.
+    clock.advance_ms(60);
+    e.tick();
+    let d = client(&mut e);
+    assert_eq!(stream(&mut e, d, &["GET k0", "DBSIZE", "TTL k0"]), "$-1\r\n:1\r\n:-2\r\n");
+    // The pause covers its last millisecond; after it, the postponed
+    // commands run in arrival order.
+    clock.advance_ms(40);
+    e.tick();
+    assert_eq!(drain(&mut e, b), "");
+    assert_eq!(e.next_wakeup_ms(), Some(1_000_101));
+    clock.advance_ms(1);
+    e.tick();
+    assert_eq!(drain(&mut e, b), "+OK\r\n");
+    assert_eq!(drain(&mut e, c), "+QUEUED\r\n");
+    assert_eq!(drain(&mut e, f), "*1\r\n+OK\r\n");
+    assert_eq!(stream(&mut e, c, &["EXEC"]), "*1\r\n+OK\r\n");
+    assert_eq!(stream(&mut e, d, &["MGET k y z", "DBSIZE"]), "*3\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n1\r\n:3\r\n");
+}
+
+#[test]
+fn client_pause_all_holds_even_unpause_and_unpause_releases_at_once() {
+    let (mut e, clock) = engine();
+    let (a, b) = (client(&mut e), client(&mut e));
+    assert_eq!(resp(&mut e, a, "CLIENT PAUSE 100 ALL"), "+OK\r\n");
+    assert!(run_argv(&mut e, b, &[b"PING"]).is_none());
+    assert!(run_argv(&mut e, a, &[b"CLIENT", b"UNPAUSE"]).is_none());
+    clock.advance_ms(101);
+    e.tick();
+    assert_eq!(drain(&mut e, b), "+PONG\r\n");
+    assert_eq!(drain(&mut e, a), "+OK\r\n");
+    // CLIENT UNPAUSE (under a WRITE pause) releases the writers right
+    // after it; a stricter pause on top keeps the later end.
+    assert_eq!(resp(&mut e, a, "CLIENT PAUSE 1000 WRITE"), "+OK\r\n");
+    assert!(run_argv(&mut e, b, &[b"INCR", b"n"]).is_none());
+    assert_eq!(stream(&mut e, a, &["CLIENT UNBLOCK 2", "CLIENT UNPAUSE"]), ":0\r\n+OK\r\n");
+    assert_eq!(drain(&mut e, b), ":1\r\n");
+    assert_eq!(stream(&mut e, a, &["CLIENT PAUSE 0", "SET q 1"]), "+OK\r\n+OK\r\n");
+}
+
+#[test]
+fn client_pause_errors() {
+    let (mut e, _clock) = engine();
+    let a = client(&mut e);
+    assert_eq!(resp(&mut e, a, "CLIENT PAUSE x"), "-ERR timeout is not an integer or out of range\r\n");
+    assert_eq!(resp(&mut e, a, "CLIENT PAUSE -1"), "-ERR timeout is negative\r\n");
+    assert_eq!(resp(&mut e, a, "CLIENT PAUSE 1 foo"), "-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n");
+    assert_eq!(resp(&mut e, a, "CLIENT PAUSE 1 all x"), "-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\r\n");
+    assert_eq!(resp(&mut e, a, "CLIENT PAUSE"), "-ERR wrong number of arguments for 'client|pause' command\r\n");
+    assert_eq!(resp(&mut e, a, "CLIENT UNPAUSE x"), "-ERR wrong number of arguments for 'client|unpause' command\r\n");
+}

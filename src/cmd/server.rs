@@ -282,6 +282,28 @@ const CLIENT_SUBCOMMANDS: &[Command] = &[
         ..Command::DEFAULT
     },
     Command {
+        name: "pause",
+        arity: -3,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: "@admin @slow @dangerous @connection",
+        group: "connection",
+        summary: "Stop processing commands from clients for some time",
+        since: "2.9.50",
+        handler: client_pause_cmd,
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "unpause",
+        arity: 2,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: "@admin @slow @dangerous @connection",
+        group: "connection",
+        summary: "Resume processing of clients that were paused",
+        since: "6.2.0",
+        handler: client_unpause_cmd,
+        ..Command::DEFAULT
+    },
+    Command {
         name: "reply",
         arity: 3,
         flags: NOSCRIPT | LOADING | STALE,
@@ -948,7 +970,9 @@ impl Engine {
     /// CLIENT UNBLOCK: unblocks a blocked client with its timeout reply or
     /// with an UNBLOCKED error. False when the client is not blocked.
     pub fn client_unblock(&mut self, id: ClientId, error: bool) -> bool {
-        let Some(timeout_reply) = self.clients.get(&id).and_then(|c| c.blocked.as_ref()).map(|b| b.timeout_reply.clone()) else {
+        // A client postponed by CLIENT PAUSE waits for the pause, not for
+        // data: there is nothing to time out (Redis 7.0.15 would abort).
+        let Some(timeout_reply) = self.clients.get(&id).and_then(|c| c.blocked.as_ref()).filter(|b| !b.postponed).map(|b| b.timeout_reply.clone()) else {
             return false;
         };
         let reply = if error { Reply::Error(Error::msg("UNBLOCKED client unblocked via CLIENT UNBLOCK")) } else { timeout_reply };
@@ -971,6 +995,35 @@ impl Engine {
             }
         }
     }
+}
+
+/// CLIENT PAUSE timeout [WRITE|ALL]: holds back every command (ALL, the
+/// default) or the writing ones for `timeout` ms (see [`crate::pause`]).
+fn client_pause_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
+    if a.remaining() > 2 {
+        return Err(subcommand_syntax("CLIENT", a.argv()[1]));
+    }
+    let timeout = a.req()?;
+    let kind = match a.next() {
+        None => crate::pause::PauseKind::All,
+        Some(m) if is_kw(m, "write") => crate::pause::PauseKind::Write,
+        Some(m) if is_kw(m, "all") => crate::pause::PauseKind::All,
+        Some(_) => return Err(Error::err("CLIENT PAUSE mode must be WRITE or ALL")),
+    };
+    let ms = num::parse_i64(timeout).ok_or_else(|| Error::err("timeout is not an integer or out of range"))?;
+    if ms < 0 {
+        return Err(Error::TimeoutNegative);
+    }
+    // getTimeoutFromObjectOrReply: 0 stays 0 (an end already past).
+    let end = if ms == 0 { 0 } else { cx.now.checked_add(ms as u64).ok_or_else(|| Error::err("timeout is out of range"))? };
+    cx.eng.pause_clients(kind, end, cx.now);
+    Ok(Reply::ok())
+}
+
+/// CLIENT UNPAUSE: ends the pause; postponed clients run next.
+fn client_unpause_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
+    cx.eng.unpause_clients();
+    Ok(Reply::ok())
 }
 
 /// CLIENT REPLY ON|OFF|SKIP: OFF and SKIP answer nothing; SKIP drops the
@@ -1907,7 +1960,7 @@ mod tests {
 
     fn block(e: &mut Engine, id: ClientId) {
         e.clients.get_mut(&id).unwrap().blocked =
-            Some(Blocked { db: 0, keys: Vec::new(), deadline_ms: None, argv: vec![b"BLPOP".to_vec()], timeout_reply: Reply::NilArray, wake_on_delete: false });
+            Some(Blocked { db: 0, keys: Vec::new(), deadline_ms: None, argv: vec![b"BLPOP".to_vec()], timeout_reply: Reply::NilArray, wake_on_delete: false, postponed: false });
     }
 
     #[test]
