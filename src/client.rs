@@ -107,6 +107,9 @@ pub struct Client {
     pub multi: Option<MultiState>,
     /// WATCHed keys, in WATCH order (each (db, key) once).
     pub watched: Vec<WatchedKey>,
+    /// In MONITOR mode: receives a line per command run (see
+    /// [`crate::monitor`]) and may not touch the keyspace.
+    pub monitor: bool,
     /// `CLIENT REPLY OFF`: no replies until `CLIENT REPLY ON` (pub/sub
     /// messages and confirmations still go out, as Redis 7.0 pushes them).
     pub reply_off: bool,
@@ -164,6 +167,7 @@ impl Client {
             subs: None,
             multi: None,
             watched: Vec::new(),
+            monitor: false,
             reply_off: false,
             reply_skip: ReplySkip::No,
         }

@@ -173,6 +173,8 @@ pub struct Engine {
     pub(crate) latency: crate::diagnostics::Latency,
     /// CLIENT PAUSE's state and postponed clients.
     pub(crate) pause: crate::pause::Pause,
+    /// MONITOR clients, in the order they started.
+    pub(crate) monitors: Vec<ClientId>,
     /// Changes since the last save.
     pub(crate) dirty: u64,
     /// Engine start time, ms.
@@ -261,6 +263,7 @@ impl Engine {
             slowlog: Default::default(),
             latency: Default::default(),
             pause: Default::default(),
+            monitors: Vec::new(),
             dirty: 0,
             start_ms,
             blocked_keys,
@@ -436,6 +439,7 @@ impl Engine {
         self.unblock(id);
         self.discard_transaction(id);
         self.pubsub_unsubscribe_all(id);
+        self.stop_monitor(id);
         self.clients.remove(&id);
     }
 
@@ -621,7 +625,7 @@ impl Engine {
         let argc = argv.len() as i32;
         if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
             let name = self.table.full_names[stat].clone();
-            return Some(self.reject_in_multi(id, stat, Error::WrongArity(name)));
+            return Some(self.reject_in_multi(id, argv, stat, Error::WrongArity(name)));
         }
         // A script running in slices: only ALLOW_BUSY commands (and
         // SHUTDOWN only with NOSAVE) until it ends (processCommand's
@@ -630,7 +634,7 @@ impl Engine {
         if let Some(owner) = self.scripting.busy.as_ref().map(|b| b.owner()) {
             let shutdown_saving = cmd.name == "shutdown" && !argv.iter().skip(1).any(|a| a.eq_ignore_ascii_case(b"nosave"));
             if !cmd.has(cmd::flags::ALLOW_BUSY) || shutdown_saving {
-                return Some(self.reject_in_multi(id, stat, crate::script::busy_error(owner)));
+                return Some(self.reject_in_multi(id, argv, stat, crate::script::busy_error(owner)));
             }
         }
         let now = now_us / 1000;
@@ -650,7 +654,7 @@ impl Engine {
             // EXEC, DISCARD, QUIT and RESET have no subcommands.
             let name = if pos == 1 { cmd.name } else { "" };
             if let Some(e) = self.oom_gate(id, name, cmd.flags, in_multi, now) {
-                return Some(self.reject_in_multi(id, stat, e));
+                return Some(self.reject_in_multi(id, argv, stat, e));
             }
         } else if !reexec {
             self.pre_command_oom = false;
@@ -658,13 +662,13 @@ impl Engine {
         // Then the persistence gate (MISCONF), as in processCommand.
         if !reexec {
             if let Some(e) = self.write_denied(cmd, id) {
-                return Some(self.reject_in_multi(id, stat, e));
+                return Some(self.reject_in_multi(id, argv, stat, e));
             }
         }
         if !reexec && (in_multi || pubsub_resp2) {
             let full = self.table.full_names[stat].as_str();
             if in_multi && cmd.has(cmd::flags::NO_MULTI) {
-                return Some(self.reject_in_multi(id, stat, Error::err("Command not allowed inside a transaction")));
+                return Some(self.reject_in_multi(id, argv, stat, Error::err("Command not allowed inside a transaction")));
             }
             if pubsub_resp2
                 && !matches!(full, "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe" | "psubscribe" | "punsubscribe" | "quit" | "reset")
@@ -673,8 +677,12 @@ impl Engine {
                     "Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
                     full
                 );
-                return Some(self.reject_in_multi(id, stat, Error::err(&msg)));
+                return Some(self.reject_in_multi(id, argv, stat, Error::err(&msg)));
             }
+        }
+        // A monitor is a replica to Redis: it may not touch the keyspace.
+        if !reexec && self.clients.get(&id).is_some_and(|c| c.monitor) && cmd.flags & (cmd::flags::WRITE | cmd::flags::READONLY | cmd::flags::MAY_REPLICATE) != 0 {
+            return Some(self.reject_in_multi(id, argv, stat, Error::err("Replica can't interact with the keyspace")));
         }
         // CLIENT PAUSE (processCommand's gate, before queueing): the
         // client waits, its command kept, until the pause ends.
@@ -696,10 +704,14 @@ impl Engine {
     /// Rejects a command before it runs (Redis's `rejectCommand`): flags the
     /// client's transaction; a rejected EXEC discards it and answers
     /// EXECABORT with the reason.
-    fn reject_in_multi(&mut self, id: ClientId, stat: usize, e: Error) -> Reply {
+    fn reject_in_multi(&mut self, id: ClientId, argv: &[&[u8]], stat: usize, e: Error) -> Reply {
         self.flag_transaction(id);
         if self.table.full_names[stat] == "exec" {
             self.discard_transaction(id);
+            // Monitors saw MULTI: EXEC shows them the transaction is over
+            // (Redis's execCommandAbort).
+            let (db, now_us) = (self.clients.get(&id).map_or(0, |c| c.db), self.clock.now_micros());
+            self.feed_monitors(id, stat, db, argv, now_us);
             let text = e.to_bytes();
             let reason = text.strip_prefix(b"ERR ").unwrap_or(&text);
             let mut m = b"EXECABORT Transaction discarded because of: ".to_vec();
@@ -728,6 +740,12 @@ impl Engine {
         self.reply_mark = None;
         let jstate = self.journal_before(now);
         self.reply_inner.clear();
+        // EVAL, EVALSHA and FCALL are fed to monitors before they run, so
+        // their scripts' commands follow them (Redis feeds them in their
+        // handlers; they are skip_monitor otherwise).
+        if !reexec && matches!(self.table.full_names[stat].as_str(), "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro") {
+            self.feed_monitors(id, stat, db, argv, now_us);
+        }
         let mut cx = Ctx { eng: self, client: id, db, now, now_us, block: None, reexec, no_block };
         let mut args = Args::new(argv, pos);
         let res = (cmd.handler)(&mut cx, &mut args);
@@ -747,6 +765,12 @@ impl Engine {
         }
         if !self.replaying() {
             self.note_duration(id, cmd, stat, argv, now_us, elapsed, reexec, block.is_some());
+        }
+        if !reexec && cmd.flags & (cmd::flags::SKIP_MONITOR | cmd::flags::ADMIN) == 0 {
+            // The db the command left the client in (SELECT's own line shows
+            // the new one), as Redis reads `c->db` after the call.
+            let db_after = self.clients.get(&id).map_or(db, |c| c.db);
+            self.feed_monitors(id, stat, db_after, argv, now_us.saturating_add(elapsed));
         }
         if let Some(b) = block {
             if !reexec {

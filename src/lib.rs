@@ -81,6 +81,7 @@ pub mod info;
 pub mod keyspace;
 pub mod ldouble;
 pub mod journal;
+pub mod monitor;
 pub mod num;
 pub mod order;
 pub mod pause;

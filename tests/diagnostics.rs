@@ -210,3 +210,76 @@ fn wait_with_no_replicas() {
     run(&mut e, c, "WAIT 1 0");
     assert_eq!(resp(&mut e, c, "EXEC"), "*1\r\n:0\r\n");
 }
+
+/// Everything client `c` has been sent since it was last drained.
+fn drained(e: &mut Engine, c: redlet::ClientId) -> String {
+    let mut out = Vec::new();
+    while let Some(r) = e.pop_output(c) {
+        out.extend(r.to_resp(Protocol::Resp2));
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn monitor_sees_commands_after_they_run_scripts_before_their_commands() {
+    let (mut e, _clock) = engine();
+    let m = client(&mut e);
+    let c = e.open_client(ClientInfo { addr: "10.0.0.1:7".into(), ..Default::default() });
+    assert_eq!(resp(&mut e, m, "MONITOR"), "+OK\r\n");
+    for line in ["MULTI", "SET x 1", "INCR x", "EXEC", "SELECT 3", "CONFIG GET maxmemory", "MULTI", "FOO", "EXEC", "BLPOP nol 0"] {
+        run_argv(&mut e, c, &argv(line).iter().map(|v| v.as_slice()).collect::<Vec<_>>());
+    }
+    let odd: &[&[u8]] = &[b"SET", b"v", b"\x00\xff\"\\\t\n\x07\x08"];
+    run_argv(&mut e, c, odd);
+    let hello: &[&[u8]] = &[b"HELLO", b"2", b"AUTH", b"default", b"secret", b"SETNAME", b"n"];
+    run_argv(&mut e, c, hello);
+    let t = "+1000.000000 [";
+    assert_eq!(drained(&mut e, m), [
+        "0 10.0.0.1:7] \"MULTI\"",
+        "0 10.0.0.1:7] \"SET\" \"x\" \"1\"",
+        "0 10.0.0.1:7] \"INCR\" \"x\"",
+        "0 10.0.0.1:7] \"EXEC\"",
+        "3 10.0.0.1:7] \"SELECT\" \"3\"",
+        // CONFIG GET is administrative: not shown. The aborted EXEC is.
+        "3 10.0.0.1:7] \"MULTI\"",
+        "3 10.0.0.1:7] \"EXEC\"",
+        // A blocking command once, when it blocks.
+        "3 10.0.0.1:7] \"BLPOP\" \"nol\" \"0\"",
+    ].iter().map(|l| format!("{t}{l}\r\n")).collect::<String>());
+    // (the BLPOP blocked c: unblock it to go on)
+    e.close_client(c);
+    let c = e.open_client(ClientInfo { addr: "10.0.0.1:8".into(), ..Default::default() });
+    run_argv(&mut e, c, odd);
+    run_argv(&mut e, c, hello);
+    assert_eq!(drained(&mut e, m), format!(
+        "{t}0 10.0.0.1:8] \"SET\" \"v\" \"\\x00\\xff\\\"\\\\\\t\\n\\a\\b\"\r\n{t}0 10.0.0.1:8] \"HELLO\" \"2\" \"AUTH\" \"(redacted)\" \"(redacted)\" \"SETNAME\" \"n\"\r\n"
+    ));
+    // A monitor may not touch the keyspace; its own lines follow its replies.
+    assert_eq!(resp(&mut e, m, "GET x"), "-ERR Replica can't interact with the keyspace\r\n");
+    assert_eq!(resp(&mut e, m, "PING"), format!("+PONG\r\n{t}0 ?:0] \"PING\"\r\n"));
+    assert_eq!(resp(&mut e, m, "MONITOR"), "");
+    assert!(resp(&mut e, m, "CLIENT INFO").contains(" flags=O "));
+    assert_eq!(resp(&mut e, m, "RESET"), "+RESET\r\n");
+    assert_eq!(resp(&mut e, m, "GET x"), "$1\r\n2\r\n");
+    run(&mut e, c, "PING");
+    assert_eq!(drained(&mut e, m), "");
+    // Inside a transaction MONITOR is refused.
+    run(&mut e, m, "MULTI");
+    run(&mut e, m, "MONITOR");
+    assert_eq!(resp(&mut e, m, "EXEC"), "*1\r\n-ERR MONITOR isn't allowed for DENY BLOCKING client\r\n");
+}
+
+#[cfg(feature = "scripting")]
+#[test]
+fn monitor_shows_a_script_then_its_commands_as_lua() {
+    let (mut e, _clock) = engine();
+    let m = client(&mut e);
+    let c = client(&mut e);
+    run(&mut e, m, "MONITOR");
+    run(&mut e, c, "EVAL redis.call('set','a','1') 0");
+    run(&mut e, c, "EVALSHA abc 0");
+    assert_eq!(
+        drained(&mut e, m),
+        "+1000.000000 [0 ?:0] \"EVAL\" \"redis.call('set','a','1')\" \"0\"\r\n+1000.000000 [0 lua] \"set\" \"a\" \"1\"\r\n+1000.000000 [0 ?:0] \"EVALSHA\" \"abc\" \"0\"\r\n"
+    );
+}

@@ -1,6 +1,7 @@
-//! SLOWLOG, LATENCY, MODULE and WAIT, as Redis 7.0.15 answers them. The
-//! slow log and the latency series live in [`crate::diagnostics`]; the
-//! engine feeds them after every command.
+//! SLOWLOG, LATENCY, MONITOR, MODULE and WAIT, as Redis 7.0.15 answers
+//! them. The slow log and the latency series live in
+//! [`crate::diagnostics`], monitors in [`crate::monitor`]; the engine feeds
+//! them as commands run.
 
 use alloc::format;
 use alloc::string::String;
@@ -14,8 +15,19 @@ use crate::error::{Error, Result};
 use crate::num;
 use crate::reply::Reply;
 
-/// SLOWLOG, LATENCY, MODULE and WAIT.
+/// SLOWLOG, LATENCY, MONITOR, MODULE and WAIT.
 pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "monitor",
+        arity: 1,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        acl: "@admin @slow @dangerous",
+        group: "server",
+        summary: "Listen for all requests received by the server in real time",
+        since: "1.0.0",
+        handler: monitor_cmd,
+        ..Command::DEFAULT
+    },
     Command {
         name: "slowlog",
         arity: -2,
@@ -294,6 +306,22 @@ fn latency_doctor(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
         }
     }
     Ok(Reply::Verbatim("txt", report.into_bytes()))
+}
+
+// ------------------------------------------------------------------ MONITOR
+
+/// MONITOR: the client receives every command's line from now on. Inside
+/// a transaction it cannot (Redis's DENY BLOCKING clients); a monitor
+/// asking again gets no reply at all.
+fn monitor_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
+    if !cx.may_block() {
+        return Err(Error::err("MONITOR isn't allowed for DENY BLOCKING client"));
+    }
+    if cx.eng.start_monitor(cx.client) {
+        Ok(Reply::ok())
+    } else {
+        Ok(Reply::Seq(Vec::new()))
+    }
 }
 
 // ------------------------------------------------------------------- MODULE

@@ -848,6 +848,9 @@ impl Engine {
         let c = self.clients.get(&id)?;
         let now = self.now_ms();
         let mut flags = String::new();
+        if c.monitor {
+            flags.push('O');
+        }
         if c.flags & client_flags::PUBSUB != 0 {
             flags.push('P');
         }
@@ -984,6 +987,7 @@ impl Engine {
     pub fn reset_client(&mut self, id: ClientId) {
         self.discard_transaction(id);
         self.pubsub_unsubscribe_all(id);
+        self.stop_monitor(id);
         if let Some(c) = self.clients.get_mut(&id) {
             c.db = 0;
             c.proto = Protocol::Resp2;
