@@ -107,6 +107,9 @@ pub struct Client {
     pub multi: Option<MultiState>,
     /// WATCHed keys, in WATCH order (each (db, key) once).
     pub watched: Vec<WatchedKey>,
+    /// Authenticated as the default user: always when it has no password
+    /// (`requirepass` empty); otherwise after AUTH or HELLO AUTH.
+    pub authenticated: bool,
     /// In MONITOR mode: receives a line per command run (see
     /// [`crate::monitor`]) and may not touch the keyspace.
     pub monitor: bool,
@@ -167,6 +170,7 @@ impl Client {
             subs: None,
             multi: None,
             watched: Vec::new(),
+            authenticated: true,
             monitor: false,
             reply_off: false,
             reply_skip: ReplySkip::No,

@@ -426,9 +426,17 @@ impl Engine {
         let id = self.next_client_id;
         self.next_client_id += 1;
         let now = self.now_ms();
-        self.clients.insert(id, Client::new(id, info, now));
+        let mut c = Client::new(id, info, now);
+        c.authenticated = !self.password_required();
+        self.clients.insert(id, c);
         self.stats.total_connections_received += 1;
         id
+    }
+
+    /// Whether the default user has a password (`requirepass`): new
+    /// connections then start unauthenticated.
+    pub(crate) fn password_required(&self) -> bool {
+        self.config.get_param("requirepass").is_some_and(|p| !p.is_empty())
     }
 
     /// Closes a client; a blocked client leaves nothing behind.
@@ -626,6 +634,11 @@ impl Engine {
         if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
             let name = self.table.full_names[stat].clone();
             return Some(self.reject_in_multi(id, argv, stat, Error::WrongArity(name)));
+        }
+        // requirepass: an unauthenticated client may only run no_auth
+        // commands (AUTH, HELLO, QUIT, RESET...).
+        if !cmd.has(cmd::flags::NO_AUTH) && self.clients.get(&id).is_some_and(|c| !c.authenticated) && self.password_required() {
+            return Some(self.reject_in_multi(id, argv, stat, Error::msg("NOAUTH Authentication required.")));
         }
         // A script running in slices: only ALLOW_BUSY commands (and
         // SHUTDOWN only with NOSAVE) until it ends (processCommand's

@@ -141,3 +141,37 @@ fn client_pause_errors() {
     assert_eq!(resp(&mut e, a, "CLIENT PAUSE"), "-ERR wrong number of arguments for 'client|pause' command\r\n");
     assert_eq!(resp(&mut e, a, "CLIENT UNPAUSE x"), "-ERR wrong number of arguments for 'client|unpause' command\r\n");
 }
+
+#[test]
+fn requirepass_and_auth() {
+    let (mut e, _clock) = engine();
+    let a = client(&mut e);
+    assert_eq!(resp(&mut e, a, "AUTH x"), "-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n");
+    assert_eq!(resp(&mut e, a, "AUTH default anything"), "+OK\r\n");
+    assert_eq!(resp(&mut e, a, "AUTH a b c"), "-ERR syntax error\r\n");
+    assert_eq!(resp(&mut e, a, "AUTH foo bar"), "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+    assert_eq!(resp(&mut e, a, "CONFIG SET requirepass secret"), "+OK\r\n");
+    // Connected before: still authenticated. A new connection is not.
+    assert_eq!(resp(&mut e, a, "GET k"), "$-1\r\n");
+    let b = client(&mut e);
+    assert_eq!(stream(&mut e, b, &[
+        "GET k", "FOO", "AUTH wrong", "AUTH secret", "GET k", "RESET", "GET k",
+        "HELLO 3 SETNAME x", "HELLO 2 AUTH default bad", "HELLO 2 SETNAME a\tb AUTH default secret",
+        "HELLO 2 AUTH default secret SETNAME x", "CLIENT GETNAME",
+    ]), [
+        "-NOAUTH Authentication required.\r\n",
+        "-ERR unknown command 'FOO', with args beginning with: \r\n",
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+        "+OK\r\n$-1\r\n+RESET\r\n-NOAUTH Authentication required.\r\n",
+        "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n",
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+        "-ERR Client names cannot contain spaces, newlines or special characters.\r\n",
+        &format!("*14\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:2\r\n$2\r\nid\r\n:{b}\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n"),
+        "$1\r\nx\r\n",
+    ].concat());
+    // No password again: everyone may run commands.
+    let clear: &[&[u8]] = &[b"CONFIG", b"SET", b"requirepass", b""];
+    assert_eq!(run_argv(&mut e, b, clear).map(|r| r.to_resp(Protocol::Resp2)), Some(b"+OK\r\n".to_vec()));
+    let c = client(&mut e);
+    assert_eq!(stream(&mut e, c, &["GET k", "AUTH x"]), "$-1\r\n-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n");
+}

@@ -91,6 +91,17 @@ pub const COMMANDS: &[Command] = &[
         ..Command::DEFAULT
     },
     Command {
+        name: "auth",
+        arity: -2,
+        flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        acl: "@fast @connection",
+        group: "connection",
+        summary: "Authenticate to the server",
+        since: "1.0.0",
+        handler: auth_cmd,
+        ..Command::DEFAULT
+    },
+    Command {
         name: "hello",
         arity: -1,
         flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
@@ -738,6 +749,39 @@ fn check_auth(cfg: &Config, user: &[u8], pass: &[u8]) -> bool {
     user == b"default" && (required.is_empty() || required.as_bytes() == pass)
 }
 
+const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
+
+/// Authenticates client `cx.client` as `user` with `pass` (Redis's
+/// `ACLAuthenticateUser`): WRONGPASS when they do not match.
+fn authenticate(cx: &mut Ctx<'_>, user: &[u8], pass: &[u8]) -> Result<()> {
+    if !check_auth(cx.config(), user, pass) {
+        return Err(Error::msg(WRONGPASS));
+    }
+    if let Some(c) = cx.eng.clients.get_mut(&cx.client) {
+        c.authenticated = true;
+    }
+    Ok(())
+}
+
+/// AUTH [username] password.
+fn auth_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
+    if a.remaining() > 2 {
+        return Err(Error::Syntax);
+    }
+    let first = a.req()?;
+    let (user, pass) = match a.next() {
+        Some(pass) => (first, pass),
+        None => {
+            if !cx.eng.password_required() {
+                return Err(Error::err("AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
+            }
+            (&b"default"[..], first)
+        }
+    };
+    authenticate(cx, user, pass)?;
+    Ok(Reply::ok())
+}
+
 fn hello_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let mut ver = None;
     if let Some(v) = a.next() {
@@ -747,12 +791,13 @@ fn hello_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
         }
         ver = Some(if v == 3 { Protocol::Resp3 } else { Protocol::Resp2 });
     }
+    // Options apply in order, each at once (a later bad option keeps an
+    // earlier SETNAME), as Redis 7.0's helloCommand; then an unauthenticated
+    // client is refused.
     while let Some(opt) = a.next() {
         if is_kw(opt, "auth") && a.remaining() >= 2 {
             let (user, pass) = (a.req()?, a.req()?);
-            if !check_auth(cx.config(), user, pass) {
-                return Err(Error::msg("WRONGPASS invalid username-password pair or user is disabled."));
-            }
+            authenticate(cx, user, pass)?;
         } else if is_kw(opt, "setname") && a.remaining() >= 1 {
             let name = a.req()?;
             set_client_name(cx, name)?;
@@ -762,6 +807,9 @@ fn hello_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
             m.push(b'\'');
             return Err(Error::msg(m));
         }
+    }
+    if cx.eng.password_required() && cx.eng.clients.get(&cx.client).is_some_and(|c| !c.authenticated) {
+        return Err(Error::msg("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
     }
     let id = cx.client;
     let proto = match cx.eng.clients.get_mut(&id) {
@@ -985,6 +1033,7 @@ impl Engine {
     /// RESET: the client's connection state back to a new connection's
     /// (db 0, RESP2, no name, no per-connection modes).
     pub fn reset_client(&mut self, id: ClientId) {
+        let required = self.password_required();
         self.discard_transaction(id);
         self.pubsub_unsubscribe_all(id);
         self.stop_monitor(id);
@@ -994,6 +1043,7 @@ impl Engine {
             c.name = None;
             c.flags &= !(client_flags::READONLY | client_flags::PUBSUB | client_flags::MULTI | client_flags::DIRTY_CAS);
             c.reply_off = false;
+            c.authenticated = !required;
             if c.reply_skip == crate::client::ReplySkip::Next {
                 c.reply_skip = crate::client::ReplySkip::No;
             }
