@@ -283,3 +283,39 @@ fn monitor_shows_a_script_then_its_commands_as_lua() {
         "+1000.000000 [0 ?:0] \"EVAL\" \"redis.call('set','a','1')\" \"0\"\r\n+1000.000000 [0 lua] \"set\" \"a\" \"1\"\r\n+1000.000000 [0 ?:0] \"EVALSHA\" \"abc\" \"0\"\r\n"
     );
 }
+
+#[test]
+fn lolwut_draws_redis_art() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "LOLWUT"), "$18\r\nRedis ver. 7.0.15\n\r\n");
+    assert_eq!(resp(&mut e, c, "LOLWUT VERSION 7 1 2"), "$18\r\nRedis ver. 7.0.15\n\r\n");
+    assert_eq!(resp(&mut e, c, "LOLWUT VERSION"), "$18\r\nRedis ver. 7.0.15\n\r\n");
+    assert_eq!(resp(&mut e, c, "LOLWUT VERSION x"), "-ERR value is not an integer or out of range\r\n");
+    assert_eq!(resp(&mut e, c, "LOLWUT VERSION 5 x"), "-ERR value is not an integer or out of range\r\n");
+    // Schotter: the first two rows of squares are never shaken (these are
+    // redis-server's lines for the same arguments), then the caption.
+    let art = String::from_utf8(e.execute(c, &[b"LOLWUT", b"VERSION", b"5", b"10", b"3", b"4"]).unwrap().to_resp(Protocol::Resp2)).unwrap();
+    let body = art.split_once("\r\n").unwrap().1.strip_suffix("\r\n").unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(lines.len(), 8, "{art}");
+    assert_eq!(lines[0], "⢰⠒⠒⢲⠒⠒⣶⠒⠒⡆");
+    assert_eq!(lines[1], "⢸⣀⣀⣸⣀⣀⣿⣀⣀⡇");
+    assert!(lines[2..7].iter().all(|l| l.chars().count() == 10 && l.chars().all(|ch| ('\u{2800}'..='\u{28ff}').contains(&ch))));
+    assert_eq!(lines[7], "Georg Nees - schotter, plotter on paper, 1968. Redis ver. 7.0.15");
+    // The default Schotter is as long as Redis's (9817 bytes).
+    let art = e.execute(c, &[b"LOLWUT", b"VERSION", b"5"]).unwrap().to_resp(Protocol::Resp2);
+    assert_eq!(art.len(), "$9817\r\n".len() + 9817 + 2);
+    // The skyline: rows x cols coloured cells, the bottom row all buildings.
+    let art = String::from_utf8(e.execute(c, &[b"LOLWUT", b"VERSION", b"6", b"20", b"5"]).unwrap().to_resp(Protocol::Resp2)).unwrap();
+    let body = art.split_once("\r\n").unwrap().1.strip_suffix("\r\n").unwrap();
+    let rows: Vec<&str> = body.lines().collect();
+    assert_eq!(rows.len(), 7);
+    assert!(rows[..5].iter().all(|r| r.matches("\u{1b}[0m").count() == 20));
+    assert!(!rows[4].contains("0;97;107m"), "{}", rows[4]);
+    assert_eq!(rows[5], "Dedicated to the 8 bit game developers of past and present.");
+    assert_eq!(rows[6], "Original 8 bit image from Plaguemon by hikikomori. Redis ver. 7.0.15");
+    // Redis's limits allow an 800 MB canvas; redlet cuts it.
+    let big = e.execute(c, &[b"LOLWUT", b"VERSION", b"5", b"1000", b"1", b"200"]).unwrap().to_resp(Protocol::Resp2);
+    assert!(big.len() < 4 << 20, "{}", big.len());
+}

@@ -15,6 +15,7 @@ pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
 pub mod lists;
+pub mod lolwut;
 pub mod multi;
 pub mod persist;
 pub mod pubsub;
@@ -182,6 +183,7 @@ pub fn families() -> &'static [&'static [Command]] {
         server::COMMANDS,
         persist::COMMANDS,
         diagnostics::COMMANDS,
+        lolwut::COMMANDS,
         #[cfg(feature = "scripting")]
         scripting::COMMANDS,
     ]
