@@ -114,6 +114,8 @@ impl Canvas {
 
     /// lwDrawSquare: a square of side `size` centred on (x, y), rotated by
     /// `angle`, with lolwut.c's float and double steps.
+    // Redis divides by the literal 1.4142135623, not by sqrt(2).
+    #[allow(clippy::approx_constant)]
     fn square(&mut self, x: i64, y: i64, size: f32, angle: f32, color: u8) {
         let size = libm::round(f64::from(size) / 1.4142135623) as f32;
         let mut k = (core::f64::consts::FRAC_PI_4 + f64::from(angle)) as f32;
