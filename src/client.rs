@@ -107,6 +107,8 @@ pub struct Client {
     pub multi: Option<MultiState>,
     /// WATCHed keys, in WATCH order (each (db, key) once).
     pub watched: Vec<WatchedKey>,
+    /// CLIENT TRACKING state, when on.
+    pub tracking: Option<crate::tracking::ClientTracking>,
     /// Authenticated as the default user: always when it has no password
     /// (`requirepass` empty); otherwise after AUTH or HELLO AUTH.
     pub authenticated: bool,
@@ -148,6 +150,13 @@ impl Client {
             ReplySkip::Next => ReplySkip::Now,
             _ => ReplySkip::No,
         };
+        // CLIENT CACHING lasts for the next command (or transaction):
+        // any other command than a CLIENT one outside MULTI ends it.
+        if self.multi.is_none() && !self.last_cmd.starts_with("client") {
+            if let Some(t) = self.tracking.as_mut() {
+                t.caching = false;
+            }
+        }
     }
 }
 
@@ -170,6 +179,7 @@ impl Client {
             subs: None,
             multi: None,
             watched: Vec::new(),
+            tracking: None,
             authenticated: true,
             monitor: false,
             reply_off: false,

@@ -175,6 +175,15 @@ pub struct Engine {
     pub(crate) pause: crate::pause::Pause,
     /// MONITOR clients, in the order they started.
     pub(crate) monitors: Vec<ClientId>,
+    /// CLIENT TRACKING's tables.
+    pub(crate) tracking: crate::tracking::Tracking,
+    /// The client whose command is running (Redis's `current_client`:
+    /// a script's caller, not the script client), between its command's
+    /// start and its reply.
+    pub(crate) executing: Option<ClientId>,
+    /// The client the running command belongs to (the script client for a
+    /// script's commands): who changed a key, for BCAST's NOLOOP.
+    pub(crate) cmd_client: ClientId,
     /// Changes since the last save.
     pub(crate) dirty: u64,
     /// Engine start time, ms.
@@ -264,6 +273,9 @@ impl Engine {
             latency: Default::default(),
             pause: Default::default(),
             monitors: Vec::new(),
+            tracking: Default::default(),
+            executing: None,
+            cmd_client: SYSTEM_CLIENT,
             dirty: 0,
             start_ms,
             blocked_keys,
@@ -310,7 +322,7 @@ impl Engine {
         use crate::config::notify::{EXPIRED, KEYEVENT, KEYSPACE};
         let f = self.notify_flags;
         let mut classes = if f & (KEYSPACE | KEYEVENT) != 0 { f } else { 0 };
-        if self.watched.get(db).is_some_and(|w| !w.is_empty()) || self.delete_waiters.get(db).is_some_and(|&n| n > 0) {
+        if self.watched.get(db).is_some_and(|w| !w.is_empty()) || self.delete_waiters.get(db).is_some_and(|&n| n > 0) || self.tracking_active() {
             classes |= EXPIRED;
         }
         if let Some(d) = self.dbs.get_mut(db) {
@@ -353,6 +365,7 @@ impl Engine {
                         if self.delete_waiters[db] > 0 {
                             self.mark_ready(db, &key);
                         }
+                        self.tracking_invalidate(0, &key);
                         "expired"
                     }
                     NEW => "new",
@@ -448,6 +461,7 @@ impl Engine {
         self.discard_transaction(id);
         self.pubsub_unsubscribe_all(id);
         self.stop_monitor(id);
+        self.disable_tracking(id);
         self.clients.remove(&id);
     }
 
@@ -561,10 +575,12 @@ impl Engine {
     /// command (blocked clients served, events, the journal).
     pub(crate) fn run_command(&mut self, id: ClientId, argv: &[&[u8]], now_us: u64) -> Option<Reply> {
         self.reply_mark = None;
+        self.executing = Some(id);
         let r = self.call(id, argv, now_us, false, false).map(|r| {
             let r = self.silence(id, r);
             self.with_own_output(id, r)
         });
+        self.executing = None;
         if r.is_some() {
             if let Some(c) = self.clients.get_mut(&id) {
                 c.command_done();
@@ -573,6 +589,7 @@ impl Engine {
         self.serve_ready(now_us);
         self.drain_db_events();
         self.journal_after_execute();
+        self.tracking_broadcast();
         r
     }
 
@@ -759,10 +776,22 @@ impl Engine {
         if !reexec && matches!(self.table.full_names[stat].as_str(), "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro") {
             self.feed_monitors(id, stat, db, argv, now_us);
         }
+        let outer_client = core::mem::replace(&mut self.cmd_client, id);
         let mut cx = Ctx { eng: self, client: id, db, now, now_us, block: None, reexec, no_block };
         let mut args = Args::new(argv, pos);
         let res = (cmd.handler)(&mut cx, &mut args);
         let block = cx.block.take();
+        self.cmd_client = outer_client;
+        // Keys a read-only command read, for a client tracking them (the
+        // script's _RO commands track the commands they run instead).
+        if self.tracking_active()
+            && cmd.has(cmd::flags::READONLY)
+            && !matches!(self.table.full_names[stat].as_str(), "eval_ro" | "evalsha_ro" | "fcall_ro")
+            && self.clients.get(&id).is_some_and(|c| c.tracking.is_some())
+        {
+            let positions = crate::cmd::server::command_key_positions(&self.table, cmd, argv);
+            self.tracking_remember(id, argv, &positions);
+        }
         self.journal_after(cmd, argv, db, now, jstate, reexec);
         // Values looked up may have changed size: refresh used_memory.
         self.settle_memory();
@@ -954,6 +983,9 @@ impl Engine {
             self.drain_db_events();
         }
         self.touch_watched(db, key);
+        if self.tracking_active() {
+            self.tracking_invalidate(self.cmd_client, key);
+        }
     }
 
     /// Queues `key` for serving if a client is blocked on it (Redis's
@@ -1089,6 +1121,8 @@ impl Engine {
             let now_us = self.clock.now_micros();
             self.serve_ready(now_us);
         }
+        // Keys that expired here, for BCAST trackers.
+        self.tracking_broadcast();
     }
 
     /// Times out blocked clients whose deadline is before `now`.

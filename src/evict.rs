@@ -227,8 +227,11 @@ impl Engine {
         }
         self.stats.evicted_keys += 1;
         self.propagate(db, &[b"DEL", key]);
-        // signalModifiedKey only: WATCH fails, no blocked client is woken.
+        // signalModifiedKey only (with no client): WATCH fails, trackers
+        // are told, no blocked client is woken.
+        let by = core::mem::replace(&mut self.cmd_client, 0);
         self.signal_modified(db, key);
+        self.cmd_client = by;
         self.notify_keyspace_event(notify::EVICTED, "evicted", key, db);
     }
 

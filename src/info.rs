@@ -241,7 +241,7 @@ impl Engine {
                 line!("client_recent_max_input_buffer:0");
                 line!("client_recent_max_output_buffer:0");
                 line!("blocked_clients:{}", self.blocked_clients());
-                line!("tracking_clients:0");
+                line!("tracking_clients:{}", self.tracking.stats().0);
                 line!("clients_in_timeout_table:{}", self.clients.values().filter(|c| c.blocked.as_ref().is_some_and(|b| b.deadline_ms.is_some())).count());
             }
             "memory" => {
@@ -384,9 +384,10 @@ impl Engine {
                 line!("active_defrag_key_misses:0");
                 line!("total_active_defrag_time:0");
                 line!("current_active_defrag_time:0");
-                line!("tracking_total_keys:0");
-                line!("tracking_total_items:0");
-                line!("tracking_total_prefixes:0");
+                let (_, keys, items, prefixes) = self.tracking.stats();
+                line!("tracking_total_keys:{}", keys);
+                line!("tracking_total_items:{}", items);
+                line!("tracking_total_prefixes:{}", prefixes);
                 line!("unexpected_error_replies:{}", s.unexpected_error_replies);
                 line!("total_error_replies:{}", s.total_error_replies);
                 line!("dump_payload_sanitizations:0");

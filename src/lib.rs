@@ -95,6 +95,7 @@ pub(crate) mod script;
 pub mod session;
 pub mod snapshot;
 pub mod storage;
+pub mod tracking;
 pub mod types;
 
 pub use client::{ClientId, ClientInfo};

@@ -175,3 +175,120 @@ fn requirepass_and_auth() {
     let c = client(&mut e);
     assert_eq!(stream(&mut e, c, &["GET k", "AUTH x"]), "$-1\r\n-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n");
 }
+
+fn resp3(e: &mut redlet::Engine) -> redlet::ClientId {
+    let c = client(e);
+    run(e, c, "HELLO 3");
+    c
+}
+
+/// What client `c` receives for `line`, in RESP3.
+fn r3(e: &mut redlet::Engine, c: redlet::ClientId, line: &str) -> String {
+    let a = argv(line);
+    let refs: Vec<&[u8]> = a.iter().map(|v| v.as_slice()).collect();
+    let mut out = e.execute(c, &refs).map(|r| r.to_resp(Protocol::Resp3)).unwrap_or_default();
+    while let Some(r) = e.pop_output(c) {
+        out.extend(r.to_resp(Protocol::Resp3));
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn pushes(e: &mut redlet::Engine, c: redlet::ClientId) -> String {
+    let mut out = Vec::new();
+    while let Some(r) = e.pop_output(c) {
+        out.extend(r.to_resp(e.protocol(c)));
+    }
+    String::from_utf8(out).unwrap()
+}
+
+const INV_K: &str = ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n";
+
+#[test]
+fn tracking_invalidates_keys_a_client_read_once() {
+    let (mut e, clock) = engine();
+    let a = resp3(&mut e);
+    let b = client(&mut e);
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON"), "+OK\r\n");
+    assert_eq!(r3(&mut e, a, "GET k"), "_\r\n");
+    assert_eq!(resp(&mut e, b, "SET k 1"), "+OK\r\n");
+    assert_eq!(pushes(&mut e, a), INV_K);
+    // Forgotten once invalidated: the next write says nothing.
+    assert_eq!(resp(&mut e, b, "SET k 2"), "+OK\r\n");
+    assert_eq!(pushes(&mut e, a), "");
+    // The client's own write: the message follows its reply (not with NOLOOP).
+    assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n2\r\n");
+    assert_eq!(r3(&mut e, a, "SET k 3"), format!("+OK\r\n{INV_K}"));
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON NOLOOP"), "+OK\r\n");
+    assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n3\r\n");
+    assert_eq!(r3(&mut e, a, "SET k 4"), "+OK\r\n");
+    // Expiry and FLUSHALL (a null: everything).
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON"), "+OK\r\n");
+    assert_eq!(resp(&mut e, b, "SET k 5 PX 10"), "+OK\r\n");
+    assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n5\r\n");
+    clock.advance_ms(20);
+    assert_eq!(resp(&mut e, b, "GET k"), "$-1\r\n");
+    assert_eq!(pushes(&mut e, a), INV_K);
+    assert_eq!(resp(&mut e, b, "FLUSHALL"), "+OK\r\n");
+    assert_eq!(pushes(&mut e, a), ">2\r\n$10\r\ninvalidate\r\n_\r\n");
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKINGINFO"), "%3\r\n$5\r\nflags\r\n~1\r\n$2\r\non\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*0\r\n");
+    assert!(resp(&mut e, b, "INFO clients").contains("tracking_clients:1\r\n"));
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING OFF"), "+OK\r\n");
+    assert_eq!(r3(&mut e, a, "CLIENT GETREDIR"), ":-1\r\n");
+}
+
+#[test]
+fn tracking_optin_optout_bcast_and_redirect() {
+    let (mut e, _clock) = engine();
+    let a = resp3(&mut e);
+    let b = client(&mut e);
+    // OPTIN: only after CLIENT CACHING YES, for one command.
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON OPTIN"), "+OK\r\n");
+    assert_eq!(r3(&mut e, a, "GET k"), "_\r\n");
+    run(&mut e, b, "SET k 1");
+    assert_eq!(pushes(&mut e, a), "");
+    assert_eq!(r3(&mut e, a, "CLIENT CACHING YES"), "+OK\r\n");
+    assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n1\r\n");
+    run(&mut e, b, "SET k 2");
+    assert_eq!(pushes(&mut e, a), INV_K);
+    assert_eq!(r3(&mut e, a, "CLIENT CACHING NO"), "-ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.\r\n");
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON OPTOUT"), "-ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.\r\n");
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING OFF"), "+OK\r\n");
+    // BCAST: every change under a prefix, per prefix, after the command.
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON BCAST PREFIX user: PREFIX obj:"), "+OK\r\n");
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON BCAST PREFIX u"), "-ERR Prefix 'u' overlaps with an existing prefix 'user:'. Prefixes for a single client must not overlap.\r\n");
+    run(&mut e, b, "MSET user:2 y obj:1 z user:1 x other w");
+    assert_eq!(pushes(&mut e, a), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$5\r\nobj:1\r\n>2\r\n$10\r\ninvalidate\r\n*2\r\n$6\r\nuser:1\r\n$6\r\nuser:2\r\n");
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON"), "-ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.\r\n");
+    assert!(r3(&mut e, a, "CLIENT INFO").contains(" flags=tB "));
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING OFF"), "+OK\r\n");
+    // REDIRECT to a subscribed RESP2 client: __redis__:invalidate messages;
+    // to a client that is gone: tracking-redir-broken.
+    let r = client(&mut e);
+    run(&mut e, r, "SUBSCRIBE __redis__:invalidate");
+    assert_eq!(r3(&mut e, a, &format!("CLIENT TRACKING ON REDIRECT {r}")), "+OK\r\n");
+    assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n2\r\n");
+    run(&mut e, b, "SET k 3");
+    assert_eq!(pushes(&mut e, r), "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nk\r\n");
+    assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n3\r\n");
+    e.close_client(r);
+    run(&mut e, b, "SET k 4");
+    assert_eq!(pushes(&mut e, a), format!(">2\r\n$21\r\ntracking-redir-broken\r\n:{r}\r\n"));
+    assert!(r3(&mut e, a, "CLIENT TRACKINGINFO").contains("broken_redirect"));
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON REDIRECT 0"), "-ERR The client ID you want redirect to does not exist\r\n");
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON PREFIX x"), "-ERR PREFIX option requires BCAST mode to be enabled\r\n");
+    let c = client(&mut e);
+    assert_eq!(resp(&mut e, c, "CLIENT CACHING YES"), "-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled\r\n");
+}
+
+#[test]
+fn tracking_hears_of_active_expiry_in_ticks() {
+    let (mut e, clock) = engine();
+    let a = resp3(&mut e);
+    let b = client(&mut e);
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON BCAST"), "+OK\r\n");
+    run(&mut e, b, "SET k v PX 5");
+    assert_eq!(pushes(&mut e, a), INV_K);
+    clock.advance_ms(10);
+    e.tick();
+    assert_eq!(pushes(&mut e, a), INV_K);
+}

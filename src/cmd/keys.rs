@@ -1209,6 +1209,7 @@ fn object_help_cmd(_cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 /// engine frees memory synchronously whatever ASYNC/SYNC says.)
 pub fn flushdb(cx: &mut Ctx<'_>) -> u64 {
     let db = cx.db;
+    cx.eng.tracking_flush();
     flush_one(cx, db)
 }
 
@@ -1224,6 +1225,7 @@ fn flush_one(cx: &mut Ctx<'_>, db: usize) -> u64 {
 
 /// FLUSHALL: empties every db; returns how many keys they held.
 pub fn flushall(cx: &mut Ctx<'_>) -> u64 {
+    cx.eng.tracking_flush();
     (0..cx.eng.dbs.len()).map(|db| flush_one(cx, db)).sum()
 }
 

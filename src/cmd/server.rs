@@ -216,6 +216,28 @@ const CLIENT_SUBCOMMANDS: &[Command] = &[
         ..Command::DEFAULT
     },
     Command {
+        name: "caching",
+        arity: 3,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: "@slow @connection",
+        group: "connection",
+        summary: "Instruct the server about tracking or not keys in the next request",
+        since: "6.0.0",
+        handler: client_caching_cmd,
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "tracking",
+        arity: -3,
+        flags: NOSCRIPT | LOADING | STALE,
+        acl: "@slow @connection",
+        group: "connection",
+        summary: "Enable or disable server assisted client side caching support",
+        since: "6.0.0",
+        handler: client_tracking_cmd,
+        ..Command::DEFAULT
+    },
+    Command {
         name: "getredir",
         arity: 2,
         flags: NOSCRIPT | LOADING | STALE,
@@ -908,6 +930,15 @@ impl Engine {
         if c.blocked.is_some() {
             flags.push('b');
         }
+        if let Some(t) = &c.tracking {
+            flags.push('t');
+            if t.broken_redirect {
+                flags.push('R');
+            }
+            if t.bcast {
+                flags.push('B');
+            }
+        }
         if c.flags & client_flags::DIRTY_CAS != 0 {
             flags.push('d');
         }
@@ -930,7 +961,7 @@ impl Engine {
             s,
             "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
              qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll={} omem=0 tot-mem=0 events=r \
-             cmd={} user=default redir=-1 resp={}",
+             cmd={} user=default redir={} resp={}",
             c.id,
             c.info.addr,
             c.info.laddr,
@@ -946,6 +977,7 @@ impl Engine {
             c.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             c.outbox.len(),
             c.last_cmd,
+            c.tracking.as_ref().map_or(-1, |t| t.redirect as i64),
             if c.proto == Protocol::Resp3 { 3 } else { 2 },
         );
         Some(s)
@@ -1037,6 +1069,7 @@ impl Engine {
         self.discard_transaction(id);
         self.pubsub_unsubscribe_all(id);
         self.stop_monitor(id);
+        self.disable_tracking(id);
         if let Some(c) = self.clients.get_mut(&id) {
             c.db = 0;
             c.proto = Protocol::Resp2;
@@ -1235,18 +1268,87 @@ fn client_no_evict_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     Ok(Reply::ok())
 }
 
-fn client_getredir_cmd(_cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
-    // Client-side caching (CLIENT TRACKING) is not supported: never tracking.
-    Ok(Reply::Int(-1))
+fn client_getredir_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
+    Ok(Reply::Int(cx.eng.clients.get(&cx.client).and_then(|c| c.tracking.as_ref()).map_or(-1, |t| t.redirect as i64)))
 }
 
-fn client_trackinginfo_cmd(_cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
+fn client_trackinginfo_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
     let b = |s: &str| Reply::bulk(s.as_bytes());
+    let t = cx.eng.clients.get(&cx.client).and_then(|c| c.tracking.as_ref());
     Ok(Reply::Map(vec![
-        (b("flags"), Reply::Set(vec![b("off")])),
-        (b("redirect"), Reply::Int(-1)),
-        (b("prefixes"), Reply::Array(Vec::new())),
+        (b("flags"), Reply::Set(crate::tracking::info_flags(t))),
+        (b("redirect"), Reply::Int(t.map_or(-1, |t| t.redirect as i64))),
+        (b("prefixes"), Reply::Array(t.map_or_else(Vec::new, |t| t.prefixes.iter().map(|p| Reply::bulk(p)).collect()))),
     ]))
+}
+
+/// CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p]... [OPTIN]
+/// [OPTOUT] [NOLOOP] (see [`crate::tracking`]).
+fn client_tracking_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
+    let mode = a.req()?;
+    let mut redirect: i64 = 0;
+    let mut opts = crate::tracking::ClientTracking::default();
+    while let Some(opt) = a.next() {
+        if is_kw(opt, "redirect") && a.remaining() > 0 {
+            if redirect != 0 {
+                return Err(Error::err("A client can only redirect to a single other client"));
+            }
+            redirect = a.i64()?;
+            if redirect <= 0 || !cx.eng.clients.contains_key(&(redirect as u64)) || redirect as u64 == crate::engine::SYSTEM_CLIENT {
+                return Err(Error::err("The client ID you want redirect to does not exist"));
+            }
+        } else if is_kw(opt, "bcast") {
+            opts.bcast = true;
+        } else if is_kw(opt, "optin") {
+            opts.optin = true;
+        } else if is_kw(opt, "optout") {
+            opts.optout = true;
+        } else if is_kw(opt, "noloop") {
+            opts.noloop = true;
+        } else if is_kw(opt, "prefix") && a.remaining() > 0 {
+            opts.prefixes.push(a.req()?.to_vec());
+        } else {
+            return Err(Error::Syntax);
+        }
+    }
+    if is_kw(mode, "on") {
+        cx.eng.enable_tracking(cx.client, redirect as u64, opts).map_err(|m| {
+            if m.starts_with(b"ERR ") {
+                Error::msg(m)
+            } else {
+                let mut e = b"ERR ".to_vec();
+                e.extend_from_slice(&m);
+                Error::msg(e)
+            }
+        })?;
+    } else if is_kw(mode, "off") {
+        cx.eng.disable_tracking(cx.client);
+    } else {
+        return Err(Error::Syntax);
+    }
+    Ok(Reply::ok())
+}
+
+/// CLIENT CACHING YES|NO: the next command's keys are tracked (OPTIN) or
+/// not (OPTOUT).
+fn client_caching_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
+    let opt = a.req()?;
+    let Some(t) = cx.eng.clients.get_mut(&cx.client).and_then(|c| c.tracking.as_mut()) else {
+        return Err(Error::err("CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled"));
+    };
+    if is_kw(opt, "yes") {
+        if !t.optin {
+            return Err(Error::err("CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode."));
+        }
+    } else if is_kw(opt, "no") {
+        if !t.optout {
+            return Err(Error::err("CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode."));
+        }
+    } else {
+        return Err(Error::Syntax);
+    }
+    t.caching = true;
+    Ok(Reply::ok())
 }
 
 fn client_help_cmd(_cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
@@ -1722,6 +1824,19 @@ fn getkeys(cx: &mut Ctx<'_>, a: &mut Args<'_>, with_flags: bool) -> Result<Reply
             })
             .collect(),
     ))
+}
+
+/// The positions in `argv` of the keys command `cmd` (resolved from
+/// `argv`, a subcommand if it has a parent) names, as COMMAND GETKEYS finds
+/// them; empty when it names none.
+pub(crate) fn command_key_positions(table: &crate::engine::Table, cmd: &'static Command, argv: &[&[u8]]) -> Vec<usize> {
+    let parent = argv.first().and_then(|n| table.command(n)).filter(|p| p.subcommands.iter().any(|s| core::ptr::eq(s, cmd)));
+    let r = Resolved { cmd, parent };
+    let keys = match variable_flag_keys(Resolved { cmd, parent }, argv) {
+        Some(k) => k,
+        None => keys_from_specs(r, argv).unwrap_or_default(),
+    };
+    keys.into_iter().map(|(pos, _)| pos).collect()
 }
 
 fn command_getkeys_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
