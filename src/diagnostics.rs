@@ -65,6 +65,11 @@ impl SlowLog {
             self.entries.push_front(SlowEntry { id: self.next_id, time: now_ms / 1000, duration, argv: args, peer: Box::from(peer), name: Box::from(name) });
             self.next_id += 1;
         }
+        self.trim(max_len);
+    }
+
+    /// Drops the oldest entries beyond `max_len`.
+    pub fn trim(&mut self, max_len: u64) {
         while self.entries.len() as u64 > max_len {
             self.entries.pop_back();
         }

@@ -853,7 +853,14 @@ impl Engine {
         if !(reexec && blocked) {
             self.latency.add_if_needed(threshold, event, elapsed / 1000, end_ms);
         }
-        if blocked || cmd.has(cmd::flags::SKIP_SLOWLOG) || self.config.slowlog_log_slower_than < 0 {
+        let slower_than = self.config.slowlog_log_slower_than;
+        if blocked || cmd.has(cmd::flags::SKIP_SLOWLOG) || slower_than < 0 {
+            return;
+        }
+        // The common case: fast enough, nothing to build (Redis still trims
+        // a log that CONFIG SET slowlog-max-len shortened).
+        if i128::from(elapsed) < i128::from(slower_than) {
+            self.slowlog.trim(self.config.slowlog_max_len);
             return;
         }
         // Scripts run as the system client, which has no connection:
