@@ -773,7 +773,7 @@ impl Engine {
         // EVAL, EVALSHA and FCALL are fed to monitors before they run, so
         // their scripts' commands follow them (Redis feeds them in their
         // handlers; they are skip_monitor otherwise).
-        if !reexec && matches!(self.table.full_names[stat].as_str(), "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro") {
+        if !reexec && !self.monitors.is_empty() && matches!(self.table.full_names[stat].as_str(), "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro") {
             self.feed_monitors(id, stat, db, argv, now_us);
         }
         let outer_client = core::mem::replace(&mut self.cmd_client, id);
@@ -808,7 +808,7 @@ impl Engine {
         if !self.replaying() {
             self.note_duration(id, cmd, stat, argv, now_us, elapsed, reexec, block.is_some());
         }
-        if !reexec && cmd.flags & (cmd::flags::SKIP_MONITOR | cmd::flags::ADMIN) == 0 {
+        if !reexec && !self.monitors.is_empty() && cmd.flags & (cmd::flags::SKIP_MONITOR | cmd::flags::ADMIN) == 0 {
             // The db the command left the client in (SELECT's own line shows
             // the new one), as Redis reads `c->db` after the call.
             let db_after = self.clients.get(&id).map_or(db, |c| c.db);
