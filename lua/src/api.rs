@@ -294,6 +294,11 @@ impl<H: Host> Lua<H> {
         self.heap.table_mut(t).readonly = readonly;
     }
 
+    /// Whether writes to `t` fail ([`Lua::set_readonly`]).
+    pub fn is_readonly(&self, t: TableRef) -> bool {
+        self.heap.table(t).readonly
+    }
+
     /// A native function value with upvalues (read with [`Ctx::upvalue`]).
     pub fn new_native(&mut self, f: NativeFn<H>, upvals: &[Value]) -> FuncRef {
         let env = self.globals;

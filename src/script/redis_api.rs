@@ -113,11 +113,12 @@ fn pcall_filter(lua: &mut Lua<Engine>, err: Value) -> Value {
 
 /// Makes `root` and every table reachable from it (values and metatables)
 /// read-only (Redis's `luaSetTableProtectionRecursively`), iteratively.
+/// As in Redis, a table already read-only counts as visited (that stops
+/// the `_G._G` loop); both callers protect graphs of fresh tables only.
 pub(super) fn protect_recursively(lua: &mut Lua<Engine>, root: TableRef) {
     let mut todo = alloc::vec![root];
-    let mut seen = hashbrown::HashSet::<TableRef, foldhash::fast::FixedState>::default();
     while let Some(t) = todo.pop() {
-        if !seen.insert(t) {
+        if lua.is_readonly(t) {
             continue;
         }
         lua.set_readonly(t, true);
