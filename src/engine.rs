@@ -175,6 +175,9 @@ pub struct Engine {
     pub(crate) pause: crate::pause::Pause,
     /// MONITOR clients, in the order they started.
     pub(crate) monitors: Vec<ClientId>,
+    /// `requirepass` is set (cached from the configuration: checked on
+    /// every command).
+    pub(crate) requirepass: bool,
     /// CLIENT TRACKING's tables.
     pub(crate) tracking: crate::tracking::Tracking,
     /// The client whose command is running (Redis's `current_client`:
@@ -274,6 +277,7 @@ impl Engine {
             pause: Default::default(),
             monitors: Vec::new(),
             tracking: Default::default(),
+            requirepass: false,
             executing: None,
             cmd_client: SYSTEM_CLIENT,
             dirty: 0,
@@ -309,6 +313,7 @@ impl Engine {
     /// tells every db which events to record for it.
     pub(crate) fn refresh_notify_flags(&mut self) {
         self.notify_flags = self.config.notify_flags();
+        self.requirepass = self.config.get_param("requirepass").is_some_and(|p| !p.is_empty());
         self.refresh_persist_config();
         for db in 0..self.dbs.len() {
             self.sync_db_events(db);
@@ -449,7 +454,7 @@ impl Engine {
     /// Whether the default user has a password (`requirepass`): new
     /// connections then start unauthenticated.
     pub(crate) fn password_required(&self) -> bool {
-        self.config.get_param("requirepass").is_some_and(|p| !p.is_empty())
+        self.requirepass
     }
 
     /// Closes a client; a blocked client leaves nothing behind.
@@ -654,7 +659,7 @@ impl Engine {
         }
         // requirepass: an unauthenticated client may only run no_auth
         // commands (AUTH, HELLO, QUIT, RESET...).
-        if !cmd.has(cmd::flags::NO_AUTH) && self.clients.get(&id).is_some_and(|c| !c.authenticated) && self.password_required() {
+        if self.requirepass && !cmd.has(cmd::flags::NO_AUTH) && self.clients.get(&id).is_some_and(|c| !c.authenticated) {
             return Some(self.reject_in_multi(id, argv, stat, Error::msg("NOAUTH Authentication required.")));
         }
         // A script running in slices: only ALLOW_BUSY commands (and
