@@ -85,6 +85,17 @@ struct TableEntry {
     stat: usize,
 }
 
+/// `reply` as a client gets it under CLIENT REPLY OFF/SKIP: nothing but
+/// the pushes in it (pub/sub confirmations), which Redis 7.0 sends
+/// regardless.
+fn silence(reply: Reply) -> Reply {
+    match reply {
+        Reply::Push(_) => reply,
+        Reply::Seq(items) => Reply::Seq(items.into_iter().filter(|r| matches!(r, Reply::Push(_))).collect()),
+        _ => Reply::Seq(Vec::new()),
+    }
+}
+
 /// The command table, resolved once at start.
 pub(crate) struct Table {
     by_name: HashMap<Box<[u8]>, usize, FixedState>,
@@ -582,34 +593,24 @@ impl Engine {
         self.reply_mark = None;
         self.executing = Some(id);
         let r = self.call(id, argv, now_us, false, false).map(|r| {
-            let r = self.silence(id, r);
+            // One lookup: CLIENT REPLY's filter, then the per-command reset.
+            let silenced = match self.clients.get_mut(&id) {
+                Some(c) => {
+                    let s = c.silenced();
+                    c.command_done();
+                    s
+                }
+                None => false,
+            };
+            let r = if silenced { silence(r) } else { r };
             self.with_own_output(id, r)
         });
         self.executing = None;
-        if r.is_some() {
-            if let Some(c) = self.clients.get_mut(&id) {
-                c.command_done();
-            }
-        }
         self.serve_ready(now_us);
         self.drain_db_events();
         self.journal_after_execute();
         self.tracking_broadcast();
         r
-    }
-
-    /// `reply` as the client gets it under CLIENT REPLY OFF/SKIP: nothing
-    /// but the pushes in it (pub/sub confirmations), which Redis 7.0 sends
-    /// regardless.
-    fn silence(&self, id: ClientId, reply: Reply) -> Reply {
-        if !self.clients.get(&id).is_some_and(|c| c.silenced()) {
-            return reply;
-        }
-        match reply {
-            Reply::Push(_) => reply,
-            Reply::Seq(items) => Reply::Seq(items.into_iter().filter(|r| matches!(r, Reply::Push(_))).collect()),
-            _ => Reply::Seq(Vec::new()),
-        }
     }
 
     /// `reply` with what the client's outbox holds: messages published to it
