@@ -276,7 +276,11 @@ impl Heap {
         }
         self.str_hashes[i as usize] = h;
         let hashes = &self.str_hashes;
-        self.intern.insert_unique(intern_hash(h), i, |&j| intern_hash(hashes[j as usize]));
+        // Called only when the table grows; `dyn` so that this table and the
+        // compiler's constant cache share one instantiation of hashbrown's
+        // insert and rehash code (`HashTable<u32>` with a `&dyn Fn` hasher).
+        let rehash: &dyn Fn(&u32) -> u64 = &|&j| intern_hash(hashes[j as usize]);
+        self.intern.insert_unique(intern_hash(h), i, rehash);
         StrRef { idx: i, hash: h }
     }
 

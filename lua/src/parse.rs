@@ -582,7 +582,10 @@ impl Parser<'_> {
         if n >= MAXARG_BX as usize {
             return Err(runtime_error("constant table overflow"));
         }
-        fs.h.insert_unique(hash, n as u32, |&i| k_hash(&consts[i as usize]));
+        // `dyn`: the same hashbrown instantiation as the string intern table
+        // (heap.rs); the hasher only runs when the table grows.
+        let rehash: &dyn Fn(&u32) -> u64 = &|&i| k_hash(&consts[i as usize]);
+        fs.h.insert_unique(hash, n as u32, rehash);
         fs.f.constants.push(v);
         Ok(n as i32)
     }
