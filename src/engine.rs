@@ -717,7 +717,7 @@ impl Engine {
             }
         }
         // A monitor is a replica to Redis: it may not touch the keyspace.
-        if !reexec && self.clients.get(&id).is_some_and(|c| c.monitor) && cmd.flags & (cmd::flags::WRITE | cmd::flags::READONLY | cmd::flags::MAY_REPLICATE) != 0 {
+        if !reexec && !self.monitors.is_empty() && self.clients.get(&id).is_some_and(|c| c.monitor) && cmd.flags & (cmd::flags::WRITE | cmd::flags::READONLY | cmd::flags::MAY_REPLICATE) != 0 {
             return Some(self.reject_in_multi(id, argv, stat, Error::err("Replica can't interact with the keyspace")));
         }
         // CLIENT PAUSE (processCommand's gate, before queueing): the

@@ -108,8 +108,8 @@ impl Engine {
             return true;
         }
         if cmd.name == "exec" {
-            let queued: Vec<Vec<Vec<u8>>> = self.clients.get(&id).and_then(|c| c.multi.as_ref()).map(|m| m.queue.clone()).unwrap_or_default();
-            return queued.iter().any(|argv| {
+            let Some(m) = self.clients.get(&id).and_then(|c| c.multi.as_ref()) else { return false };
+            return m.queue.iter().any(|argv| {
                 let refs: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();
                 self.table.resolve(&refs).is_ok_and(|(c, _, _)| replicates(c.flags))
             });
