@@ -217,6 +217,33 @@ test('pub/sub: events, patterns, shard channels, async iterator, RESP3 pushes', 
   await db.close({ save: false });
 });
 
+test('client-side caching: CLIENT TRACKING invalidations as events', async () => {
+  const db = await Redlet.open({ seed: 1 });
+  const cache = db.client();
+  cache.call('HELLO', 3);
+  const dropped = [];
+  cache.on('invalidate', (keys) => dropped.push(keys));
+  assert.equal(cache.call('CLIENT', 'TRACKING', 'ON'), 'OK');
+  assert.equal(cache.call('GET', 'user:1'), null);
+  db.call('SET', 'user:1', 'ann');
+  assert.deepEqual(dropped, [['user:1']]);
+  // Once per read: a second write says nothing until the key is read again.
+  db.call('SET', 'user:1', 'bob');
+  assert.equal(dropped.length, 1);
+  assert.equal(cache.call('GET', 'user:1'), 'bob');
+  db.call('FLUSHALL');
+  assert.deepEqual(dropped, [['user:1'], null], 'a flush invalidates everything');
+  // BCAST: every change under a prefix.
+  const tab = db.client();
+  tab.call('HELLO', 3);
+  const seen = [];
+  tab.on('invalidate', (keys) => seen.push(keys));
+  tab.call('CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', 'cart:');
+  db.call('MSET', 'cart:1', 'x', 'cart:2', 'y', 'other', 'z');
+  assert.deepEqual(seen, [['cart:1', 'cart:2']]);
+  await db.close({ save: false });
+});
+
 test('MULTI/EXEC and WATCH across clients', async () => {
   const db = await Redlet.open();
   const a = db.client();

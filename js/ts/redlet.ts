@@ -392,7 +392,12 @@ export class Client extends Emitter {
     else w.resolve(v);
   }
 
-  /** Emits a push as the event its kind names, and queues messages for {@link Client.messages}. */
+  /**
+   * Emits a push as the event its kind names, and queues messages for
+   * {@link Client.messages}. Client-side caching (CLIENT TRACKING, RESP3)
+   * gives `invalidate` events with the keys to drop, or `null` for all
+   * (FLUSHALL/FLUSHDB).
+   */
   private dispatch(items: unknown[]): void {
     const kind = text(items[0]);
     let m: Message<unknown> | undefined;
@@ -402,6 +407,8 @@ export class Client extends Emitter {
     } else if (kind === 'pmessage') {
       m = { type: kind, pattern: items[1], channel: items[2], message: items[3] };
       this.emit(kind, items[1], items[2], items[3]);
+    } else if (kind === 'invalidate') {
+      this.emit('invalidate', items[1]);
     } else {
       this.emit('push', items);
     }
