@@ -97,6 +97,7 @@ pub mod snapshot;
 pub mod storage;
 pub mod tracking;
 pub mod types;
+pub mod vecmap;
 
 pub use client::{ClientId, ClientInfo};
 pub use config::Config;

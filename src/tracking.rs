@@ -20,7 +20,6 @@
 //! non-empty id lists; a client id in it may be stale (closed or no longer
 //! tracking) and is skipped when sending, as Redis does.
 
-use alloc::collections::BTreeMap;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -29,6 +28,7 @@ use hashbrown::HashMap;
 use crate::client::ClientId;
 use crate::engine::Engine;
 use crate::reply::Reply;
+use crate::vecmap::VecMap;
 
 /// A client's tracking options.
 #[derive(Debug, Clone, Default)]
@@ -55,12 +55,12 @@ pub struct ClientTracking {
 /// the client that changed it last (0: none, an expiry or eviction).
 #[derive(Debug, Clone, Default)]
 struct Bcast {
-    keys: BTreeMap<Vec<u8>, ClientId>,
+    keys: VecMap<ClientId>,
     clients: Vec<ClientId>,
 }
 
 /// A BCAST prefix's collected keys and its clients, taken for sending.
-type Broadcast = (BTreeMap<Vec<u8>, ClientId>, Vec<ClientId>);
+type Broadcast = (VecMap<ClientId>, Vec<ClientId>);
 
 /// The engine's tracking tables.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +70,7 @@ pub struct Tracking {
     /// Sum of the table's list lengths (INFO's tracking_total_items).
     items: usize,
     /// Prefix -> its BCAST state, in prefix order.
-    prefixes: BTreeMap<Vec<u8>, Bcast>,
+    prefixes: VecMap<Bcast>,
     /// Clients with tracking on.
     clients: usize,
 }
@@ -157,7 +157,7 @@ impl Engine {
         if opts.bcast {
             let wanted: Vec<Vec<u8>> = if opts.prefixes.is_empty() { vec![Vec::new()] } else { opts.prefixes };
             for p in wanted {
-                let b = self.tracking.prefixes.entry(p.clone()).or_default();
+                let b = self.tracking.prefixes.entry_or_default(&p);
                 if !b.clients.contains(&id) {
                     b.clients.push(id);
                     b.clients.sort_unstable();

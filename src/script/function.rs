@@ -46,82 +46,8 @@ pub(crate) struct Func {
 }
 
 /// Names to values, iterated in name order (FUNCTION LIST and DUMP list
-/// libraries and functions sorted by name). A sorted vector: libraries and
-/// their functions are few and change only on FUNCTION LOAD/DELETE, and
-/// this is a fraction of a `BTreeMap`'s code in the wasm build (three
-/// BTreeMap instantiations were 23 KB of it).
-pub(crate) struct NameMap<V> {
-    /// Sorted by name, names unique.
-    items: Vec<(Vec<u8>, V)>,
-}
-
-impl<V> Default for NameMap<V> {
-    fn default() -> Self {
-        NameMap { items: Vec::new() }
-    }
-}
-
-impl<V> NameMap<V> {
-    fn find(&self, name: &[u8]) -> core::result::Result<usize, usize> {
-        self.items.binary_search_by(|(n, _)| n.as_slice().cmp(name))
-    }
-
-    /// The value under `name`.
-    pub fn get(&self, name: &[u8]) -> Option<&V> {
-        self.find(name).ok().map(|i| &self.items[i].1)
-    }
-
-    /// Whether `name` is present.
-    pub fn contains_key(&self, name: &[u8]) -> bool {
-        self.find(name).is_ok()
-    }
-
-    /// Sets `name` to `v`, returning the value it replaced.
-    pub fn insert(&mut self, name: Vec<u8>, v: V) -> Option<V> {
-        match self.find(&name) {
-            Ok(i) => Some(core::mem::replace(&mut self.items[i].1, v)),
-            Err(i) => {
-                self.items.insert(i, (name, v));
-                None
-            }
-        }
-    }
-
-    /// Removes `name`, returning its value.
-    pub fn remove(&mut self, name: &[u8]) -> Option<V> {
-        self.find(name).ok().map(|i| self.items.remove(i).1)
-    }
-
-    /// The names, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &Vec<u8>> {
-        self.items.iter().map(|(n, _)| n)
-    }
-
-    /// The values, in name order.
-    pub fn values(&self) -> impl Iterator<Item = &V> {
-        self.items.iter().map(|(_, v)| v)
-    }
-
-    /// Names and values, in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Vec<u8>, &V)> {
-        self.items.iter().map(|(n, v)| (n, v))
-    }
-
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    /// Removes everything.
-    pub fn clear(&mut self) {
-        self.items.clear();
-    }
-}
+/// libraries and functions sorted by name).
+pub(crate) type NameMap<V> = crate::vecmap::VecMap<V>;
 
 /// A loaded library.
 pub(crate) struct Library {
