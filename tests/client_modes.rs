@@ -66,15 +66,6 @@ fn role_is_a_master_without_replicas() {
     assert_eq!(resp(&mut e, c, "ROLE x"), "-ERR wrong number of arguments for 'role' command\r\n");
 }
 
-/// What client `c` has received since it was last drained.
-fn drain(e: &mut redlet::Engine, c: redlet::ClientId) -> String {
-    let mut out = Vec::new();
-    while let Some(r) = e.pop_output(c) {
-        out.extend(r.to_resp(Protocol::Resp2));
-    }
-    String::from_utf8(out).unwrap()
-}
-
 #[test]
 fn client_pause_write_postpones_writers_and_freezes_the_dataset() {
     let (mut e, clock) = engine();
@@ -99,13 +90,13 @@ fn client_pause_write_postpones_writers_and_freezes_the_dataset() {
     // commands run in arrival order.
     clock.advance_ms(40);
     e.tick();
-    assert_eq!(drain(&mut e, b), "");
+    assert_eq!(outputs(&mut e, b), "");
     assert_eq!(e.next_wakeup_ms(), Some(1_000_101));
     clock.advance_ms(1);
     e.tick();
-    assert_eq!(drain(&mut e, b), "+OK\r\n");
-    assert_eq!(drain(&mut e, c), "+QUEUED\r\n");
-    assert_eq!(drain(&mut e, f), "*1\r\n+OK\r\n");
+    assert_eq!(outputs(&mut e, b), "+OK\r\n");
+    assert_eq!(outputs(&mut e, c), "+QUEUED\r\n");
+    assert_eq!(outputs(&mut e, f), "*1\r\n+OK\r\n");
     assert_eq!(stream(&mut e, c, &["EXEC"]), "*1\r\n+OK\r\n");
     assert_eq!(stream(&mut e, d, &["MGET k y z", "DBSIZE"]), "*3\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n1\r\n:3\r\n");
 }
@@ -119,14 +110,14 @@ fn client_pause_all_holds_even_unpause_and_unpause_releases_at_once() {
     assert!(run_argv(&mut e, a, &[b"CLIENT", b"UNPAUSE"]).is_none());
     clock.advance_ms(101);
     e.tick();
-    assert_eq!(drain(&mut e, b), "+PONG\r\n");
-    assert_eq!(drain(&mut e, a), "+OK\r\n");
+    assert_eq!(outputs(&mut e, b), "+PONG\r\n");
+    assert_eq!(outputs(&mut e, a), "+OK\r\n");
     // CLIENT UNPAUSE (under a WRITE pause) releases the writers right
     // after it; a stricter pause on top keeps the later end.
     assert_eq!(resp(&mut e, a, "CLIENT PAUSE 1000 WRITE"), "+OK\r\n");
     assert!(run_argv(&mut e, b, &[b"INCR", b"n"]).is_none());
     assert_eq!(stream(&mut e, a, &["CLIENT UNBLOCK 2", "CLIENT UNPAUSE"]), ":0\r\n+OK\r\n");
-    assert_eq!(drain(&mut e, b), ":1\r\n");
+    assert_eq!(outputs(&mut e, b), ":1\r\n");
     assert_eq!(stream(&mut e, a, &["CLIENT PAUSE 0", "SET q 1"]), "+OK\r\n+OK\r\n");
 }
 
@@ -193,14 +184,6 @@ fn r3(e: &mut redlet::Engine, c: redlet::ClientId, line: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
-fn pushes(e: &mut redlet::Engine, c: redlet::ClientId) -> String {
-    let mut out = Vec::new();
-    while let Some(r) = e.pop_output(c) {
-        out.extend(r.to_resp(e.protocol(c)));
-    }
-    String::from_utf8(out).unwrap()
-}
-
 const INV_K: &str = ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n";
 
 #[test]
@@ -211,10 +194,10 @@ fn tracking_invalidates_keys_a_client_read_once() {
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON"), "+OK\r\n");
     assert_eq!(r3(&mut e, a, "GET k"), "_\r\n");
     assert_eq!(resp(&mut e, b, "SET k 1"), "+OK\r\n");
-    assert_eq!(pushes(&mut e, a), INV_K);
+    assert_eq!(outputs(&mut e, a), INV_K);
     // Forgotten once invalidated: the next write says nothing.
     assert_eq!(resp(&mut e, b, "SET k 2"), "+OK\r\n");
-    assert_eq!(pushes(&mut e, a), "");
+    assert_eq!(outputs(&mut e, a), "");
     // The client's own write: the message follows its reply (not with NOLOOP).
     assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n2\r\n");
     assert_eq!(r3(&mut e, a, "SET k 3"), format!("+OK\r\n{INV_K}"));
@@ -227,9 +210,9 @@ fn tracking_invalidates_keys_a_client_read_once() {
     assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n5\r\n");
     clock.advance_ms(20);
     assert_eq!(resp(&mut e, b, "GET k"), "$-1\r\n");
-    assert_eq!(pushes(&mut e, a), INV_K);
+    assert_eq!(outputs(&mut e, a), INV_K);
     assert_eq!(resp(&mut e, b, "FLUSHALL"), "+OK\r\n");
-    assert_eq!(pushes(&mut e, a), ">2\r\n$10\r\ninvalidate\r\n_\r\n");
+    assert_eq!(outputs(&mut e, a), ">2\r\n$10\r\ninvalidate\r\n_\r\n");
     assert_eq!(r3(&mut e, a, "CLIENT TRACKINGINFO"), "%3\r\n$5\r\nflags\r\n~1\r\n$2\r\non\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*0\r\n");
     assert!(resp(&mut e, b, "INFO clients").contains("tracking_clients:1\r\n"));
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING OFF"), "+OK\r\n");
@@ -245,11 +228,11 @@ fn tracking_optin_optout_bcast_and_redirect() {
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON OPTIN"), "+OK\r\n");
     assert_eq!(r3(&mut e, a, "GET k"), "_\r\n");
     run(&mut e, b, "SET k 1");
-    assert_eq!(pushes(&mut e, a), "");
+    assert_eq!(outputs(&mut e, a), "");
     assert_eq!(r3(&mut e, a, "CLIENT CACHING YES"), "+OK\r\n");
     assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n1\r\n");
     run(&mut e, b, "SET k 2");
-    assert_eq!(pushes(&mut e, a), INV_K);
+    assert_eq!(outputs(&mut e, a), INV_K);
     assert_eq!(r3(&mut e, a, "CLIENT CACHING NO"), "-ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.\r\n");
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON OPTOUT"), "-ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.\r\n");
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING OFF"), "+OK\r\n");
@@ -257,7 +240,7 @@ fn tracking_optin_optout_bcast_and_redirect() {
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON BCAST PREFIX user: PREFIX obj:"), "+OK\r\n");
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON BCAST PREFIX u"), "-ERR Prefix 'u' overlaps with an existing prefix 'user:'. Prefixes for a single client must not overlap.\r\n");
     run(&mut e, b, "MSET user:2 y obj:1 z user:1 x other w");
-    assert_eq!(pushes(&mut e, a), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$5\r\nobj:1\r\n>2\r\n$10\r\ninvalidate\r\n*2\r\n$6\r\nuser:1\r\n$6\r\nuser:2\r\n");
+    assert_eq!(outputs(&mut e, a), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$5\r\nobj:1\r\n>2\r\n$10\r\ninvalidate\r\n*2\r\n$6\r\nuser:1\r\n$6\r\nuser:2\r\n");
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON"), "-ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.\r\n");
     assert!(r3(&mut e, a, "CLIENT INFO").contains(" flags=tB "));
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING OFF"), "+OK\r\n");
@@ -268,11 +251,11 @@ fn tracking_optin_optout_bcast_and_redirect() {
     assert_eq!(r3(&mut e, a, &format!("CLIENT TRACKING ON REDIRECT {r}")), "+OK\r\n");
     assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n2\r\n");
     run(&mut e, b, "SET k 3");
-    assert_eq!(pushes(&mut e, r), "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nk\r\n");
+    assert_eq!(outputs(&mut e, r), "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nk\r\n");
     assert_eq!(r3(&mut e, a, "GET k"), "$1\r\n3\r\n");
     e.close_client(r);
     run(&mut e, b, "SET k 4");
-    assert_eq!(pushes(&mut e, a), format!(">2\r\n$21\r\ntracking-redir-broken\r\n:{r}\r\n"));
+    assert_eq!(outputs(&mut e, a), format!(">2\r\n$21\r\ntracking-redir-broken\r\n:{r}\r\n"));
     assert!(r3(&mut e, a, "CLIENT TRACKINGINFO").contains("broken_redirect"));
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON REDIRECT 0"), "-ERR The client ID you want redirect to does not exist\r\n");
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON PREFIX x"), "-ERR PREFIX option requires BCAST mode to be enabled\r\n");
@@ -287,8 +270,8 @@ fn tracking_hears_of_active_expiry_in_ticks() {
     let b = client(&mut e);
     assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON BCAST"), "+OK\r\n");
     run(&mut e, b, "SET k v PX 5");
-    assert_eq!(pushes(&mut e, a), INV_K);
+    assert_eq!(outputs(&mut e, a), INV_K);
     clock.advance_ms(10);
     e.tick();
-    assert_eq!(pushes(&mut e, a), INV_K);
+    assert_eq!(outputs(&mut e, a), INV_K);
 }

@@ -211,15 +211,6 @@ fn wait_with_no_replicas() {
     assert_eq!(resp(&mut e, c, "EXEC"), "*1\r\n:0\r\n");
 }
 
-/// Everything client `c` has been sent since it was last drained.
-fn drained(e: &mut Engine, c: redlet::ClientId) -> String {
-    let mut out = Vec::new();
-    while let Some(r) = e.pop_output(c) {
-        out.extend(r.to_resp(Protocol::Resp2));
-    }
-    String::from_utf8(out).unwrap()
-}
-
 #[test]
 fn monitor_sees_commands_after_they_run_scripts_before_their_commands() {
     let (mut e, _clock) = engine();
@@ -234,7 +225,7 @@ fn monitor_sees_commands_after_they_run_scripts_before_their_commands() {
     let hello: &[&[u8]] = &[b"HELLO", b"2", b"AUTH", b"default", b"secret", b"SETNAME", b"n"];
     run_argv(&mut e, c, hello);
     let t = "+1000.000000 [";
-    assert_eq!(drained(&mut e, m), [
+    assert_eq!(outputs(&mut e, m), [
         "0 10.0.0.1:7] \"MULTI\"",
         "0 10.0.0.1:7] \"SET\" \"x\" \"1\"",
         "0 10.0.0.1:7] \"INCR\" \"x\"",
@@ -251,7 +242,7 @@ fn monitor_sees_commands_after_they_run_scripts_before_their_commands() {
     let c = e.open_client(ClientInfo { addr: "10.0.0.1:8".into(), ..Default::default() });
     run_argv(&mut e, c, odd);
     run_argv(&mut e, c, hello);
-    assert_eq!(drained(&mut e, m), format!(
+    assert_eq!(outputs(&mut e, m), format!(
         "{t}0 10.0.0.1:8] \"SET\" \"v\" \"\\x00\\xff\\\"\\\\\\t\\n\\a\\b\"\r\n{t}0 10.0.0.1:8] \"HELLO\" \"2\" \"AUTH\" \"(redacted)\" \"(redacted)\" \"SETNAME\" \"n\"\r\n"
     ));
     // A monitor may not touch the keyspace; its own lines follow its replies.
@@ -262,7 +253,7 @@ fn monitor_sees_commands_after_they_run_scripts_before_their_commands() {
     assert_eq!(resp(&mut e, m, "RESET"), "+RESET\r\n");
     assert_eq!(resp(&mut e, m, "GET x"), "$1\r\n2\r\n");
     run(&mut e, c, "PING");
-    assert_eq!(drained(&mut e, m), "");
+    assert_eq!(outputs(&mut e, m), "");
     // Inside a transaction MONITOR is refused.
     run(&mut e, m, "MULTI");
     run(&mut e, m, "MONITOR");
@@ -279,7 +270,7 @@ fn monitor_shows_a_script_then_its_commands_as_lua() {
     run(&mut e, c, "EVAL redis.call('set','a','1') 0");
     run(&mut e, c, "EVALSHA abc 0");
     assert_eq!(
-        drained(&mut e, m),
+        outputs(&mut e, m),
         "+1000.000000 [0 ?:0] \"EVAL\" \"redis.call('set','a','1')\" \"0\"\r\n+1000.000000 [0 lua] \"set\" \"a\" \"1\"\r\n+1000.000000 [0 ?:0] \"EVALSHA\" \"abc\" \"0\"\r\n"
     );
 }

@@ -43,3 +43,13 @@ pub fn resp(e: &mut Engine, c: ClientId, line: &str) -> String {
 pub fn client(e: &mut Engine) -> ClientId {
     e.open_client(ClientInfo::default())
 }
+
+/// Everything client `c` has been sent since it was last drained (replies
+/// of blocked commands, pushes), rendered in the client's protocol.
+pub fn outputs(e: &mut Engine, c: ClientId) -> String {
+    let mut out = Vec::new();
+    while let Some(r) = e.pop_output(c) {
+        out.extend(r.to_resp(e.protocol(c)));
+    }
+    String::from_utf8(out).unwrap()
+}
