@@ -491,6 +491,12 @@ struct RedisServer {
 
 impl RedisServer {
     fn start() -> Option<RedisServer> {
+        (0..5).find_map(|_| Self::try_start())
+    }
+
+    /// One attempt on one free port. Another test may be handed the same
+    /// port: a server is only ours if it reports our child's process id.
+    fn try_start() -> Option<RedisServer> {
         let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
         let child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
@@ -505,7 +511,9 @@ impl RedisServer {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        Some(srv)
+        let info = exchange(port, b"INFO server\r\n", &[]);
+        let pid = format!("process_id:{}\r\n", srv.child.id());
+        String::from_utf8_lossy(&info).contains(&pid).then_some(srv)
     }
 }
 

@@ -83,6 +83,14 @@ impl RedisServer {
                     break;
                 }
                 if let Ok(mut c) = Conn::connect(port) {
+                    // Another test may be handed the same free port: the
+                    // server must be our child (its owner kills the other).
+                    let pid = format!("process_id:{}\r\n", srv.child.id());
+                    let ours = matches!(c.cmd_str(&["INFO", "server"]), Ok(V::Bulk(i)) if String::from_utf8_lossy(&i).contains(&pid));
+                    if !ours {
+                        last_err = format!("port {port} is answered by another redis-server");
+                        break;
+                    }
                     if prepare(&mut c).is_ok() {
                         let mut d = vec![b"CONFIG".to_vec(), b"SET".to_vec()];
                         for p in TUNABLES {

@@ -288,7 +288,13 @@ impl RedisServer {
             .ok()?;
         let s = RedisServer { child, port, dir };
         let mut c = Client::connect(port, Duration::from_secs(5)).ok()?;
-        (c.cmd("PING") == Val::Status(b"PONG".to_vec())).then_some(s)
+        // Two tests may be handed the same free port: the one whose server
+        // lost the bind must not talk to the other's (which its owner kills).
+        let pid = format!("process_id:{}\r\n", s.child.id());
+        match c.try_call(&[b"INFO", b"server"]) {
+            Some(Val::Bulk(Some(info))) if String::from_utf8_lossy(&info).contains(&pid) => Some(s),
+            _ => None,
+        }
     }
 
     /// A connection to it.
