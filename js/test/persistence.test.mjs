@@ -13,10 +13,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import Redis from 'ioredis';
+import { startServer, startRedisServer } from './servers.mjs';
 
 // WORKAROUND (reported, not fixed here): Node 20's V8 segfaults in code
 // TurboFan compiled with JS-to-wasm call inlining (wasm.ts `pack` inlining
@@ -244,33 +244,6 @@ function snapshotFiles(dir) {
 
 // ---------------------------------------------------------------- processes
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitPort(port, proc, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}: ${proc.stderrText ?? ''}`);
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.on('connect', () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`port ${port} never opened`);
-    await sleep(30);
-  }
-}
-
 function track(p) {
   procs.add(p);
   p.stderrText = '';
@@ -279,22 +252,16 @@ function track(p) {
   return p;
 }
 
+/** `redlet serve` on a free port with data in `dir`; its stderr is kept. */
 async function startNative(dir, extra = []) {
-  const port = await freePort();
-  const p = track(spawn(BIN, ['serve', '--port', String(port), '--dir', dir, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] }));
-  await waitPort(port, p);
-  return { port, proc: p };
+  const { port, proc } = await startServer(BIN, (port) => ['serve', '--port', String(port), '--dir', dir, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return { port, proc: track(proc) };
 }
 
+/** redis-server 7.0 on a free port, without persistence. */
 async function startRedis() {
-  const port = await freePort();
-  const p = track(
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }),
-  );
-  await waitPort(port, p);
-  return { port, proc: p };
+  const { port, proc } = await startRedisServer({ stdio: ['ignore', 'ignore', 'pipe'] });
+  return { port, proc: track(proc) };
 }
 
 function client(port) {

@@ -7,49 +7,20 @@
 // sliding-window rate limiter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import IORedis from 'ioredis';
 import { getKeyIndexes } from '@ioredis/commands';
 import Redis, { sha1hex, keyIndexes } from '../dist/ioredis.js';
 import { Redlet, ReplyError } from '../dist/index.js';
+import { startRedisServer } from './servers.mjs';
 
 let server;
 let port;
 let db;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 before(async () => {
-  port = await freePort();
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    const c = new IORedis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      await c.ping();
-      await c.quit();
-      break;
-    } catch (e) {
-      c.disconnect();
-      if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}: ${e}`);
-      await sleep(50);
-    }
-  }
+  ({ port, proc: server } = await startRedisServer());
   db = await Redlet.open({ seed: 1 });
 });
 

@@ -15,6 +15,7 @@ import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { serve } from '../dist/node.js';
 import { Redlet } from '../dist/index.js';
+import { startRedisServer } from './servers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const execFileP = promisify(execFile);
@@ -78,36 +79,6 @@ async function exchange(port, input) {
   c.send(input);
   c.end();
   return (await c.closed).toString('latin1');
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** Starts redis-server 7.0 on a free port (no persistence). */
-async function startRedis() {
-  const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    try {
-      const c = raw(port);
-      await Promise.race([c.connected, c.closed.then(() => Promise.reject(new Error('closed')))]);
-      c.sock.destroy();
-      return { port, stop: () => proc.kill('SIGKILL') };
-    } catch {
-      await sleep(50);
-    }
-  }
-  proc.kill('SIGKILL');
-  throw new Error('redis-server did not start');
 }
 
 const ioredis = (port, opts = {}) => new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1, retryStrategy: () => null, ...opts });
@@ -435,7 +406,7 @@ describe('serve(): protocol details against redis-server', () => {
   let redis;
   before(async () => {
     server = await serve({ port: 0 });
-    redis = await startRedis();
+    redis = await startRedisServer();
   });
   after(async () => {
     await server.close();
