@@ -476,6 +476,27 @@ impl Engine {
         id
     }
 
+    /// Makes client `id` run as ACL user `user` without a password, as a
+    /// trusted host does for its plugins (Redis's module API
+    /// `RM_AuthenticateClientWithACLUser`). Fails with Redis's WRONGPASS
+    /// error when the user does not exist or is off.
+    pub fn authenticate_as(&mut self, id: ClientId, user: &[u8]) -> Result<()> {
+        let uid = self.acl.find(user).filter(|&u| self.acl.user(u).enabled());
+        match (uid, self.clients.get_mut(&id)) {
+            (Some(u), Some(c)) => {
+                c.user = u;
+                c.authenticated = true;
+                Ok(())
+            }
+            _ => Err(Error::msg("WRONGPASS invalid username-password pair or user is disabled.")),
+        }
+    }
+
+    /// The ACL user client `id` runs as (`None` for an unknown client).
+    pub fn client_user(&self, id: ClientId) -> Option<&[u8]> {
+        self.clients.get(&id).map(|c| self.acl.user(c.user).name.as_slice())
+    }
+
     /// Whether the default user has a password or is off (`requirepass`):
     /// new connections then start unauthenticated.
     pub(crate) fn password_required(&self) -> bool {
