@@ -1128,6 +1128,109 @@ impl Acl {
     }
 }
 
+impl Acl {
+    /// The ACL file's text (Redis's `ACLSaveToFile`): one `user` line per
+    /// user, in name order.
+    pub(crate) fn file_text(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (_, u) in self.sorted() {
+            out.extend_from_slice(b"user ");
+            out.extend_from_slice(&u.name);
+            out.push(b' ');
+            out.extend_from_slice(u.describe(&self.catalog).as_bytes());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    /// Parses an ACL file (Redis's `ACLLoadFromFile`) named `filename`
+    /// into a new set of users, the default user first (a fresh default
+    /// when the file has none). Every line is checked; on any error nothing
+    /// is returned but Redis's one-line description of all of them.
+    pub(crate) fn parse_file(&self, text: &[u8], filename: &str, pubsub_all: bool) -> Result<Vec<Option<User>>, String> {
+        let mut errors = String::new();
+        let mut users: Vec<User> = Vec::new();
+        for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+            let linenum = i + 1;
+            let line = trim(line, b" \t\r\n");
+            if line.is_empty() {
+                continue;
+            }
+            // sdssplitlen on single spaces: runs of spaces give empty
+            // arguments, which are no-op rules.
+            let argv: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+            if argv[0] != b"user" || argv.len() < 2 {
+                errors.push_str(&format!("{filename}:{linenum} should start with user keyword followed by the username. "));
+                continue;
+            }
+            let name = argv[1];
+            if has_spaces(name) {
+                errors.push_str(&format!("'{filename}:{linenum}: username '{}' contains invalid characters. ", String::from_utf8_lossy(name)));
+                continue;
+            }
+            if users.iter().any(|u| u.name == name) {
+                errors.push_str(&format!("WARNING: Duplicate user '{}' found on line {linenum}. ", String::from_utf8_lossy(name)));
+                continue;
+            }
+            let mut u = User::new(&self.catalog, name, pubsub_all);
+            let merged = match merge_selectors(&argv[2..]) {
+                Ok(m) => m,
+                Err(_) => {
+                    errors.push_str(&format!("{filename}:{linenum}: Unmatched parenthesis in selector definition."));
+                    Vec::new()
+                }
+            };
+            let mut syntax_error = false;
+            for op in &merged {
+                let op = trim(op, b"\t\r\n");
+                if let Err(e) = u.apply(&self.catalog, op, pubsub_all) {
+                    if e == RuleError::UnknownName {
+                        errors.push_str(&format!("{filename}:{linenum}: Error in applying operation '{}': {}. ", String::from_utf8_lossy(op), e.text()));
+                    } else if !syntax_error {
+                        errors.push_str(&format!("{filename}:{linenum}: {}. ", e.text()));
+                        syntax_error = true;
+                    }
+                }
+            }
+            u.refresh();
+            users.push(u);
+        }
+        if !errors.is_empty() {
+            errors.push_str("WARNING: ACL errors detected, no change to the previously active ACL rules was performed");
+            return Err(errors);
+        }
+        let default = match users.iter().position(|u| u.name == b"default") {
+            Some(i) => users.remove(i),
+            None => Acl::new(self.catalog.clone()).users.swap_remove(0).expect("a new ACL has the default user"),
+        };
+        let mut out = alloc::vec![Some(default)];
+        out.extend(users.into_iter().map(Some));
+        Ok(out)
+    }
+
+    /// Installs users parsed by [`Acl::parse_file`].
+    pub(crate) fn replace_users(&mut self, users: Vec<Option<User>>) {
+        self.users = users;
+    }
+}
+
+/// `s` without the bytes of `set` at either end (sdstrim).
+fn trim<'a>(mut s: &'a [u8], set: &[u8]) -> &'a [u8] {
+    while let Some((f, rest)) = s.split_first() {
+        if !set.contains(f) {
+            break;
+        }
+        s = rest;
+    }
+    while let Some((l, rest)) = s.split_last() {
+        if !set.contains(l) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
 /// Joins selector rules split over several arguments (`"(~a" "+get)"`)
 /// into one (Redis's `ACLMergeSelectorArguments`); `Err(i)` when the
 /// parenthesis opened at argument `i` is never closed.

@@ -171,7 +171,8 @@ fn load_cmd(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
     if cx.eng.config.get_param("aclfile").unwrap_or_default().is_empty() {
         return Err(no_acl_file());
     }
-    cx.eng.acl_load().map_err(|e| Error::err(&e))?;
+    let caller = cx.client;
+    cx.eng.acl_load(Some(caller)).map_err(|e| Error::err(&e))?;
     Ok(Reply::ok())
 }
 
@@ -291,6 +292,10 @@ fn dryrun_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
         }
     }
 }
+
+/// The storage blob holding the users when `aclfile` is set (the file
+/// `aclfile` names, for hosts that map blobs to files; `redlet serve` does).
+pub const ACL_BLOB: &str = "acl";
 
 /// The NOPERM error Redis's processCommand sends for a refusal.
 pub(crate) fn noperm(d: Denied, full_name: &str) -> Error {
@@ -419,13 +424,33 @@ impl Engine {
         }
     }
 
-    /// ACL LOAD: not available without a file store; see [`Engine::acl_save`].
-    fn acl_load(&mut self) -> core::result::Result<(), String> {
-        Err(String::from("ACL files are not supported by this engine"))
+    /// ACL LOAD (and the load at start): replaces every user with the
+    /// `aclfile` blob's, all or nothing. Connections of users other than
+    /// `default` are closed, as Redis frees the old users with their
+    /// clients. `caller` (if any) closes after its reply.
+    pub(crate) fn acl_load(&mut self, caller: Option<ClientId>) -> core::result::Result<(), String> {
+        let name = self.config.get_param("aclfile").unwrap_or_default();
+        let text = self.read_blob(ACL_BLOB).map_err(|why| format!("Error loading ACLs, opening file '{name}': {why}"))?;
+        let pubsub_all = self.config.get_param("acl-pubsub-default").is_some_and(|v| v == "allchannels");
+        let users = self.acl.parse_file(&text, &name, pubsub_all)?;
+        self.acl.replace_users(users);
+        let ids: Vec<ClientId> = self.clients.iter().filter(|(_, c)| c.user != acl::DEFAULT_USER).map(|(&id, _)| id).collect();
+        for id in ids {
+            if let Some(c) = self.clients.get_mut(&id) {
+                c.user = acl::DEFAULT_USER;
+                c.authenticated = false;
+            }
+            let f = super::server::KillFilter { id: Some(id), skip_me: false, ..Default::default() };
+            self.client_kill(caller.unwrap_or(id), &f);
+        }
+        self.acl_changed();
+        Ok(())
     }
 
-    /// ACL SAVE.
-    fn acl_save(&mut self) -> core::result::Result<(), ()> {
-        Err(())
+    /// ACL SAVE: writes every user to the `aclfile` blob (staged, then
+    /// committed in place of the old one). The error is the storage's.
+    fn acl_save(&mut self) -> core::result::Result<(), String> {
+        let text = self.acl.file_text();
+        self.write_blob(ACL_BLOB, &text)
     }
 }
