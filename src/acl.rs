@@ -1214,6 +1214,69 @@ impl Acl {
     }
 }
 
+/// Checks a `user <name> <rules...>` directive (`words` = name, rules)
+/// as Redis's `ACLAppendUserForLoading` and then its start-up load do:
+/// every rule must apply. The error is Redis's text: for a bad rule it
+/// quotes the word of the line at the failing rule's index among the
+/// (merged) rules, counting from `user` itself, as redis-server 7.0.15
+/// does. An unknown command fails too: Redis finds that at start-up and
+/// exits, and redlet has no modules to define commands later.
+pub(crate) fn check_declaration(words: &[&[u8]]) -> Result<(), String> {
+    let line_word = |j: usize| {
+        let w: &[u8] = if j == 0 { b"user" } else { words.get(j - 1).copied().unwrap_or(b"") };
+        String::from_utf8_lossy(w).into_owned()
+    };
+    let merged = merge_selectors(&words[1..]).map_err(|i| format!("Error in user declaration '{}': Wrong format", line_word(i)))?;
+    let cat = Catalog::from_commands(crate::cmd::families().iter().flat_map(|f| f.iter()));
+    let mut u = User::new(&cat, b"", false);
+    for (j, op) in merged.iter().enumerate() {
+        match u.apply(&cat, op, false) {
+            Ok(()) => {}
+            Err(RuleError::UnknownName) => {
+                return Err(format!(
+                    "Error loading ACL rule '{}' for the user named '{}': {}",
+                    String::from_utf8_lossy(op),
+                    String::from_utf8_lossy(words[0]),
+                    RuleError::UnknownName.text()
+                ))
+            }
+            Err(e) => return Err(format!("Error in user declaration '{}': {}", line_word(j), e.text())),
+        }
+    }
+    Ok(())
+}
+
+impl Acl {
+    /// Creates the users of `user` directives (Redis's
+    /// `ACLLoadConfiguredUsers`): `default` is reset first. The rules were
+    /// checked by [`check_declaration`] when the directive was set.
+    pub(crate) fn declare(&mut self, users: &[Vec<Vec<u8>>], pubsub_all: bool) {
+        for decl in users {
+            let Some((name, rules)) = decl.split_first() else { continue };
+            let mut ops: Vec<&[u8]> = Vec::with_capacity(rules.len() + 1);
+            if name.as_slice() == b"default" {
+                ops.push(b"reset");
+            }
+            ops.extend(rules.iter().map(|r| r.as_slice()));
+            let merged = merge_selectors(&ops).unwrap_or_default();
+            let id = match self.find(name) {
+                Some(id) => id,
+                None => {
+                    self.users.push(Some(User::new(&self.catalog, name, pubsub_all)));
+                    (self.users.len() - 1) as u32
+                }
+            };
+            let cat = &self.catalog;
+            if let Some(Some(u)) = self.users.get_mut(id as usize) {
+                for op in &merged {
+                    let _ = u.apply(cat, op, pubsub_all);
+                }
+                u.refresh();
+            }
+        }
+    }
+}
+
 /// `s` without the bytes of `set` at either end (sdstrim).
 fn trim<'a>(mut s: &'a [u8], set: &[u8]) -> &'a [u8] {
     while let Some((f, rest)) = s.split_first() {

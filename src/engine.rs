@@ -324,6 +324,11 @@ impl Engine {
             functions: Default::default(),
         };
         e.refresh_notify_flags();
+        let pubsub_all = e.config.get_param("acl-pubsub-default").is_some_and(|v| v == "allchannels");
+        let users = core::mem::take(&mut e.config.users);
+        e.acl.declare(&users, pubsub_all);
+        e.config.users = users;
+        e.acl_changed();
         e.sync_access();
         e
     }

@@ -386,6 +386,12 @@ impl Engine {
         // invalid file fails the load, as it stops redis-server.
         let aclfile = self.config.get_param("aclfile").unwrap_or_default();
         if !aclfile.is_empty() {
+            if !self.config.users.is_empty() {
+                return Err(PersistError::new(
+                    &aclfile,
+                    "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.",
+                ));
+            }
             self.acl_load(None).map_err(|e| PersistError::new(&aclfile, e))?;
         }
         Ok(r)
