@@ -64,6 +64,8 @@ pub struct Stats {
     pub unexpected_error_replies: u64,
     /// Keys evicted for maxmemory.
     pub evicted_keys: u64,
+    /// Connections refused at accept (maxclients, protected mode).
+    pub rejected_connections: u64,
     /// Error counts by error code (INFO errorstats).
     pub errorstats: Vec<(String, u64)>,
 }
@@ -260,6 +262,10 @@ pub struct Engine {
     #[cfg(feature = "scripting")]
     pub(crate) functions: crate::script::function::Functions,
 }
+
+/// What Redis 7.0.15 writes to a remote peer it refuses in protected mode
+/// (its text, typos included).
+const PROTECTED_MODE_DENIAL: &str = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
 
 /// Id of the internal client the typed API runs as.
 pub const SYSTEM_CLIENT: ClientId = 0;
@@ -479,6 +485,30 @@ impl Engine {
         self.clients.insert(id, c);
         self.stats.total_connections_received += 1;
         id
+    }
+
+    /// Whether a host may serve a new connection (Redis's accept-time
+    /// gates): `connected` clients are already served and `local` says the
+    /// peer is on the loopback interface (or a Unix socket). `Err` is the
+    /// error line to write before closing it: `maxclients` reached, or
+    /// protected mode (`protected-mode yes` and a default user without a
+    /// password) refusing a remote peer. Refusals count in INFO's
+    /// `rejected_connections`.
+    pub fn admit(&mut self, connected: u64, local: bool) -> core::result::Result<(), &'static str> {
+        let refusal = if connected >= self.config.maxclients {
+            Some("-ERR max number of clients reached\r\n")
+        } else if !local && self.acl.user(crate::acl::DEFAULT_USER).nopass() && self.config.get_param("protected-mode").as_deref() == Some("yes") {
+            Some(PROTECTED_MODE_DENIAL)
+        } else {
+            None
+        };
+        match refusal {
+            Some(r) => {
+                self.stats.rejected_connections += 1;
+                Err(r)
+            }
+            None => Ok(()),
+        }
     }
 
     /// Makes client `id` run as ACL user `user` without a password, as a

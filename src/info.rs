@@ -357,7 +357,7 @@ impl Engine {
                 line!("instantaneous_output_kbps:0.00");
                 line!("instantaneous_input_repl_kbps:0.00");
                 line!("instantaneous_output_repl_kbps:0.00");
-                line!("rejected_connections:0");
+                line!("rejected_connections:{}", s.rejected_connections);
                 line!("sync_full:0");
                 line!("sync_partial_ok:0");
                 line!("sync_partial_err:0");

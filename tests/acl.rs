@@ -177,3 +177,22 @@ fn a_confined_caller_stays_in_its_prefix() {
     assert_eq!(resp(&mut e, admin, "GET b:1"), "$6\r\nsecret\r\n");
     assert_eq!(resp(&mut e, admin, "EXISTS b:2"), ":0\r\n");
 }
+
+/// Protected mode (`redlet serve`'s accept gate): with no password on the
+/// default user a remote peer is refused with Redis's DENIED text and
+/// counted; a loopback peer, a password or `protected-mode no` lets it in.
+#[test]
+fn protected_mode_refuses_remote_peers_without_a_password() {
+    let (mut e, _clock) = engine();
+    let denied = e.admit(0, false).unwrap_err();
+    assert!(denied.starts_with("-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user."));
+    assert!(e.admit(0, true).is_ok());
+    let c = client(&mut e);
+    assert!(resp(&mut e, c, "INFO stats").contains("rejected_connections:1\r\n"));
+    assert_eq!(resp(&mut e, c, "ACL SETUSER default >pw"), "+OK\r\n");
+    assert!(e.admit(0, false).is_ok());
+    assert_eq!(resp(&mut e, c, "ACL SETUSER default nopass"), "+OK\r\n");
+    assert_eq!(resp(&mut e, c, "CONFIG SET protected-mode no"), "+OK\r\n");
+    assert!(e.admit(0, false).is_ok());
+    assert_eq!(e.admit(10000, true).unwrap_err(), "-ERR max number of clients reached\r\n");
+}

@@ -547,9 +547,9 @@ impl<B: Backend> Server<B> {
                 }
             };
             let _ = stream.set_nodelay(true);
-            if self.by_id.len() as u64 >= self.engine.maxclients() {
+            if let Err(refusal) = self.engine.admit(self.by_id.len() as u64, peer.ip().is_loopback()) {
                 // Best effort, like Redis; the stream closes when dropped.
-                let _ = stream.write(b"-ERR max number of clients reached\r\n");
+                let _ = stream.write(refusal.as_bytes());
                 continue;
             }
             let tok = match self.free.pop() {
@@ -800,6 +800,15 @@ pub trait Backend {
     fn idle_timeout(&mut self) -> u64;
     /// The `maxclients` directive.
     fn maxclients(&mut self) -> u64;
+    /// Whether to serve a new connection (`connected` are served; `local`:
+    /// a loopback peer); `Err` is the line to write before closing it. The
+    /// default checks `maxclients` only.
+    fn admit(&mut self, connected: u64, _local: bool) -> Result<(), &'static str> {
+        if connected >= self.maxclients() {
+            return Err("-ERR max number of clients reached\r\n");
+        }
+        Ok(())
+    }
     /// A failure that stops the server (a component instance that
     /// trapped); checked once per loop iteration.
     fn failure(&mut self) -> Option<String> {
@@ -886,5 +895,9 @@ impl Backend for Engine {
     }
     fn maxclients(&mut self) -> u64 {
         self.config().maxclients
+    }
+    /// The engine's gates: maxclients and protected mode.
+    fn admit(&mut self, connected: u64, local: bool) -> Result<(), &'static str> {
+        Engine::admit(self, connected, local)
     }
 }
