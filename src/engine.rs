@@ -527,6 +527,23 @@ impl Engine {
         }
     }
 
+    /// Whether client `id`'s ACL user may run `argv` (a command line the
+    /// host is about to run for it another way, e.g. through the typed
+    /// API): `Err` is the NOPERM error Redis would answer, and the refusal
+    /// is in ACL LOG, as when the command is sent. Unknown commands and
+    /// wrong arities are the host's to report; they pass here.
+    pub fn acl_permits(&mut self, id: ClientId, argv: &[&[u8]]) -> Result<()> {
+        let Ok((cmd, stat, pos)) = self.table.resolve(argv) else { return Ok(()) };
+        let user = self.clients.get(&id).map_or(crate::acl::DEFAULT_USER, |c| c.user);
+        match self.acl_check(user, cmd, stat, pos, argv) {
+            Ok(()) => Ok(()),
+            Err(d) => {
+                let ctx = if self.clients.get(&id).is_some_and(|c| c.multi.is_some()) { crate::acl::Context::Multi } else { crate::acl::Context::Toplevel };
+                Err(self.acl_refuse(id, d, stat, argv, ctx))
+            }
+        }
+    }
+
     /// The ACL user client `id` runs as (`None` for an unknown client).
     pub fn client_user(&self, id: ClientId) -> Option<&[u8]> {
         self.clients.get(&id).map(|c| self.acl.user(c.user).name.as_slice())

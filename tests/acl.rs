@@ -196,3 +196,18 @@ fn protected_mode_refuses_remote_peers_without_a_password() {
     assert!(e.admit(0, false).is_ok());
     assert_eq!(e.admit(10000, true).unwrap_err(), "-ERR max number of clients reached\r\n");
 }
+
+/// `Engine::acl_permits`: a host running commands another way (the typed
+/// API) asks first; the refusal is Redis's NOPERM and is logged.
+#[test]
+fn hosts_can_check_a_command_for_a_client() {
+    let (mut e, _clock) = engine();
+    let admin = client(&mut e);
+    assert_eq!(resp(&mut e, admin, "ACL SETUSER app on >pw ~a:* +@all"), "+OK\r\n");
+    let app = authed(&mut e, "app");
+    assert!(e.acl_permits(app, &[b"GET", b"a:1"]).is_ok());
+    let err = e.acl_permits(app, &[b"GET", b"b:1"]).unwrap_err();
+    assert_eq!(err.to_string(), "NOPERM this user has no permissions to access one of the keys used as arguments");
+    assert!(e.acl_permits(admin, &[b"GET", b"b:1"]).is_ok());
+    assert!(resp(&mut e, admin, "ACL LOG").contains("$3\r\nb:1\r\n"));
+}
