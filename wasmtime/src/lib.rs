@@ -554,6 +554,19 @@ impl Database {
         Ok(Connection { res: inst.done(r)? })
     }
 
+    /// A new client running as ACL user `user`: with `password` it
+    /// authenticates as `AUTH user password` does, with `None` the host
+    /// vouches for it (no password asked). Every command and typed call
+    /// it makes is checked against the user's rules. [`Error::Reply`] with
+    /// Redis's WRONGPASS text when the user is unknown or off or the
+    /// password wrong (no connection is left then). See `connect-as` in
+    /// `wit/redlet.wit`.
+    pub fn connect_as(&self, inst: &mut Instance, addr: &str, user: &str, password: Option<&str>) -> Result<Connection, Error> {
+        let (store, g) = inst.enter()?;
+        let r = g.database().call_connect_as(store, self.res, addr, user, password);
+        Ok(Connection { res: inst.done(r)?? })
+    }
+
     /// SAVE: writes a snapshot through storage.
     pub fn save(&self, inst: &mut Instance) -> Result<(), Error> {
         let (store, g) = inst.enter()?;

@@ -47,6 +47,26 @@
 //! - No input makes a host function trap: errors are WIT values; a
 //!   resource handle the guest does not own is a trap wasmtime raises
 //!   itself (a guest bug).
+//! - A plugin confined to an ACL user ([`RedletCtx::with_user`]) runs every
+//!   call as that user: its connections are authenticated as it (without
+//!   its password) when made, its typed functions and wasi:keyvalue calls
+//!   are checked against the user's rules as the command they stand for,
+//!   and the database functions that are commands (`save` is SAVE,
+//!   `shutdown` is SHUTDOWN) too. In a database where the user does not
+//!   exist or is off, everything it tries fails with WRONGPASS. It cannot
+//!   vouch for another user (`connect-as` without a password).
+//!
+//! ```no_run
+//! # use redlet_wasmtime::plugin::{RedletCtx, RedletHost};
+//! let host = RedletHost::dir("./plugin-data");
+//! // The host's own set-up, as the unrestricted system client. Lock
+//! // `default`: with no password it is how RESET and `AUTH default x` out
+//! // of a confined user would go.
+//! host.command("default", &[b"ACL", b"SETUSER", b"billing", b"on", b"~billing:*", b"&billing:*", b"+@all", b"-@admin", b"-@dangerous", b"-scan", b"-randomkey"])?;
+//! host.command("default", &[b"ACL", b"SETUSER", b"default", b"off"])?;
+//! let ctx = RedletCtx::with_user(host.clone(), "billing");
+//! # Ok::<(), redlet_wasmtime::bindings::plugin::redlet::engine::types::Error>(())
+//! ```
 //!
 //! A component-backed variant (imports served by an isolated redlet
 //! component instance) is not provided yet: compose the plugin with the
@@ -159,6 +179,21 @@ impl RedletHost {
         self.reg.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Runs a command on the database of storage space `space` (opening it
+    /// with no configuration when it is not open) as its system client:
+    /// the host itself, which no ACL rule or `requirepass` restricts. For
+    /// the host's set-up: creating the plugins' ACL users, locking
+    /// `default`. Its error reply is returned as a reply, not an `Err`;
+    /// `Err` is a failed open (storage).
+    pub fn command(&self, space: &str, argv: &[&[u8]]) -> Result<Reply, Error> {
+        let db = self.open(Options { config: Vec::new(), storage: Some(space.into()), seed: None })?;
+        let mut g = lock(&db);
+        if g.eng.shutdown_requested() {
+            return Err(Error::Reply(SHUT_DOWN.into()));
+        }
+        Ok(g.eng.command(argv))
+    }
+
     /// `database.open`: the open database of the space, or a new one.
     fn open(&self, options: Options) -> Result<SharedDb, Error> {
         let mut reg = self.registry();
@@ -207,6 +242,10 @@ pub struct ConnRes {
     db: SharedDb,
     session: Option<Session>,
     id: ClientId,
+    /// Set when a confined plugin's user could not be given to the
+    /// connection (no such user in this database, or it is off): the
+    /// session is closed and every call fails with this error.
+    denied: Option<String>,
 }
 
 /// A plugin's wasi:keyvalue bucket: a keyspace of the `default` database.
@@ -216,16 +255,35 @@ pub struct BucketRes {
 }
 
 /// What a plugin's store holds to serve the redlet imports: its resource
-/// table and the [`RedletHost`] whose databases it uses.
+/// table, the [`RedletHost`] whose databases it uses and the ACL user it
+/// is confined to, if any.
 pub struct RedletCtx {
     table: ResourceTable,
     host: RedletHost,
+    /// The ACL user every call runs as (see the module docs); `None`: the
+    /// plugin is trusted as the host is, its connections start as
+    /// `default` as a Redis client does.
+    user: Option<Vec<u8>>,
 }
 
 impl RedletCtx {
-    /// A plugin's state over `host`'s databases.
+    /// A plugin's state over `host`'s databases, trusted as the host is.
     pub fn new(host: RedletHost) -> RedletCtx {
-        RedletCtx { table: ResourceTable::new(), host }
+        RedletCtx { table: ResourceTable::new(), host, user: None }
+    }
+
+    /// A plugin's state over `host`'s databases, confined to ACL user
+    /// `user`: every call it makes runs as that user (see the module docs).
+    /// The host creates the user in each database the plugin may use
+    /// ([`RedletHost::command`] with `ACL SETUSER`), say with keys and
+    /// channels under its own prefix (`~p1:* &p1:*`), and locks `default`.
+    pub fn with_user(host: RedletHost, user: impl Into<Vec<u8>>) -> RedletCtx {
+        RedletCtx { table: ResourceTable::new(), host, user: Some(user.into()) }
+    }
+
+    /// The ACL user the plugin is confined to (`None`: not confined).
+    pub fn user(&self) -> Option<&[u8]> {
+        self.user.as_deref()
     }
 
     /// The host whose databases the plugin uses.
@@ -332,27 +390,105 @@ impl RedletCtx {
         f(&mut g)
     }
 
-    /// Runs a typed call in the connection's selected keyspace.
-    fn typed<R>(&mut self, r: &Resource<ConnRes>, f: impl FnOnce(&mut Engine, usize) -> redlet::Result<R>) -> Result<R, Error> {
+    /// Runs a typed call in the connection's selected keyspace, once its
+    /// user may run `argv`, the command the call stands for (see
+    /// [`permit`]). The check runs for a confined plugin, and for any
+    /// connection that runs as a user other than `default` (one that ran
+    /// AUTH).
+    fn typed<R>(&mut self, argv: &[&[u8]], r: &Resource<ConnRes>, f: impl FnOnce(&mut Engine, usize) -> redlet::Result<R>) -> Result<R, Error> {
         let c = self.table.get(r).map_err(|e| Error::Reply(format!("ERR {e}")))?;
+        if let Some(why) = &c.denied {
+            return Err(Error::Reply(why.clone()));
+        }
         let id = c.id;
         let mut g = lock(&c.db);
         if g.eng.shutdown_requested() {
             return Err(Error::Reply(SHUT_DOWN.into()));
         }
         let db = g.eng.client_db(id).ok_or_else(|| Error::Reply("ERR the connection was closed".into()))?;
+        let user = match (&self.user, g.eng.client_user(id)) {
+            (Some(u), _) => Some(u.clone()),
+            (None, Some(u)) if u != b"default" => Some(u.to_vec()),
+            _ => None,
+        };
+        if let Some(u) = user {
+            permit(&mut g.eng, &u, argv).map_err(Error::Reply)?;
+        }
         f(&mut g.eng, db).map_err(reply_error)
     }
 
-    fn bucket<R>(&mut self, b: &Resource<BucketRes>, f: impl FnOnce(&mut Engine, usize) -> Result<R, KvError>) -> Result<R, KvError> {
+    /// Runs a wasi:keyvalue call on a bucket's keyspace, once a confined
+    /// plugin's user may run `argv`, the command the call stands for
+    /// (empty: nothing to check).
+    fn bucket<R>(&mut self, argv: &[&[u8]], b: &Resource<BucketRes>, f: impl FnOnce(&mut Engine, usize) -> Result<R, KvError>) -> Result<R, KvError> {
         let br = self.table.get(b).map_err(|e| KvError::Other(e.to_string()))?;
         let index = br.index;
         let mut g = lock(&br.db);
         if g.eng.shutdown_requested() {
             return Err(KvError::Other(SHUT_DOWN.into()));
         }
+        // An empty `argv` (a batch of no keys) touches nothing.
+        if let (Some(u), false) = (&self.user, argv.is_empty()) {
+            permit(&mut g.eng, u, argv).map_err(KvError::Other)?;
+        }
         f(&mut g.eng, index)
     }
+}
+
+/// Redis's refusal of a user that does not exist or is off.
+const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
+
+/// Whether ACL user `user` may run `argv`, by the core's own check: the
+/// core's typed API (the host's) checks no ACL, so typed functions and
+/// wasi:keyvalue calls are checked here first, as `ACL DRYRUN <user>
+/// <argv>` on the engine's system client. A refusal is Redis's NOPERM
+/// text (WRONGPASS for a missing user); unlike a refused `call` it is not
+/// logged in ACL LOG (the core offers no public check that logs; a
+/// stopgap until it does).
+fn permit(eng: &mut Engine, user: &[u8], argv: &[&[u8]]) -> Result<(), String> {
+    let mut check: Vec<&[u8]> = Vec::with_capacity(argv.len() + 3);
+    check.extend_from_slice(&[b"ACL", b"DRYRUN", user]);
+    check.extend_from_slice(argv);
+    match eng.command(&check) {
+        Reply::Status(_) => Ok(()),
+        Reply::Bulk(why) => {
+            let t = String::from_utf8_lossy(&why);
+            Err(if t.ends_with(" key") {
+                "NOPERM this user has no permissions to access one of the keys used as arguments".into()
+            } else if t.ends_with(" channel") {
+                "NOPERM this user has no permissions to access one of the channels used as arguments".into()
+            } else {
+                // "This user has no permissions to run the 'x' command"
+                format!("NOPERM t{}", t.get(1..).unwrap_or(""))
+            })
+        }
+        Reply::Error(e) if e.to_bytes().starts_with(b"ERR User '") => Err(WRONGPASS.into()),
+        Reply::Error(e) => Err(text(e.to_bytes())),
+        _ => Err("ERR unexpected ACL DRYRUN reply".into()),
+    }
+}
+
+/// `head` then `rest`: the command a typed call stands for, for its ACL
+/// check.
+fn argv<'a>(head: &[&'a [u8]], rest: &'a [Vec<u8>]) -> Vec<&'a [u8]> {
+    head.iter().copied().chain(rest.iter().map(Vec::as_slice)).collect()
+}
+
+/// `XREADGROUP GROUP g c STREAMS k... id...` for the ACL check (the keys
+/// follow STREAMS, as the command's key spec finds them).
+fn xreadgroup_argv<'a>(group: &'a [u8], consumer: &'a [u8], streams: &'a [(Vec<u8>, String)]) -> Vec<&'a [u8]> {
+    let mut v: Vec<&[u8]> = vec![b"XREADGROUP", b"GROUP", group, consumer, b"STREAMS"];
+    v.extend(streams.iter().map(|(k, _)| k.as_slice()));
+    v.extend(streams.iter().map(|(_, id)| id.as_bytes()));
+    v
+}
+
+/// wasi:keyvalue keys as the `argv` of their ACL check.
+fn kv_argv<'a>(head: &[&'a [u8]], keys: &'a [String]) -> Vec<&'a [u8]> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    head.iter().copied().chain(keys.iter().map(|k| k.as_bytes())).collect()
 }
 
 impl crate::bindings::plugin::redlet::engine::types::Host for RedletCtx {}
@@ -373,9 +509,49 @@ impl wit::HostDatabase for RedletCtx {
         // The handle is the guest's own (wasmtime checked it); a full
         // resource table is the only failure left, a trap.
         let db = Arc::clone(&self.table.get(&r)?.db);
-        let session = Session::open(&mut lock(&db).eng, ClientInfo { addr, laddr: String::new(), fd: -1 });
+        let mut g = lock(&db);
+        let mut session = Some(Session::open(&mut g.eng, ClientInfo { addr, laddr: String::new(), fd: -1 }));
+        let id = session.as_ref().map_or(0, Session::id);
+        let mut denied = None;
+        if let Some(u) = &self.user {
+            // A confined plugin's connection runs as its user, or not at all.
+            if let Err(e) = g.eng.authenticate_as(id, u) {
+                if let Some(s) = session.take() {
+                    s.close(&mut g.eng);
+                }
+                denied = Some(text(e.to_bytes()));
+            }
+        }
+        drop(g);
+        Ok(self.table.push(ConnRes { db, session, id, denied })?)
+    }
+
+    fn connect_as(&mut self, r: Resource<DbRes>, addr: String, user: String, password: Option<String>) -> Result<Resource<ConnRes>, Error> {
+        let db = self.db(&r)?;
+        let mut g = lock(&db);
+        if g.eng.shutdown_requested() {
+            return Err(Error::Reply(SHUT_DOWN.into()));
+        }
+        if password.is_none() && self.user.is_some() && self.user.as_deref() != Some(user.as_bytes()) {
+            // Vouching for a user is the host's right, not a confined plugin's.
+            return Err(Error::Reply(WRONGPASS.into()));
+        }
+        let session = Session::open(&mut g.eng, ClientInfo { addr, laddr: String::new(), fd: -1 });
         let id = session.id();
-        Ok(self.table.push(ConnRes { db, session: Some(session), id })?)
+        let authed = match &password {
+            // AUTH itself: its refusal is logged in ACL LOG as Redis logs it.
+            Some(p) => match g.eng.execute(id, &[b"AUTH", user.as_bytes(), p.as_bytes()]) {
+                Some(Reply::Error(e)) => Err(reply_error(e)),
+                _ => Ok(()),
+            },
+            None => g.eng.authenticate_as(id, user.as_bytes()).map_err(reply_error),
+        };
+        if let Err(e) = authed {
+            session.close(&mut g.eng);
+            return Err(e);
+        }
+        drop(g);
+        self.table.push(ConnRes { db, session: Some(session), id, denied: None }).map_err(|e| Error::Reply(format!("ERR {e}")))
     }
 
     fn tick(&mut self, r: Resource<DbRes>) {
@@ -394,7 +570,13 @@ impl wit::HostDatabase for RedletCtx {
     }
 
     fn save(&mut self, r: Resource<DbRes>) -> Result<(), Error> {
-        self.live_db(&r, |d| d.eng.save().map_err(storage_error))
+        let user = self.user.clone();
+        self.live_db(&r, |d| {
+            if let Some(u) = &user {
+                permit(&mut d.eng, u, &[b"SAVE"]).map_err(Error::Reply)?;
+            }
+            d.eng.save().map_err(storage_error)
+        })
     }
 
     fn flush(&mut self, r: Resource<DbRes>) -> Result<(), Error> {
@@ -402,7 +584,13 @@ impl wit::HostDatabase for RedletCtx {
     }
 
     fn shutdown(&mut self, r: Resource<DbRes>, save: Option<bool>) -> Result<(), Error> {
-        self.live_db(&r, |d| d.eng.shutdown(save).map_err(storage_error))
+        let user = self.user.clone();
+        self.live_db(&r, |d| {
+            if let Some(u) = &user {
+                permit(&mut d.eng, u, &[b"SHUTDOWN"]).map_err(Error::Reply)?;
+            }
+            d.eng.shutdown(save).map_err(storage_error)
+        })
     }
 
     fn fatal(&mut self, r: Resource<DbRes>) -> Option<String> {
@@ -422,6 +610,9 @@ impl wit::HostConnection for RedletCtx {
 
     fn call(&mut self, r: Resource<ConnRes>, args: Vec<Vec<u8>>) -> Outcome {
         let Ok(c) = self.table.get(&r) else { return Outcome::Done(vec![Frame::Error("ERR unknown connection".into())]) };
+        if let Some(why) = &c.denied {
+            return Outcome::Done(vec![Frame::Error(why.clone())]);
+        }
         let id = c.id;
         let mut g = lock(&c.db);
         if g.eng.shutdown_requested() {
@@ -461,6 +652,12 @@ impl wit::HostConnection for RedletCtx {
 
     fn resp(&mut self, r: Resource<ConnRes>, input: Vec<u8>, output_limit: u32) -> RespResult {
         let Ok(c) = self.table.get_mut(&r) else { return closed_result(input.len()) };
+        if let Some(why) = &c.denied {
+            // What a server sends a client it refuses: the error, then close.
+            let mut res = closed_result(input.len());
+            res.output = format!("-{why}\r\n").into_bytes();
+            return res;
+        }
         let db = Arc::clone(&c.db);
         let mut g = lock(&db);
         let Some(session) = c.session.as_mut() else { return closed_result(input.len()) };
@@ -494,90 +691,90 @@ impl wit::HostConnection for RedletCtx {
     }
 
     fn get(&mut self, r: Resource<ConnRes>, key: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed(&r, |e, db| e.get(db, &key))
+        self.typed(&[b"GET", &key], &r, |e, db| e.get(db, &key))
     }
 
     fn set(&mut self, r: Resource<ConnRes>, key: Vec<u8>, value: Vec<u8>, options: SetOptions) -> Result<bool, Error> {
-        self.typed(&r, |e, db| {
+        self.typed(&[b"SET", &key, &value], &r, |e, db| {
             let opts = set_options(&options, e.now_ms())?;
             e.set(db, &key, &value, opts).map(|o| o.written)
         })
     }
 
     fn del(&mut self, r: Resource<ConnRes>, ks: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| e.del(db, &keys(&ks)))
+        self.typed(&argv(&[b"DEL"], &ks), &r, |e, db| e.del(db, &keys(&ks)))
     }
 
     fn exists(&mut self, r: Resource<ConnRes>, ks: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| e.exists(db, &keys(&ks)))
+        self.typed(&argv(&[b"EXISTS"], &ks), &r, |e, db| e.exists(db, &keys(&ks)))
     }
 
     fn expire(&mut self, r: Resource<ConnRes>, key: Vec<u8>, ms: i64) -> Result<bool, Error> {
-        self.typed(&r, |e, db| e.expire(db, &key, ms, ExpireKind::Millis, ExpireFlags::default()))
+        self.typed(&[b"PEXPIRE", &key, b"0"], &r, |e, db| e.expire(db, &key, ms, ExpireKind::Millis, ExpireFlags::default()))
     }
 
     fn ttl(&mut self, r: Resource<ConnRes>, key: Vec<u8>) -> Result<i64, Error> {
-        self.typed(&r, |e, db| e.ttl(db, &key, TtlKind::Millis))
+        self.typed(&[b"PTTL", &key], &r, |e, db| e.ttl(db, &key, TtlKind::Millis))
     }
 
     fn incrby(&mut self, r: Resource<ConnRes>, key: Vec<u8>, delta: i64) -> Result<i64, Error> {
-        self.typed(&r, |e, db| e.incr_by(db, &key, delta))
+        self.typed(&[b"INCRBY", &key, b"1"], &r, |e, db| e.incr_by(db, &key, delta))
     }
 
     fn hget(&mut self, r: Resource<ConnRes>, key: Vec<u8>, field: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed(&r, |e, db| e.hget(db, &key, &field))
+        self.typed(&[b"HGET", &key, &field], &r, |e, db| e.hget(db, &key, &field))
     }
 
     fn hset(&mut self, r: Resource<ConnRes>, key: Vec<u8>, ps: Vec<(Vec<u8>, Vec<u8>)>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| e.hset(db, &key, &pairs(&ps)).map(|n| n as u64))
+        self.typed(&[b"HSET", &key, b"f", b"v"], &r, |e, db| e.hset(db, &key, &pairs(&ps)).map(|n| n as u64))
     }
 
     fn hdel(&mut self, r: Resource<ConnRes>, key: Vec<u8>, fields: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| e.hdel(db, &key, &keys(&fields)).map(|n| n as u64))
+        self.typed(&[b"HDEL", &key, b"f"], &r, |e, db| e.hdel(db, &key, &keys(&fields)).map(|n| n as u64))
     }
 
     fn hgetall(&mut self, r: Resource<ConnRes>, key: Vec<u8>) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
-        self.typed(&r, |e, db| e.hgetall(db, &key))
+        self.typed(&[b"HGETALL", &key], &r, |e, db| e.hgetall(db, &key))
     }
 
     fn lpush(&mut self, r: Resource<ConnRes>, key: Vec<u8>, elements: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| e.lpush(db, &key, &keys(&elements)).map(|n| n as u64))
+        self.typed(&[b"LPUSH", &key, b"e"], &r, |e, db| e.lpush(db, &key, &keys(&elements)).map(|n| n as u64))
     }
 
     fn rpush(&mut self, r: Resource<ConnRes>, key: Vec<u8>, elements: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| e.rpush(db, &key, &keys(&elements)).map(|n| n as u64))
+        self.typed(&[b"RPUSH", &key, b"e"], &r, |e, db| e.rpush(db, &key, &keys(&elements)).map(|n| n as u64))
     }
 
     fn lpop(&mut self, r: Resource<ConnRes>, key: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed(&r, |e, db| e.lpop(db, &key))
+        self.typed(&[b"LPOP", &key], &r, |e, db| e.lpop(db, &key))
     }
 
     fn rpop(&mut self, r: Resource<ConnRes>, key: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed(&r, |e, db| e.rpop(db, &key))
+        self.typed(&[b"RPOP", &key], &r, |e, db| e.rpop(db, &key))
     }
 
     fn lrange(&mut self, r: Resource<ConnRes>, key: Vec<u8>, start: i64, stop: i64) -> Result<Vec<Vec<u8>>, Error> {
-        self.typed(&r, |e, db| e.lrange(db, &key, start, stop))
+        self.typed(&[b"LRANGE", &key, b"0", b"-1"], &r, |e, db| e.lrange(db, &key, start, stop))
     }
 
     fn sadd(&mut self, r: Resource<ConnRes>, key: Vec<u8>, members: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| e.sadd(db, &key, &keys(&members)).map(|n| n as u64))
+        self.typed(&[b"SADD", &key, b"m"], &r, |e, db| e.sadd(db, &key, &keys(&members)).map(|n| n as u64))
     }
 
     fn srem(&mut self, r: Resource<ConnRes>, key: Vec<u8>, members: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| e.srem(db, &key, &keys(&members)).map(|n| n as u64))
+        self.typed(&[b"SREM", &key, b"m"], &r, |e, db| e.srem(db, &key, &keys(&members)).map(|n| n as u64))
     }
 
     fn sismember(&mut self, r: Resource<ConnRes>, key: Vec<u8>, member: Vec<u8>) -> Result<bool, Error> {
-        self.typed(&r, |e, db| e.sismember(db, &key, &member))
+        self.typed(&[b"SISMEMBER", &key, b"m"], &r, |e, db| e.sismember(db, &key, &member))
     }
 
     fn smembers(&mut self, r: Resource<ConnRes>, key: Vec<u8>) -> Result<Vec<Vec<u8>>, Error> {
-        self.typed(&r, |e, db| e.smembers(db, &key))
+        self.typed(&[b"SMEMBERS", &key], &r, |e, db| e.smembers(db, &key))
     }
 
     fn zadd(&mut self, r: Resource<ConnRes>, key: Vec<u8>, members: Vec<Scored>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| {
+        self.typed(&[b"ZADD", &key, b"0", b"m"], &r, |e, db| {
             // ZADD parses scores from text, where NaN cannot be written.
             if members.iter().any(|m| m.score.is_nan()) {
                 return Err(redlet::Error::NotFloat);
@@ -588,7 +785,7 @@ impl wit::HostConnection for RedletCtx {
     }
 
     fn zincrby(&mut self, r: Resource<ConnRes>, key: Vec<u8>, delta: f64, member: Vec<u8>) -> Result<f64, Error> {
-        self.typed(&r, |e, db| {
+        self.typed(&[b"ZINCRBY", &key, b"0", b"m"], &r, |e, db| {
             if delta.is_nan() {
                 return Err(redlet::Error::NotFloat);
             }
@@ -597,7 +794,7 @@ impl wit::HostConnection for RedletCtx {
     }
 
     fn zrange(&mut self, r: Resource<ConnRes>, key: Vec<u8>, start: i64, stop: i64, reverse: bool) -> Result<Vec<Scored>, Error> {
-        self.typed(&r, |e, db| {
+        self.typed(&[b"ZRANGE", &key, b"0", b"-1"], &r, |e, db| {
             let mut spec = redlet::cmd::zsets::RangeSpec::rank(start, stop);
             spec.rev = reverse;
             e.zrange_by(db, &key, &spec).map(|v| v.into_iter().map(|(member, score)| Scored { member, score }).collect())
@@ -605,14 +802,14 @@ impl wit::HostConnection for RedletCtx {
     }
 
     fn zrank(&mut self, r: Resource<ConnRes>, key: Vec<u8>, member: Vec<u8>, reverse: bool) -> Result<Option<u64>, Error> {
-        self.typed(&r, |e, db| {
+        self.typed(&[if reverse { &b"ZREVRANK"[..] } else { b"ZRANK" }, &key, b"m"], &r, |e, db| {
             let r = if reverse { e.zrevrank(db, &key, &member) } else { e.zrank(db, &key, &member) };
             r.map(|o| o.map(|n| n as u64))
         })
     }
 
     fn zscore(&mut self, r: Resource<ConnRes>, key: Vec<u8>, member: Vec<u8>) -> Result<Option<f64>, Error> {
-        self.typed(&r, |e, db| e.zscore(db, &key, &member))
+        self.typed(&[b"ZSCORE", &key, b"m"], &r, |e, db| e.zscore(db, &key, &member))
     }
 
     fn xadd(
@@ -624,7 +821,7 @@ impl wit::HostConnection for RedletCtx {
         maxlen: Option<u64>,
         nomkstream: bool,
     ) -> Result<Option<String>, Error> {
-        self.typed(&r, |e, db| {
+        self.typed(&[b"XADD", &key, b"*", b"f", b"v"], &r, |e, db| {
             if fields.is_empty() {
                 return Err(redlet::Error::WrongArity("xadd".into()));
             }
@@ -645,7 +842,7 @@ impl wit::HostConnection for RedletCtx {
     }
 
     fn xgroup_create(&mut self, r: Resource<ConnRes>, key: Vec<u8>, group: Vec<u8>, id: String, mkstream: bool) -> Result<(), Error> {
-        self.typed(&r, |e, db| {
+        self.typed(&[b"XGROUP", b"CREATE", &key, &group, b"$"], &r, |e, db| {
             let start = if id == "$" { GroupStart::Last } else { GroupStart::Id(parse_id(id.as_bytes())?) };
             e.xgroup_create(db, &key, &group, start, mkstream, -1)
         })
@@ -660,7 +857,7 @@ impl wit::HostConnection for RedletCtx {
         count: Option<u64>,
         noack: bool,
     ) -> Result<Vec<StreamRead>, Error> {
-        self.typed(&r, |e, db| {
+        self.typed(&xreadgroup_argv(&group, &consumer, &streams), &r, |e, db| {
             let ids = streams.iter().map(|(_, id)| parse_xreadgroup_id(id.as_bytes())).collect::<redlet::Result<Vec<_>>>()?;
             let ks: Vec<&[u8]> = streams.iter().map(|(k, _)| k.as_slice()).collect();
             // COUNT 0 and no COUNT both mean all, as in Redis.
@@ -677,14 +874,14 @@ impl wit::HostConnection for RedletCtx {
     }
 
     fn xack(&mut self, r: Resource<ConnRes>, key: Vec<u8>, group: Vec<u8>, ids: Vec<String>) -> Result<u64, Error> {
-        self.typed(&r, |e, db| {
+        self.typed(&[b"XACK", &key, &group, b"0-1"], &r, |e, db| {
             let ids = ids.iter().map(|s| parse_id(s.as_bytes())).collect::<redlet::Result<Vec<StreamId>>>()?;
             e.xack(db, &key, &group, &ids)
         })
     }
 
     fn publish(&mut self, r: Resource<ConnRes>, channel: Vec<u8>, message: Vec<u8>) -> Result<u64, Error> {
-        self.typed(&r, |e, _| Ok(e.publish(&channel, &message) as u64))
+        self.typed(&[b"PUBLISH", &channel, b"m"], &r, |e, _| Ok(e.publish(&channel, &message) as u64))
     }
 
     fn drop(&mut self, r: Resource<ConnRes>) -> wasmtime::Result<()> {
@@ -732,23 +929,25 @@ impl kv::Host for RedletCtx {
 
 impl kv::HostBucket for RedletCtx {
     fn get(&mut self, b: Resource<BucketRes>, key: String) -> Result<Option<Vec<u8>>, KvError> {
-        self.bucket(&b, |e, db| e.get(db, key.as_bytes()).map_err(other))
+        self.bucket(&[b"GET", key.as_bytes()], &b, |e, db| e.get(db, key.as_bytes()).map_err(other))
     }
 
     fn set(&mut self, b: Resource<BucketRes>, key: String, value: Vec<u8>) -> Result<(), KvError> {
-        self.bucket(&b, |e, db| e.set(db, key.as_bytes(), &value, CoreSetOptions::default()).map(|_| ()).map_err(other))
+        self.bucket(&[b"SET", key.as_bytes(), b"v"], &b, |e, db| e.set(db, key.as_bytes(), &value, CoreSetOptions::default()).map(|_| ()).map_err(other))
     }
 
     fn delete(&mut self, b: Resource<BucketRes>, key: String) -> Result<(), KvError> {
-        self.bucket(&b, |e, db| e.del(db, &[key.as_bytes()]).map(|_| ()).map_err(other))
+        self.bucket(&[b"DEL", key.as_bytes()], &b, |e, db| e.del(db, &[key.as_bytes()]).map(|_| ()).map_err(other))
     }
 
     fn exists(&mut self, b: Resource<BucketRes>, key: String) -> Result<bool, KvError> {
-        self.bucket(&b, |e, db| e.exists(db, &[key.as_bytes()]).map(|n| n > 0).map_err(other))
+        self.bucket(&[b"EXISTS", key.as_bytes()], &b, |e, db| e.exists(db, &[key.as_bytes()]).map(|n| n > 0).map_err(other))
     }
 
     fn list_keys(&mut self, b: Resource<BucketRes>, cursor: Option<u64>) -> Result<KeyResponse, KvError> {
-        self.bucket(&b, |e, db| {
+        // SCAN: Redis 7.0 does not filter it by key patterns, so a confined
+        // user lists keys only if granted SCAN (which it then sees all of).
+        self.bucket(&[b"SCAN", b"0"], &b, |e, db| {
             let (next, keys) = e.scan(db, cursor.unwrap_or(0), None, PAGE, None).map_err(other)?;
             Ok(KeyResponse { keys: keys.into_iter().map(text).collect(), cursor: (next != 0).then_some(next) })
         })
@@ -762,7 +961,7 @@ impl kv::HostBucket for RedletCtx {
 
 impl crate::bindings::plugin::wasi::keyvalue::atomics::Host for RedletCtx {
     fn increment(&mut self, b: Resource<BucketRes>, key: String, delta: u64) -> Result<u64, KvError> {
-        self.bucket(&b, |e, db| {
+        self.bucket(&[b"INCRBY", key.as_bytes(), b"1"], &b, |e, db| {
             let delta = i64::try_from(delta).map_err(|_| other(redlet::Error::NotInteger))?;
             let current = e.get(db, key.as_bytes()).map_err(other)?;
             if let Some(sum) = current.as_deref().and_then(num::parse_i64).and_then(|v| v.checked_add(delta)) {
@@ -777,7 +976,8 @@ impl crate::bindings::plugin::wasi::keyvalue::atomics::Host for RedletCtx {
 
 impl crate::bindings::plugin::wasi::keyvalue::batch::Host for RedletCtx {
     fn get_many(&mut self, b: Resource<BucketRes>, ks: Vec<String>) -> Result<Vec<Option<(String, Vec<u8>)>>, KvError> {
-        self.bucket(&b, |e, db| {
+        let check: Vec<Vec<u8>> = kv_argv(&[b"MGET"], &ks).into_iter().map(<[u8]>::to_vec).collect();
+        self.bucket(&keys(&check), &b, |e, db| {
             let mut out = Vec::with_capacity(ks.len());
             for k in ks {
                 let v = e.get(db, k.as_bytes()).map_err(other)?;
@@ -788,7 +988,8 @@ impl crate::bindings::plugin::wasi::keyvalue::batch::Host for RedletCtx {
     }
 
     fn set_many(&mut self, b: Resource<BucketRes>, kvs: Vec<(String, Vec<u8>)>) -> Result<(), KvError> {
-        self.bucket(&b, |e, db| {
+        let check: Vec<&[u8]> = if kvs.is_empty() { Vec::new() } else { [&b"MSET"[..]].into_iter().chain(kvs.iter().flat_map(|(k, _)| [k.as_bytes(), &b"v"[..]])).collect() };
+        self.bucket(&check, &b, |e, db| {
             if kvs.is_empty() {
                 return Ok(());
             }
@@ -798,7 +999,7 @@ impl crate::bindings::plugin::wasi::keyvalue::batch::Host for RedletCtx {
     }
 
     fn delete_many(&mut self, b: Resource<BucketRes>, ks: Vec<String>) -> Result<(), KvError> {
-        self.bucket(&b, |e, db| {
+        self.bucket(&kv_argv(&[b"DEL"], &ks), &b, |e, db| {
             if ks.is_empty() {
                 return Ok(());
             }

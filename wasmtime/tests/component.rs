@@ -360,3 +360,27 @@ fn epoch_deadline_interrupts_a_long_call() {
     }
     assert!(inst.is_poisoned());
 }
+
+/// `Database::connect_as` (issue 13): a password is AUTH, none is the
+/// trusted-host form; the connection's commands and typed functions are
+/// held to the user's keys; WRONGPASS for a wrong password or no user.
+#[test]
+fn connect_as_confines_calls_and_typed_functions() {
+    let mut inst = redlet().instantiate(MemSpaces::new(), SystemClock, Limits::default()).unwrap();
+    let db = inst.open(&[], None, Some(1)).unwrap();
+    let admin = db.connect(&mut inst, "admin").unwrap();
+    assert_eq!(call(&admin, &mut inst, &["ACL", "SETUSER", "app", "on", ">pw", "~a:*", "&a:*", "+@all", "-@admin", "-@dangerous", "-scan", "-randomkey"]), Reply::ok());
+    assert_eq!(call(&admin, &mut inst, &["SET", "b:1", "secret"]), Reply::ok());
+    let noperm_key = Error::Reply("NOPERM this user has no permissions to access one of the keys used as arguments".into());
+    for pass in [Some("pw"), None] {
+        let c = db.connect_as(&mut inst, "app", "app", pass).unwrap();
+        assert_eq!(call(&c, &mut inst, &["GET", "b:1"]), Reply::Error(redlet::Error::msg("NOPERM this user has no permissions to access one of the keys used as arguments")));
+        assert_eq!(c.get(&mut inst, b"b:1"), Err(noperm_key.clone()));
+        assert_eq!(c.set(&mut inst, b"a:1", b"x", SetOptions { condition: SetCondition::Always, expiry: SetExpiry::None }), Ok(true));
+        assert_eq!(c.get(&mut inst, b"a:1"), Ok(Some(b("x"))));
+    }
+    let wrongpass = Error::Reply("WRONGPASS invalid username-password pair or user is disabled.".into());
+    assert_eq!(db.connect_as(&mut inst, "", "app", Some("bad")).err(), Some(wrongpass.clone()));
+    assert_eq!(db.connect_as(&mut inst, "", "nobody", None).err(), Some(wrongpass));
+    assert_eq!(call(&admin, &mut inst, &["GET", "b:1"]), bulk("secret"));
+}
