@@ -10,6 +10,7 @@
 
 pub mod bitmaps;
 pub mod diagnostics;
+pub mod dump;
 pub mod geo;
 pub mod hashes;
 pub mod hyperloglog;
@@ -170,6 +171,7 @@ pub fn families() -> &'static [&'static [Command]] {
     &[
         strings::COMMANDS,
         keys::COMMANDS,
+        dump::COMMANDS,
         hashes::COMMANDS,
         lists::COMMANDS,
         sets::COMMANDS,
