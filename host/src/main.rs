@@ -151,10 +151,12 @@ fn export(args: &[String]) -> ExitCode {
         }
     };
     engine.set_storage(storage);
+    let t0 = std::time::Instant::now();
     if let Err(e) = engine.load() {
         eprintln!("redlet export: can't load the dataset in {}: {e}", settings.dir.display());
         return ExitCode::from(1);
     }
+    let loaded = t0.elapsed();
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
     let mut failed = None;
@@ -166,7 +168,10 @@ fn export(args: &[String]) -> ExitCode {
         }
     };
     if format == "rdb" {
-        engine.export_rdb(&mut sink);
+        let t1 = std::time::Instant::now();
+        let n = engine.export_rdb(&mut sink);
+        // Timings on stderr (stdout is the file): for bench/rdb.sh.
+        eprintln!("redlet export: {n} bytes of RDB in {} ms (dataset loaded in {} ms)", t1.elapsed().as_millis(), loaded.as_millis());
     } else {
         engine.export_resp(&mut sink);
     }
@@ -230,6 +235,7 @@ fn import(args: &[String]) -> ExitCode {
         clock: Box::new(redlet::clock::SystemClock),
         seed: 0,
     });
+    let t0 = std::time::Instant::now();
     let report = match engine.import_rdb(&data) {
         Ok(r) => r,
         Err(e) => {
@@ -248,20 +254,25 @@ fn import(args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let decoded = t0.elapsed();
     engine.set_storage(storage);
+    let t1 = std::time::Instant::now();
     if let Err(e) = engine.save() {
         eprintln!("redlet import: saving into {}: {e}", settings.dir.display());
         return ExitCode::from(1);
     }
+    let saved = t1.elapsed();
     eprintln!(
-        "redlet import: {} keys, {} function libraries from {} (RDB version {}) into {} ({} expired keys dropped, {} empty values skipped)",
+        "redlet import: {} keys, {} function libraries from {} (RDB version {}) into {} ({} expired keys dropped, {} empty values skipped); decoded in {} ms, saved in {} ms",
         report.keys,
         report.functions,
         file.display(),
         report.version,
         settings.dir.display(),
         report.expired,
-        report.empty
+        report.empty,
+        decoded.as_millis(),
+        saved.as_millis()
     );
     ExitCode::SUCCESS
 }
