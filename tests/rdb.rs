@@ -10,10 +10,8 @@
 
 mod common;
 #[path = "diff/redis.rs"]
-#[allow(dead_code)]
 mod redis;
 #[path = "diff/resp.rs"]
-#[allow(dead_code)]
 mod resp;
 
 use common::*;

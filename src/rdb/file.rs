@@ -183,12 +183,12 @@ pub fn read(data: &[u8], cfg: &Config, now_ms: u64, rng: &mut Rng) -> Result<Loa
                 continue;
             }
             OP_IDLE => {
-                r.len()?;
+                r.length()?;
                 continue;
             }
             OP_EOF => break,
             OP_SELECTDB => {
-                let n = r.len()?;
+                let n = r.length()?;
                 if n >= databases as u64 {
                     return r.err(format!("the file uses database {n}, more than this configuration's {databases} databases"));
                 }
@@ -196,8 +196,8 @@ pub fn read(data: &[u8], cfg: &Config, now_ms: u64, rng: &mut Rng) -> Result<Loa
                 continue;
             }
             OP_RESIZEDB => {
-                r.len()?;
-                r.len()?;
+                r.length()?;
+                r.length()?;
                 continue;
             }
             OP_AUX => {

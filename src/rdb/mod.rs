@@ -513,7 +513,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A plain length.
-    pub fn len(&mut self) -> Result<u64> {
+    pub fn length(&mut self) -> Result<u64> {
         match self.len_enc()? {
             (n, false) => Ok(n),
             _ => self.err("encoded value where a length was expected"),
@@ -523,7 +523,7 @@ impl<'a> Reader<'a> {
     /// A count of items each taking at least one byte: refused when the
     /// bytes left cannot hold that many.
     fn count(&mut self) -> Result<usize> {
-        let n = self.len()?;
+        let n = self.length()?;
         if n > self.remaining() as u64 {
             return self.err("count larger than the data left");
         }
@@ -552,8 +552,8 @@ impl<'a> Reader<'a> {
                 i32::from_le_bytes([s[0], s[1], s[2], s[3]]) as i64
             }
             3 => {
-                let clen = self.len()?;
-                let ulen = self.len()?;
+                let clen = self.length()?;
+                let ulen = self.length()?;
                 if clen > self.remaining() as u64 || ulen > clen.saturating_mul(lzf::MAX_RATIO as u64) {
                     return self.err("LZF lengths larger than the data allows");
                 }
@@ -673,7 +673,7 @@ pub fn load_object(r: &mut Reader<'_>, t: u8, cfg: &Config, seed: &mut dyn FnMut
             let n = r.count()?;
             let mut l = List::new();
             for _ in 0..n {
-                let container = if t == types::LIST_QUICKLIST_2 { r.len()? } else { CONTAINER_PACKED };
+                let container = if t == types::LIST_QUICKLIST_2 { r.length()? } else { CONTAINER_PACKED };
                 if container != CONTAINER_PACKED && container != CONTAINER_PLAIN {
                     return r.err("quicklist integrity check failed");
                 }
@@ -844,6 +844,10 @@ fn lp_int(it: Option<&Item<'_>>) -> Option<i64> {
     }
 }
 
+/// A pending entry while its group loads: delivery time and count, and
+/// the consumer once a consumer's PEL names it.
+type PendingLoad = (i64, u64, Option<Box<[u8]>>);
+
 /// Reads a stream: listpack nodes, counters, consumer groups.
 fn load_stream(r: &mut Reader<'_>, v2: bool) -> Result<Stream> {
     let mut x = Stream::new();
@@ -861,12 +865,12 @@ fn load_stream(r: &mut Reader<'_>, v2: bool) -> Result<Stream> {
             return r.err(why);
         }
     }
-    let length = r.len()?;
-    let last = StreamId::new(r.len()?, r.len()?);
+    let length = r.length()?;
+    let last = StreamId::new(r.length()?, r.length()?);
     let (max_deleted, entries_added) = if v2 {
         // The recorded first id is recomputed from the entries.
-        let _first = StreamId::new(r.len()?, r.len()?);
-        (StreamId::new(r.len()?, r.len()?), r.len()?)
+        let _first = StreamId::new(r.length()?, r.length()?);
+        (StreamId::new(r.length()?, r.length()?), r.length()?)
     } else {
         (StreamId::MIN, length)
     };
@@ -879,18 +883,18 @@ fn load_stream(r: &mut Reader<'_>, v2: bool) -> Result<Stream> {
     let ngroups = r.count()?;
     for _ in 0..ngroups {
         let name = r.string()?.into_owned();
-        let glast = StreamId::new(r.len()?, r.len()?);
-        let entries_read = if v2 { r.len()? as i64 } else { x.entries.estimate_distance(glast) };
+        let glast = StreamId::new(r.length()?, r.length()?);
+        let entries_read = if v2 { r.length()? as i64 } else { x.entries.estimate_distance(glast) };
         if x.groups.contains_key(name.as_slice()) {
             return r.err("duplicated consumer group name");
         }
         let mut g = Group::new(glast, entries_read);
         let npel = r.count()?;
-        let mut pel: BTreeMap<StreamId, (i64, u64, Option<Box<[u8]>>)> = BTreeMap::new();
+        let mut pel: BTreeMap<StreamId, PendingLoad> = BTreeMap::new();
         for _ in 0..npel {
             let id = r.raw_id()?;
             let time = r.i64_le()?;
-            let count = r.len()?;
+            let count = r.length()?;
             if pel.insert(id, (time, count, None)).is_some() {
                 return r.err("duplicated global PEL entry loading stream consumer group");
             }
