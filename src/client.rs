@@ -109,9 +109,13 @@ pub struct Client {
     pub watched: Vec<WatchedKey>,
     /// CLIENT TRACKING state, when on.
     pub tracking: Option<crate::tracking::ClientTracking>,
-    /// Authenticated as the default user: always when it has no password
-    /// (`requirepass` empty); otherwise after AUTH or HELLO AUTH.
+    /// Authenticated: at once when the default user needs no password
+    /// (`nopass`, as without `requirepass`); otherwise after AUTH or HELLO
+    /// AUTH.
     pub authenticated: bool,
+    /// The ACL user the client runs as (an id of the engine's ACL; the
+    /// default user until AUTH names another).
+    pub user: u32,
     /// In MONITOR mode: receives a line per command run (see
     /// [`crate::monitor`]) and may not touch the keyspace.
     pub monitor: bool,
@@ -181,6 +185,7 @@ impl Client {
             watched: Vec::new(),
             tracking: None,
             authenticated: true,
+            user: crate::acl::DEFAULT_USER,
             monitor: false,
             reply_off: false,
             reply_skip: ReplySkip::No,

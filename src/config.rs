@@ -229,6 +229,9 @@ pub struct Config {
     /// `port` and `dir` and for accepted-but-ignored ones. Read them with
     /// [`Config::get_param`].
     pub extra: Vec<(String, String)>,
+    /// Users declared with `user <name> <rules...>` directives (redis.conf
+    /// style), each `[name, rules...]`, created when the engine starts.
+    pub users: Vec<Vec<Vec<u8>>>,
 }
 
 impl Default for Config {
@@ -260,6 +263,7 @@ impl Default for Config {
             slowlog_max_len: 128,
             latency_monitor_threshold: 0,
             extra: Vec::new(),
+            users: Vec::new(),
         }
     }
 }
@@ -1145,7 +1149,26 @@ impl Config {
     /// command-line directive: immutable and protected parameters may be set;
     /// a multi-arg value is split on whitespace (`"900 1 300 10"` sets two
     /// save points). The error text is Redis's reason.
+    ///
+    /// `user` declares an ACL user (`"alice on >pw ~app:*"`), as a
+    /// redis.conf `user` line: checked now (unknown commands excepted, as
+    /// Redis defers them to module loading), created when the engine starts.
     pub fn set_param(&mut self, name: &str, value: &str) -> Result<()> {
+        if name.eq_ignore_ascii_case("user") {
+            let words: Vec<&[u8]> = value.split_ascii_whitespace().map(str::as_bytes).collect();
+            if words.is_empty() {
+                return Err(Error::err("Bad directive or wrong number of arguments"));
+            }
+            if self.users.iter().any(|u| u[0] == words[0]) {
+                return Err(Error::err(&alloc::format!(
+                    "Error in user declaration '{}': Duplicate user found. A user can only be defined once in config files",
+                    String::from_utf8_lossy(words[0])
+                )));
+            }
+            crate::acl::check_declaration(&words).map_err(|e| Error::err(&e))?;
+            self.users.push(words.iter().map(|w| w.to_vec()).collect());
+            return Ok(());
+        }
         let Some((p, _)) = lookup_param(name.as_bytes()) else {
             return Err(Error::err("Bad directive or wrong number of arguments"));
         };

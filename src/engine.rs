@@ -186,9 +186,14 @@ pub struct Engine {
     pub(crate) pause: crate::pause::Pause,
     /// MONITOR clients, in the order they started.
     pub(crate) monitors: Vec<ClientId>,
-    /// `requirepass` is set (cached from the configuration: checked on
-    /// every command).
-    pub(crate) requirepass: bool,
+    /// ACL users and the ACL log.
+    pub(crate) acl: crate::acl::Acl,
+    /// New connections must authenticate (the default user has a password
+    /// or is off): cached from [`Engine::acl`], checked on every command.
+    pub(crate) auth_required: bool,
+    /// The `requirepass` value last applied to the default user: a CONFIG
+    /// SET of another parameter must not reset its passwords.
+    requirepass_applied: String,
     /// CLIENT TRACKING's tables.
     pub(crate) tracking: crate::tracking::Tracking,
     /// The client whose command is running (Redis's `current_client`:
@@ -268,6 +273,7 @@ impl Engine {
         let blocked_keys = (0..ndb).map(|_| HashMap::with_hasher(FixedState::with_seed(rng.next_u64()))).collect();
         let table = Table::build();
         let cmdstats = alloc::vec![CmdStat::default(); table.full_names.len()];
+        let acl = crate::acl::Acl::new(crate::acl::Catalog::from_commands(table.commands()));
         let start_ms = opts.clock.now_micros() / 1000;
         let mut clients = HashMap::with_hasher(FixedState::with_seed(rng.next_u64()));
         clients.insert(SYSTEM_CLIENT, Client::new(SYSTEM_CLIENT, ClientInfo { fd: -1, ..Default::default() }, start_ms));
@@ -288,7 +294,9 @@ impl Engine {
             pause: Default::default(),
             monitors: Vec::new(),
             tracking: Default::default(),
-            requirepass: false,
+            acl,
+            auth_required: false,
+            requirepass_applied: String::new(),
             executing: None,
             cmd_client: SYSTEM_CLIENT,
             dirty: 0,
@@ -316,6 +324,11 @@ impl Engine {
             functions: Default::default(),
         };
         e.refresh_notify_flags();
+        let pubsub_all = e.config.get_param("acl-pubsub-default").is_some_and(|v| v == "allchannels");
+        let users = core::mem::take(&mut e.config.users);
+        e.acl.declare(&users, pubsub_all);
+        e.config.users = users;
+        e.acl_changed();
         e.sync_access();
         e
     }
@@ -324,7 +337,13 @@ impl Engine {
     /// tells every db which events to record for it.
     pub(crate) fn refresh_notify_flags(&mut self) {
         self.notify_flags = self.config.notify_flags();
-        self.requirepass = self.config.get_param("requirepass").is_some_and(|p| !p.is_empty());
+        let pass = self.config.get_param("requirepass").unwrap_or_default();
+        if pass != self.requirepass_applied {
+            // Redis's ACLUpdateDefaultUserPassword.
+            self.acl.set_default_password(if pass.is_empty() { None } else { Some(pass.as_bytes()) });
+            self.requirepass_applied = pass;
+        }
+        self.auth_required = self.acl.auth_required();
         self.refresh_persist_config();
         for db in 0..self.dbs.len() {
             self.sync_db_events(db);
@@ -456,16 +475,37 @@ impl Engine {
         self.next_client_id += 1;
         let now = self.now_ms();
         let mut c = Client::new(id, info, now);
-        c.authenticated = !self.password_required();
+        c.authenticated = !self.auth_required;
         self.clients.insert(id, c);
         self.stats.total_connections_received += 1;
         id
     }
 
-    /// Whether the default user has a password (`requirepass`): new
-    /// connections then start unauthenticated.
+    /// Makes client `id` run as ACL user `user` without a password, as a
+    /// trusted host does for its plugins (Redis's module API
+    /// `RM_AuthenticateClientWithACLUser`). Fails with Redis's WRONGPASS
+    /// error when the user does not exist or is off.
+    pub fn authenticate_as(&mut self, id: ClientId, user: &[u8]) -> Result<()> {
+        let uid = self.acl.find(user).filter(|&u| self.acl.user(u).enabled());
+        match (uid, self.clients.get_mut(&id)) {
+            (Some(u), Some(c)) => {
+                c.user = u;
+                c.authenticated = true;
+                Ok(())
+            }
+            _ => Err(Error::msg("WRONGPASS invalid username-password pair or user is disabled.")),
+        }
+    }
+
+    /// The ACL user client `id` runs as (`None` for an unknown client).
+    pub fn client_user(&self, id: ClientId) -> Option<&[u8]> {
+        self.clients.get(&id).map(|c| self.acl.user(c.user).name.as_slice())
+    }
+
+    /// Whether the default user has a password or is off (`requirepass`):
+    /// new connections then start unauthenticated.
     pub(crate) fn password_required(&self) -> bool {
-        self.requirepass
+        self.auth_required
     }
 
     /// Closes a client; a blocked client leaves nothing behind.
@@ -660,7 +700,7 @@ impl Engine {
         }
         // requirepass: an unauthenticated client may only run no_auth
         // commands (AUTH, HELLO, QUIT, RESET...).
-        if self.requirepass && !cmd.has(cmd::flags::NO_AUTH) && self.clients.get(&id).is_some_and(|c| !c.authenticated) {
+        if self.auth_required && !cmd.has(cmd::flags::NO_AUTH) && self.clients.get(&id).is_some_and(|c| !c.authenticated) {
             return Some(self.reject_in_multi(id, argv, stat, Error::msg("NOAUTH Authentication required.")));
         }
         // A script running in slices: only ALLOW_BUSY commands (and
@@ -682,6 +722,18 @@ impl Engine {
             }
             None => return Some(Reply::Error(Error::err("no such client"))),
         };
+        // ACLs (processCommand's gate after NOAUTH and NO_MULTI): the
+        // client's user must be allowed the command, its keys and its
+        // channels. The system client (journal replay, the typed API) is
+        // the host itself, unrestricted like Redis's AOF client.
+        if !reexec && id != SYSTEM_CLIENT && !(in_multi && cmd.has(cmd::flags::NO_MULTI)) {
+            let user = self.clients.get(&id).map_or(crate::acl::DEFAULT_USER, |c| c.user);
+            if let Err(d) = self.acl_check(user, cmd, stat, pos, argv) {
+                let ctx = if in_multi { crate::acl::Context::Multi } else { crate::acl::Context::Toplevel };
+                let e = self.acl_refuse(id, d, stat, argv, ctx);
+                return Some(self.reject_in_multi(id, argv, stat, e));
+            }
+        }
         // maxmemory (Redis's processCommand, after the NO_MULTI check and
         // before the pub/sub and queueing gates): evict, then maybe refuse.
         // A journal replay is never refused, as Redis ignores maxmemory

@@ -61,6 +61,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod acl;
 pub mod bytes;
 pub mod client;
 pub mod clock;

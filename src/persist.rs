@@ -339,6 +339,37 @@ impl Engine {
         self.persist.storage.take()
     }
 
+    /// The whole of blob `name` from the attached storage; the reason when
+    /// it cannot be read (missing, or no storage: "No such file or
+    /// directory", as for a missing file).
+    pub(crate) fn read_blob(&mut self, name: &str) -> Result<Vec<u8>, String> {
+        const MISSING: &str = "No such file or directory";
+        let st = self.persist.storage.as_deref_mut().ok_or_else(|| String::from(MISSING))?;
+        let size = st.size(name).map_err(|e| e.message)?.ok_or_else(|| String::from(MISSING))?;
+        let mut out = alloc::vec![0u8; usize::try_from(size).map_err(|_| String::from("File too large"))?];
+        let mut at = 0;
+        while at < out.len() {
+            let n = st.read_at(name, at as u64, &mut out[at..]).map_err(|e| e.message)?;
+            if n == 0 {
+                out.truncate(at);
+                break;
+            }
+            at += n;
+        }
+        Ok(out)
+    }
+
+    /// Replaces blob `name` with `data` (staged, then committed; the old
+    /// blob stays on error).
+    pub(crate) fn write_blob(&mut self, name: &str, data: &[u8]) -> Result<(), String> {
+        let st = self.persist.storage.as_deref_mut().ok_or_else(|| String::from("no storage attached"))?;
+        let r = st.begin(name).and_then(|()| st.write(name, data)).and_then(|()| st.commit(name));
+        if r.is_err() {
+            st.abort(name);
+        }
+        r.map_err(|e| e.message)
+    }
+
     /// Loads the snapshot (if any) and replays the journal that follows it,
     /// replacing the dataset. All or nothing: on error the dataset is as it
     /// was and the storage untouched.
@@ -350,7 +381,20 @@ impl Engine {
         let r = self.load_from(&mut *st);
         self.persist.storage = Some(st);
         self.refresh_deny();
-        r
+        let r = r?;
+        // Users from `aclfile` (Redis's ACLLoadUsersAtStartup): a missing or
+        // invalid file fails the load, as it stops redis-server.
+        let aclfile = self.config.get_param("aclfile").unwrap_or_default();
+        if !aclfile.is_empty() {
+            if !self.config.users.is_empty() {
+                return Err(PersistError::new(
+                    &aclfile,
+                    "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.",
+                ));
+            }
+            self.acl_load(None).map_err(|e| PersistError::new(&aclfile, e))?;
+        }
+        Ok(r)
     }
 
     fn load_from(&mut self, st: &mut dyn Storage) -> Result<LoadReport, PersistError> {

@@ -76,6 +76,11 @@ fn differential_scripts() {
 }
 
 #[test]
+fn differential_acl() {
+    diff::multi::run_acl();
+}
+
+#[test]
 fn differential_blocking() {
     diff::multi::run_blocking();
 }

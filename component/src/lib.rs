@@ -19,6 +19,11 @@
 //! - Once a database is shut down (the `shutdown` function or the SHUTDOWN
 //!   command), every call on it or its connections fails or does nothing.
 //!
+//! - A connection's typed functions are checked against its ACL user when
+//!   it runs as any user but `default` (see `ConnHandle::permit`), so a
+//!   confined connection (`connect-as`, or one that ran AUTH) reaches
+//!   through them no more than through `call`.
+//!
 //! Single-threaded: state sits in `RefCell`s. No borrow is held across a
 //! call that could enter this component again (the component model forbids
 //! re-entering an instance from its imports), so the `borrow_mut`s below
@@ -233,6 +238,26 @@ impl GuestDatabase for DbHandle {
         Connection::new(ConnHandle { db: Rc::clone(&self.0), session: RefCell::new(Some(session)) })
     }
 
+    fn connect_as(&self, addr: String, user: String, password: Option<String>) -> Result<Connection, Error> {
+        let mut eng = self.0.live()?;
+        let session = Session::open(&mut eng, ClientInfo { addr, laddr: String::new(), fd: -1 });
+        let id = session.id();
+        let authed = match &password {
+            // AUTH itself: its refusal is logged in ACL LOG as Redis logs it.
+            Some(p) => match eng.execute(id, &[b"AUTH", user.as_bytes(), p.as_bytes()]) {
+                Some(redlet_core::Reply::Error(e)) => Err(reply_error(e)),
+                _ => Ok(()),
+            },
+            None => eng.authenticate_as(id, user.as_bytes()).map_err(reply_error),
+        };
+        if let Err(e) = authed {
+            session.close(&mut eng);
+            return Err(e);
+        }
+        drop(eng);
+        Ok(Connection::new(ConnHandle { db: Rc::clone(&self.0), session: RefCell::new(Some(session)) }))
+    }
+
     fn tick(&self) {
         if let Ok(mut eng) = self.0.live() {
             eng.tick();
@@ -294,10 +319,38 @@ impl ConnHandle {
         self.session.borrow().as_ref().map_or(0, Session::id)
     }
 
-    /// Runs a typed call in the connection's selected keyspace.
-    fn typed<R>(&self, f: impl FnOnce(&mut Engine, usize) -> redlet_core::Result<R>) -> Result<R, Error> {
+    /// Runs a typed call in the connection's selected keyspace, once its
+    /// ACL user may run `argv`, the command the call stands for (see
+    /// [`ConnHandle::permit`]).
+    fn typed<R>(&self, argv: &[&[u8]], f: impl FnOnce(&mut Engine, usize) -> redlet_core::Result<R>) -> Result<R, Error> {
         let (mut eng, db) = self.keyspace()?;
+        Self::permit(&mut eng, self.client(), argv)?;
         f(&mut eng, db).map_err(reply_error)
+    }
+
+    /// Whether client `id` may run `argv`, by the core's ACL check: a
+    /// typed function goes to the core's typed API, which (as the host's
+    /// own API) checks no ACL, so it is checked here first, as `ACL DRYRUN
+    /// <user> <argv>` on the engine's system client. Clients running as
+    /// `default` skip the check (the typed functions are the host's, as
+    /// before users existed). A refusal is Redis's NOPERM text; unlike a
+    /// refused `call` it is not logged in ACL LOG (the core offers no
+    /// public check that logs; a stopgap until it does).
+    #[inline(never)]
+    fn permit(eng: &mut Engine, id: ClientId, argv: &[&[u8]]) -> Result<(), Error> {
+        let user = match eng.client_user(id) {
+            Some(u) if u != b"default" => u.to_vec(),
+            _ => return Ok(()),
+        };
+        let mut check: Vec<&[u8]> = Vec::with_capacity(argv.len() + 3);
+        check.extend_from_slice(&[b"ACL", b"DRYRUN", &user]);
+        check.extend_from_slice(argv);
+        match eng.command(&check) {
+            redlet_core::Reply::Status(_) => Ok(()),
+            redlet_core::Reply::Bulk(why) => Err(convert::noperm(&why)),
+            redlet_core::Reply::Error(e) => Err(reply_error(e)),
+            _ => Err(Error::Reply("ERR unexpected ACL DRYRUN reply".into())),
+        }
     }
 
     /// The engine and the client's selected keyspace. Out of line: the
@@ -327,6 +380,21 @@ impl ConnHandle {
 
 fn keys(v: &[Vec<u8>]) -> Vec<&[u8]> {
     v.iter().map(Vec::as_slice).collect()
+}
+
+/// `head` then `rest`: the command a typed call stands for, for its ACL
+/// check.
+fn argv<'a>(head: &[&'a [u8]], rest: &'a [Vec<u8>]) -> Vec<&'a [u8]> {
+    head.iter().copied().chain(rest.iter().map(Vec::as_slice)).collect()
+}
+
+/// `XREADGROUP GROUP g c STREAMS k... id...` for the ACL check (the keys
+/// follow STREAMS, as the command's key spec finds them).
+fn xreadgroup_argv<'a>(group: &'a [u8], consumer: &'a [u8], streams: &'a [(Vec<u8>, String)]) -> Vec<&'a [u8]> {
+    let mut v: Vec<&[u8]> = vec![b"XREADGROUP", b"GROUP", group, consumer, b"STREAMS"];
+    v.extend(streams.iter().map(|(k, _)| k.as_slice()));
+    v.extend(streams.iter().map(|(_, id)| id.as_bytes()));
+    v
 }
 
 fn pairs(v: &[(Vec<u8>, Vec<u8>)]) -> Vec<(&[u8], &[u8])> {
@@ -411,90 +479,90 @@ impl GuestConnection for ConnHandle {
     }
 
     fn get(&self, key: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed(|e, db| e.get(db, &key))
+        self.typed(&[b"GET", &key], |e, db| e.get(db, &key))
     }
 
     fn set(&self, key: Vec<u8>, value: Vec<u8>, options: SetOptions) -> Result<bool, Error> {
-        self.typed(|e, db| {
+        self.typed(&[b"SET", &key, &value], |e, db| {
             let opts = convert::set_options(&options, e.now_ms())?;
             e.set(db, &key, &value, opts).map(|o| o.written)
         })
     }
 
     fn del(&self, keys_: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(|e, db| e.del(db, &keys(&keys_)))
+        self.typed(&argv(&[b"DEL"], &keys_), |e, db| e.del(db, &keys(&keys_)))
     }
 
     fn exists(&self, keys_: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(|e, db| e.exists(db, &keys(&keys_)))
+        self.typed(&argv(&[b"EXISTS"], &keys_), |e, db| e.exists(db, &keys(&keys_)))
     }
 
     fn expire(&self, key: Vec<u8>, ms: i64) -> Result<bool, Error> {
-        self.typed(|e, db| e.expire(db, &key, ms, ExpireKind::Millis, ExpireFlags::default()))
+        self.typed(&[b"PEXPIRE", &key, b"0"], |e, db| e.expire(db, &key, ms, ExpireKind::Millis, ExpireFlags::default()))
     }
 
     fn ttl(&self, key: Vec<u8>) -> Result<i64, Error> {
-        self.typed(|e, db| e.ttl(db, &key, TtlKind::Millis))
+        self.typed(&[b"PTTL", &key], |e, db| e.ttl(db, &key, TtlKind::Millis))
     }
 
     fn incrby(&self, key: Vec<u8>, delta: i64) -> Result<i64, Error> {
-        self.typed(|e, db| e.incr_by(db, &key, delta))
+        self.typed(&[b"INCRBY", &key, b"1"], |e, db| e.incr_by(db, &key, delta))
     }
 
     fn hget(&self, key: Vec<u8>, field: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed(|e, db| e.hget(db, &key, &field))
+        self.typed(&[b"HGET", &key, &field], |e, db| e.hget(db, &key, &field))
     }
 
     fn hset(&self, key: Vec<u8>, pairs_: Vec<(Vec<u8>, Vec<u8>)>) -> Result<u64, Error> {
-        self.typed(|e, db| e.hset(db, &key, &pairs(&pairs_)).map(count))
+        self.typed(&[b"HSET", &key, b"f", b"v"], |e, db| e.hset(db, &key, &pairs(&pairs_)).map(count))
     }
 
     fn hdel(&self, key: Vec<u8>, fields: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(|e, db| e.hdel(db, &key, &keys(&fields)).map(count))
+        self.typed(&[b"HDEL", &key, b"f"], |e, db| e.hdel(db, &key, &keys(&fields)).map(count))
     }
 
     fn hgetall(&self, key: Vec<u8>) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
-        self.typed(|e, db| e.hgetall(db, &key))
+        self.typed(&[b"HGETALL", &key], |e, db| e.hgetall(db, &key))
     }
 
     fn lpush(&self, key: Vec<u8>, elements: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(|e, db| e.lpush(db, &key, &keys(&elements)).map(|n| n as u64))
+        self.typed(&[b"LPUSH", &key, b"e"], |e, db| e.lpush(db, &key, &keys(&elements)).map(|n| n as u64))
     }
 
     fn rpush(&self, key: Vec<u8>, elements: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(|e, db| e.rpush(db, &key, &keys(&elements)).map(|n| n as u64))
+        self.typed(&[b"RPUSH", &key, b"e"], |e, db| e.rpush(db, &key, &keys(&elements)).map(|n| n as u64))
     }
 
     fn lpop(&self, key: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed(|e, db| e.lpop(db, &key))
+        self.typed(&[b"LPOP", &key], |e, db| e.lpop(db, &key))
     }
 
     fn rpop(&self, key: Vec<u8>) -> Result<Option<Vec<u8>>, Error> {
-        self.typed(|e, db| e.rpop(db, &key))
+        self.typed(&[b"RPOP", &key], |e, db| e.rpop(db, &key))
     }
 
     fn lrange(&self, key: Vec<u8>, start: i64, stop: i64) -> Result<Vec<Vec<u8>>, Error> {
-        self.typed(|e, db| e.lrange(db, &key, start, stop))
+        self.typed(&[b"LRANGE", &key, b"0", b"-1"], |e, db| e.lrange(db, &key, start, stop))
     }
 
     fn sadd(&self, key: Vec<u8>, members: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(|e, db| e.sadd(db, &key, &keys(&members)).map(count))
+        self.typed(&[b"SADD", &key, b"m"], |e, db| e.sadd(db, &key, &keys(&members)).map(count))
     }
 
     fn srem(&self, key: Vec<u8>, members: Vec<Vec<u8>>) -> Result<u64, Error> {
-        self.typed(|e, db| e.srem(db, &key, &keys(&members)).map(count))
+        self.typed(&[b"SREM", &key, b"m"], |e, db| e.srem(db, &key, &keys(&members)).map(count))
     }
 
     fn sismember(&self, key: Vec<u8>, member: Vec<u8>) -> Result<bool, Error> {
-        self.typed(|e, db| e.sismember(db, &key, &member))
+        self.typed(&[b"SISMEMBER", &key, b"m"], |e, db| e.sismember(db, &key, &member))
     }
 
     fn smembers(&self, key: Vec<u8>) -> Result<Vec<Vec<u8>>, Error> {
-        self.typed(|e, db| e.smembers(db, &key))
+        self.typed(&[b"SMEMBERS", &key], |e, db| e.smembers(db, &key))
     }
 
     fn zadd(&self, key: Vec<u8>, members: Vec<Scored>) -> Result<u64, Error> {
-        self.typed(|e, db| {
+        self.typed(&[b"ZADD", &key, b"0", b"m"], |e, db| {
             // ZADD parses scores from text, where NaN cannot be written.
             if members.iter().any(|m| m.score.is_nan()) {
                 return Err(redlet_core::Error::NotFloat);
@@ -505,7 +573,7 @@ impl GuestConnection for ConnHandle {
     }
 
     fn zincrby(&self, key: Vec<u8>, delta: f64, member: Vec<u8>) -> Result<f64, Error> {
-        self.typed(|e, db| {
+        self.typed(&[b"ZINCRBY", &key, b"0", b"m"], |e, db| {
             if delta.is_nan() {
                 return Err(redlet_core::Error::NotFloat);
             }
@@ -514,7 +582,7 @@ impl GuestConnection for ConnHandle {
     }
 
     fn zrange(&self, key: Vec<u8>, start: i64, stop: i64, reverse: bool) -> Result<Vec<Scored>, Error> {
-        self.typed(|e, db| {
+        self.typed(&[b"ZRANGE", &key, b"0", b"-1"], |e, db| {
             let mut spec = redlet_core::cmd::zsets::RangeSpec::rank(start, stop);
             spec.rev = reverse;
             e.zrange_by(db, &key, &spec).map(scored)
@@ -522,18 +590,18 @@ impl GuestConnection for ConnHandle {
     }
 
     fn zrank(&self, key: Vec<u8>, member: Vec<u8>, reverse: bool) -> Result<Option<u64>, Error> {
-        self.typed(|e, db| {
+        self.typed(&[if reverse { &b"ZREVRANK"[..] } else { b"ZRANK" }, &key, b"m"], |e, db| {
             let r = if reverse { e.zrevrank(db, &key, &member) } else { e.zrank(db, &key, &member) };
             r.map(|o| o.map(count))
         })
     }
 
     fn zscore(&self, key: Vec<u8>, member: Vec<u8>) -> Result<Option<f64>, Error> {
-        self.typed(|e, db| e.zscore(db, &key, &member))
+        self.typed(&[b"ZSCORE", &key, b"m"], |e, db| e.zscore(db, &key, &member))
     }
 
     fn xadd(&self, key: Vec<u8>, id: Option<String>, fields: Vec<(Vec<u8>, Vec<u8>)>, maxlen: Option<u64>, nomkstream: bool) -> Result<Option<String>, Error> {
-        self.typed(|e, db| {
+        self.typed(&[b"XADD", &key, b"*", b"f", b"v"], |e, db| {
             if fields.is_empty() {
                 return Err(redlet_core::Error::WrongArity("xadd".into()));
             }
@@ -554,14 +622,14 @@ impl GuestConnection for ConnHandle {
     }
 
     fn xgroup_create(&self, key: Vec<u8>, group: Vec<u8>, id: String, mkstream: bool) -> Result<(), Error> {
-        self.typed(|e, db| {
+        self.typed(&[b"XGROUP", b"CREATE", &key, &group, b"$"], |e, db| {
             let start = if id == "$" { GroupStart::Last } else { GroupStart::Id(parse_id(id.as_bytes())?) };
             e.xgroup_create(db, &key, &group, start, mkstream, -1)
         })
     }
 
     fn xreadgroup(&self, group: Vec<u8>, consumer: Vec<u8>, streams: Vec<(Vec<u8>, String)>, count_: Option<u64>, noack: bool) -> Result<Vec<StreamRead>, Error> {
-        self.typed(|e, db| {
+        self.typed(&xreadgroup_argv(&group, &consumer, &streams), |e, db| {
             let ids = streams.iter().map(|(_, id)| parse_xreadgroup_id(id.as_bytes())).collect::<redlet_core::Result<Vec<_>>>()?;
             let ks: Vec<&[u8]> = streams.iter().map(|(k, _)| k.as_slice()).collect();
             // COUNT 0 and no COUNT both mean all, as in Redis.
@@ -578,11 +646,11 @@ impl GuestConnection for ConnHandle {
     }
 
     fn xack(&self, key: Vec<u8>, group: Vec<u8>, ids: Vec<String>) -> Result<u64, Error> {
-        self.typed(|e, db| e.xack(db, &key, &group, &stream_ids(&ids)?))
+        self.typed(&[b"XACK", &key, &group, b"0-1"], |e, db| e.xack(db, &key, &group, &stream_ids(&ids)?))
     }
 
     fn publish(&self, channel: Vec<u8>, message: Vec<u8>) -> Result<u64, Error> {
-        self.typed(|e, _| Ok(count(e.publish(&channel, &message))))
+        self.typed(&[b"PUBLISH", &channel, b"m"], |e, _| Ok(count(e.publish(&channel, &message))))
     }
 }
 

@@ -143,7 +143,8 @@ fn export(args: &[String]) -> ExitCode {
         clock: Box::new(redlet::clock::SystemClock),
         seed: 0,
     });
-    let storage = match server::storage_for(&settings.dir) {
+    let aclfile = engine.config().get_param("aclfile");
+    let storage = match server::storage_for(&settings.dir, aclfile.as_deref()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("redlet export: {e}");

@@ -219,22 +219,28 @@ pub fn run_with<B: Backend>(s: Settings, start: impl FnOnce(Start) -> Result<B, 
 
 /// The data folder's storage. `REDLET_FAULTS` (a testing hook, see
 /// [`crate::storage::Faults::from_spec`]) makes it fail on purpose.
-pub fn storage_for(dir: &std::path::Path) -> Result<Box<dyn redlet::storage::Storage + Send>, String> {
-    match std::env::var("REDLET_FAULTS") {
+/// `aclfile`, when set, is where ACL SAVE and LOAD keep the users.
+pub fn storage_for(dir: &std::path::Path, aclfile: Option<&str>) -> Result<Box<dyn redlet::storage::Storage + Send>, String> {
+    let st = match std::env::var("REDLET_FAULTS") {
         Ok(spec) if !spec.is_empty() => {
             let faults = crate::storage::Faults::from_spec(&spec).map_err(|e| format!("REDLET_FAULTS: {e}"))?;
             log('M', Level::Warning, &format!("Storage fault injection armed: {spec}"));
-            Ok(Box::new(FileStorage::with_faults(dir, faults)))
+            FileStorage::with_faults(dir, faults)
         }
-        _ => Ok(Box::new(FileStorage::new(dir))),
-    }
+        _ => FileStorage::new(dir),
+    };
+    Ok(Box::new(match aclfile.filter(|f| !f.is_empty()) {
+        Some(f) => st.with_acl_file(f),
+        None => st,
+    }))
 }
 
 /// Attaches the data folder's files to the engine and loads the snapshot
 /// and journal. A dataset that cannot be read stops the start (nothing is
 /// touched on disk), as Redis refuses a bad RDB.
 pub fn load(engine: &mut Engine, dir: &std::path::Path) -> Result<(), String> {
-    engine.set_storage(storage_for(dir)?);
+    let aclfile = engine.config().get_param("aclfile");
+    engine.set_storage(storage_for(dir, aclfile.as_deref())?);
     let start = Instant::now();
     match engine.load() {
         Ok(report) => {
@@ -248,7 +254,11 @@ pub fn load(engine: &mut Engine, dir: &std::path::Path) -> Result<(), String> {
             Ok(())
         }
         Err(e) => {
-            let file = if e.blob == "journal" { dir.join("redlet.journal") } else { dir.join("redlet.snapshot") };
+            let file = match e.blob.as_str() {
+                "journal" => dir.join("redlet.journal"),
+                "snapshot" | "storage" => dir.join("redlet.snapshot"),
+                other => std::path::PathBuf::from(other),
+            };
             Err(format!(
                 "Fatal error loading {}: {}. The file was left as it is; move it away (or fix it) to start.",
                 file.display(),

@@ -196,6 +196,9 @@ pub struct FileStorage {
     appenders: HashMap<String, Appender>,
     readers: HashMap<String, File>,
     faults: Option<Arc<Faults>>,
+    /// Where the `acl` blob lives when `aclfile` names a file (Redis reads
+    /// it relative to the working directory, not the data folder).
+    acl_path: Option<PathBuf>,
 }
 
 fn err(op: &str, path: &Path, e: io::Error) -> StorageError {
@@ -205,7 +208,14 @@ fn err(op: &str, path: &Path, e: io::Error) -> StorageError {
 impl FileStorage {
     /// Blobs in `dir`, which must exist.
     pub fn new(dir: impl Into<PathBuf>) -> FileStorage {
-        FileStorage { dir: dir.into(), staged: HashMap::new(), appenders: HashMap::new(), readers: HashMap::new(), faults: None }
+        FileStorage { dir: dir.into(), staged: HashMap::new(), appenders: HashMap::new(), readers: HashMap::new(), faults: None, acl_path: None }
+    }
+
+    /// Keeps the engine's `acl` blob (ACL SAVE/LOAD) in `path`, the file
+    /// the `aclfile` directive names.
+    pub fn with_acl_file(mut self, path: impl Into<PathBuf>) -> FileStorage {
+        self.acl_path = Some(path.into());
+        self
     }
 
     /// Like [`FileStorage::new`], failing where `faults` says.
@@ -217,6 +227,9 @@ impl FileStorage {
 
     /// The file that holds blob `name`.
     pub fn path_of(&self, name: &str) -> Result<PathBuf, StorageError> {
+        if let (Some(p), redlet::cmd::acl::ACL_BLOB) = (&self.acl_path, name) {
+            return Ok(p.clone());
+        }
         let ok = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if !ok {
             return Err(StorageError::new(format!("invalid blob name '{name}'")));

@@ -341,6 +341,31 @@ impl Engine {
         tag
     }
 
+    /// [`Engine::exec`] for the engine's system client: the host itself,
+    /// unrestricted by ACLs and `requirepass` (Redis's AOF client). Used
+    /// by `Redlet.open({ users })` to create ACL users before any client
+    /// connects; never reachable from a client's commands.
+    #[wasm_bindgen(js_name = systemExec)]
+    pub fn system_exec(&mut self, nargs: usize, used: usize, buffers: bool) -> u32 {
+        let reply = match Self::parse_args(&self.args, nargs, used) {
+            Ok(argv) => self.eng.command(&argv),
+            Err(e) => Reply::Error(redlet::Error::err(e)),
+        };
+        let tag = self.stage(reply, redlet::engine::SYSTEM_CLIENT, buffers);
+        self.scratch.tag = tag;
+        self.publish();
+        tag
+    }
+
+    /// Makes client `id` run as ACL user `user` without its password (the
+    /// trusted-host form of `db.client({ user })`, Redis's
+    /// `RM_AuthenticateClientWithACLUser`). Throws Redis's WRONGPASS text
+    /// when the user does not exist or is off; the client is unchanged then.
+    #[wasm_bindgen(js_name = authenticateAs)]
+    pub fn authenticate_as(&mut self, id: f64, user: &[u8]) -> Result<(), JsValue> {
+        self.eng.authenticate_as(id as ClientId, user).map_err(|e| JsValue::from_str(&String::from_utf8_lossy(&e.to_bytes())))
+    }
+
     /// The reply of the last [`Engine::exec`] that answered [`TAG_OTHER`],
     /// as a JS value (see the crate docs); `undefined` when there is none.
     #[wasm_bindgen(js_name = takeReply)]

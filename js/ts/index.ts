@@ -15,7 +15,7 @@
  * `redlet/durable-object` (`durableObjectStorage()`: Cloudflare Durable Objects).
  */
 export { Redlet, Client } from './redlet.js';
-export type { OpenOptions, CloseOptions, ConfigValue, Message, LoadReport } from './redlet.js';
+export type { OpenOptions, ClientOptions, CloseOptions, ConfigValue, Message, LoadReport } from './redlet.js';
 export { ReplyError, EngineDeadError, ClosedError, StorageError } from './errors.js';
 export { MemoryStorage } from './storage.js';
 export type { StorageAdapter } from './storage.js';

@@ -53,6 +53,17 @@ export interface RedisOptions {
   lazyConnect?: boolean;
   /** 3 (default, as ioredis 6): a subscribed connection runs any command. 2: it runs only (un)subscribe, PING and QUIT. Replies have RESP2 shapes either way. */
   protocol?: 2 | 3;
+  /** The ACL user: sent on connect as `AUTH username password`, as ioredis does (also from a URL's `redis://user:pass@host`). */
+  username?: string;
+  /**
+   * Sent on connect as `AUTH password` (the `default` user, `requirepass`)
+   * or `AUTH username password`. A refusal (WRONGPASS) rejects the queued
+   * commands and `connect()` with the {@link ReplyError}, emits `error` and
+   * ends the connection (ioredis would reconnect and fail again; in
+   * process the answer cannot change). "No password is set" only warns,
+   * as in ioredis.
+   */
+  password?: string;
   /** Anything else ioredis accepts (host, port, password, retryStrategy, ...): kept in `options`, otherwise ignored. */
   [option: string]: unknown;
 }
@@ -537,6 +548,7 @@ export class Redis extends Emitter {
       client.on('pmessage', (pat: unknown, ch: unknown, msg: unknown) => this.message('pmessage', pat, ch, msg));
       client.on('close', () => this.ended());
       this.setStatus('connect');
+      this.handshake(client);
       if (this.selected) {
         try {
           client.call('SELECT', String(this.selected));
@@ -548,6 +560,38 @@ export class Redis extends Emitter {
       this.drain();
     })();
     return asCallback(p, callback);
+  }
+
+  /**
+   * ioredis's connect handshake: `AUTH [username] password` when a
+   * password or username is set (`condition.auth` in ioredis). Server
+   * answers that only mean "no password needed" warn; any other refusal is
+   * fatal (see {@link RedisOptions.password}) and is thrown.
+   */
+  private handshake(client: Client): void {
+    const { username, password } = this.options;
+    if (!username && !password) return;
+    try {
+      client.call('AUTH', ...(username ? [username, toArg(password)] : [toArg(password)]));
+    } catch (e) {
+      const msg = (e as Error)?.message ?? '';
+      if (msg.includes('no password is set')) {
+        console.warn('[WARN] Redis server does not require a password, but a password was supplied.');
+        return;
+      }
+      if (msg.includes('without any password configured for the default user')) {
+        console.warn("[WARN] This Redis server's `default` user does not require a password, but a password was supplied");
+        return;
+      }
+      if (e instanceof ReplyError) e.command = { name: 'auth', args: username ? [username] : [] };
+      // The queue is rejected with the refusal before the client closes
+      // (closing would reject it with "Connection is closed.").
+      this.fail(e);
+      this.conn = undefined;
+      client.close();
+      queueMicrotask(() => this.emit('error', e));
+      throw e;
+    }
   }
 
   private fail(e: unknown): void {
@@ -986,6 +1030,11 @@ function parseUrl(url: string): RedisOptions {
     const u = new URL(/^rediss?:\/\//i.test(url) ? url : 'redis://' + url);
     if (u.hostname) out.host = u.hostname;
     if (u.port) out.port = Number(u.port);
+    // As ioredis: `redis://:pass@host` has an empty user and a password.
+    if (u.username || u.password) {
+      out.username = decodeURIComponent(u.username);
+      out.password = decodeURIComponent(u.password);
+    }
     if (u.pathname.length > 1) out.db = parseInt(u.pathname.slice(1), 10);
     u.searchParams.forEach((v, k) => (out[k] = v));
   } catch {

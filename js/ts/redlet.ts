@@ -32,6 +32,42 @@ export interface OpenOptions {
   seed?: number;
   /** Where the wasm module comes from (Workers: the imported module). Default: next to this file. */
   wasm?: WasmSource;
+  /**
+   * ACL users created at open, before any client runs a command (what
+   * redis.conf's `user` lines do; users are not persisted, so they are
+   * given at every open). Each value is the rule list of `ACL SETUSER
+   * <name> ...`: a string split on spaces (`'on >s3cret ~app:* +@all
+   * -@admin'`) or an array of rules, for rules that contain spaces. A
+   * refused rule rejects `open()` with a `TypeError` carrying Redis's text.
+   */
+  users?: Record<string, string | readonly string[]>;
+  /** The ACL user the database's own client ({@link Redlet.call}) runs as; see {@link ClientOptions.user}. */
+  user?: string;
+  /** Authenticates the database's own client as `AUTH [user] password` does; a refusal rejects `open()` with the WRONGPASS {@link ReplyError} and leaves nothing open. */
+  password?: string;
+}
+
+/**
+ * Options of {@link Redlet.client}: what `CLIENT LIST` shows, and who the
+ * client is. The engine checks every command a client runs against its
+ * ACL user (NOPERM errors), inside MULTI/EXEC and inside scripts too.
+ */
+export interface ClientOptions {
+  /** `ip:port` shown by CLIENT LIST (empty in process). */
+  addr?: string;
+  /** The local address shown by CLIENT LIST. */
+  laddr?: string;
+  /**
+   * The ACL user to run as. With `password`, the client authenticates as
+   * `AUTH user password` would. Without it, the host vouches for the
+   * client (Redis modules' `RM_AuthenticateClientWithACLUser`): the user
+   * must exist and be on, its password is not asked. That is the form for
+   * a web app that gives each tab or tenant its own user, confined to its
+   * keys (`~tenant1:*`) and channels (`&tenant1:*`).
+   */
+  user?: string;
+  /** The password: `AUTH password` without `user` (the `default` user, `requirepass`), `AUTH user password` with it. A refusal throws the WRONGPASS {@link ReplyError} and the client is closed. */
+  password?: string;
 }
 
 /** A pub/sub message as the async iterator yields it. */
@@ -107,6 +143,21 @@ export class Core {
     this.raw.setHostInfo({
       rssBytes: this.gen.bytes().length,
       ...(cpu ? { cpuSys: cpu.system / 1e6, cpuUser: cpu.user / 1e6 } : {}),
+    });
+  }
+
+  /**
+   * Runs a command as the engine's system client: the host itself, which
+   * no ACL rule or `requirepass` restricts (journal replay uses it too).
+   * For set-up the host does (`OpenOptions.users`), never for a client's
+   * commands. Returns the raw reply (a {@link ReplyError} is returned, not thrown).
+   */
+  system(args: readonly unknown[]): unknown {
+    return this.run((raw) => {
+      const used = pack(this.gen, raw, this.args, args);
+      const tag = raw.systemExec(args.length, used, false);
+      this.gen.refresh();
+      return this.gen.reply(raw, tag, this.scratch);
     });
   }
 
@@ -292,14 +343,48 @@ export class Client extends Emitter {
   private wake: (() => void) | undefined;
   private isClosed = false;
 
-  /** Opens a client on `core` (use `db.client()`). */
+  /** Opens a client on `core` (use `db.client()`); authenticates it as `info` says (see {@link ClientOptions}), closing it when that is refused. */
   constructor(
     protected readonly core: Core,
-    info: { addr?: string; laddr?: string } = {},
+    info: ClientOptions = {},
   ) {
     super();
     this.id = core.run((raw) => raw.openClient(info.addr ?? '', info.laddr ?? ''));
     core.clients.set(this.id, this);
+    try {
+      this.authenticate(info);
+    } catch (e) {
+      // Not `close()`: for the database's own client that is Redlet.close.
+      this.release();
+      throw e;
+    }
+  }
+
+  /**
+   * `AUTH [user] password` when there is a password (the engine's own
+   * command: a refusal is logged in ACL LOG as Redis logs it); the
+   * trusted-host form (`authenticateAs`) for a user alone. The error
+   * names the command without the password.
+   */
+  private authenticate(info: ClientOptions): void {
+    const { user, password } = info;
+    if (password !== undefined) {
+      const args = user === undefined ? ['AUTH', password] : ['AUTH', user, password];
+      const r = this.core.exec(this.id, args, false);
+      if (r instanceof ReplyError) {
+        r.command = { name: 'AUTH', args: user === undefined ? [] : [user] };
+        throw r;
+      }
+    } else if (user !== undefined) {
+      try {
+        this.core.run((raw) => raw.authenticateAs(this.id, new TextEncoder().encode(user)));
+      } catch (e) {
+        if (typeof e !== 'string') throw e;
+        const err = new ReplyError(e);
+        err.command = { name: 'AUTH', args: [user] };
+        throw err;
+      }
+    }
   }
 
   /**
@@ -471,6 +556,11 @@ export class Client extends Emitter {
 
   /** Closes the client: subscriptions end, a pending blocking command is rejected. */
   close(): void {
+    this.release();
+  }
+
+  /** {@link Client.close}'s work, which the database's `close` (an override) does not replace. */
+  private release(): void {
     if (this.isClosed) return;
     if (!this.core.closed && this.core.gen.dead === undefined) {
       try {
@@ -556,21 +646,53 @@ export class Redlet extends Client {
       }
     }
     const core = new Core(gen, raw, storage);
-    const db = new Redlet(core);
+    let db: Redlet;
+    try {
+      for (const [name, rules] of Object.entries(opts.users ?? {})) {
+        const list = typeof rules === 'string' ? rules.split(' ').filter((r) => r !== '') : [...rules];
+        const r = core.system(['ACL', 'SETUSER', name, ...list]);
+        if (r instanceof ReplyError) throw new TypeError(`redlet: users.${name}: ${r.message}`);
+      }
+      db = new Redlet(core, { user: opts.user, password: opts.password });
+    } catch (e) {
+      await Redlet.abandon(core);
+      throw e;
+    }
     db.loadReport = report;
     core.schedule();
     return db;
   }
 
+  /** Closes what a failed `open()` had opened, saving nothing (the storage keeps what it held). */
+  private static async abandon(core: Core): Promise<void> {
+    core.closed = true;
+    core.stopTimer();
+    for (const c of [...core.clients.values()]) c.closeQuietly();
+    if (core.gen.dead === undefined) core.raw.free();
+    await core.storage?.close?.();
+  }
+
   /** What opening loaded from storage (`undefined` without storage). */
   loadReport: LoadReport | undefined;
 
-  private constructor(core: Core) {
-    super(core);
+  private constructor(core: Core, info: ClientOptions) {
+    super(core, info);
   }
 
-  /** Opens another client of this database (its own db, MULTI, subscriptions, blocked state). */
-  client(info: { addr?: string; laddr?: string } = {}): Client {
+  /**
+   * Opens another client of this database (its own db, MULTI,
+   * subscriptions, blocked state), optionally as an ACL user:
+   *
+   * ```js
+   * db.call('ACL', 'SETUSER', 'tenant1', 'on', '~t1:*', '&t1:*', '+@all', '-@admin', '-@dangerous');
+   * const t1 = db.client({ user: 'tenant1' });   // trusted host: no password asked
+   * t1.call('GET', 't2:secret');                 // throws ReplyError NOPERM
+   * ```
+   *
+   * A refused `password` throws the WRONGPASS {@link ReplyError}, as does
+   * a `user` alone that does not exist or is off.
+   */
+  client(info: ClientOptions = {}): Client {
     return new Client(this.core, info);
   }
 

@@ -8,6 +8,7 @@
 //!
 //! Each family file exports `COMMANDS: &[Command]`; [`families`] lists them.
 
+pub mod acl;
 pub mod bitmaps;
 pub mod diagnostics;
 pub mod dump;
@@ -186,6 +187,7 @@ pub fn families() -> &'static [&'static [Command]] {
         persist::COMMANDS,
         diagnostics::COMMANDS,
         lolwut::COMMANDS,
+        acl::COMMANDS,
         #[cfg(feature = "scripting")]
         scripting::COMMANDS,
     ]

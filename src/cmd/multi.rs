@@ -171,8 +171,24 @@ impl Engine {
                 break;
             };
             let refs: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();
+            let user = self.clients.get(&id).map_or(crate::acl::DEFAULT_USER, |c| c.user);
             let r = match self.table.resolve(&refs) {
-                Ok((cmd, stat, pos)) => self.dispatch(id, cmd, stat, pos, &refs, now_us, false, true).unwrap_or(Reply::NilArray),
+                // ACLs are checked again at EXEC: they may have changed
+                // since the command was queued.
+                Ok((cmd, stat, pos)) => match self.acl_check(user, cmd, stat, pos, &refs) {
+                    Err(d) if id != crate::engine::SYSTEM_CLIENT => {
+                        let _ = self.acl_refuse(id, d, stat, &refs, crate::acl::Context::Multi);
+                        let reason = match d {
+                            crate::acl::Denied::Command => "no permission to execute the command or subcommand",
+                            crate::acl::Denied::Key(_) => "no permission to touch the specified keys",
+                            crate::acl::Denied::Channel(_) => "no permission to access one of the channels used as arguments",
+                        };
+                        Reply::Error(Error::msg(alloc::format!(
+                            "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: {reason}"
+                        )))
+                    }
+                    _ => self.dispatch(id, cmd, stat, pos, &refs, now_us, false, true).unwrap_or(Reply::NilArray),
+                },
                 Err(e) => Reply::Error(e),
             };
             out.push(self.with_own_output(id, r));

@@ -21,7 +21,6 @@ use core::fmt::Write;
 use crate::client::ClientId;
 use crate::cmd::{flags::*, is_kw, Args, Command, Ctx};
 use crate::cmdmeta::{self, key_flags, Bs, Fk, KeySpec};
-use crate::config::Config;
 use crate::engine::{Engine, SYSTEM_CLIENT};
 use crate::error::{Error, Result};
 use crate::info::{self, REDIS_VERSION};
@@ -764,27 +763,6 @@ fn set_client_name(cx: &mut Ctx<'_>, name: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// HELLO's AUTH: the only user is `default`; with `requirepass` set its
-/// password must match, otherwise any password is accepted (nopass).
-fn check_auth(cfg: &Config, user: &[u8], pass: &[u8]) -> bool {
-    let required = cfg.get_param("requirepass").unwrap_or_default();
-    user == b"default" && (required.is_empty() || required.as_bytes() == pass)
-}
-
-const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
-
-/// Authenticates client `cx.client` as `user` with `pass` (Redis's
-/// `ACLAuthenticateUser`): WRONGPASS when they do not match.
-fn authenticate(cx: &mut Ctx<'_>, user: &[u8], pass: &[u8]) -> Result<()> {
-    if !check_auth(cx.config(), user, pass) {
-        return Err(Error::msg(WRONGPASS));
-    }
-    if let Some(c) = cx.eng.clients.get_mut(&cx.client) {
-        c.authenticated = true;
-    }
-    Ok(())
-}
-
 /// AUTH [username] password.
 fn auth_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     if a.remaining() > 2 {
@@ -794,13 +772,13 @@ fn auth_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let (user, pass) = match a.next() {
         Some(pass) => (first, pass),
         None => {
-            if !cx.eng.password_required() {
+            if cx.eng.acl.user(crate::acl::DEFAULT_USER).nopass() {
                 return Err(Error::err("AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
             }
             (&b"default"[..], first)
         }
     };
-    authenticate(cx, user, pass)?;
+    cx.eng.acl_authenticate(cx.client, user, pass, a.argv()[0])?;
     Ok(Reply::ok())
 }
 
@@ -819,7 +797,7 @@ fn hello_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     while let Some(opt) = a.next() {
         if is_kw(opt, "auth") && a.remaining() >= 2 {
             let (user, pass) = (a.req()?, a.req()?);
-            authenticate(cx, user, pass)?;
+            cx.eng.acl_authenticate(cx.client, user, pass, a.argv()[0])?;
         } else if is_kw(opt, "setname") && a.remaining() >= 1 {
             let name = a.req()?;
             set_client_name(cx, name)?;
@@ -877,6 +855,8 @@ pub struct KillFilter {
     pub id: Option<ClientId>,
     /// Client type: `normal`, `master`, `replica` or `pubsub`.
     pub kind: Option<ClientKind>,
+    /// ACL user id (CLIENT KILL USER).
+    pub user: Option<u32>,
     /// Spare the calling client.
     pub skip_me: bool,
 }
@@ -961,7 +941,7 @@ impl Engine {
             s,
             "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
              qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll={} omem=0 tot-mem=0 events=r \
-             cmd={} user=default redir={} resp={}",
+             cmd={} user={} redir={} resp={}",
             c.id,
             c.info.addr,
             c.info.laddr,
@@ -977,6 +957,7 @@ impl Engine {
             c.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             c.outbox.len(),
             c.last_cmd,
+            String::from_utf8_lossy(&self.acl.user(c.user).name),
             c.tracking.as_ref().map_or(-1, |t| t.redirect as i64),
             if c.proto == Protocol::Resp3 { 3 } else { 2 },
         );
@@ -1028,6 +1009,7 @@ impl Engine {
             if f.addr.as_deref().is_some_and(|a| a != c.info.addr.as_bytes())
                 || f.laddr.as_deref().is_some_and(|a| a != c.info.laddr.as_bytes())
                 || f.id.is_some_and(|i| i != id)
+                || f.user.is_some_and(|u| u != c.user)
                 || f.kind.is_some_and(|k| k != self.kind_of(id))
                 || (id == caller && f.skip_me)
             {
@@ -1077,6 +1059,7 @@ impl Engine {
             c.flags &= !(client_flags::READONLY | client_flags::PUBSUB | client_flags::MULTI | client_flags::DIRTY_CAS);
             c.reply_off = false;
             c.authenticated = !required;
+            c.user = crate::acl::DEFAULT_USER;
             if c.reply_skip == crate::client::ReplySkip::Next {
                 c.reply_skip = crate::client::ReplySkip::No;
             }
@@ -1209,11 +1192,14 @@ fn client_kill_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
         } else if is_kw(opt, "laddr") {
             f.laddr = Some(val.to_vec());
         } else if is_kw(opt, "user") {
-            if val != b"default" {
-                let mut m = b"ERR No such user '".to_vec();
-                m.extend_from_slice(val);
-                m.push(b'\'');
-                return Err(Error::msg(m));
+            match cx.eng.acl.find(val) {
+                Some(u) => f.user = Some(u),
+                None => {
+                    let mut m = b"ERR No such user '".to_vec();
+                    m.extend_from_slice(val);
+                    m.push(b'\'');
+                    return Err(Error::msg(m));
+                }
             }
         } else if is_kw(opt, "skipme") {
             if is_kw(val, "yes") {
@@ -1839,6 +1825,15 @@ pub(crate) fn command_key_positions(table: &crate::engine::Table, cmd: &'static 
     keys.into_iter().map(|(pos, _)| pos).collect()
 }
 
+/// The keys of `argv` for `cmd` (resolved from `argv`) with their key-spec
+/// flags, as Redis's `getKeysFromCommandWithSpecs` finds them for ACL
+/// checks.
+pub(crate) fn command_keys_with_flags(table: &crate::engine::Table, cmd: &'static Command, argv: &[&[u8]]) -> Vec<(usize, u16)> {
+    let parent = argv.first().and_then(|n| table.command(n)).filter(|p| p.subcommands.iter().any(|s| core::ptr::eq(s, cmd)));
+    let r = Resolved { cmd, parent };
+    variable_flag_keys(r, argv).or_else(|| keys_from_specs(r, argv)).unwrap_or_default()
+}
+
 fn command_getkeys_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     getkeys(cx, a, false)
 }
@@ -2120,6 +2115,7 @@ mod tests {
     use super::*;
     use crate::client::{Blocked, ClientInfo};
     use crate::clock::ManualClock;
+    use crate::config::Config;
     use crate::engine::Options;
     use alloc::boxed::Box;
 

@@ -549,6 +549,15 @@ impl Engine {
         if cmd.has(NOSCRIPT) {
             return Reply::Error(Error::err("This Redis command is not allowed from script"));
         }
+        // The script runs with its caller's ACL user.
+        if caller != SYSTEM_CLIENT {
+            let user = self.clients.get(&caller).map_or(crate::acl::DEFAULT_USER, |c| c.user);
+            if let Err(d) = self.acl_check(user, cmd, stat, pos, argv) {
+                let _ = self.acl_refuse(caller, d, stat, argv, crate::acl::Context::Lua);
+                let msg = alloc::format!("The user executing the script {}", crate::cmd::acl::denial_text(d));
+                return Reply::Error(Error::err(&msg));
+            }
+        }
         if run_flags & rflags::READ_ONLY != 0 && cmd.flags & (WRITE | MAY_REPLICATE) != 0 {
             return Reply::Error(Error::err("Write commands are not allowed from read-only scripts."));
         }

@@ -35,12 +35,14 @@
 //! | [`run`] | comparison, keyspace dump, shrinking, the family driver |
 //! | [`multi`] | multi-client scenarios (blocking lists, zsets, streams) |
 //! | [`multi_pubsub`] | multi-client pub/sub scenarios |
+//! | [`multi_acl`] | multi-client ACL scenarios: random users, rules and commands |
 #![allow(dead_code)]
 
 pub mod clients;
 pub mod gen;
 pub mod known;
 pub mod multi;
+pub mod multi_acl;
 pub mod multi_pubsub;
 pub mod redis;
 pub mod resp;

@@ -481,6 +481,46 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
 
 /// The multi-client blocking test: `scenarios` scenarios (more with
 /// `REDLET_DIFF_LONG`), every failing scenario reported with its steps.
+/// ACL scenarios ([`super::multi_acl`]): 200 of 30 steps (2,000 with
+/// `REDLET_DIFF_LONG`), against one redis-server.
+pub fn run_acl() {
+    let st = Settings::from_env();
+    if !st.enabled("acl") {
+        eprintln!("differential[acl]: skipped (REDLET_DIFF_FAMILY)");
+        return;
+    }
+    let srv = RedisServer::start();
+    let _side = RedletSide::new(&st, &[]);
+    let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
+    let count = if long { 2000 } else { 200 };
+    let t0 = Instant::now();
+    let mut failures = vec![];
+    for i in 0..count {
+        let seed = mix(&[st.seed, 77, i]);
+        if let Err(e) = super::multi_acl::scenario(&srv, seed, 30) {
+            failures.push(format!("--- acl scenario {i} (seed {}) failed:\n{e}", st.seed));
+            if failures.len() >= 3 {
+                break;
+            }
+        }
+    }
+    let n = super::multi_acl::counts();
+    eprintln!(
+        "differential[acl]: {count} scenarios, {} failed, {:.1}s; {} client commands, {} refused by ACLs, {} other errors",
+        failures.len(),
+        t0.elapsed().as_secs_f64(),
+        n[0],
+        n[1],
+        n[2]
+    );
+    if !failures.is_empty() {
+        for f in &failures {
+            eprintln!("{f}");
+        }
+        panic!("differential[acl]: {} scenarios differ from {}", failures.len(), RedisServer::version());
+    }
+}
+
 pub fn run_blocking() {
     let st = Settings::from_env();
     if !st.enabled("blocking") {
