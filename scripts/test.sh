@@ -174,7 +174,7 @@ if [ "${REDLET_FUZZ_LONG:-0}" = 1 ]; then
     step "long fuzz: ${secs}s per target (cargo +nightly fuzz)"
     rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
     cargo +nightly fuzz --version >/dev/null 2>&1 || cargo +nightly install cargo-fuzz
-    for t in snapshot_load journal_replay resp_parse lua; do
+    for t in snapshot_load journal_replay resp_parse lua rdb_restore rdb_load; do
         cargo +nightly fuzz run --fuzz-dir fuzz "$t" -- -max_total_time="$secs" -rss_limit_mb=2048 || status=1
     done
 fi

@@ -32,6 +32,7 @@
 //! | [`hll`] | HyperLogLog in Redis's byte format: sparse/dense registers, estimator |
 //! | [`info`] | INFO text and deterministic memory accounting |
 //! | [`export`] | the keyspace as RESP commands for `redis-cli --pipe` |
+//! | [`rdb`] | Redis's RDB serialization: DUMP/RESTORE payloads, RDB files both ways |
 //! | [`evict`] | `maxmemory`: eviction policies, the eviction pool, the OOM gate |
 //! | [`storage`] | the [`storage::Storage`] trait hosts implement for snapshots and the journal |
 //! | [`persist`], [`snapshot`], [`journal`] | SAVE/load/SHUTDOWN, the snapshot format, the journal of write effects |
@@ -88,6 +89,7 @@ pub mod order;
 pub mod pause;
 pub mod persist;
 pub mod pubsub;
+pub mod rdb;
 pub mod reply;
 pub mod resp;
 pub mod rng;

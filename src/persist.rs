@@ -1264,7 +1264,7 @@ pub mod fuzz {
 
 impl Engine {
     /// Every function library's code, for the snapshot.
-    fn function_codes(&self) -> Vec<&[u8]> {
+    pub(crate) fn function_codes(&self) -> Vec<&[u8]> {
         #[cfg(feature = "scripting")]
         {
             self.functions.libs.values().map(|l| l.code.as_slice()).collect()
@@ -1276,7 +1276,7 @@ impl Engine {
     }
 
     /// Loads a snapshot's function libraries in place of the current ones.
-    fn load_functions(&mut self, codes: &[Vec<u8>]) -> Result<(), String> {
+    pub(crate) fn load_functions(&mut self, codes: &[Vec<u8>]) -> Result<(), String> {
         #[cfg(feature = "scripting")]
         {
             crate::script::function::flush(self);

@@ -209,3 +209,89 @@ fn export_command_line_into_redis() {
     drop(srv);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A function library, so RDB files carry the FUNCTION2 opcode.
+const LIB: &[u8] = b"#!lua name=rdblib\nredis.register_function('rdbfn', function(keys, args) return 'hi' end)";
+
+/// Keys of a `dump` without `gone` (its 50 ms TTL may or may not have run
+/// out on either side).
+fn live(d: Vec<(usize, Vec<u8>, Vec<Val>)>) -> Vec<(usize, Vec<u8>, Vec<Val>)> {
+    d.into_iter().filter(|k| k.1 != b"gone").collect()
+}
+
+/// `redlet serve --dir`, SAVE, `redlet export --format rdb`, and
+/// redis-server started on that file as its dump.rdb: same keyspace (every
+/// type, TTLs, databases, stream groups with their times) and functions.
+#[test]
+fn export_rdb_command_line_into_redis() {
+    let dir = tmpdir("export-rdb");
+    let mut srv = Redlet::start(&dir, &[]).unwrap_or_else(|(c, l)| panic!("{c:?} {}", l.join("\n")));
+    let mut c = srv.client();
+    build(&mut |a| c.call(a));
+    c.call(&[b"FUNCTION", b"LOAD", LIB]);
+    assert_eq!(c.cmd("SAVE"), Val::Status(b"OK".to_vec()));
+    let mine = live(dump(&mut |a| c.call(a), 16));
+    srv.kill();
+    let out = Command::new(BIN).args(["export", "--dir"]).arg(&dir).args(["--format", "rdb"]).output().unwrap();
+    assert!(out.status.success(), "redlet export: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.starts_with(b"REDIS0010"));
+    let rdir = tmpdir("export-rdb-redis");
+    std::fs::write(rdir.join("dump.rdb"), &out.stdout).unwrap();
+    let redis = (0..5).find_map(|_| RedisServer::start_in(free_port(), rdir.clone())).expect("redis-server loads the file");
+    let mut rc = redis.client();
+    let theirs = live(dump(&mut |a| rc.call(a), 16));
+    assert_eq!(mine.len(), theirs.len(), "key counts");
+    assert!(mine.len() >= 24);
+    for (m, t) in mine.iter().zip(&theirs) {
+        assert_eq!(m, t, "key {:?}", String::from_utf8_lossy(&m.1));
+    }
+    assert_eq!(rc.call(&[b"FCALL", b"rdbfn", b"0"]), Val::Bulk(Some(b"hi".to_vec())));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// redis-server SAVEs a dump.rdb of every type; `redlet import --rdb`
+/// loads it into a data folder that `redlet serve` then holds with the same
+/// keyspace and functions. A corrupt or truncated file is refused and the
+/// folder stays empty.
+#[test]
+fn import_redis_rdb_command_line() {
+    let (redis, _port) = start_redis();
+    let mut rc = redis.client();
+    build(&mut |a| rc.call(a));
+    rc.call(&[b"FUNCTION", b"LOAD", LIB]);
+    assert_eq!(rc.cmd("SAVE"), Val::Status(b"OK".to_vec()));
+    let file = redis.dir().join("dump.rdb");
+    let dir = tmpdir("import-rdb");
+    let out = Command::new(BIN).args(["import", "--rdb"]).arg(&file).arg("--dir").arg(&dir).output().unwrap();
+    assert!(out.status.success(), "redlet import: {}", String::from_utf8_lossy(&out.stderr));
+    let theirs = live(dump(&mut |a| rc.call(a), 16));
+    let srv = Redlet::start(&dir, &[]).unwrap_or_else(|(c, l)| panic!("{c:?} {}", l.join("\n")));
+    let mut c = srv.client();
+    let mine = live(dump(&mut |a| c.call(a), 16));
+    assert_eq!(mine.len(), theirs.len(), "key counts");
+    for (m, t) in mine.iter().zip(&theirs) {
+        assert_eq!(m, t, "key {:?}", String::from_utf8_lossy(&m.1));
+    }
+    assert_eq!(c.call(&[b"FCALL", b"rdbfn", b"0"]), Val::Bulk(Some(b"hi".to_vec())));
+    // A second import into the same folder is refused.
+    let again = Command::new(BIN).args(["import", "--rdb"]).arg(&file).arg("--dir").arg(&dir).output().unwrap();
+    assert!(!again.status.success());
+    drop(srv);
+    // Corrupt (one byte flipped: checksum) and truncated files.
+    let data = std::fs::read(&file).unwrap();
+    let mut flipped = data.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x20;
+    for (tag, bytes) in [("flipped", flipped), ("truncated", data[..data.len() - 30].to_vec()), ("empty", Vec::new())] {
+        let bad = redis.dir().join(format!("{tag}.rdb"));
+        std::fs::write(&bad, &bytes).unwrap();
+        let bdir = tmpdir("import-bad");
+        let out = Command::new(BIN).args(["import", "--rdb"]).arg(&bad).arg("--dir").arg(&bdir).output().unwrap();
+        assert!(!out.status.success(), "{tag}: accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not a valid RDB file"), "{tag}: {err}");
+        assert_eq!(std::fs::read_dir(&bdir).unwrap().count(), 0, "{tag}: the folder was touched");
+        let _ = std::fs::remove_dir_all(&bdir);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

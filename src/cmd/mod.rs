@@ -11,6 +11,7 @@
 pub mod acl;
 pub mod bitmaps;
 pub mod diagnostics;
+pub mod dump;
 pub mod geo;
 pub mod hashes;
 pub mod hyperloglog;
@@ -171,6 +172,7 @@ pub fn families() -> &'static [&'static [Command]] {
     &[
         strings::COMMANDS,
         keys::COMMANDS,
+        dump::COMMANDS,
         hashes::COMMANDS,
         lists::COMMANDS,
         sets::COMMANDS,

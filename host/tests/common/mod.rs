@@ -278,9 +278,14 @@ pub struct RedisServer {
 impl RedisServer {
     /// Starts it, waits for PING; `None` if `redis-server` is missing.
     pub fn start(port: u16) -> Option<RedisServer> {
-        let dir = tmpdir("redis");
+        Self::start_in(port, tmpdir("redis"))
+    }
+
+    /// Like [`RedisServer::start`] in data folder `dir` (removed on drop):
+    /// a `dump.rdb` there is loaded at start.
+    pub fn start_in(port: u16, dir: PathBuf) -> Option<RedisServer> {
         let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir"])
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dbfilename", "dump.rdb", "--dir"])
             .arg(&dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -295,6 +300,11 @@ impl RedisServer {
             Some(Val::Bulk(Some(info))) if String::from_utf8_lossy(&info).contains(&pid) => Some(s),
             _ => None,
         }
+    }
+
+    /// Its data folder (SAVE writes `dump.rdb` there).
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
     }
 
     /// A connection to it.
