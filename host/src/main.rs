@@ -248,7 +248,7 @@ fn import(args: &[String]) -> ExitCode {
         eprintln!("redlet import: can't create {}: {e}", settings.dir.display());
         return ExitCode::from(1);
     }
-    let storage = match server::storage_for(&settings.dir) {
+    let storage = match server::storage_for(&settings.dir, None) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("redlet import: {e}");
