@@ -198,6 +198,14 @@ impl<E: Keyed> Dict<E> {
         self.free = Vec::new();
     }
 
+    /// Empties the dict like [`Dict::clear`], handing over every entry with
+    /// its slot index.
+    pub fn drain_slots(&mut self) -> impl Iterator<Item = (u32, E)> {
+        let slots = core::mem::take(&mut self.slots);
+        self.clear();
+        slots.into_iter().enumerate().filter_map(|(i, s)| s.map(|e| (i as u32, e)))
+    }
+
     /// All entries, in slot order.
     pub fn iter(&self) -> impl Iterator<Item = &E> + '_ {
         self.slots.iter().filter_map(|s| s.as_ref())

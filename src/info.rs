@@ -312,14 +312,19 @@ impl Engine {
                 line!("current_cow_size:0");
                 line!("current_cow_size_age:0");
                 line!("current_fork_perc:0.00");
-                line!("current_save_keys_processed:0");
-                line!("current_save_keys_total:0");
+                let bg = self.bgsave_progress();
+                let (done, total, started) = bg.unwrap_or((0, 0, 0));
+                line!("current_save_keys_processed:{}", done);
+                line!("current_save_keys_total:{}", total);
                 line!("rdb_changes_since_last_save:{}", self.dirty);
-                line!("rdb_bgsave_in_progress:0");
+                line!("rdb_bgsave_in_progress:{}", bg.is_some() as u8);
                 line!("rdb_last_save_time:{}", self.persist.last_save_ms / 1000);
                 line!("rdb_last_bgsave_status:{}", if self.persist.last_save_ok { "ok" } else { "err" });
                 line!("rdb_last_bgsave_time_sec:{}", self.persist.last_save_secs);
-                line!("rdb_current_bgsave_time_sec:-1");
+                match bg {
+                    Some(_) => line!("rdb_current_bgsave_time_sec:{}", (self.now_ms().saturating_sub(started) / 1000) as i64),
+                    None => line!("rdb_current_bgsave_time_sec:-1"),
+                }
                 line!("rdb_saves:{}", self.persist.saves);
                 line!("rdb_last_cow_size:0");
                 line!("rdb_last_load_keys_expired:{}", self.persist.load_expired);

@@ -162,6 +162,40 @@ impl Keyed for Entry {
     }
 }
 
+/// What a background snapshot keeps of a slot that changed before the
+/// snapshot reached it.
+#[derive(Debug, Clone)]
+enum Kept {
+    /// The whole entry as it was (its value changed, or it was removed).
+    Entry(Entry),
+    /// Only the expiry changed: the slot's entry, with this expiry (0 =
+    /// none).
+    Expire(u64),
+}
+
+/// A background snapshot's hold on a db: per-key copy-on-write. The
+/// snapshot writes slots in order; a change to a key in a slot it has not
+/// reached yet first keeps the key's old state here, so the snapshot shows
+/// the db as it was when it began. Keys created since are skipped.
+///
+/// Invariant: a slot in `cursor..end` holds its start-time entry unless it
+/// is in `kept` (its start-time state is there) or in `fresh` (it was free
+/// at the start, or freed and refilled since; `kept` then has the old entry
+/// if there was one).
+#[derive(Debug, Clone, Default)]
+pub struct Cow {
+    /// The snapshot's db index for this db's contents (SWAPDB moves dbs).
+    pub index: usize,
+    /// Slots below this one are written.
+    cursor: u32,
+    /// The dict's slot count at the start: slots from here on were free.
+    end: u32,
+    /// Keys at the start (the count the snapshot's db section declares).
+    pub count: u64,
+    kept: hashbrown::HashMap<u32, Kept, foldhash::fast::FixedState>,
+    fresh: hashbrown::HashSet<u32, foldhash::fast::FixedState>,
+}
+
 /// Counters a db keeps for INFO.
 #[derive(Debug, Clone, Default)]
 pub struct DbStats {
@@ -200,6 +234,8 @@ pub struct Db {
     lfu_rng: Rng,
     /// CLIENT PAUSE in force: expired keys read as missing but stay.
     frozen: bool,
+    /// A background snapshot in progress over this db.
+    cow: Option<Box<Cow>>,
 }
 
 impl Db {
@@ -216,6 +252,141 @@ impl Db {
             access: Access::Lru,
             lfu_rng: Rng::new(seed ^ 0x4c46_555f_5345_4544),
             frozen: false,
+            cow: None,
+        }
+    }
+
+    // -------------------------------------------- background snapshots
+
+    /// Starts a background snapshot of this db as db `index` of the
+    /// snapshot: from now on changes keep what they replace (see [`Cow`]).
+    pub fn begin_snapshot(&mut self, index: usize) {
+        self.cow = Some(Box::new(Cow {
+            index,
+            cursor: 0,
+            end: self.dict.slot_count() as u32,
+            count: self.dict.len() as u64,
+            kept: hashbrown::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(0)),
+            fresh: hashbrown::HashSet::with_hasher(foldhash::fast::FixedState::with_seed(0)),
+        }));
+    }
+
+    /// The snapshot's state over this db, if one is running.
+    pub fn snapshot(&self) -> Option<&Cow> {
+        self.cow.as_deref()
+    }
+
+    /// Ends the background snapshot (done or abandoned); what it kept is
+    /// dropped.
+    pub fn end_snapshot(&mut self) {
+        self.cow = None;
+    }
+
+    /// Hands the snapshot the next start-time entries, up to `budget` of
+    /// them, in slot order: `f` gets each one; returns how many slots were
+    /// passed and whether the db is done.
+    pub fn snapshot_step<E>(&mut self, budget: usize, mut f: impl FnMut(&Entry) -> Result<(), E>) -> Result<(usize, bool), E> {
+        let Some(c) = self.cow.as_deref_mut() else { return Ok((0, true)) };
+        let mut n = 0;
+        while c.cursor < c.end && n < budget {
+            let i = c.cursor;
+            match c.kept.remove(&i) {
+                Some(Kept::Entry(e)) => f(&e)?,
+                Some(Kept::Expire(at)) => {
+                    if let Some(e) = self.dict.slot(i) {
+                        let mut old = e.clone();
+                        old.expire = at;
+                        f(&old)?;
+                    }
+                }
+                None => {
+                    if !c.fresh.remove(&i) {
+                        if let Some(e) = self.dict.slot(i) {
+                            f(e)?;
+                        }
+                    }
+                }
+            }
+            c.cursor += 1;
+            n += 1;
+        }
+        Ok((n, c.cursor >= c.end))
+    }
+
+    /// Whether the snapshot has yet to write slot `i`'s start-time entry
+    /// and nothing of it is kept yet.
+    fn unsaved(&self, i: u32) -> Option<bool> {
+        let c = self.cow.as_deref()?;
+        (i >= c.cursor && i < c.end && !c.fresh.contains(&i)).then(|| !c.kept.contains_key(&i))
+    }
+
+    /// Before slot `i`'s value changes in place: keeps a copy of its entry
+    /// for the snapshot (with the start-time expiry if only that was kept).
+    fn keep_entry(&mut self, i: u32) {
+        match self.unsaved(i) {
+            Some(true) => {
+                if let Some(e) = self.dict.slot(i) {
+                    let e = e.clone();
+                    if let Some(c) = self.cow.as_deref_mut() {
+                        c.kept.insert(i, Kept::Entry(e));
+                    }
+                }
+            }
+            Some(false) => {
+                let Some(c) = self.cow.as_deref_mut() else { return };
+                if let Some(Kept::Expire(at)) = c.kept.get(&i).cloned() {
+                    if let Some(e) = self.dict.slot(i) {
+                        let mut old = e.clone();
+                        old.expire = at;
+                        c.kept.insert(i, Kept::Entry(old));
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Before slot `i`'s expiry changes: keeps the start-time expiry.
+    fn keep_expire(&mut self, i: u32) {
+        if self.unsaved(i) == Some(true) {
+            let at = self.dict.slot(i).map_or(0, |e| e.expire);
+            if let Some(c) = self.cow.as_deref_mut() {
+                c.kept.insert(i, Kept::Expire(at));
+            }
+        }
+    }
+
+    /// Slot `i` was just removed, holding `e` (expiry restored): keeps it
+    /// for the snapshot. `take` moves it (the caller drops it); otherwise
+    /// it is copied.
+    fn keep_removed(&mut self, i: u32, e: &mut Option<Entry>, take: bool) {
+        let Some(want) = self.unsaved(i) else { return };
+        let Some(c) = self.cow.as_deref_mut() else { return };
+        let Some(ent) = e.as_ref() else { return };
+        let kept = match (want, c.kept.get(&i)) {
+            (true, _) => Some(if take { e.take().map(Kept::Entry) } else { Some(Kept::Entry(ent.clone())) }).flatten(),
+            (false, Some(Kept::Expire(at))) => {
+                let mut old = if take { e.take() } else { Some(ent.clone()) };
+                if let Some(o) = old.as_mut() {
+                    o.expire = *at;
+                }
+                old.map(Kept::Entry)
+            }
+            _ => None,
+        };
+        if let Some(k) = kept {
+            c.kept.insert(i, k);
+        }
+        // A key created in this slot from now on is not the snapshot's.
+        c.fresh.insert(i);
+    }
+
+    /// Slot `i` now holds a key created after the snapshot began.
+    fn note_fresh(&mut self, i: u32) {
+        if let Some(c) = self.cow.as_deref_mut() {
+            if i >= c.cursor && i < c.end {
+                c.fresh.insert(i);
+            }
         }
     }
 
@@ -426,6 +597,9 @@ impl Db {
                 self.stats.hits += 1;
                 self.touch_slot(i, now);
                 self.note_pending(i);
+                // Readers get `&mut` (some convert encodings or cache, as
+                // PFCOUNT does): a snapshot keeps its copy first.
+                self.keep_entry(i);
                 self.dict.slot_mut(i)
             }
             None => {
@@ -441,6 +615,7 @@ impl Db {
         let i = self.live_slot(key, now)?;
         self.touch_slot(i, now);
         self.note_pending(i);
+        self.keep_entry(i);
         self.dict.slot_mut(i)
     }
 
@@ -448,6 +623,7 @@ impl Db {
     pub fn peek(&mut self, key: &[u8], now: u64) -> Option<&mut Entry> {
         let i = self.live_slot(key, now)?;
         self.note_pending(i);
+        self.keep_entry(i);
         self.dict.slot_mut(i)
     }
 
@@ -462,6 +638,11 @@ impl Db {
     pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool, now: u64) -> &mut Entry {
         let (slot, existed) = match self.live_slot(key, now) {
             Some(i) => {
+                // The old value is replaced whole: a snapshot that still
+                // needs it gets it moved, not copied (below).
+                if self.unsaved(i) == Some(true) {
+                    self.keep_expire(i);
+                }
                 if !keep_ttl {
                     self.clear_expire_slot(i);
                 }
@@ -484,13 +665,24 @@ impl Db {
                 });
                 // Not counted yet: settle adds its whole weight.
                 self.pending.push((i, 0));
+                self.note_fresh(i);
                 (i, false)
             }
         };
         let access = self.access;
         // The slot was just found or inserted.
         let e = self.dict.slot_mut(slot).expect("slot is occupied");
-        e.value = value;
+        let old = core::mem::replace(&mut e.value, value);
+        if existed {
+            if let Some(c) = self.cow.as_deref_mut() {
+                // Only the expiry was kept so far (just above, or by an
+                // earlier command): the old value joins it.
+                if let Some(Kept::Expire(at)) = c.kept.get(&slot).cloned() {
+                    c.kept.insert(slot, Kept::Entry(Entry { key: e.key.clone(), value: old, expire: at, lru: e.lru, vpos: NO_VPOS }));
+                }
+            }
+        }
+        let e = self.dict.slot_mut(slot).expect("slot is occupied");
         if !existed {
             e.lru = access.initial(now);
         } else if access == Access::Lru {
@@ -507,6 +699,7 @@ impl Db {
         let i = self.dict.insert_new(e);
         // Not counted yet: settle adds its whole weight.
         self.pending.push((i, 0));
+        self.note_fresh(i);
         if let Some(at) = expire {
             self.set_expire_slot(i, at);
         }
@@ -548,6 +741,11 @@ impl Db {
         let mut e = self.dict.remove_slot(i)?;
         e.expire = at;
         self.used = self.used.wrapping_sub(counted);
+        if self.cow.is_some() {
+            let mut opt = Some(e);
+            self.keep_removed(i, &mut opt, false);
+            e = opt.expect("kept by copy");
+        }
         if self.dict.is_empty() {
             // Give the table back too, so an emptied db costs nothing.
             self.dict.clear();
@@ -576,6 +774,7 @@ impl Db {
     }
 
     fn set_expire_slot(&mut self, i: u32, at: u64) {
+        self.keep_expire(i);
         let at = at.max(1); // 0 is "no expiry"; 1 ms after the epoch is long past anyway
         let Some(e) = self.dict.slot_mut(i) else { return };
         e.expire = at;
@@ -586,6 +785,9 @@ impl Db {
     }
 
     fn clear_expire_slot(&mut self, i: u32) -> bool {
+        if self.dict.slot(i).is_some_and(|e| e.expire != 0) {
+            self.keep_expire(i);
+        }
         let Some(e) = self.dict.slot_mut(i) else { return false };
         let had = e.expire != 0;
         e.expire = 0;
@@ -603,6 +805,25 @@ impl Db {
 
     /// Removes every key.
     pub fn clear(&mut self) {
+        if let Some(mut c) = self.cow.take() {
+            // The snapshot keeps every start-time entry it has not written:
+            // moved, not copied.
+            for (i, e) in self.dict.drain_slots() {
+                if i >= c.cursor && i < c.end && !c.fresh.contains(&i) {
+                    let mut e = e;
+                    match c.kept.get(&i) {
+                        Some(Kept::Entry(_)) => continue,
+                        Some(Kept::Expire(at)) => e.expire = *at,
+                        None => {}
+                    }
+                    c.kept.insert(i, Kept::Entry(e));
+                }
+            }
+            for i in c.cursor..c.end {
+                c.fresh.insert(i);
+            }
+            self.cow = Some(c);
+        }
         self.dict.clear();
         self.volatile = Vec::new();
         self.used = 0;

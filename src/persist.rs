@@ -194,7 +194,35 @@ pub struct PersistState {
     journal_base: u64,
     rewrite_pct: u64,
     rewrite_min: u64,
+    /// The background save in progress.
+    bg: Option<Box<BgSave>>,
+    /// The epoch in the journal's header: `epoch` (the snapshot's), or
+    /// the one before when the snapshot was written in the background and
+    /// names the offset it follows in this older journal.
+    journal_epoch: u64,
 }
+
+/// A background save in progress: the snapshot written in steps by
+/// [`Engine::persist_tick`] while commands run (see
+/// [`snapshot::Background`]).
+struct BgSave {
+    writer: snapshot::Background,
+    /// The new snapshot's epoch.
+    epoch: u64,
+    started_ms: u64,
+    /// `dirty` at the start: what remains after the save is what came
+    /// since (Redis's `dirty_before_bgsave`).
+    dirty_before: u64,
+    /// With a journal: its epoch and size at the start. Its records from
+    /// that offset on are the writes that follow the snapshot; they become
+    /// the new journal once the snapshot is committed.
+    journal: Option<(u64, u64)>,
+}
+
+/// Slots a background save writes per step: small keys take well under a
+/// microsecond each, so a step stays far below a millisecond (a single
+/// huge value is written whole, in one step).
+pub const BGSAVE_STEP: usize = 2000;
 
 impl fmt::Debug for PersistState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -375,6 +403,7 @@ impl Engine {
     /// was and the storage untouched.
     pub fn load(&mut self) -> Result<LoadReport, crate::persist::PersistError> {
         self.persist_init();
+        self.bgsave_abort();
         let Some(mut st) = self.persist.storage.take() else {
             return Err(PersistError::new("storage", "no storage attached"));
         };
@@ -401,6 +430,7 @@ impl Engine {
         let now = self.now_ms();
         let mut report = LoadReport::default();
         let cfg = snapshot::DecodeConfig { databases: self.dbs.len(), config: self.config.clone(), now_ms: now };
+        let mut base = None;
         let (dbs, epoch) = match st.size(SNAPSHOT).map_err(|e| storage_err(SNAPSHOT, e))? {
             Some(size) => {
                 let d = snapshot::decode(st, SNAPSHOT, size, &cfg, &mut self.rng).map_err(|e| PersistError::codec(SNAPSHOT, e))?;
@@ -408,6 +438,7 @@ impl Engine {
                 report.keys_loaded = d.keys;
                 report.expired_dropped = d.expired;
                 self.load_functions(&d.functions).map_err(|e| PersistError::new(SNAPSHOT, e))?;
+                base = d.base;
                 (d.dbs, d.epoch)
             }
             None => ((0..self.dbs.len()).map(|_| crate::keyspace::Db::new(self.rng.next_u64())).collect(), 0),
@@ -417,7 +448,7 @@ impl Engine {
         let mut torn_prefix = None;
         let jsize = st.size(JOURNAL).map_err(|e| storage_err(JOURNAL, e))?;
         if let Some(size) = jsize {
-            match self.replay(st, size, epoch, &mut report) {
+            match self.replay(st, size, epoch, base, &mut report) {
                 Ok(JournalState::Ready) => journal_ready = true,
                 Ok(JournalState::Torn(at)) => torn_prefix = Some(at),
                 Ok(JournalState::Stale) => {}
@@ -447,7 +478,11 @@ impl Engine {
         Ok(report)
     }
 
-    fn replay(&mut self, st: &mut dyn Storage, size: u64, epoch: u64, report: &mut LoadReport) -> Result<JournalState, PersistError> {
+    /// Replays the journal after a snapshot of `epoch`; `base` is the
+    /// journal position a background snapshot was taken at (a journal of
+    /// that epoch is replayed from that offset on: the snapshot was
+    /// committed, the journal not yet compacted).
+    fn replay(&mut self, st: &mut dyn Storage, size: u64, epoch: u64, base: Option<(u64, u64)>, report: &mut LoadReport) -> Result<JournalState, PersistError> {
         let mut rd = journal::Reader::new(st, JOURNAL, size);
         let jepoch = match rd.header() {
             Ok(e) => e,
@@ -458,10 +493,15 @@ impl Engine {
             }
             Err(e) => return Err(PersistError::codec(JOURNAL, e)),
         };
-        if jepoch != epoch {
-            report.stale_journal = Some(format!("journal: epoch {jepoch} does not match the snapshot's epoch {epoch}; ignored as stale (the snapshot already holds its records)"));
-            return Ok(JournalState::Stale);
-        }
+        self.persist.journal_epoch = jepoch;
+        let skip_to = match base {
+            _ if jepoch == epoch => 0,
+            Some((be, offset)) if be == jepoch => offset,
+            _ => {
+                report.stale_journal = Some(format!("journal: epoch {jepoch} does not match the snapshot's epoch {epoch}; ignored as stale (the snapshot already holds its records)"));
+                return Ok(JournalState::Stale);
+            }
+        };
         self.persist.replaying = true;
         let clock = core::mem::replace(&mut self.clock, Box::new(FixedClock(0)));
         let sys_db = self.clients.get(&SYSTEM_CLIENT).map_or(0, |c| c.db);
@@ -476,6 +516,10 @@ impl Engine {
                     }
                     journal::Next::Record(rec, _) => {
                         let at = rd.offset();
+                        // Records the background snapshot already holds.
+                        if at <= skip_to {
+                            continue;
+                        }
                         if rec.db >= self.dbs.len() as u64 {
                             return Err(PersistError::new(JOURNAL, format!("record before byte {at} names db {} out of range", rec.db)));
                         }
@@ -532,12 +576,202 @@ impl Engine {
     /// `rdb_last_bgsave_status` to err and, with
     /// `stop-writes-on-bgsave-error`, writes are refused until a save works,
     /// as when Redis's fork child fails.
+    ///
+    /// The snapshot is written in steps by [`Engine::tick`] while commands
+    /// keep running ([`snapshot::Background`]); this only starts it. A
+    /// second one while it runs is refused with Redis's error text.
     pub fn bgsave(&mut self) -> Result<(), PersistError> {
-        self.save_with(true)
+        self.persist_init();
+        if self.persist.bg.is_some() {
+            return Err(PersistError::new(SNAPSHOT, "Background save already in progress"));
+        }
+        if self.persist.storage.is_none() {
+            return self.save_with(true);
+        }
+        let now = self.now_ms();
+        self.persist.last_save_try_ms = now;
+        // The journal's offset marks every earlier write: flush it first.
+        // A journal that is not in a state to continue (not ready, torn,
+        // failing) gets a foreground save, which rewrites it.
+        let journal = if self.persist.appendonly {
+            let ok = self.flush_journal_inner(false).is_ok() && self.persist.journal_ready && self.persist.torn_prefix.is_none() && !self.persist.need_snapshot;
+            if !ok {
+                return self.save_with(true);
+            }
+            Some((self.persist.journal_epoch, self.persist.journal_size))
+        } else {
+            None
+        };
+        let epoch = self.persist.epoch.wrapping_add(1);
+        let Some(mut st) = self.persist.storage.take() else { return Ok(()) };
+        let functions: Vec<Vec<u8>> = self.function_codes().into_iter().map(<[u8]>::to_vec).collect();
+        let refs: Vec<&[u8]> = functions.iter().map(|f| f.as_slice()).collect();
+        let base = journal.unwrap_or((self.persist.epoch, 0));
+        let r = st.begin(SNAPSHOT).map_err(|e| storage_err(SNAPSHOT, e)).and_then(|()| {
+            snapshot::Background::start(&mut *st, SNAPSHOT, &mut self.dbs, &refs, epoch, base).map_err(|e| {
+                st.abort(SNAPSHOT);
+                PersistError::codec(SNAPSHOT, e)
+            })
+        });
+        self.persist.storage = Some(st);
+        match r {
+            Ok(writer) => {
+                self.persist.bg = Some(Box::new(BgSave { writer, epoch, started_ms: now, dirty_before: self.dirty, journal }));
+                // The first step at once: a small dataset is saved before
+                // the reply, as a fork child would have written it by then.
+                self.bgsave_step(BGSAVE_STEP);
+                Ok(())
+            }
+            Err(e) => {
+                for db in self.dbs.iter_mut() {
+                    db.end_snapshot();
+                }
+                self.persist.last_save_ok = false;
+                self.refresh_deny();
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether a background save is in progress.
+    pub fn bgsave_in_progress(&self) -> bool {
+        self.persist.bg.is_some()
+    }
+
+    /// Runs one step of the background save in progress, if any, and says
+    /// whether one is still in progress. [`Engine::tick`] runs a step too;
+    /// a host that can (the native server's event loop) calls this between
+    /// batches of commands so a snapshot finishes in seconds, not at
+    /// `hz` steps a second.
+    pub fn background_step(&mut self) -> bool {
+        if self.persist.bg.is_some() && !self.script_busy() {
+            self.bgsave_step(BGSAVE_STEP);
+        }
+        self.persist.bg.is_some()
+    }
+
+    /// `(keys written, keys in all)` of the background save in progress,
+    /// and its start (ms).
+    pub(crate) fn bgsave_progress(&self) -> Option<(u64, u64, u64)> {
+        self.persist.bg.as_ref().map(|b| (b.writer.keys_done, b.writer.keys_total, b.started_ms))
+    }
+
+    /// Abandons the background save in progress, if any: the staged
+    /// snapshot is dropped, the previous one stays (Redis's killRDBChild).
+    pub(crate) fn bgsave_abort(&mut self) {
+        if self.persist.bg.take().is_some() {
+            if let Some(st) = self.persist.storage.as_deref_mut() {
+                st.abort(SNAPSHOT);
+            }
+            for db in self.dbs.iter_mut() {
+                db.end_snapshot();
+            }
+        }
+    }
+
+    /// Writes the next [`BGSAVE_STEP`] slots of the background save, and
+    /// once all are written commits it and moves the journal's tail behind
+    /// it.
+    pub(crate) fn bgsave_step(&mut self, budget: usize) {
+        let Some(mut bg) = self.persist.bg.take() else { return };
+        let Some(mut st) = self.persist.storage.take() else {
+            self.persist.bg = Some(bg);
+            return;
+        };
+        let r = bg.writer.step(&mut *st, SNAPSHOT, &mut self.dbs, budget);
+        let outcome = match r {
+            Ok(None) => {
+                self.persist.storage = Some(st);
+                self.persist.bg = Some(bg);
+                return;
+            }
+            Ok(Some(_)) => st.commit(SNAPSHOT).map_err(|e| storage_err(SNAPSHOT, e)),
+            Err(e) => {
+                st.abort(SNAPSHOT);
+                Err(PersistError::codec(SNAPSHOT, e))
+            }
+        };
+        for db in self.dbs.iter_mut() {
+            db.end_snapshot();
+        }
+        self.persist.storage = Some(st);
+        let end = self.now_ms();
+        match outcome {
+            Ok(()) => {
+                let p = &mut self.persist;
+                p.epoch = bg.epoch;
+                p.last_save_ok = true;
+                p.last_save_ms = end;
+                p.saves += 1;
+                p.last_save_secs = (end.saturating_sub(bg.started_ms) / 1000) as i64;
+                self.dirty = self.dirty.saturating_sub(bg.dirty_before);
+                if let Some((jepoch, offset)) = bg.journal {
+                    self.journal_follow(jepoch, offset, bg.epoch);
+                }
+            }
+            Err(_) => self.persist.last_save_ok = false,
+        }
+        self.refresh_deny();
+    }
+
+    /// After a background snapshot of epoch `epoch` taken at offset
+    /// `offset` of the journal of epoch `jepoch` was committed: the journal
+    /// becomes a header of the new epoch followed by the records written
+    /// since (compaction). Until it is, load replays the old journal from
+    /// `offset` (the snapshot names it), so a crash here loses nothing.
+    fn journal_follow(&mut self, jepoch: u64, offset: u64, epoch: u64) {
+        let _ = self.flush_journal_inner(false);
+        let Some(mut st) = self.persist.storage.take() else { return };
+        let p = &mut self.persist;
+        let r = (|| -> Result<u64, PersistError> {
+            if !p.journal_ready || p.torn_prefix.is_some() || p.journal_size < offset || p.journal_epoch != jepoch {
+                // The journal was rewritten meanwhile (a failure, then a
+                // reset): its records since the snapshot cannot be told
+                // apart. A foreground save follows (below).
+                return Err(PersistError::new(JOURNAL, "journal rewritten during the background save"));
+            }
+            let mut tail = alloc::vec![0u8; (p.journal_size - offset) as usize];
+            let mut at = 0;
+            while at < tail.len() {
+                let n = st.read_at(JOURNAL, offset + at as u64, &mut tail[at..]).map_err(|e| storage_err(JOURNAL, e))?;
+                if n == 0 {
+                    return Err(PersistError::new(JOURNAL, "journal shorter than recorded"));
+                }
+                at += n;
+            }
+            st.begin(JOURNAL).map_err(|e| storage_err(JOURNAL, e))?;
+            let w = st.write(JOURNAL, &journal::header(epoch)).and_then(|()| st.write(JOURNAL, &tail)).and_then(|()| st.commit(JOURNAL));
+            if let Err(e) = w {
+                st.abort(JOURNAL);
+                return Err(storage_err(JOURNAL, e));
+            }
+            Ok(journal::HEADER_LEN as u64 + tail.len() as u64)
+        })();
+        match r {
+            Ok(size) => {
+                p.journal_ready = true;
+                p.journal_error = None;
+                p.journal_size = size;
+                p.journal_base = size;
+                p.journal_epoch = epoch;
+                p.unsynced = false;
+            }
+            // The old journal still replays from the snapshot's offset;
+            // a foreground save makes snapshot and journal agree again.
+            Err(_) => {
+                self.persist.storage = Some(st);
+                let _ = self.save_with(true);
+                return;
+            }
+        }
+        self.persist.storage = Some(st);
     }
 
     fn save_with(&mut self, background: bool) -> Result<(), PersistError> {
         self.persist_init();
+        // A foreground save replaces a background one, as Redis kills its
+        // child first (SHUTDOWN, FLUSHALL's save, the first journal flush).
+        self.bgsave_abort();
         let now = self.now_ms();
         self.persist.last_save_try_ms = now;
         let Some(mut st) = self.persist.storage.take() else {
@@ -576,6 +810,7 @@ impl Engine {
                     if let Err(e) = reset_journal(&mut *st, epoch, None) {
                         p.journal_error = Some(e.reason);
                     } else {
+                        p.journal_epoch = epoch;
                         p.journal_ready = true;
                         p.journal_error = None;
                         p.journal_size = journal::HEADER_LEN as u64;
@@ -623,6 +858,9 @@ impl Engine {
         let r = (|| -> Result<(), PersistError> {
             if !p.journal_ready {
                 reset_journal(&mut *st, p.epoch, p.torn_prefix)?;
+                if p.torn_prefix.is_none() {
+                    p.journal_epoch = p.epoch;
+                }
                 p.journal_size = p.torn_prefix.unwrap_or(journal::HEADER_LEN as u64);
                 p.journal_base = p.journal_size;
                 p.journal_ready = true;
@@ -729,6 +967,9 @@ impl Engine {
         if self.script_busy() {
             return;
         }
+        if self.persist.bg.is_some() {
+            self.bgsave_step(BGSAVE_STEP);
+        }
         if self.persist.appendonly {
             let sync = match self.persist.fsync {
                 Fsync::Always => true,
@@ -747,13 +988,13 @@ impl Engine {
             && p.rewrite_pct > 0
             && p.journal_size >= p.rewrite_min
             && p.journal_size.saturating_sub(p.journal_base).saturating_mul(100) >= p.journal_base.max(1).saturating_mul(p.rewrite_pct);
-        if core::mem::take(&mut self.persist.save_scheduled) || grown {
+        if self.persist.bg.is_none() && (core::mem::take(&mut self.persist.save_scheduled) || grown) {
             let _ = self.bgsave();
         }
         let p = &self.persist;
         let retry_ok = p.last_save_ok || now.saturating_sub(p.last_save_try_ms) > SAVE_RETRY_MS;
         let due = retry_ok && p.save_points.iter().any(|&(secs, changes)| self.dirty >= changes && now.saturating_sub(p.last_save_ms) > secs.saturating_mul(1000));
-        if due {
+        if due && self.persist.bg.is_none() {
             let _ = self.bgsave();
         }
     }
@@ -768,6 +1009,10 @@ impl Engine {
         p.storage.as_ref()?;
         let mut at: Option<u64> = None;
         let mut at_least = |t: u64| at = Some(at.map_or(t, |a| a.min(t)));
+        // A background save runs a step every time the host comes round.
+        if p.bg.is_some() {
+            at_least(now);
+        }
         if p.save_scheduled {
             at_least(now);
         }

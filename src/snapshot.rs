@@ -5,10 +5,14 @@
 //! Invariants and choices:
 //! - Everything is little-endian; lengths and counts are LEB128 varints of
 //!   at most 10 bytes (no `usize` on disk). Fixed-width fields are u32/u64.
-//! - The same dataset gives the same bytes: keys are written sorted by their
-//!   bytes, set members and hashtable-encoded hash fields sorted too, sorted
-//!   sets in (score, member) order, lists and listpack hashes in their own
-//!   (observable) order, streams node by node as they are laid out.
+//! - The same dataset gives the same bytes: keys are written in the order
+//!   of their slots in the db (which the same commands, or loading the
+//!   same snapshot, reproduce), set members and hashtable-encoded hash
+//!   fields sorted, sorted sets in (score, member) order, lists and
+//!   listpack hashes in their own (observable) order, streams node by node
+//!   as they are laid out. Slot order is what lets a background snapshot
+//!   ([`Background`]) write the db in steps while commands run, with the
+//!   same bytes a foreground SAVE of the same dataset writes.
 //! - Encoding goes through a bounded buffer ([`CHUNK`] bytes) handed to
 //!   [`Storage::write`]; decoding reads [`CHUNK`]-sized pieces with
 //!   [`Storage::read_at`]. Neither holds a second copy of the dataset.
@@ -32,10 +36,11 @@ use crate::types::{Hash, List, Set, Str, Stream, Value, ZSet};
 
 /// First bytes of every snapshot.
 pub const MAGIC: &[u8; 8] = b"REDLETSN";
-/// The newest format version this build reads, and the one it writes when
-/// the snapshot holds functions (version 2 added the function section;
-/// without functions it writes version 1, which older builds read).
-pub const VERSION: u32 = 2;
+/// The newest format version this build reads, and the one it writes.
+/// Version 2 added the function section; version 3 writes keys in slot
+/// order (versions 1 and 2 sorted them) and names the journal position the
+/// snapshot was taken at (see [`Decoded::base`]).
+pub const VERSION: u32 = 3;
 /// Size of the buffer encoding and decoding go through.
 pub const CHUNK: usize = 64 * 1024;
 
@@ -234,11 +239,29 @@ pub(crate) struct Sink<'a> {
     pub written: u64,
 }
 
+/// A [`Sink`] between two steps of a background snapshot.
+#[derive(Debug, Default)]
+pub(crate) struct SinkState {
+    buf: Vec<u8>,
+    crc: u64,
+    written: u64,
+}
+
 impl<'a> Sink<'a> {
     /// A sink writing into the staged copy of `name` (the caller called
     /// [`Storage::begin`]).
     pub(crate) fn new(st: &'a mut dyn Storage, name: &'a str) -> Self {
         Sink { st, name, buf: Vec::with_capacity(CHUNK), crc: crc64::INIT, written: 0 }
+    }
+
+    /// A sink carrying on from `state`.
+    fn resume(st: &'a mut dyn Storage, name: &'a str, state: SinkState) -> Self {
+        Sink { st, name, buf: state.buf, crc: state.crc, written: state.written }
+    }
+
+    /// Where the sink is, to resume later.
+    fn suspend(self) -> SinkState {
+        SinkState { buf: self.buf, crc: self.crc, written: self.written }
     }
 
     fn spill(&mut self) -> CResult<()> {
@@ -323,37 +346,123 @@ impl<'a> Sink<'a> {
 
 }
 
+/// Writes the header: magic, version, epoch, the journal position the
+/// snapshot follows (`base`: journal epoch and byte offset; offset 0 when
+/// none), and the function libraries.
+fn encode_header(s: &mut Sink<'_>, functions: &[&[u8]], epoch: u64, base: (u64, u64)) -> CResult<()> {
+    s.put(MAGIC)?;
+    s.u32(VERSION)?;
+    s.u64(epoch)?;
+    s.u64(base.0)?;
+    s.u64(base.1)?;
+    for code in functions {
+        s.u8(TAG_FUNCTION)?;
+        s.var(code.len() as u64)?;
+        s.put(code)?;
+    }
+    Ok(())
+}
+
 /// Writes the snapshot of `dbs` and the function libraries `functions`
 /// (each library's code, as FUNCTION LOAD took it) with `epoch` into the
 /// staged copy of blob `name` (the caller begins and commits). Returns the
 /// bytes written.
 pub fn encode(st: &mut dyn Storage, name: &str, dbs: &[Db], functions: &[&[u8]], epoch: u64) -> CResult<u64> {
     let mut s = Sink::new(st, name);
-    s.put(MAGIC)?;
-    s.u32(if functions.is_empty() { 1 } else { 2 })?;
-    s.u64(epoch)?;
-    for code in functions {
-        s.u8(TAG_FUNCTION)?;
-        s.var(code.len() as u64)?;
-        s.put(code)?;
-    }
+    encode_header(&mut s, functions, epoch, (0, 0))?;
     for (i, db) in dbs.iter().enumerate() {
         if db.is_empty() {
             continue;
         }
-        // Sorting references, not keys: the canonical order costs one
-        // pointer per key, not a copy of the data.
-        let mut entries: Vec<&crate::keyspace::Entry> = db.iter().collect();
-        entries.sort_unstable_by(|a, b| a.key.as_slice().cmp(b.key.as_slice()));
         s.u8(TAG_DB)?;
         s.var(i as u64)?;
-        s.var(entries.len() as u64)?;
-        for e in entries {
+        s.var(db.len() as u64)?;
+        for e in db.iter() {
             encode_entry(&mut s, e)?;
         }
     }
     s.u8(TAG_END)?;
     s.finish_with_crc()
+}
+
+/// A snapshot written in steps while commands keep running (BGSAVE, save
+/// points, compaction): the dbs keep what a change replaces until the
+/// snapshot has written it ([`crate::keyspace::Cow`]), so the blob holds
+/// the dataset as it was at [`Background::start`], byte for byte what
+/// [`encode`] would have written then (the header's journal position
+/// aside).
+#[derive(Debug)]
+pub struct Background {
+    sink: SinkState,
+    /// The snapshot db being written (dbs are found by their snapshot
+    /// index: SWAPDB may have moved them).
+    db: usize,
+    /// Its section header is written.
+    in_db: bool,
+    /// Keys written so far.
+    pub keys_done: u64,
+    /// Keys at the start.
+    pub keys_total: u64,
+    /// Journal epoch and offset the snapshot follows.
+    pub base: (u64, u64),
+}
+
+impl Background {
+    /// Writes the header into the staged copy of `name` and starts
+    /// copy-on-write in every db.
+    pub fn start(st: &mut dyn Storage, name: &str, dbs: &mut [Db], functions: &[&[u8]], epoch: u64, base: (u64, u64)) -> CResult<Background> {
+        let mut s = Sink::new(st, name);
+        encode_header(&mut s, functions, epoch, base)?;
+        let mut total = 0;
+        for (i, db) in dbs.iter_mut().enumerate() {
+            db.begin_snapshot(i);
+            total += db.len() as u64;
+        }
+        Ok(Background { sink: s.suspend(), db: 0, in_db: false, keys_done: 0, keys_total: total, base })
+    }
+
+    /// Writes up to `budget` more slots. `Ok(Some(bytes))` once the whole
+    /// snapshot is written (checksum included): the caller commits the blob
+    /// and ends the dbs' copy-on-write.
+    pub fn step(&mut self, st: &mut dyn Storage, name: &str, dbs: &mut [Db], budget: usize) -> CResult<Option<u64>> {
+        let mut s = Sink::resume(st, name, core::mem::take(&mut self.sink));
+        let mut left = budget.max(1);
+        let mut done_keys = 0u64;
+        while self.db < dbs.len() && left > 0 {
+            let Some(pos) = dbs.iter().position(|d| d.snapshot().is_some_and(|c| c.index == self.db)) else {
+                self.db += 1;
+                continue;
+            };
+            let db = &mut dbs[pos];
+            if !self.in_db {
+                let count = db.snapshot().map_or(0, |c| c.count);
+                if count == 0 {
+                    self.db += 1;
+                    continue;
+                }
+                s.u8(TAG_DB)?;
+                s.var(self.db as u64)?;
+                s.var(count)?;
+                self.in_db = true;
+            }
+            let (n, finished) = db.snapshot_step(left, |e| {
+                done_keys += 1;
+                encode_entry(&mut s, e)
+            })?;
+            left = left.saturating_sub(n);
+            if finished {
+                self.in_db = false;
+                self.db += 1;
+            }
+        }
+        self.keys_done += done_keys;
+        if self.db < dbs.len() {
+            self.sink = s.suspend();
+            return Ok(None);
+        }
+        s.u8(TAG_END)?;
+        s.finish_with_crc().map(Some)
+    }
 }
 
 fn encode_entry(s: &mut Sink<'_>, e: &crate::keyspace::Entry) -> CResult<()> {
@@ -638,6 +747,11 @@ pub struct Decoded {
     pub expired: u64,
     /// Function libraries' code, in order.
     pub functions: Vec<Vec<u8>>,
+    /// The journal position the snapshot was taken at, `(journal epoch,
+    /// byte offset)`, when it was written in the background: a journal
+    /// still of that epoch (the crash came before it was compacted) is
+    /// replayed from that offset on.
+    pub base: Option<(u64, u64)>,
 }
 
 /// Limits the decoder needs from the configuration.
@@ -670,6 +784,12 @@ pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, r
         return r.invalid("snapshot format version 0 is invalid");
     }
     let epoch = r.u64()?;
+    let base = if version >= 3 {
+        let (be, bo) = (r.u64()?, r.u64()?);
+        (bo != 0).then_some((be, bo))
+    } else {
+        None
+    };
     let mut dbs: Vec<Db> = (0..cfg.databases.max(1)).map(|_| Db::new(rng.next_u64())).collect();
     let (mut keys, mut expired) = (0u64, 0u64);
     let mut last_db: Option<u64> = None;
@@ -697,11 +817,15 @@ pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, r
                 let mut prev: Vec<u8> = Vec::new();
                 for i in 0..n {
                     let (key, value, expire) = decode_entry(&mut r, cfg, rng)?;
-                    if i > 0 && prev >= key {
-                        return r.invalid(format!("key {:?} out of order or duplicated", String::from_utf8_lossy(&key)));
+                    if version < 3 {
+                        if i > 0 && prev >= key {
+                            return r.invalid(format!("key {:?} out of order or duplicated", String::from_utf8_lossy(&key)));
+                        }
+                        prev.clear();
+                        prev.extend_from_slice(&key);
+                    } else if db.lookup_raw(&key).is_some() {
+                        return r.invalid(format!("key {:?} duplicated", String::from_utf8_lossy(&key)));
                     }
-                    prev.clear();
-                    prev.extend_from_slice(&key);
                     if expire.is_some_and(|at| at < cfg.now_ms) {
                         expired += 1;
                         continue;
@@ -722,7 +846,7 @@ pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, r
         return r.invalid(format!("{} trailing bytes after the checksum", r.remaining()));
     }
     // Each db's access times start at load.
-    Ok(Decoded { dbs, epoch, keys, expired, functions })
+    Ok(Decoded { dbs, epoch, keys, expired, functions, base })
 }
 
 fn decode_entry(r: &mut Source<'_>, cfg: &DecodeConfig, rng: &mut Rng) -> CResult<(Vec<u8>, Value, Option<u64>)> {

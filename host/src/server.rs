@@ -97,6 +97,8 @@ struct Server<B: Backend> {
     /// Connections to read again without waiting for an event.
     reads: Vec<usize>,
     next_tick: Instant,
+    /// A background save is in progress: poll without waiting.
+    background: bool,
     /// INFO facts; CPU and RSS are refreshed every tick (Redis samples RSS
     /// in its cron too).
     host: HostInfo,
@@ -207,6 +209,7 @@ pub fn run_with<B: Backend>(s: Settings, start: impl FnOnce(Start) -> Result<B, 
         writes: Vec::new(),
         reads: Vec::new(),
         next_tick: Instant::now(),
+        background: false,
         host,
         loop_now: Instant::now(),
         last_journal_error: None,
@@ -490,7 +493,7 @@ impl<B: Backend> Server<B> {
 
     /// Until the next hz tick or blocked-client deadline, whichever is first.
     fn poll_timeout(&mut self) -> Duration {
-        if !self.reads.is_empty() {
+        if !self.reads.is_empty() || self.background {
             return Duration::ZERO;
         }
         let mut t = self.next_tick.saturating_duration_since(Instant::now());
@@ -506,6 +509,8 @@ impl<B: Backend> Server<B> {
 
     fn timers(&mut self) {
         self.engine.run_deadlines();
+        // A background save writes a step between batches of commands.
+        self.background = self.engine.background_step();
         let now = Instant::now();
         if now >= self.next_tick {
             refresh_usage(&mut self.host);
@@ -800,6 +805,11 @@ pub trait Backend {
     fn idle_timeout(&mut self) -> u64;
     /// The `maxclients` directive.
     fn maxclients(&mut self) -> u64;
+    /// Runs a step of background work (a background save) and says
+    /// whether more remains. The default has none.
+    fn background_step(&mut self) -> bool {
+        false
+    }
     /// Whether to serve a new connection (`connected` are served; `local`:
     /// a loopback peer); `Err` is the line to write before closing it. The
     /// default checks `maxclients` only.
@@ -895,6 +905,9 @@ impl Backend for Engine {
     }
     fn maxclients(&mut self) -> u64 {
         self.config().maxclients
+    }
+    fn background_step(&mut self) -> bool {
+        Engine::background_step(self)
     }
     /// The engine's gates: maxclients and protected mode.
     fn admit(&mut self, connected: u64, local: bool) -> Result<(), &'static str> {

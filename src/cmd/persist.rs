@@ -62,6 +62,9 @@ pub const COMMANDS: &[Command] = &[
 
 fn save_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     a.finish()?;
+    if cx.eng.bgsave_in_progress() {
+        return Err(Error::err("Background save already in progress"));
+    }
     cx.eng.save()?;
     Ok(Reply::ok())
 }
@@ -73,6 +76,9 @@ fn bgsave_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
         }
     }
     a.finish()?;
+    if cx.eng.bgsave_in_progress() {
+        return Err(Error::err("Background save already in progress"));
+    }
     if cx.eng.clients.get(&cx.client).is_some_and(|c| c.multi.is_some()) {
         // Never in the middle of a transaction: after it, from tick.
         cx.eng.schedule_save();
