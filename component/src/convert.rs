@@ -126,18 +126,3 @@ mod tests {
     }
 }
 
-/// Redis's NOPERM error for an `ACL DRYRUN` refusal text: DRYRUN says which
-/// key or channel (`This user has no permissions to access the 'k' key`),
-/// the command gate does not (`NOPERM this user has no permissions to
-/// access one of the keys used as arguments`).
-pub fn noperm(dryrun: &[u8]) -> WitError {
-    let t = String::from_utf8_lossy(dryrun);
-    WitError::Reply(if t.ends_with(" key") {
-        "NOPERM this user has no permissions to access one of the keys used as arguments".into()
-    } else if t.ends_with(" channel") {
-        "NOPERM this user has no permissions to access one of the channels used as arguments".into()
-    } else {
-        // "This user has no permissions to run the 'x' command"
-        format!("NOPERM t{}", t.get(1..).unwrap_or(""))
-    })
-}

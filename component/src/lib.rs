@@ -330,27 +330,12 @@ impl ConnHandle {
 
     /// Whether client `id` may run `argv`, by the core's ACL check: a
     /// typed function goes to the core's typed API, which (as the host's
-    /// own API) checks no ACL, so it is checked here first, as `ACL DRYRUN
-    /// <user> <argv>` on the engine's system client. Clients running as
-    /// `default` skip the check (the typed functions are the host's, as
-    /// before users existed). A refusal is Redis's NOPERM text; unlike a
-    /// refused `call` it is not logged in ACL LOG (the core offers no
-    /// public check that logs; a stopgap until it does).
+    /// own API) checks no ACL, so it is checked here first with
+    /// [`Engine::acl_permits`], as if the command had been sent: a refusal
+    /// is Redis's NOPERM and is in ACL LOG.
     #[inline(never)]
     fn permit(eng: &mut Engine, id: ClientId, argv: &[&[u8]]) -> Result<(), Error> {
-        let user = match eng.client_user(id) {
-            Some(u) if u != b"default" => u.to_vec(),
-            _ => return Ok(()),
-        };
-        let mut check: Vec<&[u8]> = Vec::with_capacity(argv.len() + 3);
-        check.extend_from_slice(&[b"ACL", b"DRYRUN", &user]);
-        check.extend_from_slice(argv);
-        match eng.command(&check) {
-            redlet_core::Reply::Status(_) => Ok(()),
-            redlet_core::Reply::Bulk(why) => Err(convert::noperm(&why)),
-            redlet_core::Reply::Error(e) => Err(reply_error(e)),
-            _ => Err(Error::Reply("ERR unexpected ACL DRYRUN reply".into())),
-        }
+        eng.acl_permits(id, argv).map_err(reply_error)
     }
 
     /// The engine and the client's selected keyspace. Out of line: the
