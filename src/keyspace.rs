@@ -282,35 +282,42 @@ impl Db {
         self.cow = None;
     }
 
-    /// Hands the snapshot the next start-time entries, up to `budget` of
-    /// them, in slot order: `f` gets each one; returns how many slots were
-    /// passed and whether the db is done.
+    /// Hands the snapshot the next start-time entries in slot order, `f`
+    /// getting each one, until about `budget` bytes of entries (their
+    /// [`entry_weight`], at least 64 per entry and 8 per empty slot) were
+    /// handed over: a step's work follows the data, not the key count.
+    /// Returns the budget used and whether the db is done.
     pub fn snapshot_step<E>(&mut self, budget: usize, mut f: impl FnMut(&Entry) -> Result<(), E>) -> Result<(usize, bool), E> {
         let Some(c) = self.cow.as_deref_mut() else { return Ok((0, true)) };
-        let mut n = 0;
-        while c.cursor < c.end && n < budget {
+        let mut used = 0usize;
+        while c.cursor < c.end && used < budget {
             let i = c.cursor;
+            let mut cost = 8;
+            let mut give = |e: &Entry| {
+                cost = (entry_weight(e) as usize).max(64);
+                f(e)
+            };
             match c.kept.remove(&i) {
-                Some(Kept::Entry(e)) => f(&e)?,
+                Some(Kept::Entry(e)) => give(&e)?,
                 Some(Kept::Expire(at)) => {
                     if let Some(e) = self.dict.slot(i) {
                         let mut old = e.clone();
                         old.expire = at;
-                        f(&old)?;
+                        give(&old)?;
                     }
                 }
                 None => {
                     if !c.fresh.remove(&i) {
                         if let Some(e) = self.dict.slot(i) {
-                            f(e)?;
+                            give(e)?;
                         }
                     }
                 }
             }
             c.cursor += 1;
-            n += 1;
+            used += cost;
         }
-        Ok((n, c.cursor >= c.end))
+        Ok((used, c.cursor >= c.end))
     }
 
     /// Whether the snapshot has yet to write slot `i`'s start-time entry

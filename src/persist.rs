@@ -219,10 +219,11 @@ struct BgSave {
     journal: Option<(u64, u64)>,
 }
 
-/// Slots a background save writes per step: small keys take well under a
-/// microsecond each, so a step stays far below a millisecond (a single
-/// huge value is written whole, in one step).
-pub const BGSAVE_STEP: usize = 2000;
+/// Bytes of entries (see [`crate::keyspace::Db::snapshot_step`]) a
+/// background save writes per step: encoding runs at several hundred MB/s,
+/// so a step stays well under a millisecond; a single value larger than
+/// this is written whole, in one step.
+pub const BGSAVE_STEP: usize = 128 * 1024;
 
 impl fmt::Debug for PersistState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

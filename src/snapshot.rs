@@ -421,7 +421,8 @@ impl Background {
         Ok(Background { sink: s.suspend(), db: 0, in_db: false, keys_done: 0, keys_total: total, base })
     }
 
-    /// Writes up to `budget` more slots. `Ok(Some(bytes))` once the whole
+    /// Writes about `budget` more bytes of entries (see
+    /// [`Db::snapshot_step`]). `Ok(Some(bytes))` once the whole
     /// snapshot is written (checksum included): the caller commits the blob
     /// and ends the dbs' copy-on-write.
     pub fn step(&mut self, st: &mut dyn Storage, name: &str, dbs: &mut [Db], budget: usize) -> CResult<Option<u64>> {
