@@ -342,3 +342,167 @@ pub fn redacted_positions(full_name: &str, argv: &[&[u8]]) -> Vec<usize> {
     }
     out
 }
+
+/// A command's latency histogram (LATENCY HISTOGRAM, INFO latencystats):
+/// Redis's HdrHistogram configuration, values in nanoseconds from 1 to
+/// 1,000,000,000 with 2 significant digits (256 sub-buckets, 23 buckets),
+/// so bucket boundaries, percentiles and the log iteration give Redis's
+/// numbers for the same samples.
+#[derive(Debug, Clone)]
+pub struct Histogram {
+    counts: Vec<u64>,
+    total: u64,
+}
+
+/// `sub_bucket_half_count_magnitude` of 2 significant digits.
+const HALF_MAG: u32 = 7;
+const HALF_COUNT: i64 = 1 << HALF_MAG;
+const SUB_COUNT: i64 = 2 * HALF_COUNT;
+const SUB_MASK: i64 = SUB_COUNT - 1;
+/// (bucket_count 23 + 1) × sub_bucket_half_count.
+const COUNTS_LEN: usize = 24 * HALF_COUNT as usize;
+/// Redis's LATENCY_HISTOGRAM_MIN_VALUE / MAX_VALUE (ns).
+const MIN_NS: i64 = 1;
+const MAX_NS: i64 = 1_000_000_000;
+
+fn bucket_index(v: i64) -> i64 {
+    (64 - (v | SUB_MASK).leading_zeros() as i64) - (HALF_MAG as i64 + 1)
+}
+
+fn sub_bucket_index(v: i64, bucket: i64) -> i64 {
+    v >> bucket
+}
+
+fn value_at_index(index: i64) -> i64 {
+    let mut bucket = (index >> HALF_MAG) - 1;
+    let mut sub = (index & (HALF_COUNT - 1)) + HALF_COUNT;
+    if bucket < 0 {
+        sub -= HALF_COUNT;
+        bucket = 0;
+    }
+    sub << bucket
+}
+
+fn lowest_equivalent(v: i64) -> i64 {
+    let b = bucket_index(v);
+    sub_bucket_index(v, b) << b
+}
+
+fn highest_equivalent(v: i64) -> i64 {
+    let b = bucket_index(v);
+    let s = sub_bucket_index(v, b);
+    let adjusted = if s >= SUB_COUNT { b + 1 } else { b };
+    (s << b) + (1i64 << adjusted) - 1
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram { counts: alloc::vec![0; COUNTS_LEN], total: 0 }
+    }
+}
+
+impl Histogram {
+    /// Records one duration of `ns` nanoseconds (clamped to 1 ns..1 s, as
+    /// Redis's updateCommandLatencyHistogram).
+    pub fn record(&mut self, ns: u64) {
+        let v = (ns.min(MAX_NS as u64) as i64).max(MIN_NS);
+        let b = bucket_index(v);
+        let s = sub_bucket_index(v, b);
+        let idx = (((b + 1) << HALF_MAG) + (s - HALF_COUNT)) as usize;
+        if let Some(c) = self.counts.get_mut(idx) {
+            *c += 1;
+            self.total += 1;
+        }
+    }
+
+    /// Samples recorded.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The value (ns) at `percentile` (hdr_value_at_percentile).
+    pub fn value_at_percentile(&self, percentile: f64) -> i64 {
+        let p = if percentile < 100.0 { percentile } else { 100.0 };
+        let want = (((p / 100.0) * self.total as f64) + 0.5) as i64;
+        let want = want.max(1);
+        let mut seen = 0i64;
+        let mut v = 0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c as i64;
+            if seen >= want {
+                v = value_at_index(i as i64);
+                break;
+            }
+        }
+        if percentile == 0.0 {
+            lowest_equivalent(v)
+        } else {
+            highest_equivalent(v)
+        }
+    }
+
+    /// LATENCY HISTOGRAM's buckets: `(microseconds, cumulative count)` at
+    /// each power of two from 1024 ns where the count grew, as Redis's
+    /// fillCommandCDF walks hdr_iter_log_init(1024, 2).
+    pub fn cdf(&self) -> Vec<(i64, u64)> {
+        let mut out = Vec::new();
+        let (mut level, mut level_low) = (1024i64, lowest_equivalent(1024));
+        let (mut idx, mut value, mut highest, mut cumulative, mut prev) = (-1i64, 0i64, 0i64, 0u64, 0u64);
+        let len = COUNTS_LEN as i64;
+        loop {
+            // log_iter_next
+            let more = cumulative < self.total || (idx < len && value_at_index(idx + 1) > level_low);
+            if !more {
+                break;
+            }
+            loop {
+                if value >= level_low {
+                    level *= 2;
+                    level_low = lowest_equivalent(level);
+                    break;
+                }
+                idx += 1;
+                if idx >= len {
+                    break;
+                }
+                cumulative += self.counts[idx as usize];
+                value = value_at_index(idx);
+                let b = bucket_index(value);
+                let s = sub_bucket_index(value, b);
+                let adjusted = if s >= SUB_COUNT { b + 1 } else { b };
+                highest = (s << b) + (1i64 << adjusted) - 1;
+            }
+            if cumulative > prev {
+                out.push((highest / 1000, cumulative));
+            }
+            prev = cumulative;
+            if idx >= len {
+                break;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod hist_tests {
+    use super::*;
+
+    #[test]
+    fn buckets_follow_hdr_histogram() {
+        // 2 significant digits: values below 256 are exact; above, ranges
+        // double per bucket.
+        assert_eq!(highest_equivalent(100), 100);
+        assert_eq!(lowest_equivalent(1000), 1000);
+        assert_eq!(highest_equivalent(1000), 1003);
+        assert_eq!(highest_equivalent(1_000_000), 1_003_519);
+        let mut h = Histogram::default();
+        for ns in [1_000u64, 2_000, 2_000, 50_000] {
+            h.record(ns);
+        }
+        assert_eq!(h.total(), 4);
+        assert_eq!(h.value_at_percentile(50.0), 2_007);
+        assert_eq!(h.value_at_percentile(100.0), 50_175);
+        assert_eq!(h.cdf(), [(1, 1), (2, 3), (66, 4)]);
+    }
+}

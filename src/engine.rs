@@ -179,6 +179,11 @@ pub struct Engine {
     next_client_id: ClientId,
     pub(crate) table: Table,
     pub(crate) cmdstats: Vec<CmdStat>,
+    /// Per-command latency histograms by stat index (`latency-tracking`),
+    /// made at a command's first call.
+    pub(crate) latency_hist: Vec<Option<Box<crate::diagnostics::Histogram>>>,
+    /// `latency-tracking` (cached from the configuration).
+    pub(crate) latency_tracking: bool,
     pub(crate) stats: Stats,
     /// SLOWLOG's entries.
     pub(crate) slowlog: crate::diagnostics::SlowLog,
@@ -279,6 +284,7 @@ impl Engine {
         let blocked_keys = (0..ndb).map(|_| HashMap::with_hasher(FixedState::with_seed(rng.next_u64()))).collect();
         let table = Table::build();
         let cmdstats = alloc::vec![CmdStat::default(); table.full_names.len()];
+        let latency_hist = (0..table.full_names.len()).map(|_| None).collect();
         let acl = crate::acl::Acl::new(crate::acl::Catalog::from_commands(table.commands()));
         let start_ms = opts.clock.now_micros() / 1000;
         let mut clients = HashMap::with_hasher(FixedState::with_seed(rng.next_u64()));
@@ -293,6 +299,8 @@ impl Engine {
             clients,
             next_client_id: 1,
             table,
+            latency_hist,
+            latency_tracking: true,
             cmdstats,
             stats: Stats::default(),
             slowlog: Default::default(),
@@ -343,6 +351,7 @@ impl Engine {
     /// tells every db which events to record for it.
     pub(crate) fn refresh_notify_flags(&mut self) {
         self.notify_flags = self.config.notify_flags();
+        self.latency_tracking = self.config.get_param("latency-tracking").as_deref() != Some("no");
         let pass = self.config.get_param("requirepass").unwrap_or_default();
         if pass != self.requirepass_applied {
             // Redis's ACLUpdateDefaultUserPassword.
@@ -909,6 +918,12 @@ impl Engine {
         if !reexec {
             st.calls += 1;
             self.stats.total_commands_processed += 1;
+        }
+        // A blocked command's latency is recorded when it is served.
+        if self.latency_tracking && block.is_none() {
+            if let Some(h) = self.latency_hist.get_mut(stat) {
+                h.get_or_insert_with(Default::default).record(elapsed.saturating_mul(1000));
+            }
         }
         if !self.replaying() {
             self.note_duration(id, cmd, stat, argv, now_us, elapsed, reexec, block.is_some());

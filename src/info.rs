@@ -456,7 +456,36 @@ impl Engine {
                     line!("errorstat_{}:count={}", safe_info(code), n);
                 }
             }
-            "latencystats" => o.push_str("# Latencystats\r\n"),
+            "latencystats" => {
+                o.push_str("# Latencystats\r\n");
+                let pcts: Vec<f64> = self
+                    .config
+                    .get_param("latency-tracking-info-percentiles")
+                    .unwrap_or_default()
+                    .split_ascii_whitespace()
+                    .filter_map(|w| crate::num::parse_f64(w.as_bytes()))
+                    .collect();
+                for (i, h) in self.latency_hist.iter().enumerate() {
+                    let Some(h) = h else { continue };
+                    let name = self.table.full_names.get(i).map_or("", |s| s.as_str());
+                    let mut l = format!("latency_percentiles_usec_{}:", safe_info(name));
+                    for (j, p) in pcts.iter().enumerate() {
+                        // Redis prints the percentile with %f, trailing zeros trimmed.
+                        let mut label = format!("{p:.6}");
+                        while label.ends_with('0') {
+                            label.pop();
+                        }
+                        if label.ends_with('.') {
+                            label.pop();
+                        }
+                        let _ = write!(l, "p{}={:.3}", label, h.value_at_percentile(*p) as f64 / 1000.0);
+                        if j + 1 < pcts.len() {
+                            l.push(',');
+                        }
+                    }
+                    line!("{}", l);
+                }
+            }
             "cluster" => {
                 o.push_str("# Cluster\r\n");
                 line!("cluster_enabled:0");

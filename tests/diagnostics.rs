@@ -310,3 +310,28 @@ fn lolwut_draws_redis_art() {
     let big = e.execute(c, &[b"LOLWUT", b"VERSION", b"5", b"1000", b"1", b"200"]).unwrap().to_resp(Protocol::Resp2);
     assert!(big.len() < 4 << 20, "{}", big.len());
 }
+
+/// LATENCY HISTOGRAM and INFO latencystats (Redis's HdrHistogram
+/// buckets): on the manual clock every command takes 0 us, which Redis
+/// records as 1 ns.
+#[test]
+fn latency_histogram_and_latencystats() {
+    let (mut e, _clock) = engine();
+    let c = client(&mut e);
+    run(&mut e, c, "SET a 1");
+    run(&mut e, c, "GET a");
+    run(&mut e, c, "GET a");
+    assert_eq!(
+        resp(&mut e, c, "LATENCY HISTOGRAM get nosuch"),
+        "*2\r\n$3\r\nget\r\n*4\r\n$5\r\ncalls\r\n:2\r\n$14\r\nhistogram_usec\r\n*2\r\n:1\r\n:2\r\n"
+    );
+    let info = resp(&mut e, c, "INFO latencystats");
+    assert!(info.contains("latency_percentiles_usec_get:p50=0.001,p99=0.001,p99.9=0.001\r\n"), "{info}");
+    run(&mut e, c, "CONFIG SET latency-tracking-info-percentiles 50");
+    assert!(resp(&mut e, c, "INFO latencystats").contains("latency_percentiles_usec_get:p50=0.001\r\n"));
+    run(&mut e, c, "CONFIG RESETSTAT");
+    assert_eq!(resp(&mut e, c, "LATENCY HISTOGRAM get"), "*0\r\n");
+    run(&mut e, c, "CONFIG SET latency-tracking no");
+    run(&mut e, c, "GET a");
+    assert_eq!(resp(&mut e, c, "LATENCY HISTOGRAM get"), "*0\r\n");
+}

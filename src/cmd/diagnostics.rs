@@ -89,7 +89,41 @@ const LATENCY_SUBCOMMANDS: &[Command] = &[
     Command { name: "reset", arity: -2, flags: LATENCY_FLAGS, acl: ADMIN_ACL, group: "server", summary: "Reset latency data for one or more events.", since: "2.8.13", handler: latency_reset, ..Command::DEFAULT },
     Command { name: "graph", arity: 3, flags: LATENCY_FLAGS, acl: ADMIN_ACL, group: "server", summary: "Return a latency graph for the event.", since: "2.8.13", handler: latency_graph, ..Command::DEFAULT },
     Command { name: "history", arity: 3, flags: LATENCY_FLAGS, acl: ADMIN_ACL, group: "server", summary: "Return timestamp-latency samples for the event.", since: "2.8.13", handler: latency_history, ..Command::DEFAULT },
+    Command { name: "histogram", arity: -2, flags: LATENCY_FLAGS, acl: ADMIN_ACL, group: "server", summary: "Return the cumulative distribution of latencies of a subset of commands or all.", since: "7.0.0", handler: latency_histogram, ..Command::DEFAULT },
 ];
+
+/// LATENCY HISTOGRAM [command ...]: per command with samples, its calls
+/// and the cumulative distribution of its latencies (microsecond bucket
+/// upper bounds, powers of two from 1 us). Named commands that do not
+/// exist are skipped; a container names its subcommands too.
+fn latency_histogram(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
+    let names = a.rest();
+    let eng = &*cx.eng;
+    let stats: Vec<usize> = if names.is_empty() {
+        (0..eng.latency_hist.len()).collect()
+    } else {
+        let mut v = Vec::new();
+        for n in names {
+            let Some(first) = eng.table.full_names.iter().position(|f| f.as_bytes().eq_ignore_ascii_case(n)) else { continue };
+            v.push(first);
+            // A container's subcommands follow it in the table.
+            let prefix = format!("{}|", eng.table.full_names[first]);
+            v.extend((first + 1..eng.table.full_names.len()).take_while(|&i| eng.table.full_names[i].starts_with(&prefix)));
+        }
+        v
+    };
+    let b = |s: &str| Reply::bulk(s.as_bytes());
+    let mut out = Vec::new();
+    for i in stats {
+        let Some(Some(h)) = eng.latency_hist.get(i) else { continue };
+        let buckets = h.cdf().into_iter().map(|(us, n)| (Reply::Int(us), Reply::Int(n as i64))).collect();
+        out.push((
+            b(&eng.table.full_names[i]),
+            Reply::Map(alloc::vec![(b("calls"), Reply::Int(h.total() as i64)), (b("histogram_usec"), Reply::Map(buckets))]),
+        ));
+    }
+    Ok(Reply::Map(out))
+}
 
 const MODULE_SUBCOMMANDS: &[Command] = &[
     Command { name: "help", arity: 2, flags: LOADING | STALE, acl: "@slow", group: "server", summary: "Show helpful text about the different subcommands", since: "5.0.0", handler: module_help, ..Command::DEFAULT },

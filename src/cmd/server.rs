@@ -1396,6 +1396,9 @@ impl Engine {
         for s in self.cmdstats.iter_mut() {
             *s = Default::default();
         }
+        for h in self.latency_hist.iter_mut() {
+            *h = None;
+        }
         self.stats = Default::default();
         for db in self.dbs.iter_mut() {
             db.stats = Default::default();
