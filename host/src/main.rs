@@ -13,6 +13,15 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use redlet_host::{config, log, server};
 
+/// Hands memory mimalloc holds but no longer uses back to the OS (its
+/// delayed purges that are due, abandoned pages).
+fn purge_allocator() {
+    // SAFETY: `mi_collect` takes no pointers and is safe to call from any
+    // thread at any time; `true` purges what is free now, not only what
+    // has waited out the purge delay.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -77,6 +86,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    server::set_allocator_purge(purge_allocator);
     match server::run(settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -220,6 +220,21 @@ pub fn run_with<B: Backend>(s: Settings, start: impl FnOnce(Start) -> Result<B, 
     Ok(())
 }
 
+/// The binary's allocator purge (see [`set_allocator_purge`]).
+static PURGE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Registers how to give freed memory back to the OS (the binary's global
+/// allocator knows): the server calls it from its cron when RSS exceeds
+/// `used_memory` by more than [`PURGE_SLACK`], so after a large reply or a
+/// deleted large value RSS returns near `used_memory` within a tick.
+pub fn set_allocator_purge(f: fn()) {
+    let _ = PURGE.set(f);
+}
+
+/// RSS above `used_memory` tolerated before a purge (buffers, code, the
+/// allocator's own working set).
+pub const PURGE_SLACK: u64 = 64 << 20;
+
 /// The data folder's storage. `REDLET_FAULTS` (a testing hook, see
 /// [`crate::storage::Faults::from_spec`]) makes it fail on purpose.
 /// `aclfile`, when set, is where ACL SAVE and LOAD keep the users.
@@ -514,6 +529,11 @@ impl<B: Backend> Server<B> {
         let now = Instant::now();
         if now >= self.next_tick {
             refresh_usage(&mut self.host);
+            if let Some(purge) = PURGE.get() {
+                if self.host.rss_bytes > self.engine.used_memory().saturating_add(PURGE_SLACK) {
+                    purge();
+                }
+            }
             self.engine.tick(&self.host);
             self.next_tick = now + self.tick_period();
             self.close_idle(now);
@@ -805,6 +825,11 @@ pub trait Backend {
     fn idle_timeout(&mut self) -> u64;
     /// The `maxclients` directive.
     fn maxclients(&mut self) -> u64;
+    /// Memory the dataset uses (INFO `used_memory`); `u64::MAX` when
+    /// unknown (no allocator purge then).
+    fn used_memory(&mut self) -> u64 {
+        u64::MAX
+    }
     /// Runs a step of background work (a background save) and says
     /// whether more remains. The default has none.
     fn background_step(&mut self) -> bool {
@@ -908,6 +933,9 @@ impl Backend for Engine {
     }
     fn background_step(&mut self) -> bool {
         Engine::background_step(self)
+    }
+    fn used_memory(&mut self) -> u64 {
+        Engine::used_memory(self)
     }
     /// The engine's gates: maxclients and protected mode.
     fn admit(&mut self, connected: u64, local: bool) -> Result<(), &'static str> {
