@@ -238,12 +238,20 @@ impl World {
 pub fn scenario(srv: &RedisServer, seed: u64, steps: usize) -> Result<(), String> {
     let mut r = Rng::new(seed ^ 0xac1_5eed);
     let mut w = World { redis: Clients::redis(srv), redlet: Clients::redlet(srv), in_multi: vec![false; CLIENTS], subscribed: vec![false; CLIENTS], added: 0, log: vec![] };
-    let res = run(&mut w, &mut r, steps);
-    // The server outlives the scenario: leave no users and no log behind.
+    // Servers outlive a scenario (redis-server always; redlet's side too
+    // with REDLET_DIFF_TARGET): no users or log from another one, before
+    // and after.
     let mut cleanup = vec!["ACL", "DELUSER"];
     cleanup.extend_from_slice(USERS);
-    w.redis.control(&cleanup);
-    w.redis.control(&["ACL", "LOG", "RESET"]);
+    for side in [&mut w.redis, &mut w.redlet] {
+        side.control(&cleanup);
+        side.control(&["ACL", "LOG", "RESET"]);
+    }
+    let res = run(&mut w, &mut r, steps);
+    for side in [&mut w.redis, &mut w.redlet] {
+        side.control(&cleanup);
+        side.control(&["ACL", "LOG", "RESET"]);
+    }
     res.map_err(|e| w.fail(e))
 }
 
