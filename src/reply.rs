@@ -60,6 +60,10 @@ pub enum Reply {
     Seq(Vec<Reply>),
 }
 
+/// Replies larger than this (bytes) get their output space reserved at
+/// once (see [`Reply::write_resp`]).
+const BIG_REPLY: usize = 1 << 20;
+
 impl Reply {
     /// `+OK`
     pub const fn ok() -> Reply {
@@ -102,7 +106,36 @@ impl Reply {
 
     /// Appends the RESP encoding of this reply for `proto` to `out`.
     pub fn write_resp(&self, proto: Protocol, out: &mut Vec<u8>) {
+        // A large reply is reserved for at once: growing the buffer by
+        // doubling would hold the old and the new copy together at the peak.
+        if let Some(n) = self.bulk_bytes_over(BIG_REPLY) {
+            out.reserve(n);
+        }
         self.render(proto, &mut RespBytes { proto, out });
+    }
+
+    /// The bytes of this reply's bulk strings plus a little framing per
+    /// item, when that is more than `min` (checked as it is summed, so small
+    /// replies cost a few steps).
+    fn bulk_bytes_over(&self, min: usize) -> Option<usize> {
+        fn sum(r: &Reply, acc: &mut usize) {
+            match r {
+                Reply::Bulk(b) => *acc += b.len() + 16,
+                Reply::Array(items) | Reply::Set(items) | Reply::Push(items) | Reply::Seq(items) => items.iter().for_each(|i| sum(i, acc)),
+                Reply::Map(pairs) => pairs.iter().for_each(|(k, v)| {
+                    sum(k, acc);
+                    sum(v, acc)
+                }),
+                _ => *acc += 24,
+            }
+        }
+        let mut n = 0;
+        match self {
+            Reply::Bulk(b) if b.len() < min => return None,
+            Reply::Status(_) | Reply::Error(_) | Reply::Int(_) | Reply::Nil | Reply::NilArray => return None,
+            _ => sum(self, &mut n),
+        }
+        (n > min).then_some(n)
     }
 
     /// Walks this reply as a client of `proto` reads it, in pre-order, and
