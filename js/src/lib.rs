@@ -496,6 +496,24 @@ impl Engine {
         self.eng.sync_journal().map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
+    /// Replaces the dataset and function libraries with those of the RDB
+    /// file `data` (all or nothing): `[keys, expired, empty, functions,
+    /// version]`. Throws the reason (with its byte offset) on a bad file.
+    #[wasm_bindgen(js_name = importRdb)]
+    pub fn import_rdb(&mut self, data: &[u8]) -> Result<Vec<f64>, JsValue> {
+        let r = self.eng.import_rdb(data).map_err(|e| JsValue::from_str(&format!("ERR Bad RDB file: {e}")))?;
+        self.publish();
+        Ok(vec![r.keys as f64, r.expired as f64, r.empty as f64, r.functions as f64, f64::from(r.version)])
+    }
+
+    /// The dataset as an RDB file redis-server 7.0 loads.
+    #[wasm_bindgen(js_name = exportRdb)]
+    pub fn export_rdb(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.eng.export_rdb(&mut |b| out.extend_from_slice(b));
+        out
+    }
+
     /// SHUTDOWN's work: `save` 1 always, 0 never, -1 when save points are
     /// set. Throws when the save failed (the engine stays usable).
     pub fn shutdown(&mut self, save: i32) -> Result<(), JsValue> {

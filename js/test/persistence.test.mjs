@@ -669,9 +669,10 @@ test('appendfsync always: a write whose journal append or fsync fails is not ack
 test('importRdb loads a dump.rdb from redis-server 7.0 (every type, TTLs, dbs); exportRdb writes one redis-server loads', async () => {
   const rdir = tmpdir('rdb-redis');
   const { port, proc } = await startServer('redis-server', (p) => ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', rdir, '--daemonize', 'no'], { stdio: 'ignore' });
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const r = client(port);
   try {
     await populate((...a) => r.call(String(a[0]), ...a.slice(1).map((x) => (typeof x === 'number' ? String(x) : x))));
+    await sleep(40); // 'gone' expires
     const theirs = await dumpAll(onRedis(r), { encodings: false });
     await r.call('SAVE');
     const dump = fs.readFileSync(path.join(rdir, 'dump.rdb'));
@@ -692,7 +693,7 @@ test('importRdb loads a dump.rdb from redis-server 7.0 (every type, TTLs, dbs); 
     fs.writeFileSync(path.join(out, 'dump.rdb'), again.exportRdb());
     await again.close({ save: false });
     const back = await startServer('redis-server', (p) => ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', out, '--daemonize', 'no'], { stdio: 'ignore' });
-    const r2 = new Redis({ port: back.port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    const r2 = client(back.port);
     try {
       sameDump(await dumpAll(onRedis(r2), { encodings: false }), theirs, 'exported, loaded by redis-server');
     } finally {

@@ -701,6 +701,39 @@ export class Redlet extends Client {
     this.core.tick();
   }
 
+  /**
+   * Replaces the whole dataset (every database) and the function libraries
+   * with those of a Redis RDB file, e.g. a `dump.rdb` from redis-server or
+   * Valkey: all or nothing, a bad file throws a `ReplyError` naming the
+   * reason and byte offset and changes nothing. With storage the result is
+   * saved (SAVE) before the promise resolves.
+   *
+   * ```ts
+   * const report = await db.importRdb(await fs.readFile('dump.rdb'));
+   * // { keys: 1002002, expired: 0, empty: 0, functions: 0, version: 10 }
+   * ```
+   */
+  async importRdb(bytes: Uint8Array): Promise<{ keys: number; expired: number; empty: number; functions: number; version: number }> {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('redlet: importRdb takes a Uint8Array');
+    const r = this.core.run((raw) => {
+      try {
+        return raw.importRdb(bytes);
+      } catch (e) {
+        throw new ReplyError(String(e));
+      }
+    });
+    if (this.core.storage) {
+      await this.send('SAVE');
+      await this.flush();
+    }
+    return { keys: r[0], expired: r[1], empty: r[2], functions: r[3], version: r[4] };
+  }
+
+  /** The whole dataset as a Redis RDB file (version 10) that redis-server 7.0 loads. */
+  exportRdb(): Uint8Array {
+    return this.core.run((raw) => raw.exportRdb());
+  }
+
   /** Resolves once everything written so far is durable in storage (journal synced, the adapter's queue flushed). */
   async flush(): Promise<void> {
     if (!this.core.storage) return;
