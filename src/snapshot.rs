@@ -431,8 +431,10 @@ impl Background {
         let mut done_keys = 0u64;
         while self.db < dbs.len() && left > 0 {
             let Some(pos) = dbs.iter().position(|d| d.snapshot().is_some_and(|c| c.index == self.db)) else {
-                self.db += 1;
-                continue;
+                // Every db carries its snapshot state until the end; one
+                // replaced meanwhile (the engine aborts the save first)
+                // fails the save rather than leave its data out.
+                return Err(CodecError::Storage(String::from("a database was replaced during the background save")));
             };
             let db = &mut dbs[pos];
             if !self.in_db {

@@ -283,6 +283,9 @@ impl Engine {
             let _ = self.load_functions(&old);
             return Err(Error { offset: 0, what: e.into() });
         }
+        // A background save of the dataset being replaced ends here (its
+        // copy-on-write state lives in the old dbs).
+        self.bgsave_abort();
         self.dbs = loaded.dbs;
         self.dirty += loaded.keys.max(1);
         for db in 0..self.dbs.len() {
