@@ -553,6 +553,19 @@ impl Engine {
         }
     }
 
+    /// Whether ACL user `user` may run `argv`, for a host acting for that
+    /// user without a client (a plugin's wasi:keyvalue call): Redis's
+    /// NOPERM error when not, WRONGPASS when the user does not exist or is
+    /// off. Not logged in ACL LOG (there is no client to name). Unknown
+    /// commands and wrong arities pass; the host reports those.
+    pub fn acl_permits_user(&self, user: &[u8], argv: &[&[u8]]) -> Result<()> {
+        let Some(uid) = self.acl.find(user).filter(|&u| self.acl.user(u).enabled()) else {
+            return Err(Error::msg("WRONGPASS invalid username-password pair or user is disabled."));
+        };
+        let Ok((cmd, stat, pos)) = self.table.resolve(argv) else { return Ok(()) };
+        self.acl_check(uid, cmd, stat, pos, argv).map_err(|d| crate::cmd::acl::noperm(d, &self.table.full_names[stat]))
+    }
+
     /// The ACL user client `id` runs as (`None` for an unknown client).
     pub fn client_user(&self, id: ClientId) -> Option<&[u8]> {
         self.clients.get(&id).map(|c| self.acl.user(c.user).name.as_slice())

@@ -440,32 +440,11 @@ const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is dis
 
 /// Whether ACL user `user` may run `argv`, by the core's own check: the
 /// core's typed API (the host's) checks no ACL, so typed functions and
-/// wasi:keyvalue calls are checked here first, as `ACL DRYRUN <user>
-/// <argv>` on the engine's system client. A refusal is Redis's NOPERM
-/// text (WRONGPASS for a missing user); unlike a refused `call` it is not
-/// logged in ACL LOG (the core offers no public check that logs; a
-/// stopgap until it does).
+/// wasi:keyvalue calls are checked here first with
+/// [`Engine::acl_permits_user`] (Redis's NOPERM text; WRONGPASS for a
+/// missing or disabled user).
 fn permit(eng: &mut Engine, user: &[u8], argv: &[&[u8]]) -> Result<(), String> {
-    let mut check: Vec<&[u8]> = Vec::with_capacity(argv.len() + 3);
-    check.extend_from_slice(&[b"ACL", b"DRYRUN", user]);
-    check.extend_from_slice(argv);
-    match eng.command(&check) {
-        Reply::Status(_) => Ok(()),
-        Reply::Bulk(why) => {
-            let t = String::from_utf8_lossy(&why);
-            Err(if t.ends_with(" key") {
-                "NOPERM this user has no permissions to access one of the keys used as arguments".into()
-            } else if t.ends_with(" channel") {
-                "NOPERM this user has no permissions to access one of the channels used as arguments".into()
-            } else {
-                // "This user has no permissions to run the 'x' command"
-                format!("NOPERM t{}", t.get(1..).unwrap_or(""))
-            })
-        }
-        Reply::Error(e) if e.to_bytes().starts_with(b"ERR User '") => Err(WRONGPASS.into()),
-        Reply::Error(e) => Err(text(e.to_bytes())),
-        _ => Err("ERR unexpected ACL DRYRUN reply".into()),
-    }
+    eng.acl_permits_user(user, argv).map_err(|e| text(e.to_bytes()))
 }
 
 /// `head` then `rest`: the command a typed call stands for, for its ACL
