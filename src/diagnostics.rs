@@ -348,9 +348,13 @@ pub fn redacted_positions(full_name: &str, argv: &[&[u8]]) -> Vec<usize> {
 /// 1,000,000,000 with 2 significant digits (256 sub-buckets, 23 buckets),
 /// so bucket boundaries, percentiles and the log iteration give Redis's
 /// numbers for the same samples.
-#[derive(Debug, Clone)]
+///
+/// Counts are kept sparse, `(index, count)` sorted by index: a command
+/// fills a few dozen of the 3,072 slots, so a histogram costs bytes, not
+/// the 24 KiB a dense one would (a wasm memory never shrinks).
+#[derive(Debug, Clone, Default)]
 pub struct Histogram {
-    counts: Vec<u64>,
+    counts: Vec<(u16, u64)>,
     total: u64,
 }
 
@@ -395,12 +399,6 @@ fn highest_equivalent(v: i64) -> i64 {
     (s << b) + (1i64 << adjusted) - 1
 }
 
-impl Default for Histogram {
-    fn default() -> Self {
-        Histogram { counts: alloc::vec![0; COUNTS_LEN], total: 0 }
-    }
-}
-
 impl Histogram {
     /// Records one duration of `ns` nanoseconds (clamped to 1 ns..1 s, as
     /// Redis's updateCommandLatencyHistogram).
@@ -409,10 +407,20 @@ impl Histogram {
         let b = bucket_index(v);
         let s = sub_bucket_index(v, b);
         let idx = (((b + 1) << HALF_MAG) + (s - HALF_COUNT)) as usize;
-        if let Some(c) = self.counts.get_mut(idx) {
-            *c += 1;
-            self.total += 1;
+        if idx >= COUNTS_LEN {
+            return;
         }
+        let idx = idx as u16;
+        match self.counts.binary_search_by_key(&idx, |&(i, _)| i) {
+            Ok(p) => self.counts[p].1 += 1,
+            Err(p) => self.counts.insert(p, (idx, 1)),
+        }
+        self.total += 1;
+    }
+
+    /// The count at index `idx`.
+    fn count_at(&self, idx: i64) -> u64 {
+        u16::try_from(idx).ok().and_then(|i| self.counts.binary_search_by_key(&i, |&(j, _)| j).ok()).map_or(0, |p| self.counts[p].1)
     }
 
     /// Samples recorded.
@@ -427,10 +435,10 @@ impl Histogram {
         let want = want.max(1);
         let mut seen = 0i64;
         let mut v = 0;
-        for (i, &c) in self.counts.iter().enumerate() {
+        for &(i, c) in &self.counts {
             seen += c as i64;
             if seen >= want {
-                v = value_at_index(i as i64);
+                v = value_at_index(i64::from(i));
                 break;
             }
         }
@@ -465,7 +473,7 @@ impl Histogram {
                 if idx >= len {
                     break;
                 }
-                cumulative += self.counts[idx as usize];
+                cumulative += self.count_at(idx);
                 value = value_at_index(idx);
                 let b = bucket_index(value);
                 let s = sub_bucket_index(value, b);
