@@ -73,9 +73,11 @@ const ITEM_SAMEFIELDS: u8 = 2;
 // ---------------------------------------------------------------------------
 // CRC-64.
 
-/// CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones):
-/// check value `0x995DC9BBDF1939FA` for `"123456789"`. Hand-written rather
-/// than a dependency: slice-by-8 tables, 16 KiB.
+/// A reflected CRC-64 over polynomial `$poly` (given reflected),
+/// slice-by-8: expands to `update(crc, data)` and the tables behind it,
+/// for the snapshot's CRC-64/XZ ([`crc64`]) and Redis's Jones CRC-64
+/// ([`crate::rdb::crc64`]), which differ only in the polynomial and in
+/// their init and final xor.
 ///
 /// Where the target has 64-bit atomics (wasm32, x86_64, aarch64) the tables
 /// are a zeroed static filled on first use: a zeroed static costs no bytes
@@ -83,107 +85,117 @@ const ITEM_SAMEFIELDS: u8 = 2;
 /// the npm package's wasm (15 KB of its gzipped size). Racing first uses
 /// each write the same values; `READY` (release/acquire) publishes them.
 /// Elsewhere (thumbv7em) they are computed at compile time.
-pub mod crc64 {
-    const POLY: u64 = 0xC96C_5795_D787_0F42;
+macro_rules! crc64_slice8 {
+    ($poly:expr) => {
+        const POLY: u64 = $poly;
 
-    const fn tables() -> [[u64; 256]; 8] {
-        let mut t = [[0u64; 256]; 8];
-        let mut i = 0;
-        while i < 256 {
-            let mut c = i as u64;
-            let mut k = 0;
-            while k < 8 {
-                c = if c & 1 != 0 { (c >> 1) ^ POLY } else { c >> 1 };
-                k += 1;
-            }
-            t[0][i] = c;
-            i += 1;
-        }
-        let mut s = 1;
-        while s < 8 {
+        const fn tables() -> [[u64; 256]; 8] {
+            let mut t = [[0u64; 256]; 8];
             let mut i = 0;
             while i < 256 {
-                let prev = t[s - 1][i];
-                t[s][i] = (prev >> 8) ^ t[0][(prev & 0xFF) as usize];
+                let mut c = i as u64;
+                let mut k = 0;
+                while k < 8 {
+                    c = if c & 1 != 0 { (c >> 1) ^ POLY } else { c >> 1 };
+                    k += 1;
+                }
+                t[0][i] = c;
                 i += 1;
             }
-            s += 1;
-        }
-        t
-    }
-
-    #[cfg(target_has_atomic = "64")]
-    mod table {
-        use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
-        static T: [[AtomicU64; 256]; 8] = [const { [const { AtomicU64::new(0) }; 256] }; 8];
-        static READY: AtomicBool = AtomicBool::new(false);
-
-        /// The tables, filled if this is the first use.
-        #[inline]
-        pub(super) fn get() -> &'static [[AtomicU64; 256]; 8] {
-            if !READY.load(Ordering::Acquire) {
-                fill();
-            }
-            &T
-        }
-
-        #[cold]
-        fn fill() {
-            let v = super::tables();
-            for (row, vrow) in T.iter().zip(&v) {
-                for (e, &x) in row.iter().zip(vrow) {
-                    e.store(x, Ordering::Relaxed);
+            let mut s = 1;
+            while s < 8 {
+                let mut i = 0;
+                while i < 256 {
+                    let prev = t[s - 1][i];
+                    t[s][i] = (prev >> 8) ^ t[0][(prev & 0xFF) as usize];
+                    i += 1;
                 }
+                s += 1;
             }
-            READY.store(true, Ordering::Release);
+            t
         }
 
-        #[inline(always)]
-        pub(super) fn at(t: &[[AtomicU64; 256]; 8], s: usize, i: u64) -> u64 {
-            t[s][i as usize].load(Ordering::Relaxed)
-        }
-    }
+        #[cfg(target_has_atomic = "64")]
+        mod table {
+            use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-    #[cfg(not(target_has_atomic = "64"))]
-    mod table {
-        static T: [[u64; 256]; 8] = super::tables();
+            static T: [[AtomicU64; 256]; 8] = [const { [const { AtomicU64::new(0) }; 256] }; 8];
+            static READY: AtomicBool = AtomicBool::new(false);
 
-        #[inline]
-        pub(super) fn get() -> &'static [[u64; 256]; 8] {
-            &T
+            /// The tables, filled if this is the first use.
+            #[inline]
+            pub(super) fn get() -> &'static [[AtomicU64; 256]; 8] {
+                if !READY.load(Ordering::Acquire) {
+                    fill();
+                }
+                &T
+            }
+
+            #[cold]
+            fn fill() {
+                let v = super::tables();
+                for (row, vrow) in T.iter().zip(&v) {
+                    for (e, &x) in row.iter().zip(vrow) {
+                        e.store(x, Ordering::Relaxed);
+                    }
+                }
+                READY.store(true, Ordering::Release);
+            }
+
+            #[inline(always)]
+            pub(super) fn at(t: &[[AtomicU64; 256]; 8], s: usize, i: u64) -> u64 {
+                t[s][i as usize].load(Ordering::Relaxed)
+            }
         }
 
-        #[inline(always)]
-        pub(super) fn at(t: &[[u64; 256]; 8], s: usize, i: u64) -> u64 {
-            t[s][i as usize]
+        #[cfg(not(target_has_atomic = "64"))]
+        mod table {
+            static T: [[u64; 256]; 8] = super::tables();
+
+            #[inline]
+            pub(super) fn get() -> &'static [[u64; 256]; 8] {
+                &T
+            }
+
+            #[inline(always)]
+            pub(super) fn at(t: &[[u64; 256]; 8], s: usize, i: u64) -> u64 {
+                t[s][i as usize]
+            }
         }
-    }
+
+        /// Feeds `data` into the running state `crc`.
+        pub fn update(mut crc: u64, data: &[u8]) -> u64 {
+            use table::at;
+            let t = table::get();
+            let mut chunks = data.chunks_exact(8);
+            for c in &mut chunks {
+                let v = crc ^ u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+                crc = at(t, 7, v & 0xFF)
+                    ^ at(t, 6, (v >> 8) & 0xFF)
+                    ^ at(t, 5, (v >> 16) & 0xFF)
+                    ^ at(t, 4, (v >> 24) & 0xFF)
+                    ^ at(t, 3, (v >> 32) & 0xFF)
+                    ^ at(t, 2, (v >> 40) & 0xFF)
+                    ^ at(t, 1, (v >> 48) & 0xFF)
+                    ^ at(t, 0, v >> 56);
+            }
+            for &b in chunks.remainder() {
+                crc = (crc >> 8) ^ at(t, 0, (crc ^ b as u64) & 0xFF);
+            }
+            crc
+        }
+    };
+}
+pub(crate) use crc64_slice8;
+
+/// CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones):
+/// check value `0x995DC9BBDF1939FA` for `"123456789"`. Hand-written rather
+/// than a dependency: slice-by-8 tables, 16 KiB (see [`crc64_slice8`]).
+pub mod crc64 {
+    super::crc64_slice8!(0xC96C_5795_D787_0F42);
 
     /// The running state before any byte.
     pub const INIT: u64 = !0;
-
-    /// Feeds `data` into the running state `crc`.
-    pub fn update(mut crc: u64, data: &[u8]) -> u64 {
-        use table::at;
-        let t = table::get();
-        let mut chunks = data.chunks_exact(8);
-        for c in &mut chunks {
-            let v = crc ^ u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            crc = at(t, 7, v & 0xFF)
-                ^ at(t, 6, (v >> 8) & 0xFF)
-                ^ at(t, 5, (v >> 16) & 0xFF)
-                ^ at(t, 4, (v >> 24) & 0xFF)
-                ^ at(t, 3, (v >> 32) & 0xFF)
-                ^ at(t, 2, (v >> 40) & 0xFF)
-                ^ at(t, 1, (v >> 48) & 0xFF)
-                ^ at(t, 0, v >> 56);
-        }
-        for &b in chunks.remainder() {
-            crc = (crc >> 8) ^ at(t, 0, (crc ^ b as u64) & 0xFF);
-        }
-        crc
-    }
 
     /// The final value of a running state.
     pub fn finish(crc: u64) -> u64 {

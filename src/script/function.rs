@@ -528,18 +528,6 @@ const RDB_OPCODE_FUNCTION2: u8 = 245;
 /// The RDB version Redis 7.0 writes.
 const RDB_VERSION: u16 = 10;
 
-/// Redis's CRC-64 (Jones polynomial, reflected, no final xor), the
-/// checksum of DUMP payloads.
-pub(crate) fn crc64_jones(mut crc: u64, data: &[u8]) -> u64 {
-    for &b in data {
-        crc ^= b as u64;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0x95AC_9329_AC4B_C9B5 } else { crc >> 1 };
-        }
-    }
-    crc
-}
-
 /// An RDB length (`rdbSaveLen`).
 fn rdb_len(out: &mut Vec<u8>, n: usize) {
     if n < 1 << 6 {
@@ -566,7 +554,7 @@ pub(crate) fn dump(eng: &Engine) -> Vec<u8> {
         out.extend_from_slice(&lib.code);
     }
     out.extend_from_slice(&RDB_VERSION.to_le_bytes());
-    let crc = crc64_jones(0, &out);
+    let crc = crate::rdb::crc64::crc64(0, &out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
 }
@@ -630,44 +618,16 @@ impl Rdb<'_> {
                 let (clen, _) = self.len()?;
                 let (ulen, _) = self.len()?;
                 let src = self.take(clen)?;
-                lzf_decompress(src, ulen)
+                // No valid stream expands more than MAX_RATIO: a larger
+                // claim is refused before anything is allocated.
+                if ulen > clen.saturating_mul(crate::rdb::lzf::MAX_RATIO) {
+                    return None;
+                }
+                crate::rdb::lzf::decompress(src, ulen)
             }
             _ => None,
         }
     }
-}
-
-/// LZF decompression (the format of liblzf, which Redis compresses RDB
-/// strings with); `None` unless it yields exactly `ulen` bytes.
-fn lzf_decompress(src: &[u8], ulen: usize) -> Option<Vec<u8>> {
-    let mut out: Vec<u8> = Vec::with_capacity(ulen.min(src.len().saturating_mul(64)));
-    let mut i = 0;
-    while i < src.len() {
-        let ctrl = src[i] as usize;
-        i += 1;
-        if ctrl < 32 {
-            let n = ctrl + 1;
-            out.extend_from_slice(src.get(i..i + n)?);
-            i += n;
-        } else {
-            let mut len = ctrl >> 5;
-            if len == 7 {
-                len += *src.get(i)? as usize;
-                i += 1;
-            }
-            let back = ((ctrl & 0x1F) << 8) + *src.get(i)? as usize + 1;
-            i += 1;
-            let start = out.len().checked_sub(back)?;
-            for k in 0..len + 2 {
-                let b = out[start + k];
-                out.push(b);
-            }
-        }
-        if out.len() > ulen {
-            return None;
-        }
-    }
-    (out.len() == ulen).then_some(out)
 }
 
 /// FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]
@@ -690,7 +650,7 @@ pub(crate) fn restore(eng: &mut Engine, data: &[u8], policy: &[u8]) -> Result<()
     let ver = u16::from_le_bytes([data[data.len() - 10], data[data.len() - 9]]);
     let mut c = [0u8; 8];
     c.copy_from_slice(&data[data.len() - 8..]);
-    if ver > RDB_VERSION || crc64_jones(0, &data[..data.len() - 8]) != u64::from_le_bytes(c) {
+    if ver > RDB_VERSION || crate::rdb::crc64::crc64(0, &data[..data.len() - 8]) != u64::from_le_bytes(c) {
         return Err(bad());
     }
     let mut r = Rdb { data: body, pos: 0 };
