@@ -34,37 +34,6 @@ impl<'a> Item<'a> {
     }
 }
 
-/// `lpStringToInt64`: the strict decimal form of an `i64` (no sign `+`,
-/// no leading zeros, no `-0`, shorter than 21 bytes).
-pub fn string_to_i64(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || s.len() >= 21 {
-        return None;
-    }
-    if s == b"0" {
-        return Some(0);
-    }
-    let (neg, digits) = match s[0] {
-        b'-' => (true, &s[1..]),
-        _ => (false, s),
-    };
-    match digits.first() {
-        Some(b'1'..=b'9') => {}
-        _ => return None,
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    if neg {
-        (v <= 1 << 63).then(|| (v as i64).wrapping_neg())
-    } else {
-        i64::try_from(v).ok()
-    }
-}
-
 /// Appends the backlen of an entry of `l` bytes (`lpEncodeBacklen`).
 fn put_backlen(out: &mut Vec<u8>, l: usize) {
     let l = l as u64;
@@ -124,7 +93,8 @@ impl Writer {
 
     /// `lpAppend`: a string, stored as an integer when it reads as one.
     pub fn push_str(&mut self, s: &[u8]) {
-        if let Some(v) = string_to_i64(s) {
+        // `lpStringToInt64` accepts what `string2ll` does.
+        if let Some(v) = crate::num::parse_i64(s) {
             return self.push_int(v);
         }
         let start = self.buf.len();

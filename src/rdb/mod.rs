@@ -840,7 +840,7 @@ pub fn load_object(r: &mut Reader<'_>, t: u8, cfg: &Config, seed: &mut dyn FnMut
 fn lp_int(it: Option<&Item<'_>>) -> Option<i64> {
     match it? {
         Item::Int(v) => Some(*v),
-        Item::Str(s) => listpack::string_to_i64(s),
+        Item::Str(s) => crate::num::parse_i64(s),
     }
 }
 

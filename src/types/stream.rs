@@ -154,41 +154,11 @@ pub fn lp_int_size(v: i64) -> usize {
     enc + 1
 }
 
-/// Listpack's `lpStringToInt64`: strict decimal, no `+`, no leading zeros,
-/// shorter than 21 bytes.
-fn lp_string_to_i64(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || s.len() >= 21 {
-        return None;
-    }
-    if s == b"0" {
-        return Some(0);
-    }
-    let (neg, digits) = match s[0] {
-        b'-' => (true, &s[1..]),
-        _ => (false, s),
-    };
-    match digits.first() {
-        Some(b'1'..=b'9') => {}
-        _ => return None,
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    if neg {
-        (v <= 1 << 63).then(|| (v as i64).wrapping_neg())
-    } else {
-        i64::try_from(v).ok()
-    }
-}
-
 /// Bytes a listpack element holding the string `s` takes: strings that read
 /// as integers are stored as integers.
 pub fn lp_str_size(s: &[u8]) -> usize {
-    if let Some(v) = lp_string_to_i64(s) {
+    // Listpack's `lpStringToInt64` accepts what `string2ll` does.
+    if let Some(v) = crate::num::parse_i64(s) {
         return lp_int_size(v);
     }
     let n = s.len();
