@@ -58,7 +58,21 @@ fn show_outcome(o: &Outcome) -> String {
     }
 }
 
-fn argv(parts: &[&str]) -> Argv {
+/// A failed scenario's report: its steps (`log`), then the mismatch.
+pub fn report(log: &[String], what: &str) -> String {
+    let mut s = String::from("    steps (client: command):\n");
+    for l in log {
+        s.push_str("      ");
+        s.push_str(l);
+        s.push('\n');
+    }
+    s.push_str("    mismatch: ");
+    s.push_str(what);
+    s
+}
+
+/// A command line from words.
+pub fn argv(parts: &[&str]) -> Argv {
     parts.iter().map(|s| s.as_bytes().to_vec()).collect()
 }
 
@@ -88,15 +102,7 @@ impl World {
     }
 
     fn fail(&self, what: String) -> String {
-        let mut s = String::from("    steps (client: command):\n");
-        for l in &self.log {
-            s.push_str("      ");
-            s.push_str(l);
-            s.push('\n');
-        }
-        s.push_str("    mismatch: ");
-        s.push_str(&what);
-        s
+        report(&self.log, &what)
     }
 
     /// After a step: which previously blocked clients each side served
@@ -193,7 +199,8 @@ impl World {
     }
 }
 
-fn pick<'a>(r: &mut Rng, xs: &[&'a str]) -> &'a str {
+/// One of `xs`, uniformly.
+pub fn pick<'a>(r: &mut Rng, xs: &[&'a str]) -> &'a str {
     xs[r.below(xs.len())]
 }
 

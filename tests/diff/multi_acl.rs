@@ -12,6 +12,7 @@
 
 use super::clients::Clients;
 use super::gen::Argv;
+use super::multi::{argv, pick};
 use super::redis::RedisServer;
 use super::resp::{cli_line, show, V};
 use super::rng::Rng;
@@ -50,13 +51,7 @@ pub fn counts() -> [u64; 3] {
     COUNTS.with(|c| *c.borrow())
 }
 
-fn argv(parts: &[&str]) -> Argv {
-    parts.iter().map(|s| s.as_bytes().to_vec()).collect()
-}
 
-fn pick<'a>(r: &mut Rng, xs: &[&'a str]) -> &'a str {
-    xs[r.below(xs.len())]
-}
 
 /// A random set of user rules: flags, commands, keys, channels, maybe a
 /// selector.
@@ -167,15 +162,7 @@ struct World {
 
 impl World {
     fn fail(&self, what: String) -> String {
-        let mut s = String::from("    steps (client: command):\n");
-        for l in &self.log {
-            s.push_str("      ");
-            s.push_str(l);
-            s.push('\n');
-        }
-        s.push_str("    mismatch: ");
-        s.push_str(&what);
-        s
+        super::multi::report(&self.log, &what)
     }
 
     /// The same setup command on both sides, replies compared.

@@ -16,6 +16,7 @@
 
 use super::clients::Clients;
 use super::gen::{Argv, Avail};
+use super::multi::{argv, pick};
 use super::redis::RedisServer;
 use super::resp::{cli_line, show, V};
 use super::rng::Rng;
@@ -47,13 +48,7 @@ pub fn counts() -> [u64; 6] {
     COUNTS.with(|c| *c.borrow())
 }
 
-fn argv(parts: &[&str]) -> Argv {
-    parts.iter().map(|s| s.as_bytes().to_vec()).collect()
-}
 
-fn pick<'a>(r: &mut Rng, xs: &[&'a str]) -> &'a str {
-    xs[r.below(xs.len())]
-}
 
 fn kind_of(v: &V) -> Option<&[u8]> {
     match v {
@@ -200,15 +195,7 @@ impl World {
     }
 
     fn fail(&self, what: String) -> String {
-        let mut s = String::from("    steps (client: command):\n");
-        for l in &self.log {
-            s.push_str("      ");
-            s.push_str(l);
-            s.push('\n');
-        }
-        s.push_str("    mismatch: ");
-        s.push_str(&what);
-        s
+        super::multi::report(&self.log, &what)
     }
 
     /// Client `c` runs a command; then every client's output is compared.
