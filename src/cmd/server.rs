@@ -1819,13 +1819,7 @@ fn getkeys(cx: &mut Ctx<'_>, a: &mut Args<'_>, with_flags: bool) -> Result<Reply
 /// `argv`, a subcommand if it has a parent) names, as COMMAND GETKEYS finds
 /// them; empty when it names none.
 pub(crate) fn command_key_positions(table: &crate::engine::Table, cmd: &'static Command, argv: &[&[u8]]) -> Vec<usize> {
-    let parent = argv.first().and_then(|n| table.command(n)).filter(|p| p.subcommands.iter().any(|s| core::ptr::eq(s, cmd)));
-    let r = Resolved { cmd, parent };
-    let keys = match variable_flag_keys(Resolved { cmd, parent }, argv) {
-        Some(k) => k,
-        None => keys_from_specs(r, argv).unwrap_or_default(),
-    };
-    keys.into_iter().map(|(pos, _)| pos).collect()
+    command_keys_with_flags(table, cmd, argv).into_iter().map(|(pos, _)| pos).collect()
 }
 
 /// The keys of `argv` for `cmd` (resolved from `argv`) with their key-spec
