@@ -940,6 +940,7 @@ pub(crate) enum Context {
     /// Queued in or run by a transaction.
     Multi,
     /// Called by a script.
+    #[cfg_attr(not(feature = "scripting"), allow(dead_code))]
     Lua,
 }
 
@@ -976,6 +977,10 @@ pub(crate) struct Acl {
     /// The commands rules name.
     pub catalog: Catalog,
 }
+
+/// Redis's refusal of a login: a wrong password, or a user that is missing
+/// or off.
+pub(crate) const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
 
 /// The id of the `default` user.
 pub(crate) const DEFAULT_USER: u32 = 0;
@@ -1019,6 +1024,11 @@ impl Acl {
     pub(crate) fn auth_required(&self) -> bool {
         let d = self.user(DEFAULT_USER);
         !d.nopass() || !d.enabled()
+    }
+
+    /// The id of the user `name` if it exists and is on.
+    pub(crate) fn find_enabled(&self, name: &[u8]) -> Option<u32> {
+        self.find(name).filter(|&u| self.user(u).enabled())
     }
 
     /// The id of the user `name` if `pass` logs in as it.

@@ -525,14 +525,14 @@ impl Engine {
     /// `RM_AuthenticateClientWithACLUser`). Fails with Redis's WRONGPASS
     /// error when the user does not exist or is off.
     pub fn authenticate_as(&mut self, id: ClientId, user: &[u8]) -> Result<()> {
-        let uid = self.acl.find(user).filter(|&u| self.acl.user(u).enabled());
+        let uid = self.acl.find_enabled(user);
         match (uid, self.clients.get_mut(&id)) {
             (Some(u), Some(c)) => {
                 c.user = u;
                 c.authenticated = true;
                 Ok(())
             }
-            _ => Err(Error::msg("WRONGPASS invalid username-password pair or user is disabled.")),
+            _ => Err(Error::msg(crate::acl::WRONGPASS)),
         }
     }
 
@@ -559,9 +559,7 @@ impl Engine {
     /// off. Not logged in ACL LOG (there is no client to name). Unknown
     /// commands and wrong arities pass; the host reports those.
     pub fn acl_permits_user(&self, user: &[u8], argv: &[&[u8]]) -> Result<()> {
-        let Some(uid) = self.acl.find(user).filter(|&u| self.acl.user(u).enabled()) else {
-            return Err(Error::msg("WRONGPASS invalid username-password pair or user is disabled."));
-        };
+        let Some(uid) = self.acl.find_enabled(user) else { return Err(Error::msg(crate::acl::WRONGPASS)) };
         let Ok((cmd, stat, pos)) = self.table.resolve(argv) else { return Ok(()) };
         self.acl_check(uid, cmd, stat, pos, argv).map_err(|d| crate::cmd::acl::noperm(d, &self.table.full_names[stat]))
     }

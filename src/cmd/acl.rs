@@ -307,6 +307,7 @@ pub(crate) fn noperm(d: Denied, full_name: &str) -> Error {
 }
 
 /// Redis's `getAclErrorMessage` (scripts' refusals).
+#[cfg_attr(not(feature = "scripting"), allow(dead_code))]
 pub(crate) fn denial_text(d: Denied) -> &'static str {
     match d {
         Denied::Command => "can't run this command or subcommand",
@@ -373,7 +374,7 @@ impl Engine {
             None => {
                 let ctx = if self.clients.get(&id).is_some_and(|c| c.multi.is_some()) { Context::Multi } else { Context::Toplevel };
                 self.acl_log(id, Reason::Auth, ctx, object, Some(user));
-                Err(Error::msg("WRONGPASS invalid username-password pair or user is disabled."))
+                Err(Error::msg(acl::WRONGPASS))
             }
         }
     }
@@ -392,14 +393,21 @@ impl Engine {
     /// `ACLFreeUserAndKillClients`): they fall back to the default user,
     /// unauthenticated, and close (`caller` after its reply).
     pub(crate) fn acl_kill_user_clients(&mut self, user: u32, caller: ClientId) {
-        let ids: Vec<ClientId> = self.clients.iter().filter(|(_, c)| c.user == user).map(|(&id, _)| id).collect();
+        self.acl_close_clients(|u| u == user, Some(caller));
+    }
+
+    /// Closes the clients whose user `which` picks: they fall back to the
+    /// default user, unauthenticated, and close (`caller`, if it is one of
+    /// them, after its reply).
+    fn acl_close_clients(&mut self, which: impl Fn(u32) -> bool, caller: Option<ClientId>) {
+        let ids: Vec<ClientId> = self.clients.iter().filter(|(_, c)| which(c.user)).map(|(&id, _)| id).collect();
         for id in ids {
             if let Some(c) = self.clients.get_mut(&id) {
                 c.user = acl::DEFAULT_USER;
                 c.authenticated = false;
             }
             let f = super::server::KillFilter { id: Some(id), skip_me: false, ..Default::default() };
-            self.client_kill(caller, &f);
+            self.client_kill(caller.unwrap_or(id), &f);
         }
     }
 
@@ -434,15 +442,7 @@ impl Engine {
         let pubsub_all = self.config.get_param("acl-pubsub-default").is_some_and(|v| v == "allchannels");
         let users = self.acl.parse_file(&text, &name, pubsub_all)?;
         self.acl.replace_users(users);
-        let ids: Vec<ClientId> = self.clients.iter().filter(|(_, c)| c.user != acl::DEFAULT_USER).map(|(&id, _)| id).collect();
-        for id in ids {
-            if let Some(c) = self.clients.get_mut(&id) {
-                c.user = acl::DEFAULT_USER;
-                c.authenticated = false;
-            }
-            let f = super::server::KillFilter { id: Some(id), skip_me: false, ..Default::default() };
-            self.client_kill(caller.unwrap_or(id), &f);
-        }
+        self.acl_close_clients(|u| u != acl::DEFAULT_USER, caller);
         self.acl_changed();
         Ok(())
     }
