@@ -50,8 +50,9 @@ fn put_backlen(out: &mut Vec<u8>, l: usize) {
     }
 }
 
-/// Bytes of the backlen of an entry of `l` bytes.
-fn backlen_size(l: usize) -> usize {
+/// Bytes of the backlen of an entry of `l` bytes (also what a stream's
+/// node size accounting counts, `src/types/stream.rs`).
+pub(crate) fn backlen_size(l: usize) -> usize {
     match l {
         0..=127 => 1,
         128..=16382 => 2,

@@ -125,17 +125,6 @@ fn push_u64(out: &mut Vec<u8>, mut n: u64) {
 // ---------------------------------------------------------------------------
 // Listpack sizes.
 
-/// Bytes a listpack backlen takes for an element of `l` bytes.
-fn lp_backlen_size(l: usize) -> usize {
-    match l {
-        0..=127 => 1,
-        128..=16382 => 2,
-        16383..=2097150 => 3,
-        2097151..=268435454 => 4,
-        _ => 5,
-    }
-}
-
 /// Bytes a listpack integer element holding `v` takes (encoding + backlen).
 pub fn lp_int_size(v: i64) -> usize {
     let enc = if (0..=127).contains(&v) {
@@ -169,7 +158,7 @@ pub fn lp_str_size(s: &[u8]) -> usize {
     } else {
         5 + n
     };
-    enc + lp_backlen_size(enc)
+    enc + crate::rdb::listpack::backlen_size(enc)
 }
 
 /// Listpack header (total bytes, element count) plus the end byte.
