@@ -458,27 +458,16 @@ impl Engine {
             }
             "latencystats" => {
                 o.push_str("# Latencystats\r\n");
-                let pcts: Vec<f64> = self
-                    .config
-                    .get_param("latency-tracking-info-percentiles")
-                    .unwrap_or_default()
-                    .split_ascii_whitespace()
-                    .filter_map(|w| crate::num::parse_f64(w.as_bytes()))
-                    .collect();
+                // The parameter holds each percentile as Redis prints it
+                // (`%f`, trailing zeros trimmed: config.rs's fmt_percentile).
+                let param = self.config.get_param("latency-tracking-info-percentiles").unwrap_or_default();
+                let pcts: Vec<(&str, f64)> = param.split_ascii_whitespace().filter_map(|w| crate::num::parse_f64(w.as_bytes()).map(|p| (w, p))).collect();
                 for (i, h) in self.latency_hist.iter().enumerate() {
                     let Some(h) = h else { continue };
                     let name = self.table.full_names.get(i).map_or("", |s| s.as_str());
                     let mut l = format!("latency_percentiles_usec_{}:", safe_info(name));
-                    for (j, p) in pcts.iter().enumerate() {
-                        // Redis prints the percentile with %f, trailing zeros trimmed.
-                        let mut label = format!("{p:.6}");
-                        while label.ends_with('0') {
-                            label.pop();
-                        }
-                        if label.ends_with('.') {
-                            label.pop();
-                        }
-                        let _ = write!(l, "p{}={:.3}", label, h.value_at_percentile(*p) as f64 / 1000.0);
+                    for (j, &(label, p)) in pcts.iter().enumerate() {
+                        let _ = write!(l, "p{}={:.3}", label, h.value_at_percentile(p) as f64 / 1000.0);
                         if j + 1 < pcts.len() {
                             l.push(',');
                         }
