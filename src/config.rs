@@ -176,6 +176,10 @@ pub struct Config {
     pub databases: usize,
     /// Active-expiry/cron frequency the host is asked to drive (`hz`).
     pub hz: u32,
+    /// Most keys the client-side caching table remembers (0: no limit);
+    /// past it, keys are dropped and their clients told
+    /// (`tracking-table-max-keys`).
+    pub tracking_table_max_keys: u64,
     /// Memory limit in bytes, 0 = none (`maxmemory`).
     pub maxmemory: u64,
     /// Eviction policy (`maxmemory-policy`).
@@ -239,6 +243,7 @@ impl Default for Config {
         Config {
             databases: 16,
             hz: 10,
+            tracking_table_max_keys: 1_000_000,
             maxmemory: 0,
             maxmemory_policy: MaxmemoryPolicy::NoEviction,
             maxmemory_samples: 5,
@@ -1075,6 +1080,7 @@ impl Config {
         match p.name {
             "databases" => self.databases.to_string(),
             "hz" => self.hz.to_string(),
+            "tracking-table-max-keys" => self.tracking_table_max_keys.to_string(),
             "maxmemory" => self.maxmemory.to_string(),
             "maxmemory-policy" => String::from(self.maxmemory_policy.name()),
             "maxmemory-samples" => self.maxmemory_samples.to_string(),
@@ -1109,6 +1115,7 @@ impl Config {
         match p.name {
             "databases" => self.databases = n.max(1) as usize,
             "hz" => self.hz = n.clamp(1, 500) as u32,
+            "tracking-table-max-keys" => self.tracking_table_max_keys = n as u64,
             "maxmemory" => self.maxmemory = n as u64,
             "maxmemory-policy" => self.maxmemory_policy = MaxmemoryPolicy::from_name(&v.text).unwrap_or_default(),
             "maxmemory-samples" => self.maxmemory_samples = n as u32,

@@ -207,6 +207,12 @@ pub struct Engine {
     /// a script's caller, not the script client), between its command's
     /// start and its reply.
     pub(crate) executing: Option<ClientId>,
+    /// Invalidation messages about the running command's own client's
+    /// keys, held until its reply is out (see [`crate::tracking`]).
+    pub(crate) tracking_pending: Vec<(ClientId, Reply)>,
+    /// The maxmemory gate is evicting before a command runs: invalidations
+    /// go out at once (see [`crate::tracking`]).
+    pub(crate) evicting_before_command: bool,
     /// The client the running command belongs to (the script client for a
     /// script's commands): who changed a key, for BCAST's NOLOOP.
     pub(crate) cmd_client: ClientId,
@@ -312,6 +318,8 @@ impl Engine {
             auth_required: false,
             requirepass_applied: String::new(),
             executing: None,
+            tracking_pending: Vec::new(),
+            evicting_before_command: false,
             cmd_client: SYSTEM_CLIENT,
             dirty: 0,
             start_ms,
@@ -713,6 +721,9 @@ impl Engine {
             self.with_own_output(id, r)
         });
         self.executing = None;
+        if !self.tracking_pending.is_empty() {
+            self.tracking_flush_pending();
+        }
         self.serve_ready(now_us);
         self.drain_db_events();
         self.journal_after_execute();
@@ -814,6 +825,11 @@ impl Engine {
         } else if !reexec {
             self.pre_command_oom = false;
         }
+        // The client-side caching table kept within its limit, as
+        // processCommand does next.
+        if !reexec && self.tracking_active() {
+            self.tracking_limit();
+        }
         // Then the persistence gate (MISCONF), as in processCommand.
         if !reexec {
             if let Some(e) = self.write_denied(cmd, id) {
@@ -907,15 +923,20 @@ impl Engine {
         let res = (cmd.handler)(&mut cx, &mut args);
         let block = cx.block.take();
         self.cmd_client = outer_client;
-        // Keys a read-only command read, for a client tracking them (the
-        // script's _RO commands track the commands they run instead).
+        // Keys a read-only command read, for a client tracking them. A
+        // script's read makes its caller remember the keys the script
+        // declared (Redis 7.0); EVAL_RO and FCALL_RO themselves remember
+        // nothing.
         if self.tracking_active()
             && cmd.has(cmd::flags::READONLY)
             && !matches!(self.table.full_names[stat].as_str(), "eval_ro" | "evalsha_ro" | "fcall_ro")
-            && self.clients.get(&id).is_some_and(|c| c.tracking.is_some())
         {
-            let positions = crate::cmd::server::command_key_positions(&self.table, cmd, argv);
-            self.tracking_remember(id, argv, &positions);
+            if id == SYSTEM_CLIENT {
+                self.tracking_remember_script_keys();
+            } else if self.clients.get(&id).is_some_and(|c| c.tracking.is_some()) {
+                let positions = crate::cmd::server::command_key_positions(&self.table, cmd, argv);
+                self.tracking_remember(id, positions.iter().filter_map(|&p| argv.get(p).copied()));
+            }
         }
         self.journal_after(cmd, argv, db, now, jstate, reexec);
         // Values looked up may have changed size: refresh used_memory.
@@ -1259,8 +1280,13 @@ impl Engine {
             let now_us = self.clock.now_micros();
             self.serve_ready(now_us);
         }
-        // Keys that expired here, for BCAST trackers.
+        // Keys that expired here, for BCAST trackers; the caching table
+        // within its limit (serverCron does it too, so a lowered limit
+        // applies on an idle server).
         self.tracking_broadcast();
+        if self.tracking_active() {
+            self.tracking_limit();
+        }
     }
 
     /// Times out blocked clients whose deadline is before `now`.

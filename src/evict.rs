@@ -244,7 +244,11 @@ impl Engine {
             self.pre_command_oom = false;
             return None;
         }
+        // Invalidations of evicted keys go out before the command runs,
+        // even to its own client (Redis flushes them right after evicting).
+        self.evicting_before_command = true;
         let out_of_memory = !self.perform_evictions(now);
+        self.evicting_before_command = false;
         self.pre_command_oom = out_of_memory;
         if !out_of_memory {
             return None;

@@ -73,6 +73,9 @@ pub struct Tracking {
     prefixes: VecMap<Bcast>,
     /// Clients with tracking on.
     clients: usize,
+    /// Calls of [`Engine::tracking_limit`] in a row that left the table
+    /// over its limit (they raise its effort).
+    over_limit_calls: u32,
 }
 
 impl Tracking {
@@ -192,19 +195,41 @@ impl Engine {
         }
     }
 
+    /// Whether client `id` tracks keys in default mode (not BCAST), so its
+    /// reads are remembered.
+    pub(crate) fn tracks_default_mode(&self, id: ClientId) -> bool {
+        self.clients.get(&id).and_then(|c| c.tracking.as_ref()).is_some_and(|t| !t.bcast)
+    }
+
     /// After a read-only command of client `id` in default mode: remembers
-    /// the keys at `positions` of `argv` (trackingRememberKeys).
-    pub(crate) fn tracking_remember(&mut self, id: ClientId, argv: &[&[u8]], positions: &[usize]) {
+    /// `keys` for it (trackingRememberKeys), unless OPTIN without CLIENT
+    /// CACHING YES or OPTOUT after CLIENT CACHING NO.
+    pub(crate) fn tracking_remember<'k>(&mut self, id: ClientId, keys: impl IntoIterator<Item = &'k [u8]>) {
         let Some(t) = self.clients.get(&id).and_then(|c| c.tracking.as_ref()) else { return };
         if t.bcast || (t.optin && !t.caching) || (t.optout && t.caching) {
             return;
         }
-        for &p in positions {
-            let Some(key) = argv.get(p) else { continue };
+        for key in keys {
             let ids = self.tracking.table.entry(key.to_vec()).or_default();
             if !ids.contains(&id) {
                 ids.push(id);
                 self.tracking.items += 1;
+            }
+        }
+    }
+
+    /// A script ran a read-only command: its caller remembers the keys the
+    /// script declared ([`crate::script::Run::track`]), each time, since a
+    /// write in the script may have invalidated them in between.
+    pub(crate) fn tracking_remember_script_keys(&mut self) {
+        #[cfg(feature = "scripting")]
+        {
+            let Some(run) = self.scripting.run.as_mut() else { return };
+            let Some(keys) = run.track.take() else { return };
+            let caller = run.caller;
+            self.tracking_remember(caller, keys.iter().map(Vec::as_slice));
+            if let Some(run) = self.scripting.run.as_mut() {
+                run.track = Some(keys);
             }
         }
     }
@@ -221,16 +246,60 @@ impl Engine {
                 b.keys.insert(key.to_vec(), by);
             }
         }
+        self.tracking_forget(key);
+    }
+
+    /// Drops `key` from the table, telling the clients that may cache it
+    /// (all but BCAST ones, and a NOLOOP client whose command is running).
+    fn tracking_forget(&mut self, key: &[u8]) {
         let Some(mut ids) = self.tracking.table.remove(key) else { return };
         self.tracking.items -= ids.len();
         // Redis walks the ids as a radix tree of their in-memory bytes.
         ids.sort_unstable_by_key(|id| id.to_le_bytes());
+        // NOLOOP spares the client whose command is running (Redis's
+        // `current_client`): a script's caller for the script's writes,
+        // the reader for a lazy expiry; BCAST compares with `by` instead.
+        let current = self.executing.unwrap_or(0);
         for target in ids {
             let Some(t) = self.clients.get(&target).and_then(|c| c.tracking.as_ref()) else { continue };
-            if t.bcast || (t.noloop && target == by) {
+            if t.bcast || (t.noloop && target == current) {
                 continue;
             }
             self.send_invalidation(target, Reply::Array(vec![Reply::bulk(key)]));
+        }
+    }
+
+    /// Keeps the table within `tracking-table-max-keys` (Redis's
+    /// `trackingLimitUsedSlots`, run before every command and from the
+    /// cron): while it is over, keys are dropped and their clients told, at
+    /// most 100 per call times the number of calls in a row that found it
+    /// still over. Redis picks each key by a random walk of its radix tree;
+    /// here a run of keys starts at a random one among the first 4,096 in
+    /// table order (hash order), so the cost stays bounded whatever the
+    /// table's size. Which keys go is random in both.
+    pub(crate) fn tracking_limit(&mut self) {
+        let max = self.config.tracking_table_max_keys;
+        let len = self.tracking.table.len() as u64;
+        if max == 0 || len <= max {
+            self.tracking.over_limit_calls = 0;
+            return;
+        }
+        let effort = 100 * (u64::from(self.tracking.over_limit_calls) + 1);
+        let n = (len - max).min(effort) as usize;
+        let start = self.rng.below(len.min(4096)) as usize;
+        let keys = &self.tracking.table;
+        let victims: Vec<Vec<u8>> = keys.keys().skip(start).chain(keys.keys().take(start)).take(n).cloned().collect();
+        // Invalidations go out now, even to the client about to run a
+        // command (Redis sends them before processing it).
+        let before = core::mem::replace(&mut self.evicting_before_command, true);
+        for key in victims {
+            self.tracking_forget(&key);
+        }
+        self.evicting_before_command = before;
+        if self.tracking.table.len() as u64 > max {
+            self.tracking.over_limit_calls = self.tracking.over_limit_calls.saturating_add(1);
+        } else {
+            self.tracking.over_limit_calls = 0;
         }
     }
 
@@ -277,12 +346,18 @@ impl Engine {
     }
 
     /// sendTrackingMessage: `keys` (an array, or a null for "everything")
-    /// to tracking client `id` or its redirect target.
+    /// to tracking client `id` or its redirect target. As in Redis, a
+    /// message about the keys of the client whose command is running waits
+    /// until after that command's reply (wherever it goes); any other goes
+    /// out at once, so a redirect target that is running a command gets it
+    /// before its own reply.
     fn send_invalidation(&mut self, id: ClientId, keys: Reply) {
         let Some(c) = self.clients.get(&id) else { return };
         let Some(t) = c.tracking.as_ref() else { return };
+        let after_reply = self.executing == Some(id) && !self.evicting_before_command;
         let mut target = id;
-        if t.redirect != 0 {
+        let redirected = t.redirect != 0;
+        if redirected {
             if !self.clients.contains_key(&t.redirect) {
                 let redirect = t.redirect;
                 let resp3 = c.proto == crate::Protocol::Resp3;
@@ -290,7 +365,7 @@ impl Engine {
                     t.broken_redirect = true;
                 }
                 if resp3 {
-                    self.push_to(id, Reply::Push(vec![Reply::bulk(b"tracking-redir-broken"), Reply::Int(redirect as i64)]));
+                    self.push_to(id, Reply::Push(vec![Reply::bulk(b"tracking-redir-broken"), Reply::Int(redirect as i64)]), after_reply);
                 }
                 return;
             }
@@ -299,25 +374,41 @@ impl Engine {
         let Some(tc) = self.clients.get(&target) else { return };
         let msg = if tc.proto == crate::Protocol::Resp3 {
             Reply::Push(vec![Reply::bulk(b"invalidate"), keys])
-        } else if target != id && tc.subs.is_some() {
+        } else if redirected && tc.subs.is_some() {
+            // Redirected (to itself too) to a RESP2 subscriber: a message
+            // on `__redis__:invalidate`, whether or not it subscribed to
+            // that channel.
             Reply::Push(vec![Reply::bulk(b"message"), Reply::bulk(b"__redis__:invalidate"), keys])
         } else {
             // A RESP2 connection has no way to receive it.
             return;
         };
-        self.push_to(target, msg);
+        self.push_to(target, msg, after_reply);
     }
 
-    /// Queues a push for `id`; during `id`'s own command it follows the
-    /// command's reply.
-    fn push_to(&mut self, id: ClientId, msg: Reply) {
-        let executing = self.executing == Some(id);
-        let Some(c) = self.clients.get_mut(&id) else { return };
-        if executing && self.reply_mark.is_none() {
-            self.reply_mark = Some(c.outbox.len());
+    /// Queues a push for `id`. `after_reply`: it waits in
+    /// `tracking_pending` until the running command's reply is out (Redis's
+    /// `tracking_pending_keys`); otherwise it goes out now, like any message
+    /// published to the client (before the reply, unless the command said
+    /// its reply was out already: `Ctx::reply_point`).
+    fn push_to(&mut self, id: ClientId, msg: Reply, after_reply: bool) {
+        if after_reply {
+            self.tracking_pending.push((id, msg));
+            return;
         }
+        let Some(c) = self.clients.get_mut(&id) else { return };
         c.outbox.push_back(msg);
         self.wake(id);
+    }
+
+    /// After a command's reply: the invalidations that waited for it.
+    pub(crate) fn tracking_flush_pending(&mut self) {
+        for (id, msg) in core::mem::take(&mut self.tracking_pending) {
+            if let Some(c) = self.clients.get_mut(&id) {
+                c.outbox.push_back(msg);
+                self.wake(id);
+            }
+        }
     }
 }
 

@@ -275,3 +275,95 @@ fn tracking_hears_of_active_expiry_in_ticks() {
     e.tick();
     assert_eq!(outputs(&mut e, a), INV_K);
 }
+
+/// What client `c` receives for `a`, in RESP3.
+fn r3_argv(e: &mut redlet::Engine, c: redlet::ClientId, a: &[&str]) -> String {
+    let refs: Vec<&[u8]> = a.iter().map(|v| v.as_bytes()).collect();
+    let mut out = e.execute(c, &refs).map(|r| r.to_resp(Protocol::Resp3)).unwrap_or_default();
+    while let Some(r) = e.pop_output(c) {
+        out.extend(r.to_resp(Protocol::Resp3));
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn inv(key: &str) -> String {
+    format!(">2\r\n$10\r\ninvalidate\r\n*1\r\n${}\r\n{key}\r\n", key.len())
+}
+
+/// A script's reads make its caller remember the keys the script declared
+/// (Redis 7.0 remembers the keys of the caller's EVAL, not those of the
+/// commands the script runs); a script that reads nothing remembers
+/// nothing. Expected streams are redis-server 7.0.15's.
+#[cfg(feature = "scripting")]
+#[test]
+fn tracking_remembers_the_keys_a_script_declared() {
+    let (mut e, _clock) = engine();
+    let a = resp3(&mut e);
+    let b = client(&mut e);
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON"), "+OK\r\n");
+    assert_eq!(r3_argv(&mut e, a, &["EVAL", "return redis.call('GET', KEYS[1])", "1", "k"]), "_\r\n");
+    run(&mut e, b, "SET k 1");
+    assert_eq!(outputs(&mut e, a), inv("k"));
+    // Declared d, read x: d is remembered, x is not.
+    assert_eq!(r3_argv(&mut e, a, &["EVAL", "return redis.call('GET', ARGV[1])", "1", "d", "x"]), "_\r\n");
+    run(&mut e, b, "SET x 1");
+    assert_eq!(outputs(&mut e, a), "");
+    run(&mut e, b, "SET d 1");
+    assert_eq!(outputs(&mut e, a), inv("d"));
+    // No read, nothing remembered.
+    assert_eq!(r3_argv(&mut e, a, &["EVAL", "return 1", "1", "e"]), ":1\r\n");
+    run(&mut e, b, "SET e 1");
+    assert_eq!(outputs(&mut e, a), "");
+    // EVAL_RO: its own read-only flag remembers nothing, its GET does.
+    assert_eq!(r3_argv(&mut e, a, &["EVAL_RO", "return redis.call('GET', KEYS[1])", "1", "f"]), "_\r\n");
+    run(&mut e, b, "SET f 1");
+    assert_eq!(outputs(&mut e, a), inv("f"));
+    // The script's own write invalidates after its reply; its later read
+    // remembers the key again.
+    assert_eq!(r3(&mut e, a, "GET g"), "_\r\n");
+    let body = "redis.call('SET', KEYS[1], 'x') return redis.call('GET', KEYS[1])";
+    assert_eq!(r3_argv(&mut e, a, &["EVAL", body, "1", "g"]), format!("$1\r\nx\r\n{}", inv("g")));
+    run(&mut e, b, "SET g 1");
+    assert_eq!(outputs(&mut e, a), inv("g"));
+    // FCALL likewise.
+    let lib = "#!lua name=t\nredis.register_function('rd', function(k) return redis.call('GET', k[1]) end)";
+    assert_eq!(r3_argv(&mut e, a, &["FUNCTION", "LOAD", lib]), "$1\r\nt\r\n");
+    assert_eq!(r3_argv(&mut e, a, &["FCALL", "rd", "1", "h"]), "_\r\n");
+    run(&mut e, b, "SET h 1");
+    assert_eq!(outputs(&mut e, a), inv("h"));
+}
+
+/// `tracking-table-max-keys`: past it, keys are dropped (a random one) and
+/// their clients told, before the next command runs or from the cron.
+#[test]
+fn tracking_table_max_keys_drops_keys_and_tells_their_clients() {
+    let (mut e, _clock) = engine();
+    let a = resp3(&mut e);
+    let b = client(&mut e);
+    run(&mut e, b, "CONFIG SET tracking-table-max-keys 2");
+    assert_eq!(resp(&mut e, b, "CONFIG GET tracking-table-max-keys"), "*2\r\n$23\r\ntracking-table-max-keys\r\n$1\r\n2\r\n");
+    assert_eq!(r3(&mut e, a, "CLIENT TRACKING ON"), "+OK\r\n");
+    for k in ["k1", "k2", "k3"] {
+        assert_eq!(r3(&mut e, a, &format!("GET {k}")), "_\r\n");
+    }
+    // Three keys for two places: before PING runs, one goes, and the
+    // message comes before PONG.
+    let got = r3(&mut e, a, "PING");
+    let dropped: Vec<&str> = ["k1", "k2", "k3"].into_iter().filter(|k| got == format!("{}+PONG\r\n", inv(k))).collect();
+    assert_eq!(dropped.len(), 1, "{got:?}");
+    assert!(resp(&mut e, b, "INFO stats").contains("tracking_total_keys:2\r\n"));
+    // No limit: nothing dropped.
+    run(&mut e, b, "CONFIG SET tracking-table-max-keys 0");
+    for k in ["k4", "k5", "k6"] {
+        assert_eq!(r3(&mut e, a, &format!("GET {k}")), "_\r\n");
+    }
+    assert!(resp(&mut e, b, "INFO stats").contains("tracking_total_keys:5\r\n"));
+    // A lower limit applies from the cron on an idle engine.
+    run(&mut e, b, "CONFIG SET tracking-table-max-keys 1");
+    e.tick();
+    assert_eq!(outputs(&mut e, a).matches("invalidate").count(), 4);
+    assert!(resp(&mut e, b, "INFO stats").contains("tracking_total_keys:1\r\n"));
+    // Invalidating a dropped key says nothing more.
+    run(&mut e, b, "FLUSHALL");
+    assert_eq!(outputs(&mut e, a), ">2\r\n$10\r\ninvalidate\r\n_\r\n");
+}

@@ -81,6 +81,11 @@ fn differential_acl() {
 }
 
 #[test]
+fn differential_tracking() {
+    diff::multi::run_tracking();
+}
+
+#[test]
 fn differential_blocking() {
     diff::multi::run_blocking();
 }

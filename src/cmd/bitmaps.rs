@@ -877,9 +877,9 @@ fn bitfield_generic(cx: &mut Ctx<'_>, key: &[u8], ops: &[BitfieldOp], ro: bool) 
         out.push(r);
     }
     if changes > 0 {
-        cx.touched(key);
-        // BITFIELD replies before notifying.
+        // BITFIELD replies before signalling and notifying.
         cx.reply_point();
+        cx.touched(key);
         cx.notify(notify::STRING, "setbit", key);
         cx.dirty(changes);
     }

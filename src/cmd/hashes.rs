@@ -116,8 +116,9 @@ pub fn hset(cx: &mut Ctx<'_>, key: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<us
     let h = hash_or_create(cx, key)?;
     h.try_conversion(pairs.iter().flat_map(|(f, v)| [*f, *v]), lim);
     let created = pairs.iter().filter(|(f, v)| h.set(f, v, lim)).count();
-    cx.touched(key);
+    // Redis replies, then signals the change (tracking) and notifies.
     cx.reply_point();
+    cx.touched(key);
     cx.notify(notify::HASH, "hset", key);
     cx.dirty(pairs.len() as u64);
     Ok(created)
@@ -153,8 +154,9 @@ pub fn hsetnx(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], value: &[u8]) -> Resul
     let h = hash_or_create(cx, key)?;
     h.try_conversion([field, value], lim);
     h.set(field, value, lim);
-    cx.touched(key);
+    // Redis replies, then signals the change (tracking) and notifies.
     cx.reply_point();
+    cx.touched(key);
     cx.notify(notify::HASH, "hset", key);
     cx.dirty(1);
     Ok(true)
@@ -294,8 +296,9 @@ pub fn hincrby(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], incr: i64) -> Result<
     let new = old.checked_add(incr).ok_or(Error::Overflow)?;
     let lim = limits(cx);
     hash_or_create(cx, key)?.set(field, num::fmt_i64(new).as_bytes(), lim);
-    cx.touched(key);
+    // Redis replies, then signals the change (tracking) and notifies.
     cx.reply_point();
+    cx.touched(key);
     cx.notify(notify::HASH, "hincrby", key);
     cx.dirty(1);
     Ok(new)
@@ -331,8 +334,9 @@ pub fn hincrbyfloat(cx: &mut Ctx<'_>, key: &[u8], field: &[u8], incr: LongDouble
     let text = new.to_human().unwrap_or_default();
     let lim = limits(cx);
     hash_or_create(cx, key)?.set(field, &text, lim);
-    cx.touched(key);
+    // Redis replies, then signals the change (tracking) and notifies.
     cx.reply_point();
+    cx.touched(key);
     cx.notify(notify::HASH, "hincrbyfloat", key);
     cx.dirty(1);
     Ok(text)

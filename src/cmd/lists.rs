@@ -193,9 +193,9 @@ pub fn push(cx: &mut Ctx<'_>, key: &[u8], elems: &[&[u8]], end: End, only_if_exi
         }
     };
     cx.dirty(elems.len() as u64);
-    cx.touched(key);
-    // Redis replies with the length before notifying.
+    // Redis replies with the length before signalling and notifying.
     cx.reply_point();
+    cx.touched(key);
     cx.notify(notify::LIST, push_event(end), key);
     Ok(len as i64)
 }
@@ -217,8 +217,8 @@ pub fn pop(cx: &mut Ctx<'_>, key: &[u8], end: End, count: Option<usize>) -> Resu
     }
     let deleted = drop_if_empty(cx, key);
     cx.dirty(out.len() as u64);
-    cx.touched(key);
     cx.reply_point();
+    cx.touched(key);
     notify_popped(cx, key, end, deleted);
     Ok(Some(out))
 }
@@ -249,8 +249,8 @@ pub fn lset(cx: &mut Ctx<'_>, key: &[u8], index: i64, value: &[u8]) -> Result<()
     let i = normalize_index(index, l.len()).ok_or(Error::IndexOutOfRange)?;
     l.set(i, value);
     cx.dirty(1);
-    cx.touched(key);
     cx.reply_point();
+    cx.touched(key);
     cx.notify(notify::LIST, "lset", key);
     Ok(())
 }

@@ -112,10 +112,11 @@ fn store(cx: &mut Ctx<'_>, dst: &[u8], set: Set, event: &str, reply_last: bool) 
         cx.notify(notify::SET, event, dst);
         cx.dirty(1);
     } else if cx.db().remove(dst, now).is_some() {
-        cx.touched(dst);
+        // Storing signals before the reply (setKey); deleting after it.
         if !reply_last {
             cx.reply_point();
         }
+        cx.touched(dst);
         cx.notify(notify::GENERIC, "del", dst);
         cx.dirty(1);
     }

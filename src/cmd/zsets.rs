@@ -393,8 +393,9 @@ fn store(cx: &mut Ctx<'_>, dst: &[u8], z: ZSet, event: &str) -> usize {
         cx.notify(notify::ZSET, event, dst);
         cx.dirty(1);
     } else if cx.db().remove(dst, now).is_some() {
-        cx.touched(dst);
+        // Storing signals before the reply (setKey); deleting after it.
         cx.reply_point();
+        cx.touched(dst);
         cx.notify(notify::GENERIC, "del", dst);
         cx.dirty(1);
     }
@@ -518,9 +519,10 @@ pub fn zadd_with(cx: &mut Ctx<'_>, key: &[u8], o: ZAddOptions, pairs: &[(f64, &[
         if !failed {
             cx.dirty((added + updated) as u64);
         }
-        cx.touched(key);
-        // Redis replies (even with the NaN error) before notifying.
+        // Redis replies (even with the NaN error) before signalling and
+        // notifying.
         cx.reply_point();
+        cx.touched(key);
         cx.notify(notify::ZSET, if o.incr { "zincr" } else { "zadd" }, key);
     }
     if failed {
@@ -1033,8 +1035,8 @@ fn pop_from(cx: &mut Ctx<'_>, key: &[u8], max: bool, count: usize) -> Vec<Scored
         // the messages with `inside` (slot 0); `del` follows the reply.
         let mark = cx.own_outbox_mark();
         cx.notify(notify::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
-        cx.reply_inside(mark, 0);
         cx.touched(key);
+        cx.reply_inside(mark, 0);
     }
     if drop_if_empty(cx, key) {
         cx.reply_point();

@@ -416,7 +416,7 @@ pub(crate) fn fcall(cx: &mut CmdCtx<'_>, argv: &[&[u8]], ro: bool) -> Result<Rep
     let Some(mut lua) = eng.functions.lua.take() else {
         return Err(Error::err("Function not found"));
     };
-    eng.scripting.run = Some(Run { caller: cx.client, resp3: false, flags: run_flags, now_us: cx.now_us, oom_at_start: eng.pre_command_oom });
+    eng.scripting.run = Some(Run::new(eng, cx.client, run_flags, cx.now_us, &argv[3..3 + numkeys]));
     let saved = eng.enter_script_client(cx.db);
     let reg = lua.registry();
     let f = lua.raw_get(reg, Value::Number(key));

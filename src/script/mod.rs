@@ -104,6 +104,19 @@ pub(crate) struct Run {
     pub now_us: u64,
     /// Whether the engine was over maxmemory when the script started.
     pub oom_at_start: bool,
+    /// The keys the script declared, kept only when its caller tracks keys
+    /// in default mode: each read-only command the script runs makes the
+    /// caller remember all of them (Redis 7.0 remembers the keys of the
+    /// caller's EVAL/FCALL, not those of the script's commands).
+    pub track: Option<Vec<Vec<u8>>>,
+}
+
+impl Run {
+    /// The context of a script `caller` starts with the declared `keys`.
+    pub(crate) fn new(eng: &Engine, caller: ClientId, flags: u32, now_us: u64, keys: &[&[u8]]) -> Run {
+        let track = eng.tracks_default_mode(caller).then(|| keys.iter().map(|k| k.to_vec()).collect());
+        Run { caller, resp3: false, flags, now_us, oom_at_start: eng.pre_command_oom, track }
+    }
 }
 
 /// The engine's scripting state.
@@ -573,8 +586,7 @@ fn eval_in(
     };
     let sflags = eng.scripting.scripts.get(&sha).map_or(sflags::EVAL_COMPAT_MODE, |s| s.flags);
     let flags = prepare(eng, sflags, ro)?;
-    let oom_at_start = eng.pre_command_oom;
-    eng.scripting.run = Some(Run { caller, resp3: false, flags, now_us, oom_at_start });
+    eng.scripting.run = Some(Run::new(eng, caller, flags, now_us, &argv[3..3 + numkeys]));
     // The script client starts in its caller's db, speaking RESP2.
     let saved = eng.enter_script_client(db);
 

@@ -297,11 +297,16 @@ impl Clients {
                 if let Err(e) = conn.send(argv) {
                     return vec![harness_err(format!("send: {e}"))];
                 }
-                if one {
-                    vec![conn.recv().unwrap_or_else(|e| harness_err(format!("{} read: {e}", t.who)))]
-                } else {
-                    conn.drain()
+                // The first value is read before the end-of-output PING
+                // goes out: a server then has finished the command's turn
+                // of its event loop (BCAST invalidations, written before
+                // it sleeps, are out too), whatever the timing.
+                let first = conn.recv().unwrap_or_else(|e| harness_err(format!("{} read: {e}", t.who)));
+                let mut out = vec![first];
+                if !one {
+                    out.extend(conn.drain());
                 }
+                out
             }
             Clients::Local(l) => {
                 let refs: Vec<&[u8]> = argv.iter().map(|x| x.as_slice()).collect();
@@ -318,6 +323,24 @@ impl Clients {
                 out.extend(l.drain(c));
                 out
             }
+        }
+    }
+
+    /// Client `c` sends several commands back to back (a CLIENT REPLY
+    /// OFF/SKIP run that ends with replies on again); everything it gets
+    /// back, in order.
+    pub fn exchange_batch(&mut self, c: usize, batch: &[Argv]) -> Vec<V> {
+        match self {
+            Clients::Tcp(t) => {
+                let conn = &mut t.conns[c];
+                for a in batch {
+                    if let Err(e) = conn.send(a) {
+                        return vec![harness_err(format!("send: {e}"))];
+                    }
+                }
+                conn.drain()
+            }
+            Clients::Local(_) => batch.iter().flat_map(|a| self.exchange(c, a, false)).collect(),
         }
     }
 

@@ -36,6 +36,7 @@
 //! | [`multi`] | multi-client scenarios (blocking lists, zsets, streams) |
 //! | [`multi_pubsub`] | multi-client pub/sub scenarios |
 //! | [`multi_acl`] | multi-client ACL scenarios: random users, rules and commands |
+//! | [`multi_tracking`] | multi-client tracking, MONITOR and CLIENT REPLY scenarios |
 #![allow(dead_code)]
 
 pub mod clients;
@@ -44,6 +45,7 @@ pub mod known;
 pub mod multi;
 pub mod multi_acl;
 pub mod multi_pubsub;
+pub mod multi_tracking;
 pub mod redis;
 pub mod resp;
 pub mod rng;

@@ -528,6 +528,51 @@ pub fn run_acl() {
     }
 }
 
+/// Tracking, MONITOR and CLIENT REPLY scenarios ([`super::multi_tracking`]):
+/// 200 of 40 steps (2,000 with `REDLET_DIFF_LONG`), against one
+/// redis-server.
+pub fn run_tracking() {
+    let st = Settings::from_env();
+    if !st.enabled("tracking") {
+        eprintln!("differential[tracking]: skipped (REDLET_DIFF_FAMILY)");
+        return;
+    }
+    let avail = super::gen::Avail::from_table();
+    let srv = RedisServer::start();
+    let _side = RedletSide::new(&st, &[]);
+    let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
+    let count = if long { 2000 } else { 200 };
+    let t0 = Instant::now();
+    let mut failures = vec![];
+    for i in 0..count {
+        let seed = mix(&[st.seed, 88, i]);
+        if let Err(e) = super::multi_tracking::scenario(&srv, &avail, seed, 40) {
+            failures.push(format!("--- tracking scenario {i} (seed {}) failed:\n{e}", st.seed));
+            if failures.len() >= 3 {
+                break;
+            }
+        }
+    }
+    let n = super::multi_tracking::counts();
+    eprintln!(
+        "differential[tracking]: {count} scenarios, {} failed, {:.1}s; {} steps, {} invalidation messages, {} monitor lines, {} CLIENT REPLY runs, {} tracking commands, {} scripts",
+        failures.len(),
+        t0.elapsed().as_secs_f64(),
+        n[0],
+        n[1],
+        n[2],
+        n[3],
+        n[4],
+        n[5]
+    );
+    if !failures.is_empty() {
+        for f in &failures {
+            eprintln!("{f}");
+        }
+        panic!("differential[tracking]: {} scenarios differ from {}", failures.len(), RedisServer::version());
+    }
+}
+
 pub fn run_blocking() {
     let st = Settings::from_env();
     if !st.enabled("blocking") {
