@@ -47,6 +47,15 @@ thread_local! {
     static STREAM_COUNTS: std::cell::RefCell<[u64; 5]> = const { std::cell::RefCell::new([0; 5]) };
 }
 
+thread_local! {
+    /// CLIENT PAUSE WRITE, CLIENT UNPAUSE sent in blocking scenarios.
+    static PAUSE_COUNTS: std::cell::RefCell<[u64; 2]> = const { std::cell::RefCell::new([0; 2]) };
+}
+
+fn count_pause(i: usize) {
+    PAUSE_COUNTS.with(|c| c.borrow_mut()[i] += 1);
+}
+
 fn scount(i: usize) {
     STREAM_COUNTS.with(|c| c.borrow_mut()[i] += 1);
 }
@@ -142,6 +151,12 @@ impl World {
     /// Client `c` runs a command (`r` on Redis, `l` on redlet: they differ
     /// only in client ids).
     fn command(&mut self, c: usize, r: &Argv, l: &Argv) -> Result<Outcome, String> {
+        // A client blocked by an earlier command of a run (a transaction's
+        // command postponed by CLIENT PAUSE) sends nothing more.
+        if self.blocked[c] {
+            self.log.push(format!("(c{c} is blocked: {} not sent)", cli_line(l)));
+            return Ok(Outcome::Blocked);
+        }
         self.log.push(format!("c{c}{}: {}", if self.resp3[c] { " (resp3)" } else { "" }, cli_line(l)));
         let before = self.blocked.iter().filter(|b| **b).count();
         let out_r = self.redis.run(c, r, before)?;
@@ -403,6 +418,8 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
         }
     }
     let has_unblock = avail.has("client|unblock");
+    let has_pause = avail.has("client|pause") && avail.has("client|unpause");
+    let mut paused = false;
     let has_multi = avail.has("multi");
     let has_watch = has_multi && avail.has("watch");
     let zsets = ["zadd", "bzpopmin", "bzpopmax", "bzmpop", "zpopmin", "zunionstore"].iter().all(|c| avail.has(c));
@@ -416,9 +433,14 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
             continue;
         }
         let c = free[r.below(free.len())];
-        let roll = r.below(100);
+        let roll = if paused && r.chance(0.1) { 93 } else { r.below(100) };
         if roll < 28 {
             let (a, short) = if streams { stream_blocking(&mut r, ids) } else { blocking_command(&mut r, zsets) };
+            // A short timeout would start counting when an UNPAUSE runs the
+            // command: not while paused.
+            if short && paused {
+                continue;
+            }
             let out = w.command(c, &a, &a).map_err(|e| w.fail(e))?;
             if short && out == Outcome::Blocked {
                 w.wait_timeout(c).map_err(|e| w.fail(e))?;
@@ -453,6 +475,15 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
             for a in [argv(&["MULTI"]), body, argv(&["EXEC"])] {
                 w.command(c, &a, &a).map_err(|e| w.fail(e))?;
             }
+        } else if roll < 95 && has_pause && (paused || r.chance(0.35)) {
+            // CLIENT PAUSE WRITE (long: only UNPAUSE ends it) postpones
+            // every client's writes and blocking commands (queued ones in
+            // a transaction too), the pausing client's as well; UNPAUSE
+            // runs them in order.
+            let a = if paused { argv(&["CLIENT", "UNPAUSE"]) } else { argv(&["CLIENT", "PAUSE", "100000", "WRITE"]) };
+            w.command(c, &a, &a).map_err(|e| w.fail(e))?;
+            paused = !paused;
+            count_pause(if paused { 0 } else { 1 });
         } else if roll < 95 && has_unblock {
             let target = r.below(CLIENTS + 1);
             let mode: &[&str] = match r.below(3) {
@@ -472,7 +503,14 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
             w.reconnect(t).map_err(|e| w.fail(e))?;
         }
     }
-    // Free everyone (closing is the cleanup), then compare the data.
+    // Lift a pause, free everyone (closing is the cleanup), then compare
+    // the data.
+    if paused {
+        w.log.push("(the harness lifts the pause)".into());
+        let _ = w.redis.control(&["CLIENT", "UNPAUSE"]);
+        let _ = w.redlet.control(&["CLIENT", "UNPAUSE"]);
+        w.settle(None, false).map_err(|e| w.fail(e))?;
+    }
     for i in 0..CLIENTS {
         if w.blocked[i] {
             w.reconnect(i).map_err(|e| w.fail(e))?;
@@ -627,6 +665,8 @@ pub fn run_blocking() {
         "differential[blocking]: streams: {} XREAD blocks, {} XREADGROUP blocks, {} readers served entries, {} served an error, {} timeouts",
         x[0], x[1], x[2], x[3], x[4]
     );
+    let z = PAUSE_COUNTS.with(|c| *c.borrow());
+    eprintln!("differential[blocking]: {} CLIENT PAUSE WRITE, {} CLIENT UNPAUSE", z[0], z[1]);
     let p = super::multi_pubsub::counts();
     eprintln!(
         "differential[blocking]: pub/sub: {} steps, {} publishes, {} values received by other clients, {} (un)subscribe replies, {} PUBSUB queries, {} disconnects",

@@ -134,6 +134,8 @@ impl Drop for RedletSide {
 /// parameters the generators change back at Redis's defaults (`srv`'s),
 /// statistics zeroed. Used on Redis and on a remote redlet alike.
 pub fn reset(srv: &RedisServer, c: &mut Conn) {
+    // A pause an earlier (failed) scenario left would postpone FLUSHALL.
+    let _ = c.cmd_str(&["CLIENT", "UNPAUSE"]);
     c.must(&["FLUSHALL"]);
     // Redis keeps its script cache, its functions and their Lua states
     // across sequences.
