@@ -776,6 +776,13 @@ impl Engine {
             let name = self.table.full_names[stat].clone();
             return Some(self.reject_in_multi(id, argv, stat, Error::WrongArity(name)));
         }
+        // DEBUG and MODULE LOAD where their enable-* option forbids them:
+        // refused before authentication and ACLs, as in processCommand.
+        if !reexec && cmd.has(cmd::flags::ADMIN) {
+            if let Some(e) = cmd::server::protected_refusal(self, id, &self.table.full_names[stat]) {
+                return Some(self.reject_in_multi(id, argv, stat, e));
+            }
+        }
         // requirepass: an unauthenticated client may only run no_auth
         // commands (AUTH, HELLO, QUIT, RESET...).
         if self.auth_required && !cmd.has(cmd::flags::NO_AUTH) && self.clients.get(&id).is_some_and(|c| !c.authenticated) {

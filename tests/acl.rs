@@ -211,3 +211,30 @@ fn hosts_can_check_a_command_for_a_client() {
     assert!(e.acl_permits(admin, &[b"GET", b"b:1"]).is_ok());
     assert!(resp(&mut e, admin, "ACL LOG").contains("$3\r\nb:1\r\n"));
 }
+
+/// DEBUG and MODULE LOAD are refused by their `enable-*` options before
+/// authentication and ACLs look at them (processCommand's order), also
+/// while queueing in MULTI. Expected replies are redis-server 7.0.15's.
+#[test]
+fn protected_commands_are_refused_before_acls() {
+    let mut cfg = Config::default();
+    cfg.set_param("enable-debug-command", "no").unwrap();
+    cfg.set_param("enable-module-command", "no").unwrap();
+    let (mut e, _clock) = engine_with(cfg);
+    let admin = client(&mut e);
+    assert_eq!(resp(&mut e, admin, "ACL SETUSER u on >pw -@all +multi"), "+OK\r\n");
+    let u = authed(&mut e, "u");
+    let debug = "-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n";
+    let module = "-ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n";
+    assert_eq!(resp(&mut e, u, "DEBUG SLEEP 0"), debug);
+    assert_eq!(resp(&mut e, u, "MODULE LOAD /x"), module);
+    assert_eq!(resp(&mut e, u, "MODULE LIST"), "-NOPERM this user has no permissions to run the 'module|list' command\r\n");
+    assert_eq!(resp(&mut e, u, "MULTI"), "+OK\r\n");
+    assert_eq!(resp(&mut e, u, "DEBUG SLEEP 0"), debug);
+    assert_eq!(resp(&mut e, u, "EXEC"), "-EXECABORT Transaction discarded because of: NOPERM this user has no permissions to run the 'exec' command\r\n");
+    // Before authentication too.
+    assert_eq!(resp(&mut e, admin, "CONFIG SET requirepass secret"), "+OK\r\n");
+    let anon = client(&mut e);
+    assert_eq!(resp(&mut e, anon, "DEBUG SLEEP 0"), debug);
+    assert_eq!(resp(&mut e, anon, "GET k"), "-NOAUTH Authentication required.\r\n");
+}

@@ -380,25 +380,16 @@ fn module_list(_cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
     Ok(Reply::Array(Vec::new()))
 }
 
-/// The protected-command gate of MODULE LOAD/LOADEX/UNLOAD
-/// (`enable-module-command`, off by default as in Redis).
-fn module_allowed(cx: &Ctx<'_>) -> Result<()> {
-    if super::server::protected_allowed(cx.eng, cx.client, "enable-module-command") {
-        return Ok(());
-    }
-    Err(Error::err("MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server."))
-}
-
 /// MODULE LOAD / LOADEX: redlet cannot load native modules; when allowed
-/// at all, loading fails as a module that does not load fails in Redis.
-fn module_load(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
-    module_allowed(cx)?;
+/// at all (`enable-module-command`, checked before any command runs:
+/// [`super::server::protected_refusal`]), loading fails as a module that
+/// does not load fails in Redis.
+fn module_load(_cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
     Err(Error::err("Error loading the extension. Please check the server logs."))
 }
 
 /// MODULE UNLOAD: there is never such a module.
-fn module_unload(cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
-    module_allowed(cx)?;
+fn module_unload(_cx: &mut Ctx<'_>, _a: &mut Args<'_>) -> Result<Reply> {
     Err(Error::err("Error unloading module: no such module with that name"))
 }
 

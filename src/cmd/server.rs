@@ -1376,6 +1376,26 @@ pub(crate) fn protected_allowed(eng: &Engine, client: ClientId, param: &str) -> 
     }
 }
 
+/// The protected-command gate of Redis's processCommand, right after the
+/// arity check (before authentication and ACLs): DEBUG and MODULE
+/// LOAD/LOADEX/UNLOAD run only where `enable-debug-command` /
+/// `enable-module-command` allow them (`yes`, or `local` from a loopback
+/// or Unix-socket client). `full` is the command's full name.
+pub(crate) fn protected_refusal(eng: &Engine, client: ClientId, full: &str) -> Option<Error> {
+    let (name, param) = match full {
+        "debug" => ("DEBUG", "enable-debug-command"),
+        "module|load" | "module|loadex" | "module|unload" => ("MODULE", "enable-module-command"),
+        _ => return None,
+    };
+    if protected_allowed(eng, client, param) {
+        return None;
+    }
+    let msg = alloc::format!(
+        "{name} command not allowed. If the {param} option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server."
+    );
+    Some(Error::err(&msg))
+}
+
 fn config_set_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let rest = a.rest();
     if !rest.len().is_multiple_of(2) {
@@ -1980,12 +2000,8 @@ const DEBUG_HELP: &[&str] = &[
     "    Prints this help.",
 ];
 
+/// DEBUG (allowed by `enable-debug-command`: [`protected_refusal`]).
 fn debug_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
-    if !protected_allowed(cx.eng, cx.client, "enable-debug-command") {
-        return Err(Error::err(
-            "DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
-        ));
-    }
     let sub = a.req()?;
     let args = a.rest();
     if is_kw(sub, "help") && args.is_empty() {
