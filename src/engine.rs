@@ -375,12 +375,13 @@ impl Engine {
 
     /// Sets which events db `db` records: the notification classes enabled
     /// (when a keyspace or keyevent channel is on), plus expiries while
-    /// someone WATCHes a key there (an expired watched key fails EXEC).
+    /// someone WATCHes a key there (an expired watched key fails EXEC),
+    /// XREADGROUP waits there, or the tracking table is live.
     pub(crate) fn sync_db_events(&mut self, db: usize) {
         use crate::config::notify::{EXPIRED, KEYEVENT, KEYSPACE};
         let f = self.notify_flags;
         let mut classes = if f & (KEYSPACE | KEYEVENT) != 0 { f } else { 0 };
-        if self.watched.get(db).is_some_and(|w| !w.is_empty()) || self.delete_waiters.get(db).is_some_and(|&n| n > 0) || self.tracking_active() {
+        if self.watched.get(db).is_some_and(|w| !w.is_empty()) || self.delete_waiters.get(db).is_some_and(|&n| n > 0) || self.tracking_live() {
             classes |= EXPIRED;
         }
         if let Some(d) = self.dbs.get_mut(db) {
@@ -938,6 +939,9 @@ impl Engine {
             && cmd.has(cmd::flags::READONLY)
             && !matches!(self.table.full_names[stat].as_str(), "eval_ro" | "evalsha_ro" | "fcall_ro")
         {
+            // A key the command found expired was invalidated during its
+            // lookup, before the command's keys are remembered.
+            self.drain_db_events();
             if id == SYSTEM_CLIENT {
                 self.tracking_remember_script_keys();
             } else if self.clients.get(&id).is_some_and(|c| c.tracking.is_some()) {
@@ -1149,7 +1153,7 @@ impl Engine {
             self.drain_db_events();
         }
         self.touch_watched(db, key);
-        if self.tracking_active() {
+        if self.tracking_live() {
             self.tracking_invalidate(self.cmd_client, key);
         }
     }

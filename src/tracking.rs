@@ -98,6 +98,15 @@ impl Engine {
         self.tracking.clients > 0
     }
 
+    /// Whether changes must reach the tracking table: someone tracks, or
+    /// the table still remembers keys of clients that turned tracking off
+    /// (Redis keeps them: a client that turns it back on before the key
+    /// changes is told then; a change meanwhile just forgets the key).
+    #[inline]
+    pub(crate) fn tracking_live(&self) -> bool {
+        self.tracking.clients > 0 || !self.tracking.table.is_empty()
+    }
+
     /// CLIENT TRACKING ON's checks and effect (Redis's client command and
     /// enableTracking). `redirect` is 0 for none.
     pub(crate) fn enable_tracking(&mut self, id: ClientId, redirect: ClientId, opts: ClientTracking) -> Result<(), Vec<u8>> {
@@ -238,7 +247,7 @@ impl Engine {
     /// invalidates it for the clients that may cache it and records it for
     /// the matching BCAST prefixes (trackingInvalidateKey).
     pub(crate) fn tracking_invalidate(&mut self, by: ClientId, key: &[u8]) {
-        if !self.tracking_active() {
+        if !self.tracking_live() {
             return;
         }
         for (p, b) in self.tracking.prefixes.iter_mut() {
@@ -254,6 +263,10 @@ impl Engine {
     fn tracking_forget(&mut self, key: &[u8]) {
         let Some(mut ids) = self.tracking.table.remove(key) else { return };
         self.tracking.items -= ids.len();
+        if !self.tracking_live() {
+            // The last stale key is gone: dbs may stop recording expiries.
+            self.sync_all_db_events();
+        }
         // Redis walks the ids as a radix tree of their in-memory bytes.
         ids.sort_unstable_by_key(|id| id.to_le_bytes());
         // NOLOOP spares the client whose command is running (Redis's
@@ -306,7 +319,7 @@ impl Engine {
     /// FLUSHDB/FLUSHALL: every tracking client is told all its keys are
     /// invalid (a null); the key table is emptied.
     pub(crate) fn tracking_flush(&mut self) {
-        if !self.tracking_active() {
+        if !self.tracking_live() {
             return;
         }
         let mut ids: Vec<ClientId> = self.clients.iter().filter(|(_, c)| c.tracking.is_some()).map(|(&id, _)| id).collect();
@@ -316,10 +329,13 @@ impl Engine {
         }
         self.tracking.table.clear();
         self.tracking.items = 0;
+        if !self.tracking_active() {
+            self.sync_all_db_events();
+        }
     }
 
-    /// Expiries must reach the trackers: dbs record them while anyone
-    /// tracks (see [`Engine::sync_db_events`]).
+    /// Expiries must reach the tracking table: dbs record them while it is
+    /// live (see [`Engine::sync_db_events`]).
     fn sync_all_db_events(&mut self) {
         for db in 0..self.dbs.len() {
             self.sync_db_events(db);

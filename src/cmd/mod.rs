@@ -537,6 +537,13 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// Whether a command may publish messages (keyspace notifications are
+    /// on, or a client tracks keys): handlers skip the work of placing
+    /// them inside their reply otherwise.
+    pub fn may_publish(&self) -> bool {
+        self.eng.notify_flags != 0 || self.eng.tracking_active()
+    }
+
     /// Where messages Redis writes inside the command's reply begin: the
     /// caller's outbox length once recorded events (lazy expiry...) are
     /// delivered, as those precede the reply. Pass it to

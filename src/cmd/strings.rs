@@ -579,8 +579,26 @@ pub fn mget(cx: &mut Ctx<'_>, keys: &[&[u8]]) -> Result<Vec<Option<Vec<u8>>>> {
 
 fn mget_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let keys = a.rest();
-    let vals = mget(cx, keys)?;
-    Ok(Reply::Array(vals.into_iter().map(|v| v.map_or(Reply::Nil, Reply::Bulk)).collect()))
+    if !cx.may_publish() {
+        let vals = mget(cx, keys)?;
+        return Ok(Reply::Array(vals.into_iter().map(|v| v.map_or(Reply::Nil, Reply::Bulk)).collect()));
+    }
+    // Redis writes the array header before the lookups: what a lazy expiry
+    // publishes to the caller (its `expired` event, an invalidation sent
+    // to it as a redirect target) comes inside the array, before the
+    // element whose lookup raised it.
+    let now = cx.now;
+    let mut out = Vec::with_capacity(keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        let mark = cx.own_outbox_mark();
+        let v = match cx.db().read(k, now) {
+            Some(Entry { value: Value::Str(s), .. }) => Reply::Bulk(s.to_vec()),
+            _ => Reply::Nil,
+        };
+        cx.reply_inside(mark, i);
+        out.push(cx.inside(i, v));
+    }
+    Ok(Reply::Array(out))
 }
 
 /// MSET (and MSETNX when `nx`): writes every pair, later pairs winning over

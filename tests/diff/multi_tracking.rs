@@ -1,7 +1,7 @@
 //! Multi-client scenarios for the server surface around the data: client-
 //! side caching (CLIENT TRACKING in every mode, CLIENT CACHING, GETREDIR,
-//! TRACKINGINFO, invalidations by writes, scripts, functions, MULTI,
-//! FLUSHALL, SWAPDB, MOVE and redirects to RESP2 subscribers of
+//! TRACKINGINFO, invalidations by writes, expiry, scripts, functions,
+//! MULTI, FLUSHALL, SWAPDB, MOVE and redirects to RESP2 subscribers of
 //! `__redis__:invalidate`), MONITOR streams (scripts' and transactions'
 //! commands included) and CLIENT REPLY OFF/SKIP runs, several clients on
 //! both sides, some in RESP3.
@@ -276,6 +276,8 @@ struct World {
     /// pipelines commands (CLIENT REPLY runs, CLIENT CACHING and its
     /// command) while a client is in BCAST mode.
     bcast: Vec<bool>,
+    /// A SET ... PX 1 was sent and has yet to run out.
+    px_pending: bool,
     log: Vec<String>,
 }
 
@@ -288,7 +290,7 @@ impl World {
                 assert!(!v.is_err(), "FUNCTION LOAD: {}", show(&v));
             }
         }
-        let mut w = World { redis, redlet, ids_r: Ids::default(), ids_l: Ids::default(), resp3: vec![], monitor: vec![false; CLIENTS], in_multi: vec![false; CLIENTS], bcast: vec![false; CLIENTS], log: vec![] };
+        let mut w = World { redis, redlet, ids_r: Ids::default(), ids_l: Ids::default(), resp3: vec![], monitor: vec![false; CLIENTS], in_multi: vec![false; CLIENTS], bcast: vec![false; CLIENTS], px_pending: false, log: vec![] };
         for _ in 0..CLIENTS {
             let three = r.chance(0.5);
             w.redis.add(three);
@@ -354,6 +356,13 @@ impl World {
             return Err(format!("c{c} {line}: redis {} / redlet {}", show_all(&got_r), show_all(&got_l)));
         }
         count(1, invalidations(&got_r));
+        // A key set to expire in 1 ms (maybe by a transaction's queued
+        // SET, run at EXEC) is gone on both sides before the next step.
+        self.px_pending |= batch.iter().any(|a| a.iter().any(|x| x.as_slice() == b"PX"));
+        if self.px_pending && !self.in_multi[c] {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            self.px_pending = false;
+        }
         self.settle(c)
     }
 
@@ -448,7 +457,7 @@ fn read(r: &mut Rng) -> Argv {
 /// A write (or a keyspace-wide change) that invalidates.
 fn write(r: &mut Rng) -> Argv {
     let k = pick(r, KEYS);
-    match r.below(22) {
+    match r.below(23) {
         0..=4 => argv(&["SET", k, pick(r, VALS)]),
         5 | 6 => argv(&["DEL", k]),
         7 => argv(&["INCR", k]),
@@ -466,6 +475,9 @@ fn write(r: &mut Rng) -> Argv {
         18 => argv(&["SWAPDB", "0", "1"]),
         19 => argv(&[pick(r, &["FLUSHDB", "FLUSHALL"])]),
         20 => argv(&["GETDEL", k]),
+        // Gone 1 ms later (the step waits): the next access expires it,
+        // on both sides, active expiry being off.
+        21 if r.chance(0.5) => argv(&["SET", k, pick(r, VALS), "PX", "1"]),
         _ => argv(&["SET", k, pick(r, VALS), "GET"]),
     }
 }
