@@ -49,6 +49,22 @@ pub const COMMANDS: &[Command] = &[
         handler: restore_cmd,
         ..Command::DEFAULT
     },
+    // RESTORE as a cluster's MIGRATE sends it; with cluster mode off (the
+    // only mode redlet has) it is RESTORE.
+    Command {
+        name: "restore-asking",
+        arity: -4,
+        flags: WRITE | DENYOOM | ASKING,
+        acl: "@keyspace @write @slow @dangerous",
+        first_key: 1,
+        last_key: 1,
+        step: 1,
+        group: "server",
+        summary: "An internal command for migrating keys in a cluster",
+        since: "3.0.0",
+        handler: restore_cmd,
+        ..Command::DEFAULT
+    },
 ];
 
 /// DUMP: the serialized value of `key` (a read lookup: hit or miss), or

@@ -86,6 +86,9 @@ pub mod flags {
     pub const NO_MANDATORY_KEYS: u32 = 1 << 17;
     /// Denied in async loading.
     pub const NO_ASYNC_LOADING: u32 = 1 << 18;
+    /// Served for a cluster's importing slot (RESTORE-ASKING; cluster
+    /// mode is off, so it changes nothing here).
+    pub const ASKING: u32 = 1 << 19;
 
     /// Flag names in the order Redis prints them in `COMMAND INFO`.
     pub const NAMES: &[(u32, &str)] = &[
@@ -100,6 +103,7 @@ pub mod flags {
         (STALE, "stale"),
         (SKIP_MONITOR, "skip_monitor"),
         (SKIP_SLOWLOG, "skip_slowlog"),
+        (ASKING, "asking"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
         (MAY_REPLICATE, "may_replicate"),
