@@ -21,6 +21,7 @@
 //! | [`frame`] | [`frame::Frame`]: replies as flat pre-order frame lists (the WIT `frame`), and back |
 //! | [`resp`] | RESP request parsing (multibulk and inline) with Redis's limits |
 //! | [`session`] | one RESP connection: input to commands, replies to bytes, blocking and closing (every RESP host uses it) |
+//! | [`output`] | [`output::Output`]: a connection's pending bytes, large bulk strings moved in rather than copied |
 //! | [`error`] | [`Error`]: every error text, defined once |
 //! | [`num`] | Redis's integer/double parsing and `%.17g` formatting |
 //! | [`order`] | one shared sort for cold paths (keeps the wasm small) |
@@ -86,6 +87,7 @@ pub mod journal;
 pub mod monitor;
 pub mod num;
 pub mod order;
+pub mod output;
 pub mod pause;
 pub mod persist;
 pub mod pubsub;

@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 
 use crate::error::Error;
 use crate::num;
+use crate::output::Output;
 
 /// The protocol version a client speaks (`HELLO 2|3`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -156,19 +157,17 @@ impl Reply {
             // RESP3 has one null: a RESP3 client cannot tell them apart.
             Reply::NilArray if r3 => sink.null(),
             Reply::NilArray => sink.null_array(),
-            Reply::Array(items) => render_all(items, Agg::Array, proto, sink),
-            Reply::Set(items) => render_all(items, if r3 { Agg::Set } else { Agg::Array }, proto, sink),
-            Reply::Push(items) => render_all(items, if r3 { Agg::Push } else { Agg::Array }, proto, sink),
-            Reply::Seq(items) => {
+            Reply::Array(items) | Reply::Set(items) | Reply::Push(items) | Reply::Seq(items) => {
+                if let Some((agg, n)) = self.agg_header(r3) {
+                    sink.header(agg, n);
+                }
                 for i in items {
                     i.render(proto, sink);
                 }
             }
             Reply::Map(pairs) => {
-                if r3 {
-                    sink.header(Agg::Map, pairs.len());
-                } else {
-                    sink.header(Agg::Array, pairs.len() * 2);
+                if let Some((agg, n)) = self.agg_header(r3) {
+                    sink.header(agg, n);
                 }
                 for (k, v) in pairs {
                     k.render(proto, sink);
@@ -188,6 +187,60 @@ impl Reply {
         }
     }
 
+    /// Appends this reply as RESP for a client of `proto` to `out`,
+    /// consuming it: a bulk string of [`Output::MOVE_MIN`] bytes or more
+    /// moves into `out` as its own buffer (no copy, and it is released as
+    /// soon as it is written); everything else is written as
+    /// [`Reply::write_resp`] writes it.
+    pub fn write_output(self, proto: Protocol, out: &mut Output) {
+        if self.bulk_bytes_over(Output::MOVE_MIN).is_none() {
+            out.with_bytes(|v| self.write_resp(proto, v));
+            return;
+        }
+        self.render_owned(proto, out);
+    }
+
+    /// [`Reply::render`] into an [`Output`], consuming the reply so large
+    /// bulk strings move instead of being copied.
+    fn render_owned(self, proto: Protocol, out: &mut Output) {
+        if let Some((agg, n)) = self.agg_header(proto == Protocol::Resp3) {
+            out.with_bytes(|v| RespBytes { proto, out: v }.header(agg, n));
+        }
+        match self {
+            Reply::Bulk(b) if b.len() >= Output::MOVE_MIN => {
+                out.with_bytes(|v| write_len(v, b'$', b.len()));
+                out.push_owned(b);
+                out.extend(b"\r\n");
+            }
+            Reply::Array(items) | Reply::Set(items) | Reply::Push(items) | Reply::Seq(items) => {
+                for i in items {
+                    i.render_owned(proto, out);
+                }
+            }
+            Reply::Map(pairs) => {
+                for (k, v) in pairs {
+                    k.render_owned(proto, out);
+                    v.render_owned(proto, out);
+                }
+            }
+            leaf => out.with_bytes(|v| leaf.write_resp(proto, v)),
+        }
+    }
+
+    /// The aggregate header a client of RESP3 (`r3`) or RESP2 reads for
+    /// this reply, if it is an aggregate ([`Reply::Seq`] has none: its
+    /// items are separate replies).
+    fn agg_header(&self, r3: bool) -> Option<(Agg, usize)> {
+        match self {
+            Reply::Array(i) => Some((Agg::Array, i.len())),
+            Reply::Set(i) => Some((if r3 { Agg::Set } else { Agg::Array }, i.len())),
+            Reply::Push(i) => Some((if r3 { Agg::Push } else { Agg::Array }, i.len())),
+            Reply::Map(p) if r3 => Some((Agg::Map, p.len())),
+            Reply::Map(p) => Some((Agg::Array, p.len() * 2)),
+            _ => None,
+        }
+    }
+
     /// The RESP encoding of this reply as a fresh buffer.
     pub fn to_resp(&self, proto: Protocol) -> Vec<u8> {
         let mut v = Vec::new();
@@ -199,13 +252,6 @@ impl Reply {
 impl From<Error> for Reply {
     fn from(e: Error) -> Reply {
         Reply::Error(e)
-    }
-}
-
-fn render_all<S: Sink>(items: &[Reply], agg: Agg, proto: Protocol, sink: &mut S) {
-    sink.header(agg, items.len());
-    for i in items {
-        i.render(proto, sink);
     }
 }
 

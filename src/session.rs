@@ -18,7 +18,49 @@ use alloc::vec::Vec;
 
 use crate::client::{ClientId, ClientInfo};
 use crate::engine::Engine;
+use crate::output::Output;
+use crate::reply::{Protocol, Reply};
 use crate::resp::Parser;
+
+/// Where a [`Session`] writes its replies: a plain byte buffer, or an
+/// [`Output`], which moves large bulk strings in instead of copying them.
+pub trait ReplyOut {
+    /// Bytes held that the peer has not read (the pause threshold of
+    /// [`Session::process`] applies to it).
+    fn pending(&self) -> usize;
+    /// Appends `reply` as RESP for a client of `proto`.
+    fn put(&mut self, reply: Reply, proto: Protocol);
+    /// Appends raw bytes.
+    fn put_bytes(&mut self, bytes: &[u8]);
+}
+
+impl ReplyOut for Vec<u8> {
+    #[inline]
+    fn pending(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn put(&mut self, reply: Reply, proto: Protocol) {
+        reply.write_resp(proto, self);
+    }
+    fn put_bytes(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+impl ReplyOut for Output {
+    #[inline]
+    fn pending(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn put(&mut self, reply: Reply, proto: Protocol) {
+        reply.write_output(proto, self);
+    }
+    fn put_bytes(&mut self, bytes: &[u8]) {
+        self.extend(bytes);
+    }
+}
 
 /// What [`Session::resume`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,20 +136,22 @@ impl Session {
 
     /// Runs the complete requests at the start of `input`, appending their
     /// replies to `out`, until the input runs out, the client blocks or is
-    /// to be closed, or `out` holds `out_pause` bytes or more (the host
+    /// to be closed, or `out` holds `out_pause` pending bytes or more (the host
     /// resumes once its peer has read). Returns how many bytes of `input`
     /// were consumed; the rest must be passed again, with more bytes after
     /// it, next time.
-    pub fn process(&mut self, eng: &mut Engine, input: &[u8], out: &mut Vec<u8>, out_pause: usize) -> usize {
+    pub fn process<O: ReplyOut>(&mut self, eng: &mut Engine, input: &[u8], out: &mut O, out_pause: usize) -> usize {
         self.parser.set_max_bulk_len(eng.config().proto_max_bulk_len);
         let mut pos = 0;
-        while !self.blocked && !self.closing && pos < input.len() && out.len() < out_pause {
+        while !self.blocked && !self.closing && pos < input.len() && out.pending() < out_pause {
             let consumed = match self.parser.parse(&input[pos..]) {
                 Ok(None) => break,
                 Err(e) => {
                     // Like Redis: reply, drop the rest of the input, close
                     // once the reply is out.
-                    e.write_reply(out);
+                    let mut line = Vec::new();
+                    e.write_reply(&mut line);
+                    out.put_bytes(&line);
                     self.closing = true;
                     return input.len();
                 }
@@ -116,7 +160,7 @@ impl Session {
                         let mut argv = recycle(core::mem::take(&mut self.argv));
                         req.fill(&mut argv);
                         match eng.execute(self.id, &argv) {
-                            Some(reply) => reply.write_resp(eng.protocol(self.id), out),
+                            Some(reply) => out.put(reply, eng.protocol(self.id)),
                             None => self.blocked = true,
                         }
                         self.argv = recycle(argv);
@@ -140,13 +184,13 @@ impl Session {
     /// outbox (an unblocked command's reply, pub/sub messages, a timeout)
     /// to `out` and notes whether the client may run commands again. The
     /// host then calls [`Session::process`] with its buffered input.
-    pub fn resume(&mut self, eng: &mut Engine, out: &mut Vec<u8>) -> Resume {
+    pub fn resume<O: ReplyOut>(&mut self, eng: &mut Engine, out: &mut O) -> Resume {
         if eng.should_close(self.id) && !self.closing {
             return Resume::Drop;
         }
         let proto = eng.protocol(self.id);
         while let Some(r) = eng.pop_output(self.id) {
-            r.write_resp(proto, out);
+            out.put(r, proto);
         }
         if self.blocked && !eng.is_blocked(self.id) {
             self.blocked = false;

@@ -34,6 +34,7 @@ use mio::{Events, Interest, Poll, Token};
 use redlet::clock::SystemClock;
 use redlet::config::HostInfo;
 use redlet::session::{Resume, Session};
+use redlet::output::Output;
 use redlet::{ClientId, ClientInfo, Engine, Options};
 
 use crate::config::Settings;
@@ -65,9 +66,8 @@ struct Conn<S> {
     rbuf: Vec<u8>,
     rstart: usize,
     rend: usize,
-    /// Output buffer: unsent bytes are `wbuf[wpos..]`.
-    wbuf: Vec<u8>,
-    wpos: usize,
+    /// Unsent output (large bulk strings of replies moved in, not copied).
+    out: Output,
     /// Reading stopped because too much output is pending.
     read_paused: bool,
     /// Listed in `Server::writes`.
@@ -78,7 +78,7 @@ struct Conn<S> {
 
 impl<S> Conn<S> {
     fn pending_out(&self) -> usize {
-        self.wbuf.len() - self.wpos
+        self.out.len()
     }
 }
 
@@ -387,7 +387,7 @@ fn refresh_usage(h: &mut HostInfo) {
 /// Parses and runs the client's buffered commands until its input runs out,
 /// it blocks, it is to be closed, or its output is too large.
 fn process_input<B: Backend>(engine: &mut B, c: &mut Conn<B::Session>) {
-    let n = engine.process(&mut c.session, &c.rbuf[c.rstart..c.rend], &mut c.wbuf, c.wpos + OUTPUT_PAUSE);
+    let n = engine.process(&mut c.session, &c.rbuf[c.rstart..c.rend], &mut c.out, OUTPUT_PAUSE);
     c.rstart += n;
     if c.rstart < c.rend && c.pending_out() >= OUTPUT_PAUSE && !c.session.is_blocked() && !c.session.is_closing() {
         // Resumed by `flush` once the client has read enough.
@@ -601,8 +601,7 @@ impl<B: Backend> Server<B> {
                 rbuf: Vec::new(),
                 rstart: 0,
                 rend: 0,
-                wbuf: Vec::new(),
-                wpos: 0,
+                out: Output::new(),
                 read_paused: false,
                 queued_write: false,
                 last_active: self.loop_now,
@@ -695,14 +694,15 @@ impl<B: Backend> Server<B> {
     fn flush(&mut self, tok: usize) {
         let Some(Some(c)) = self.conns.get_mut(tok) else { return };
         let mut dead = false;
-        while c.wpos < c.wbuf.len() {
-            match c.stream.write(&c.wbuf[c.wpos..]) {
+        while !c.out.is_empty() {
+            match c.stream.write(c.out.front()) {
                 Ok(0) => {
                     dead = true;
                     break;
                 }
                 Ok(n) => {
-                    c.wpos += n;
+                    // A buffer written out is released (a small one kept).
+                    c.out.advance(n, BUF_KEEP);
                     c.last_active = self.loop_now;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
@@ -713,17 +713,7 @@ impl<B: Backend> Server<B> {
                 }
             }
         }
-        if c.wpos == c.wbuf.len() {
-            c.wbuf.clear();
-            c.wpos = 0;
-            if c.wbuf.capacity() > BUF_KEEP {
-                c.wbuf.shrink_to(BUF_KEEP);
-            }
-        } else if c.wpos > c.wbuf.len() / 2 && c.wpos > BUF_KEEP {
-            c.wbuf.drain(..c.wpos);
-            c.wpos = 0;
-        }
-        if dead || (c.session.is_closing() && c.wbuf.is_empty()) {
+        if dead || (c.session.is_closing() && c.out.is_empty()) {
             self.close_conn(tok);
             return;
         }
@@ -746,7 +736,7 @@ impl<B: Backend> Server<B> {
             for id in woken {
                 let Some(&tok) = self.by_id.get(&id) else { continue };
                 let Some(Some(c)) = self.conns.get_mut(tok) else { continue };
-                if self.engine.resume(&mut c.session, &mut c.wbuf) == Resume::Drop {
+                if self.engine.resume(&mut c.session, &mut c.out) == Resume::Drop {
                     // Closed by someone else (CLIENT KILL): like Redis's
                     // close-ASAP, pending output is dropped.
                     self.close_conn(tok);
@@ -798,9 +788,9 @@ pub trait Backend {
     /// Runs the complete requests at the start of `input`, appending the
     /// replies to `out` until it holds `out_pause` bytes; returns the bytes
     /// consumed ([`Session::process`]).
-    fn process(&mut self, s: &mut Self::Session, input: &[u8], out: &mut Vec<u8>, out_pause: usize) -> usize;
+    fn process(&mut self, s: &mut Self::Session, input: &[u8], out: &mut Output, out_pause: usize) -> usize;
     /// Delivers a woken client's replies ([`Session::resume`]).
-    fn resume(&mut self, s: &mut Self::Session, out: &mut Vec<u8>) -> Resume;
+    fn resume(&mut self, s: &mut Self::Session, out: &mut Output) -> Resume;
     /// Forgets a closed connection's client.
     fn close(&mut self, s: Self::Session);
     /// Clients with replies or messages ready since the last call.
@@ -884,10 +874,10 @@ impl Backend for Engine {
         Session::open(self, info)
     }
     #[inline]
-    fn process(&mut self, s: &mut Session, input: &[u8], out: &mut Vec<u8>, out_pause: usize) -> usize {
+    fn process(&mut self, s: &mut Session, input: &[u8], out: &mut Output, out_pause: usize) -> usize {
         s.process(self, input, out, out_pause)
     }
-    fn resume(&mut self, s: &mut Session, out: &mut Vec<u8>) -> Resume {
+    fn resume(&mut self, s: &mut Session, out: &mut Output) -> Resume {
         s.resume(self, out)
     }
     fn close(&mut self, s: Session) {

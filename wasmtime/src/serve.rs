@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use redlet::clock::SystemClock;
 use redlet::config::HostInfo;
+use redlet::output::Output;
 use redlet::session::Resume;
 use redlet::{ClientId, ClientInfo};
 use redlet_host::log::{log, Level};
@@ -179,7 +180,7 @@ impl Backend for ComponentBackend {
         ComponentSession { conn, id, blocked: false, closing }
     }
 
-    fn process(&mut self, s: &mut ComponentSession, input: &[u8], out: &mut Vec<u8>, out_pause: usize) -> usize {
+    fn process(&mut self, s: &mut ComponentSession, input: &[u8], out: &mut Output, out_pause: usize) -> usize {
         let Some(conn) = s.conn else { return input.len() };
         if s.closing {
             return input.len();
@@ -189,10 +190,13 @@ impl Backend for ComponentBackend {
         }
         let limit = u32::try_from(out_pause - out.len()).unwrap_or(u32::MAX).max(1);
         match conn.resp(&mut self.inst, input, limit) {
-            Ok(r) => {
-                out.extend_from_slice(&r.output);
+            Ok(mut r) => {
+                // The component's bytes move in whole (no copy).
+                let output = core::mem::take(&mut r.output);
+                let silent = output.is_empty();
+                out.push_owned(output);
                 self.note(s, &r);
-                if r.consumed > 0 && r.output.is_empty() && !r.blocked {
+                if r.consumed > 0 && silent && !r.blocked {
                     // Only SHUTDOWN answers nothing.
                     self.maybe_shutdown = true;
                 }
@@ -210,12 +214,12 @@ impl Backend for ComponentBackend {
         }
     }
 
-    fn resume(&mut self, s: &mut ComponentSession, out: &mut Vec<u8>) -> Resume {
+    fn resume(&mut self, s: &mut ComponentSession, out: &mut Output) -> Resume {
         let was_closing = s.closing;
         let Some(conn) = s.conn else { return Resume::Drop };
         match conn.resume(&mut self.inst) {
             Ok(r) => {
-                out.extend_from_slice(&r.output);
+                out.push_owned(r.output);
                 s.blocked = r.blocked;
                 if r.closing && !was_closing {
                     // Killed by another client (CLIENT KILL).
