@@ -122,6 +122,10 @@ pub struct Client {
     /// `CLIENT REPLY OFF`: no replies until `CLIENT REPLY ON` (pub/sub
     /// messages and confirmations still go out, as Redis 7.0 pushes them).
     pub reply_off: bool,
+    /// The client of a RESP connection ([`crate::session::Session`]): its
+    /// large replies may be written straight to RESP bytes
+    /// ([`crate::reply::Reply::Encoded`]).
+    pub wire: bool,
     /// `CLIENT REPLY SKIP`: [`ReplySkip::Next`] after the SKIP command,
     /// [`ReplySkip::Now`] while the command after it runs (and while it
     /// is blocked), then [`ReplySkip::No`] again.
@@ -188,6 +192,7 @@ impl Client {
             user: crate::acl::DEFAULT_USER,
             monitor: false,
             reply_off: false,
+            wire: false,
             reply_skip: ReplySkip::No,
         }
     }

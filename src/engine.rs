@@ -644,6 +644,16 @@ impl Engine {
         self.clients.get(&id).is_none_or(|c| c.close)
     }
 
+    /// Marks client `id` as the client of a RESP connection: its large
+    /// replies may come as RESP bytes ([`Reply::Encoded`]). Every
+    /// [`crate::session::Session`] does it; hosts that convert replies to
+    /// other values must not.
+    pub fn set_wire(&mut self, id: ClientId) {
+        if let Some(c) = self.clients.get_mut(&id) {
+            c.wire = true;
+        }
+    }
+
     /// True while the client is blocked.
     pub fn is_blocked(&self, id: ClientId) -> bool {
         self.clients.get(&id).is_some_and(|c| c.blocked.is_some())

@@ -54,6 +54,14 @@ pub enum Reply {
     /// `(n` big number (decimal digits, a script's `{big_number=...}`); a
     /// bulk string in RESP2.
     BigNumber(Vec<u8>),
+    /// RESP bytes already written in the protocol of the client the reply
+    /// is for: a large aggregate of bulk strings for the client of a RESP
+    /// connection is written straight to bytes ([`Encoder`]) instead of
+    /// holding a value per element. Only clients of a
+    /// [`crate::session::Session`] get one (see
+    /// [`crate::cmd::Ctx::wire_protocol`]); other renderings take it as a
+    /// bulk string of those bytes.
+    Encoded(Vec<u8>),
     /// Several replies written one after another, not a RESP type of its
     /// own: a command that answers more than once (SUBSCRIBE confirms each
     /// channel), or pushes delivered to the caller while its command ran,
@@ -122,6 +130,7 @@ impl Reply {
         fn sum(r: &Reply, acc: &mut usize) {
             match r {
                 Reply::Bulk(b) => *acc += b.len() + 16,
+                Reply::Encoded(b) => *acc += b.len(),
                 Reply::Array(items) | Reply::Set(items) | Reply::Push(items) | Reply::Seq(items) => items.iter().for_each(|i| sum(i, acc)),
                 Reply::Map(pairs) => pairs.iter().for_each(|(k, v)| {
                     sum(k, acc);
@@ -132,7 +141,7 @@ impl Reply {
         }
         let mut n = 0;
         match self {
-            Reply::Bulk(b) if b.len() < min => return None,
+            Reply::Bulk(b) | Reply::Encoded(b) if b.len() < min => return None,
             Reply::Status(_) | Reply::Error(_) | Reply::Int(_) | Reply::Nil | Reply::NilArray => return None,
             _ => sum(self, &mut n),
         }
@@ -184,6 +193,7 @@ impl Reply {
             Reply::Bool(b) => sink.int(i64::from(*b)),
             Reply::Verbatim(fmt, b) if r3 => sink.verbatim(fmt, b),
             Reply::Verbatim(_, b) => sink.bulk(b),
+            Reply::Encoded(b) => sink.raw(b),
         }
     }
 
@@ -212,6 +222,7 @@ impl Reply {
                 out.push_owned(b);
                 out.extend(b"\r\n");
             }
+            Reply::Encoded(b) if b.len() >= Output::MOVE_MIN => out.push_owned(b),
             Reply::Array(items) | Reply::Set(items) | Reply::Push(items) | Reply::Seq(items) => {
                 for i in items {
                     i.render_owned(proto, out);
@@ -255,6 +266,58 @@ impl From<Error> for Reply {
     }
 }
 
+/// Writes an aggregate of bulk strings straight to RESP bytes for a client
+/// of a given protocol, giving a [`Reply::Encoded`]: a million-element
+/// LRANGE then costs its bytes, not a value and an allocation per element.
+pub struct Encoder {
+    proto: Protocol,
+    out: Vec<u8>,
+}
+
+impl Encoder {
+    /// An array of `n` bulk strings (`bytes`: a size hint).
+    pub fn array(proto: Protocol, n: usize, bytes: usize) -> Encoder {
+        Encoder::with_header(proto, Agg::Array, n, bytes)
+    }
+
+    /// A map of `n` pairs of bulk strings, a flat array in RESP2.
+    pub fn map(proto: Protocol, n: usize, bytes: usize) -> Encoder {
+        if proto == Protocol::Resp3 {
+            Encoder::with_header(proto, Agg::Map, n, bytes)
+        } else {
+            Encoder::with_header(proto, Agg::Array, n * 2, bytes)
+        }
+    }
+
+    /// A set of `n` bulk strings, an array in RESP2.
+    pub fn set(proto: Protocol, n: usize, bytes: usize) -> Encoder {
+        let agg = if proto == Protocol::Resp3 { Agg::Set } else { Agg::Array };
+        Encoder::with_header(proto, agg, n, bytes)
+    }
+
+    fn with_header(proto: Protocol, agg: Agg, n: usize, bytes: usize) -> Encoder {
+        let mut out = Vec::with_capacity(bytes.saturating_add(16));
+        RespBytes { proto, out: &mut out }.header(agg, n);
+        Encoder { proto, out }
+    }
+
+    /// The next bulk string.
+    #[inline]
+    pub fn bulk(&mut self, b: &[u8]) {
+        write_bulk(&mut self.out, b);
+    }
+
+    /// The protocol written.
+    pub fn protocol(&self) -> Protocol {
+        self.proto
+    }
+
+    /// The reply.
+    pub fn finish(self) -> Reply {
+        Reply::Encoded(self.out)
+    }
+}
+
 /// The kinds of aggregate headers a client reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Agg {
@@ -291,6 +354,11 @@ pub(crate) trait Sink {
     fn boolean(&mut self, b: bool);
     /// RESP3 verbatim string.
     fn verbatim(&mut self, fmt: &str, b: &[u8]);
+    /// RESP bytes of an [`Reply::Encoded`] reply (a bulk string of them
+    /// for sinks that are not RESP bytes).
+    fn raw(&mut self, resp: &[u8]) {
+        self.bulk(resp);
+    }
 }
 
 /// The RESP bytes of a reply.
@@ -300,6 +368,9 @@ struct RespBytes<'a> {
 }
 
 impl Sink for RespBytes<'_> {
+    fn raw(&mut self, resp: &[u8]) {
+        self.out.extend_from_slice(resp);
+    }
     fn simple(&mut self, s: &str) {
         self.out.push(b'+');
         self.out.extend_from_slice(s.as_bytes());

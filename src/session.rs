@@ -98,6 +98,7 @@ impl Session {
     /// Opens a client in `eng` for a new connection.
     pub fn open(eng: &mut Engine, info: ClientInfo) -> Session {
         let id = eng.open_client(info);
+        eng.set_wire(id);
         Session { id, parser: Parser::new(eng.config().proto_max_bulk_len), argv: Vec::new(), blocked: false, closing: false }
     }
 
@@ -224,6 +225,53 @@ mod tests {
         assert!(w.is_empty());
         assert_eq!(w.capacity(), 8);
         assert_eq!(w.as_ptr() as usize, p);
+    }
+
+    /// Large LRANGE/HGETALL/HKEYS/HVALS replies to a connection are
+    /// written straight to RESP bytes: the same bytes as the replies the
+    /// engine gives any other client, in both protocols, alone, inside
+    /// MULTI, and into an [`Output`].
+    #[test]
+    fn encoded_replies_match_the_values() {
+        let mut e = engine();
+        let c = e.open_client(ClientInfo::default());
+        for i in 0..600 {
+            let (v, f) = (alloc::format!("element:{i}"), alloc::format!("f{i}"));
+            e.execute(c, &[b"RPUSH", b"l", v.as_bytes()]);
+            e.execute(c, &[b"HSET", b"h", f.as_bytes(), v.as_bytes()]);
+        }
+        let cmds: &[&[&[u8]]] = &[&[b"LRANGE", b"l", b"0", b"-1"], &[b"LRANGE", b"l", b"-500", b"550"], &[b"HGETALL", b"h"], &[b"HKEYS", b"h"], &[b"HVALS", b"h"], &[b"LRANGE", b"l", b"0", b"3"]];
+        for proto in [b"2", b"3"] {
+            e.execute(c, &[b"HELLO", proto]);
+            let mut s = Session::open(&mut e, ClientInfo::default());
+            let mut out = Output::new();
+            s.process(&mut e, &[b"HELLO ", &proto[..], b"\r\n"].concat(), &mut Vec::new(), usize::MAX);
+            for cmd in cmds {
+                let want = e.execute(c, cmd).map(|r| r.to_resp(e.protocol(c))).unwrap_or_default();
+                // A request is a RESP2 array of bulk strings.
+                let req = Reply::Array(cmd.iter().map(|a| Reply::bulk(a)).collect()).to_resp(Protocol::Resp2);
+                let mut got = Vec::new();
+                s.process(&mut e, &req, &mut got, usize::MAX);
+                assert_eq!(got, want, "{:?}", core::str::from_utf8(cmd[0]));
+                s.process(&mut e, &req, &mut out, usize::MAX);
+                let mut moved = Vec::new();
+                while !out.is_empty() {
+                    let n = out.front().len();
+                    moved.extend_from_slice(out.front());
+                    out.advance(n, 0);
+                }
+                assert_eq!(moved, want);
+            }
+            // Inside MULTI, the EXEC array holds the encoded replies.
+            let mut got = Vec::new();
+            s.process(&mut e, b"MULTI\r\nLRANGE l 0 -1\r\nHGETALL h\r\nEXEC\r\n", &mut got, usize::MAX);
+            let mut want = Vec::new();
+            for line in [&b"MULTI"[..], b"LRANGE l 0 -1", b"HGETALL h", b"EXEC"] {
+                let argv: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+                want.extend(e.execute(c, &argv).map(|r| r.to_resp(e.protocol(c))).unwrap_or_default());
+            }
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

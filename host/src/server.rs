@@ -97,6 +97,8 @@ struct Server<B: Backend> {
     /// Connections to read again without waiting for an event.
     reads: Vec<usize>,
     next_tick: Instant,
+    /// When the allocator was last purged (at most once a second).
+    last_purge: Option<Instant>,
     /// A background save is in progress: poll without waiting.
     background: bool,
     /// INFO facts; CPU and RSS are refreshed every tick (Redis samples RSS
@@ -209,6 +211,7 @@ pub fn run_with<B: Backend>(s: Settings, start: impl FnOnce(Start) -> Result<B, 
         writes: Vec::new(),
         reads: Vec::new(),
         next_tick: Instant::now(),
+        last_purge: None,
         background: false,
         host,
         loop_now: Instant::now(),
@@ -224,16 +227,17 @@ pub fn run_with<B: Backend>(s: Settings, start: impl FnOnce(Start) -> Result<B, 
 static PURGE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 
 /// Registers how to give freed memory back to the OS (the binary's global
-/// allocator knows): the server calls it from its cron when RSS exceeds
-/// `used_memory` by more than [`PURGE_SLACK`], so after a large reply or a
-/// deleted large value RSS returns near `used_memory` within a tick.
+/// allocator knows): the server calls it from its cron, at most once a
+/// second, when RSS exceeds `used_memory` plus the output still to be
+/// written by more than [`PURGE_SLACK`], so after a large reply or a
+/// deleted large value RSS returns near `used_memory` within a second.
 pub fn set_allocator_purge(f: fn()) {
     let _ = PURGE.set(f);
 }
 
-/// RSS above `used_memory` tolerated before a purge (buffers, code, the
-/// allocator's own working set).
-pub const PURGE_SLACK: u64 = 64 << 20;
+/// RSS above `used_memory` and pending output tolerated before a purge
+/// (code, buffers, the allocator's own working set).
+pub const PURGE_SLACK: u64 = 16 << 20;
 
 /// The data folder's storage. `REDLET_FAULTS` (a testing hook, see
 /// [`crate::storage::Faults::from_spec`]) makes it fail on purpose.
@@ -530,8 +534,14 @@ impl<B: Backend> Server<B> {
         if now >= self.next_tick {
             refresh_usage(&mut self.host);
             if let Some(purge) = PURGE.get() {
-                if self.host.rss_bytes > self.engine.used_memory().saturating_add(PURGE_SLACK) {
+                // Output still to be written is live memory (a reply in
+                // flight is not garbage).
+                let pending: u64 = self.conns.iter().flatten().map(|c| c.pending_out() as u64).sum();
+                let over = self.host.rss_bytes.saturating_sub(self.engine.used_memory().saturating_add(pending));
+                let due = self.last_purge.is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1));
+                if over > PURGE_SLACK && due {
                     purge();
+                    self.last_purge = Some(now);
                 }
             }
             self.engine.tick(&self.host);

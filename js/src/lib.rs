@@ -779,6 +779,8 @@ impl Engine {
                 }
             }
             Reply::Verbatim(_, b) => bytes_to_js(&b, buffers),
+            // Only for RESP connections' clients, which `call` never is.
+            Reply::Encoded(b) => bytes_to_js(&b, buffers),
         }
     }
 

@@ -192,33 +192,43 @@ fn hmget_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
 
 /// HGETALL: every field and value, in Redis's order for a listpack.
 pub fn hgetall(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-    Ok(cx.read_as(key, Value::as_hash_mut)?.map_or_else(Vec::new, |h| h.iter().map(|(f, v)| (f.to_vec(), v.to_vec())).collect()))
+    Ok(hash_read(cx, key, |h| h.iter().map(|(f, v)| (f.to_vec(), v.to_vec())).collect())?.unwrap_or_default())
 }
+
+/// The hash at `key` handed to `f` (`None`: no such key).
+fn hash_read<R>(cx: &mut Ctx<'_>, key: &[u8], f: impl FnOnce(&Hash) -> R) -> Result<Option<R>> {
+    Ok(cx.read_as(key, Value::as_hash_mut)?.map(|h| f(h)))
+}
+
+// The commands build their replies straight from the hash (RESP bytes for
+// a large one to a connection), with no owned copy of each field between.
 
 fn hgetall_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let key = a.req()?;
-    let all = hgetall(cx, key)?;
-    Ok(Reply::Map(all.into_iter().map(|(f, v)| (Reply::Bulk(f), Reply::Bulk(v))).collect()))
+    let bulks = cx.bulks();
+    Ok(hash_read(cx, key, |h| bulks.pairs(h.len(), &mut h.iter()))?.unwrap_or(Reply::Map(Vec::new())))
 }
 
 /// HKEYS.
 pub fn hkeys(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<Vec<u8>>> {
-    Ok(cx.read_as(key, Value::as_hash_mut)?.map_or_else(Vec::new, |h| h.iter().map(|(f, _)| f.to_vec()).collect()))
+    Ok(hash_read(cx, key, |h| h.iter().map(|(f, _)| f.to_vec()).collect())?.unwrap_or_default())
 }
 
 fn hkeys_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let key = a.req()?;
-    Ok(Reply::bulk_array(hkeys(cx, key)?))
+    let bulks = cx.bulks();
+    Ok(hash_read(cx, key, |h| bulks.items(h.len(), &mut h.iter().map(|(f, _)| f)))?.unwrap_or(Reply::Array(Vec::new())))
 }
 
 /// HVALS.
 pub fn hvals(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<Vec<u8>>> {
-    Ok(cx.read_as(key, Value::as_hash_mut)?.map_or_else(Vec::new, |h| h.iter().map(|(_, v)| v.to_vec()).collect()))
+    Ok(hash_read(cx, key, |h| h.iter().map(|(_, v)| v.to_vec()).collect())?.unwrap_or_default())
 }
 
 fn hvals_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let key = a.req()?;
-    Ok(Reply::bulk_array(hvals(cx, key)?))
+    let bulks = cx.bulks();
+    Ok(hash_read(cx, key, |h| bulks.items(h.len(), &mut h.iter().map(|(_, v)| v)))?.unwrap_or(Reply::Array(Vec::new())))
 }
 
 /// HDEL: removes fields; returns how many existed. Deletes the key when

@@ -230,11 +230,19 @@ pub fn llen(cx: &mut Ctx<'_>, key: &[u8]) -> Result<usize> {
 
 /// LRANGE with Redis's index rules.
 pub fn lrange(cx: &mut Ctx<'_>, key: &[u8], start: i64, end: i64) -> Result<Vec<Vec<u8>>> {
-    let Some(l) = cx.read_as(key, Value::as_list_mut)? else { return Ok(Vec::new()) };
-    Ok(match normalize_range(start, end, l.len()) {
-        None => Vec::new(),
-        Some((s, e)) => l.iter_from(s).take(e - s + 1).map(|v| v.to_vec()).collect(),
-    })
+    Ok(lrange_with(cx, key, start, end, |n, it| {
+        let mut v = Vec::with_capacity(n);
+        v.extend(it.map(<[u8]>::to_vec));
+        v
+    })?
+    .unwrap_or_default())
+}
+
+/// LRANGE's lookup and range: `f` gets the number of elements and the
+/// elements (not called for a missing key or an empty range).
+fn lrange_with<R>(cx: &mut Ctx<'_>, key: &[u8], start: i64, end: i64, f: impl FnOnce(usize, &mut dyn Iterator<Item = &[u8]>) -> R) -> Result<Option<R>> {
+    let Some(l) = cx.read_as(key, Value::as_list_mut)? else { return Ok(None) };
+    Ok(normalize_range(start, end, l.len()).map(|(s, e)| f(e - s + 1, &mut l.iter_from(s).take(e - s + 1))))
 }
 
 /// LINDEX.
@@ -478,7 +486,10 @@ fn lrange_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {
     let key = a.req()?;
     let start = a.i64()?;
     let end = a.i64()?;
-    Ok(Reply::Array(lrange(cx, key, start, end)?.into_iter().map(Reply::Bulk).collect()))
+    // The elements go straight into the reply (RESP bytes for a large
+    // range to a connection), with no owned copy each in between.
+    let bulks = cx.bulks();
+    Ok(lrange_with(cx, key, start, end, |n, it| bulks.items(n, it))?.unwrap_or(Reply::Array(Vec::new())))
 }
 
 fn lindex_cmd(cx: &mut Ctx<'_>, a: &mut Args<'_>) -> Result<Reply> {

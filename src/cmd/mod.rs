@@ -46,6 +46,47 @@ use crate::rng::Rng;
 /// after the subcommand name for subcommands) and runs the command.
 pub type Handler = fn(&mut Ctx<'_>, &mut Args<'_>) -> Result<Reply>;
 
+/// Builds replies that are aggregates of bulk strings: RESP bytes when the
+/// client is a RESP connection's (`Some(protocol)`) and the aggregate has
+/// [`ENCODE_MIN`] elements or more ([`crate::reply::Encoder`]), a value
+/// per element otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct Bulks(Option<crate::Protocol>);
+
+impl Bulks {
+    /// An array of the `n` bulk strings `items` yields.
+    pub fn items(self, n: usize, items: &mut dyn Iterator<Item = &[u8]>) -> Reply {
+        match self.0 {
+            Some(proto) if n >= ENCODE_MIN => {
+                let mut e = crate::reply::Encoder::array(proto, n, n.saturating_mul(16));
+                items.for_each(|b| e.bulk(b));
+                e.finish()
+            }
+            _ => Reply::Array(items.map(Reply::bulk).collect()),
+        }
+    }
+
+    /// A map of the `n` pairs of bulk strings `pairs` yields (a flat
+    /// array in RESP2).
+    pub fn pairs<'p>(self, n: usize, pairs: &mut dyn Iterator<Item = (&'p [u8], &'p [u8])>) -> Reply {
+        match self.0 {
+            Some(proto) if n >= ENCODE_MIN => {
+                let mut e = crate::reply::Encoder::map(proto, n, n.saturating_mul(32));
+                for (k, v) in pairs {
+                    e.bulk(k);
+                    e.bulk(v);
+                }
+                e.finish()
+            }
+            _ => Reply::Map(pairs.map(|(k, v)| (Reply::bulk(k), Reply::bulk(v))).collect()),
+        }
+    }
+}
+
+/// Aggregates of bulk strings this long or longer are written straight to
+/// RESP bytes for a RESP connection's client ([`Ctx::bulk_items`]).
+pub const ENCODE_MIN: usize = 256;
+
 /// Command flags, as in Redis's command table (`COMMAND INFO` reports them).
 pub mod flags {
     /// May modify the dataset.
@@ -541,6 +582,20 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// The protocol of this command's client when its replies may be
+    /// written straight to RESP bytes ([`crate::reply::Encoder`]): a RESP
+    /// connection's client, not a script or the typed API.
+    pub fn wire_protocol(&self) -> Option<crate::Protocol> {
+        self.eng.clients.get(&self.client).filter(|c| c.wire).map(|c| c.proto)
+    }
+
+    /// How this command's aggregates of bulk strings are built (see
+    /// [`Bulks`]); it does not borrow the context, so it can be used while
+    /// a value read from the keyspace is borrowed.
+    pub fn bulks(&self) -> Bulks {
+        Bulks(self.wire_protocol())
+    }
+
     /// Whether a command may publish messages (keyspace notifications are
     /// on, or a client tracks keys): handlers skip the work of placing
     /// them inside their reply otherwise.

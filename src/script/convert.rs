@@ -98,6 +98,8 @@ pub(crate) fn reply_to_lua(lua: &mut Lua<Engine>, r: &Reply, resp3: bool) -> Res
             wrap(lua, b"verbatim_string", Value::Table(inner))?
         }
         Reply::Verbatim(_, s) => Value::String(lua.new_string(s)),
+        // Never for the script client (not a RESP connection's): the bytes.
+        Reply::Encoded(b) => Value::String(lua.new_string(b)),
         Reply::BigNumber(t) if resp3 => {
             let v = Value::String(lua.new_string(t));
             wrap(lua, b"big_number", v)?
