@@ -126,6 +126,12 @@ pub struct Client {
     /// large replies may be written straight to RESP bytes
     /// ([`crate::reply::Reply::Encoded`]).
     pub wire: bool,
+    /// Bytes of replies and messages its host still has to write
+    /// ([`crate::Engine::note_output`]): CLIENT LIST's `omem`.
+    pub obuf_bytes: u64,
+    /// When its output went past the soft `client-output-buffer-limit`
+    /// (ms; 0: it is not past it).
+    pub obuf_soft_since: u64,
     /// `CLIENT REPLY SKIP`: [`ReplySkip::Next`] after the SKIP command,
     /// [`ReplySkip::Now`] while the command after it runs (and while it
     /// is blocked), then [`ReplySkip::No`] again.
@@ -193,6 +199,8 @@ impl Client {
             monitor: false,
             reply_off: false,
             wire: false,
+            obuf_bytes: 0,
+            obuf_soft_since: 0,
             reply_skip: ReplySkip::No,
         }
     }

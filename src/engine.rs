@@ -213,6 +213,8 @@ pub struct Engine {
     /// The maxmemory gate is evicting before a command runs: invalidations
     /// go out at once (see [`crate::tracking`]).
     pub(crate) evicting_before_command: bool,
+    /// `client-output-buffer-limit` per class (see [`Engine::note_output`]).
+    obuf_limits: [[u64; 3]; 3],
     /// The client the running command belongs to (the script client for a
     /// script's commands): who changed a key, for BCAST's NOLOOP.
     pub(crate) cmd_client: ClientId,
@@ -320,6 +322,7 @@ impl Engine {
             executing: None,
             tracking_pending: Vec::new(),
             evicting_before_command: false,
+            obuf_limits: [[0; 3]; 3],
             cmd_client: SYSTEM_CLIENT,
             dirty: 0,
             start_ms,
@@ -346,6 +349,7 @@ impl Engine {
             functions: Default::default(),
         };
         e.refresh_notify_flags();
+        e.refresh_obuf_limits();
         let pubsub_all = e.config.get_param("acl-pubsub-default").is_some_and(|v| v == "allchannels");
         let users = core::mem::take(&mut e.config.users);
         e.acl.declare(&users, pubsub_all);
@@ -642,6 +646,58 @@ impl Engine {
     /// pending replies are written (QUIT, CLIENT KILL).
     pub fn should_close(&self, id: ClientId) -> bool {
         self.clients.get(&id).is_none_or(|c| c.close)
+    }
+
+    /// A host reports how many bytes of client `id`'s replies and messages
+    /// it still has to write (its output buffer; CLIENT LIST's `omem`).
+    /// Past the `client-output-buffer-limit` of the client's class (`pubsub`
+    /// while it is subscribed, `normal` otherwise) the client is closed as
+    /// Redis closes it: at once past the hard limit, or once it has stayed
+    /// past the soft limit for more than its seconds. Returns true when this
+    /// call decided to close the client: its pending output is dropped, like
+    /// CLIENT KILL's (a client closing already gives false).
+    pub fn note_output(&mut self, id: ClientId, pending: u64) -> bool {
+        let now = self.now_ms();
+        let Some(c) = self.clients.get_mut(&id) else { return false };
+        c.obuf_bytes = pending;
+        // Already closing (QUIT, CLIENT KILL): the host goes on as it does.
+        if c.close {
+            return false;
+        }
+        let class = if c.subs.is_some() { 2 } else { 0 };
+        let [hard, soft, secs] = self.obuf_limits[class];
+        let over_hard = hard > 0 && pending >= hard;
+        let mut over_soft = false;
+        if soft > 0 && pending >= soft {
+            if c.obuf_soft_since == 0 {
+                c.obuf_soft_since = now.max(1);
+            } else {
+                over_soft = now.saturating_sub(c.obuf_soft_since) / 1000 > secs;
+            }
+        } else {
+            c.obuf_soft_since = 0;
+        }
+        if !(over_hard || over_soft) {
+            return false;
+        }
+        c.close = true;
+        c.outbox.clear();
+        self.unblock(id);
+        self.wake(id);
+        true
+    }
+
+    /// The `client-output-buffer-limit` classes the engine enforces
+    /// (normal, replica, pubsub: hard bytes, soft bytes, soft seconds),
+    /// read again after CONFIG SET.
+    pub(crate) fn refresh_obuf_limits(&mut self) {
+        let text = self.config.get_param("client-output-buffer-limit").unwrap_or_default();
+        let f: Vec<&str> = text.split(' ').collect();
+        for (i, limits) in self.obuf_limits.iter_mut().enumerate() {
+            for (k, v) in limits.iter_mut().enumerate() {
+                *v = f.get(i * 4 + k + 1).and_then(|x| x.parse().ok()).unwrap_or(0);
+            }
+        }
     }
 
     /// Marks client `id` as the client of a RESP connection: its large

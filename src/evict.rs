@@ -133,6 +133,7 @@ impl Engine {
     /// limit went below what is used (Redis's `updateMaxmemory`).
     pub(crate) fn after_config_set(&mut self) {
         self.sync_access();
+        self.refresh_obuf_limits();
         if self.config.maxmemory != 0 {
             let now = self.now_ms();
             self.perform_evictions(now);

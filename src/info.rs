@@ -239,7 +239,7 @@ impl Engine {
                 line!("cluster_connections:0");
                 line!("maxclients:{}", cfg.maxclients);
                 line!("client_recent_max_input_buffer:0");
-                line!("client_recent_max_output_buffer:0");
+                line!("client_recent_max_output_buffer:{}", self.clients.values().map(|c| c.obuf_bytes).max().unwrap_or(0));
                 line!("blocked_clients:{}", self.blocked_clients());
                 line!("tracking_clients:{}", self.tracking.stats().0);
                 line!("clients_in_timeout_table:{}", self.clients.values().filter(|c| c.blocked.as_ref().is_some_and(|b| b.deadline_ms.is_some())).count());

@@ -367,3 +367,35 @@ fn tracking_table_max_keys_drops_keys_and_tells_their_clients() {
     run(&mut e, b, "FLUSHALL");
     assert_eq!(outputs(&mut e, a), ">2\r\n$10\r\ninvalidate\r\n_\r\n");
 }
+
+/// `client-output-buffer-limit` as a host reports output with
+/// `Engine::note_output`: the pubsub class for a subscribed client, hard
+/// limits at once, soft ones after more than their seconds, and `omem` in
+/// CLIENT LIST.
+#[test]
+fn output_buffer_limits_close_clients_as_redis_does() {
+    let (mut e, clock) = engine();
+    let admin = client(&mut e);
+    let set: &[&[u8]] = &[b"CONFIG", b"SET", b"client-output-buffer-limit", b"pubsub 1000 0 0 normal 0 500 2"];
+    assert_eq!(run_argv(&mut e, admin, set), Some(redlet::Reply::ok()));
+    let sub = client(&mut e);
+    run(&mut e, sub, "SUBSCRIBE ch");
+    assert!(!e.note_output(sub, 999));
+    assert!(resp(&mut e, admin, "CLIENT LIST").contains(" omem=999 "));
+    assert!(resp(&mut e, admin, "INFO clients").contains("client_recent_max_output_buffer:999\r\n"));
+    assert!(e.note_output(sub, 1000), "past the hard limit");
+    assert!(e.should_close(sub));
+    // A normal client: the soft limit counts whole seconds past 2.
+    let c = client(&mut e);
+    assert!(!e.note_output(c, 600));
+    clock.advance_ms(2000);
+    assert!(!e.note_output(c, 600));
+    // Back under the soft limit: the clock starts again.
+    assert!(!e.note_output(c, 100));
+    assert!(!e.note_output(c, 600));
+    clock.advance_ms(2999);
+    assert!(!e.note_output(c, 700));
+    clock.advance_ms(1);
+    assert!(e.note_output(c, 700), "more than 2 s past the soft limit");
+    assert!(!e.should_close(admin));
+}

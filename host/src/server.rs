@@ -68,6 +68,8 @@ struct Conn<S> {
     rend: usize,
     /// Unsent output (large bulk strings of replies moved in, not copied).
     out: Output,
+    /// `out`'s size as last told to the engine ([`note_output`]).
+    reported_out: u64,
     /// Reading stopped because too much output is pending.
     read_paused: bool,
     /// Listed in `Server::writes`.
@@ -388,11 +390,28 @@ fn refresh_usage(h: &mut HostInfo) {
     }
 }
 
+/// Tells the engine how much output the connection still holds when that
+/// changed; a client past its output buffer limit is closed with its
+/// output dropped (Redis's close-ASAP).
+fn note_output<B: Backend>(engine: &mut B, c: &mut Conn<B::Session>) {
+    let pending = c.pending_out() as u64;
+    if pending == c.reported_out {
+        return;
+    }
+    c.reported_out = pending;
+    if engine.note_output(&c.session, pending) {
+        c.out = Output::new();
+        c.reported_out = 0;
+        c.session.set_closing();
+    }
+}
+
 /// Parses and runs the client's buffered commands until its input runs out,
 /// it blocks, it is to be closed, or its output is too large.
 fn process_input<B: Backend>(engine: &mut B, c: &mut Conn<B::Session>) {
     let n = engine.process(&mut c.session, &c.rbuf[c.rstart..c.rend], &mut c.out, OUTPUT_PAUSE);
     c.rstart += n;
+    note_output(engine, c);
     if c.rstart < c.rend && c.pending_out() >= OUTPUT_PAUSE && !c.session.is_blocked() && !c.session.is_closing() {
         // Resumed by `flush` once the client has read enough.
         c.read_paused = true;
@@ -612,6 +631,7 @@ impl<B: Backend> Server<B> {
                 rstart: 0,
                 rend: 0,
                 out: Output::new(),
+                reported_out: 0,
                 read_paused: false,
                 queued_write: false,
                 last_active: self.loop_now,
@@ -723,6 +743,8 @@ impl<B: Backend> Server<B> {
                 }
             }
         }
+        // What was written no longer counts against the client's limit.
+        note_output(&mut self.engine, c);
         if dead || (c.session.is_closing() && c.out.is_empty()) {
             self.close_conn(tok);
             return;
@@ -803,6 +825,13 @@ pub trait Backend {
     fn resume(&mut self, s: &mut Self::Session, out: &mut Output) -> Resume;
     /// Forgets a closed connection's client.
     fn close(&mut self, s: Self::Session);
+    /// Reports a connection's unwritten output (`client-output-buffer-limit`,
+    /// CLIENT LIST `omem`); true when the client is to be closed now,
+    /// dropping that output ([`Engine::note_output`]). The default enforces
+    /// nothing.
+    fn note_output(&mut self, _s: &Self::Session, _pending: u64) -> bool {
+        false
+    }
     /// Clients with replies or messages ready since the last call.
     fn take_woken(&mut self) -> Vec<ClientId>;
     /// SHUTDOWN ran: the loop exits.
@@ -892,6 +921,9 @@ impl Backend for Engine {
     }
     fn close(&mut self, s: Session) {
         s.close(self)
+    }
+    fn note_output(&mut self, s: &Session, pending: u64) -> bool {
+        Engine::note_output(self, s.id(), pending)
     }
     fn take_woken(&mut self) -> Vec<ClientId> {
         Engine::take_woken(self)

@@ -588,3 +588,59 @@ fn differential_protocol_fuzz_against_redis() {
         );
     }
 }
+
+/// A subscriber that stops reading is disconnected once its pending output
+/// passes the pubsub class's hard `client-output-buffer-limit`, by redlet
+/// as by Redis 7.0: the channel loses it, its connection ends after what
+/// was already sent, and CLIENT LIST showed its output (`omem`) before.
+#[test]
+fn slow_subscriber_is_disconnected_at_the_output_buffer_limit() {
+    let redis = RedisServer::start().expect("redis-server 7.0 (scripts/test.sh installs it)");
+    let srv = Server::start(&[]);
+    for (who, port) in [("redis", redis.port), ("redlet", srv.port)] {
+        let connect = || {
+            let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            s.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+            s
+        };
+        let mut ctl = connect();
+        assert_eq!(cmd(&mut ctl, &[b"CONFIG", b"SET", b"client-output-buffer-limit", b"pubsub 4mb 2mb 60"]), b"+OK\r\n", "{who}");
+        let mut sub = connect();
+        assert_eq!(cmd(&mut sub, &[b"SUBSCRIBE", b"ch"]), b"*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n", "{who}");
+        // 32 MB of messages the subscriber does not read: the socket's
+        // buffers take some, the rest waits on the server past 4 MB.
+        let msg = vec![b'm'; 256 << 10];
+        let mut delivered = Vec::new();
+        for _ in 0..128 {
+            let r = cmd(&mut ctl, &[b"PUBLISH", b"ch", &msg]);
+            delivered.push(r == b":1\r\n");
+        }
+        assert!(delivered[0], "{who}: the first message reached the subscriber");
+        assert_eq!(delivered.last(), Some(&false), "{who}: the subscriber was dropped");
+        assert_eq!(cmd(&mut ctl, &[b"PUBSUB", b"NUMSUB", b"ch"]), b"*2\r\n$2\r\nch\r\n:0\r\n", "{who}");
+        // The subscriber reads what was sent before, then the end.
+        let mut got = 0usize;
+        let mut b = vec![0u8; 1 << 20];
+        loop {
+            match sub.read(&mut b) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+                Err(e) => panic!("{who}: {e}"),
+            }
+        }
+        assert!(got < 128 * msg.len(), "{who}: {got} bytes");
+        // A reader that keeps up is never dropped.
+        let mut sub2 = connect();
+        cmd(&mut sub2, &[b"SUBSCRIBE", b"ch2"]);
+        let framed = [format!("*3\r\n$7\r\nmessage\r\n$3\r\nch2\r\n${}\r\n", msg.len()).into_bytes(), msg.clone(), b"\r\n".to_vec()].concat();
+        let mut one = vec![0u8; framed.len()];
+        for _ in 0..64 {
+            assert_eq!(cmd(&mut ctl, &[b"PUBLISH", b"ch2", &msg]), b":1\r\n", "{who}");
+            sub2.read_exact(&mut one).expect("read");
+            assert!(one == framed, "{who}");
+        }
+        let list = String::from_utf8_lossy(&cmd(&mut ctl, &[b"CLIENT", b"LIST", b"TYPE", b"pubsub"])).into_owned();
+        assert!(list.contains(" omem=0 "), "{who}: {list}");
+    }
+}

@@ -940,7 +940,7 @@ impl Engine {
         let _ = write!(
             s,
             "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
-             qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll={} omem=0 tot-mem=0 events=r \
+             qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll={} omem={} tot-mem={} events=r \
              cmd={} user={} redir={} resp={}",
             c.id,
             c.info.addr,
@@ -956,6 +956,8 @@ impl Engine {
             ssub,
             c.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             c.outbox.len(),
+            c.obuf_bytes,
+            c.obuf_bytes,
             c.last_cmd,
             String::from_utf8_lossy(&self.acl.user(c.user).name),
             c.tracking.as_ref().map_or(-1, |t| t.redirect as i64),
