@@ -122,10 +122,6 @@ pub struct Client {
     /// `CLIENT REPLY OFF`: no replies until `CLIENT REPLY ON` (pub/sub
     /// messages and confirmations still go out, as Redis 7.0 pushes them).
     pub reply_off: bool,
-    /// The client of a RESP connection ([`crate::session::Session`]): its
-    /// large replies may be written straight to RESP bytes
-    /// ([`crate::reply::Reply::Encoded`]).
-    pub wire: bool,
     /// Bytes of replies and messages its host still has to write
     /// ([`crate::Engine::note_output`]): CLIENT LIST's `omem`.
     pub obuf_bytes: u64,
@@ -198,7 +194,6 @@ impl Client {
             user: crate::acl::DEFAULT_USER,
             monitor: false,
             reply_off: false,
-            wire: false,
             obuf_bytes: 0,
             obuf_soft_since: 0,
             reply_skip: ReplySkip::No,

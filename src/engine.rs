@@ -215,6 +215,8 @@ pub struct Engine {
     pub(crate) evicting_before_command: bool,
     /// `client-output-buffer-limit` per class (see [`Engine::note_output`]).
     obuf_limits: [[u64; 3]; 3],
+    /// The running command came through [`Engine::execute_resp`].
+    pub(crate) wire_call: bool,
     /// The client the running command belongs to (the script client for a
     /// script's commands): who changed a key, for BCAST's NOLOOP.
     pub(crate) cmd_client: ClientId,
@@ -323,6 +325,7 @@ impl Engine {
             tracking_pending: Vec::new(),
             evicting_before_command: false,
             obuf_limits: [[0; 3]; 3],
+            wire_call: false,
             cmd_client: SYSTEM_CLIENT,
             dirty: 0,
             start_ms,
@@ -700,16 +703,6 @@ impl Engine {
         }
     }
 
-    /// Marks client `id` as the client of a RESP connection: its large
-    /// replies may come as RESP bytes ([`Reply::Encoded`]). Every
-    /// [`crate::session::Session`] does it; hosts that convert replies to
-    /// other values must not.
-    pub fn set_wire(&mut self, id: ClientId) {
-        if let Some(c) = self.clients.get_mut(&id) {
-            c.wire = true;
-        }
-    }
-
     /// True while the client is blocked.
     pub fn is_blocked(&self, id: ClientId) -> bool {
         self.clients.get(&id).is_some_and(|c| c.blocked.is_some())
@@ -755,6 +748,19 @@ impl Engine {
     /// Runs one command for a client. Returns its reply, or `None` when the
     /// client is now blocked (its reply will arrive through its outbox).
     pub fn execute(&mut self, id: ClientId, argv: &[&[u8]]) -> Option<Reply> {
+        self.execute_as(id, argv, false)
+    }
+
+    /// [`Engine::execute`] for a host that writes the reply out as RESP
+    /// bytes at once (a [`crate::session::Session`]): a large aggregate of
+    /// bulk strings may then come as [`Reply::Encoded`], RESP bytes in the
+    /// client's protocol, instead of a value per element. Replies produced
+    /// later (a blocked command served, pushes) are values as always.
+    pub fn execute_resp(&mut self, id: ClientId, argv: &[&[u8]]) -> Option<Reply> {
+        self.execute_as(id, argv, true)
+    }
+
+    fn execute_as(&mut self, id: ClientId, argv: &[&[u8]], wire: bool) -> Option<Reply> {
         if self.is_blocked(id) {
             return Some(Reply::Error(Error::err("client is blocked")));
         }
@@ -762,7 +768,9 @@ impl Engine {
             return Some(Reply::Error(Error::err("no such client")));
         }
         let now_us = self.clock.now_micros();
+        self.wire_call = wire;
         let r = self.run_command(id, argv, now_us);
+        self.wire_call = false;
         // A pause this command ended: the postponed clients' turn.
         self.run_postponed();
         r

@@ -55,12 +55,11 @@ pub enum Reply {
     /// bulk string in RESP2.
     BigNumber(Vec<u8>),
     /// RESP bytes already written in the protocol of the client the reply
-    /// is for: a large aggregate of bulk strings for the client of a RESP
-    /// connection is written straight to bytes ([`Encoder`]) instead of
-    /// holding a value per element. Only clients of a
-    /// [`crate::session::Session`] get one (see
-    /// [`crate::cmd::Ctx::wire_protocol`]); other renderings take it as a
-    /// bulk string of those bytes.
+    /// is for: a large aggregate of bulk strings is written straight to
+    /// bytes ([`Encoder`]) instead of holding a value per element, for a
+    /// command run by [`crate::Engine::execute_resp`] only (see
+    /// [`crate::cmd::Ctx::wire_protocol`]); other renderings would take it
+    /// as a bulk string of those bytes, and never get one.
     Encoded(Vec<u8>),
     /// Several replies written one after another, not a RESP type of its
     /// own: a command that answers more than once (SUBSCRIBE confirms each

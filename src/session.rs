@@ -98,7 +98,6 @@ impl Session {
     /// Opens a client in `eng` for a new connection.
     pub fn open(eng: &mut Engine, info: ClientInfo) -> Session {
         let id = eng.open_client(info);
-        eng.set_wire(id);
         Session { id, parser: Parser::new(eng.config().proto_max_bulk_len), argv: Vec::new(), blocked: false, closing: false }
     }
 
@@ -160,7 +159,7 @@ impl Session {
                     if !req.is_empty() {
                         let mut argv = recycle(core::mem::take(&mut self.argv));
                         req.fill(&mut argv);
-                        match eng.execute(self.id, &argv) {
+                        match eng.execute_resp(self.id, &argv) {
                             Some(reply) => out.put(reply, eng.protocol(self.id)),
                             None => self.blocked = true,
                         }
@@ -230,7 +229,7 @@ mod tests {
     /// Large LRANGE/HGETALL/HKEYS/HVALS replies to a connection are
     /// written straight to RESP bytes: the same bytes as the replies the
     /// engine gives any other client, in both protocols, alone, inside
-    /// MULTI, and into an [`Output`].
+    /// MULTI, and into an [`Output`]; `execute` still gives values.
     #[test]
     fn encoded_replies_match_the_values() {
         let mut e = engine();
@@ -262,6 +261,9 @@ mod tests {
                 }
                 assert_eq!(moved, want);
             }
+            // The same client through `execute` (the component's `call`):
+            // values, never bytes.
+            assert!(matches!(e.execute(s.id(), cmds[0]), Some(Reply::Array(v)) if v.len() == 600));
             // Inside MULTI, the EXEC array holds the encoded replies.
             let mut got = Vec::new();
             s.process(&mut e, b"MULTI\r\nLRANGE l 0 -1\r\nHGETALL h\r\nEXEC\r\n", &mut got, usize::MAX);

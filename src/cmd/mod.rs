@@ -582,11 +582,15 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
-    /// The protocol of this command's client when its replies may be
-    /// written straight to RESP bytes ([`crate::reply::Encoder`]): a RESP
-    /// connection's client, not a script or the typed API.
+    /// The protocol of this command's client when its reply may be written
+    /// straight to RESP bytes ([`crate::reply::Encoder`]): the command came
+    /// through [`Engine::execute_resp`] (directly or inside its EXEC), not
+    /// from a script, a blocked command served later or the typed API.
     pub fn wire_protocol(&self) -> Option<crate::Protocol> {
-        self.eng.clients.get(&self.client).filter(|c| c.wire).map(|c| c.proto)
+        if !self.eng.wire_call || self.eng.executing != Some(self.client) || self.reexec {
+            return None;
+        }
+        self.eng.clients.get(&self.client).map(|c| c.proto)
     }
 
     /// How this command's aggregates of bulk strings are built (see
