@@ -47,7 +47,7 @@ use crate::rng::Rng;
 pub type Handler = fn(&mut Ctx<'_>, &mut Args<'_>) -> Result<Reply>;
 
 /// Builds replies that are aggregates of bulk strings: RESP bytes when the
-/// client is a RESP connection's (`Some(protocol)`) and the aggregate has
+/// command came through [`Engine::execute_resp`] (`Some(protocol)`) and the aggregate has
 /// [`ENCODE_MIN`] elements or more ([`crate::reply::Encoder`]), a value
 /// per element otherwise.
 #[derive(Debug, Clone, Copy)]
