@@ -84,7 +84,7 @@ impl Bulks {
 }
 
 /// Aggregates of bulk strings this long or longer are written straight to
-/// RESP bytes for a RESP connection's client ([`Ctx::bulk_items`]).
+/// RESP bytes for a RESP connection's client ([`Bulks`]).
 pub const ENCODE_MIN: usize = 256;
 
 /// Command flags, as in Redis's command table (`COMMAND INFO` reports them).
