@@ -18,10 +18,12 @@ for (const r of db.call('COMMAND')) {
 }
 await db.close({ save: false });
 const names = Object.keys(table).sort();
+// Names that are not identifiers (restore-asking) are quoted.
+const key = (n) => (/^[A-Za-z_$][\w$]*$/.test(n) ? n : JSON.stringify(n));
 const specs = names.map((n) => {
   const [e, subs] = table[n];
-  const s = Object.keys(subs).length ? `, {${Object.entries(subs).map(([k, v]) => `${k}: [${v.join(', ')}]`).join(', ')}}` : '';
-  return `  ${n}: [${e.join(', ')}${s}],`;
+  const s = Object.keys(subs).length ? `, {${Object.entries(subs).map(([k, v]) => `${key(k)}: [${v.join(', ')}]`).join(', ')}}` : '';
+  return `  ${key(n)}: [${e.join(', ')}${s}],`;
 });
 const extra = ioredis.list.filter((c) => !table[c]).sort();
 const rows = (list) => {
