@@ -1367,7 +1367,6 @@ fn is_local(eng: &Engine, client: ClientId) -> bool {
     })
 }
 
-/// Whether an `enable-*` parameter (`no` / `yes` / `local`) allows `client`.
 /// Whether a protected command (`enable-debug-command`-style parameter
 /// `param`: `yes`, `local` for loopback clients, `no`) may run.
 pub(crate) fn protected_allowed(eng: &Engine, client: ClientId, param: &str) -> bool {

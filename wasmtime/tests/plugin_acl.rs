@@ -96,9 +96,15 @@ fn a_confined_plugin_reaches_its_keys_channels_and_commands_only() {
     }
     same!(call(&mut ctx, &c, &["PUBLISH", "b:chan", "x"]), err(NOPERM_CHANNEL));
     same!(call(&mut ctx, &c, &["SUBSCRIBE", "b:chan"]), err(NOPERM_CHANNEL));
-    for (cmd, name) in [(&["ACL", "SETUSER", "app", "~*"][..], "acl|setuser"), (&["CONFIG", "SET", "requirepass", ""], "config|set"), (&["DEBUG", "SLEEP", "0"], "debug"), (&["KEYS", "*"], "keys"), (&["SCAN", "0"], "scan"), (&["FLUSHALL"], "flushall")] {
+    for (cmd, name) in [(&["ACL", "SETUSER", "app", "~*"][..], "acl|setuser"), (&["CONFIG", "SET", "requirepass", ""], "config|set"), (&["KEYS", "*"], "keys"), (&["SCAN", "0"], "scan"), (&["FLUSHALL"], "flushall")] {
         same!(call(&mut ctx, &c, cmd), err(&noperm(name)), "{cmd:?}");
     }
+    // DEBUG: a plugin is no local connection, so `enable-debug-command
+    // local` refuses it before its ACL rules are looked at (Redis's order).
+    same!(
+        call(&mut ctx, &c, &["DEBUG", "SLEEP", "0"]),
+        err("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
+    );
     match call(&mut ctx, &c, &["EVAL", "return redis.call('get','b:1')", "0"]) {
         Frame::Error(e) => assert!(e.starts_with("ERR The user executing the script can't access at least one of the keys mentioned in the command arguments script: "), "{e}"),
         other => panic!("{other:?}"),
