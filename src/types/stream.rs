@@ -1197,7 +1197,16 @@ impl Entries {
 
     /// Nodes in id order: master fields and entries (tombstones included).
     pub(crate) fn raw_nodes(&self) -> impl Iterator<Item = (&[Box<[u8]>], Vec<RawItem<'_>>)> + '_ {
-        self.nodes.values().map(|n| {
+        self.raw_nodes_after(None).map(|(_, fields, items)| (fields, items))
+    }
+
+    /// As [`Entries::raw_nodes`] with each node's key (its master id),
+    /// from the first node keyed above `after` on (every node when `None`):
+    /// a background snapshot resumes a stream there in O(log nodes).
+    pub(crate) fn raw_nodes_after(&self, after: Option<StreamId>) -> impl Iterator<Item = (StreamId, &[Box<[u8]>], Vec<RawItem<'_>>)> + '_ {
+        use core::ops::Bound::{Excluded, Unbounded};
+        let from = after.map_or(Unbounded, Excluded);
+        self.nodes.range((from, Unbounded)).map(|(&key, n)| {
             let items = n
                 .items()
                 .map(|it| {
@@ -1212,7 +1221,7 @@ impl Entries {
                     RawItem { id: it.id, deleted: it.deleted(), same_fields: it.flags & FLAG_SAMEFIELDS != 0, data }
                 })
                 .collect();
-            (&n.fields[..], items)
+            (key, &n.fields[..], items)
         })
     }
 }
