@@ -219,10 +219,11 @@ struct BgSave {
     journal: Option<(u64, u64)>,
 }
 
-/// Bytes of entries (see [`crate::keyspace::Db::snapshot_step`]) a
-/// background save writes per step: encoding runs at several hundred MB/s,
-/// so a step stays well under a millisecond; a single value larger than
-/// this is written whole, in one step.
+/// Budget of one background-save step, in bytes written plus a small
+/// cost an element (see [`crate::snapshot::encode_part`]): encoding runs
+/// at several hundred MB/s, so a step stays well under a millisecond. A
+/// value bigger than this is written over several steps; a step goes over
+/// by at most one element (or one stream node).
 pub const BGSAVE_STEP: usize = 128 * 1024;
 
 impl fmt::Debug for PersistState {
