@@ -29,7 +29,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
+use std::thread;
 
 use redlet::storage::{Storage, StorageError};
 
@@ -187,6 +188,53 @@ struct Appender {
 struct Staged {
     file: io::BufWriter<File>,
     path: PathBuf,
+    /// Bytes written since the syncer was last woken.
+    unsynced: u64,
+    /// Started once the copy passes [`SYNC_EVERY`] bytes.
+    syncer: Option<Syncer>,
+}
+
+/// Bytes of a staged copy between two background fsyncs (Redis's
+/// `rdb-save-incremental-fsync` syncs every 4 MB, in its fork child).
+const SYNC_EVERY: u64 = 1 << 20;
+
+/// A thread that fsyncs a staged copy while it is still being written, so
+/// `commit`'s own fsync finds about [`SYNC_EVERY`] bytes left to write
+/// back instead of the whole file: a background save's commit no longer
+/// stops the event loop for the fsync of its whole snapshot (26 ms for
+/// 50 MB here). The thread owns a duplicate handle; the first error it
+/// meets is handed to `commit` (the kernel reports a writeback error to
+/// one fsync of the shared file description only, so it must not be
+/// lost).
+struct Syncer {
+    /// Holds at most one pending wake-up: a sync already pending covers
+    /// the bytes written since.
+    wake: mpsc::SyncSender<()>,
+    thread: thread::JoinHandle<io::Result<()>>,
+}
+
+impl Syncer {
+    fn start(file: &File) -> Option<Syncer> {
+        let f = file.try_clone().ok()?;
+        let (wake, rx) = mpsc::sync_channel::<()>(1);
+        let thread = thread::Builder::new()
+            .name("redlet-fsync".into())
+            .spawn(move || {
+                while rx.recv().is_ok() {
+                    f.sync_data()?;
+                }
+                Ok(())
+            })
+            .ok()?;
+        Some(Syncer { wake, thread })
+    }
+
+    /// Waits for the thread (a sync in progress, one pending) and returns
+    /// its first error.
+    fn finish(self) -> io::Result<()> {
+        drop(self.wake);
+        self.thread.join().unwrap_or_else(|_| Err(io::Error::other("fsync thread panicked")))
+    }
 }
 
 /// [`Storage`] over files in one folder. See the module docs.
@@ -297,7 +345,7 @@ impl Storage for FileStorage {
         self.abort(name);
         let path = blob.with_file_name(format!("redlet.{name}.tmp-{}", std::process::id()));
         let f = OpenOptions::new().write(true).create(true).truncate(true).open(&path).map_err(|e| err("create", &path, e))?;
-        self.staged.insert(name.to_string(), Staged { file: io::BufWriter::with_capacity(256 * 1024, f), path });
+        self.staged.insert(name.to_string(), Staged { file: io::BufWriter::with_capacity(256 * 1024, f), path, unsynced: 0, syncer: None });
         Ok(())
     }
 
@@ -305,7 +353,23 @@ impl Storage for FileStorage {
         let Some(mut st) = self.staged.remove(name) else {
             return Err(StorageError::new(format!("{name}: write without begin")));
         };
-        let r = self.check(FaultOp::Write).and_then(|_| self.write_limited(&mut st.file, data));
+        let r = self.check(FaultOp::Write).and_then(|_| self.write_limited(&mut st.file, data)).and_then(|_| {
+            st.unsynced += data.len() as u64;
+            if st.unsynced < SYNC_EVERY {
+                return Ok(());
+            }
+            // Hand what is written so far to the kernel and have the
+            // syncer write it back meanwhile.
+            st.file.flush()?;
+            st.unsynced = 0;
+            if st.syncer.is_none() {
+                st.syncer = Syncer::start(st.file.get_ref());
+            }
+            if let Some(s) = &st.syncer {
+                let _ = s.wake.try_send(());
+            }
+            Ok(())
+        });
         match r {
             Ok(()) => {
                 self.staged.insert(name.to_string(), st);
@@ -329,6 +393,9 @@ impl Storage for FileStorage {
             err(op, &tmp, e)
         };
         let file = st.file.into_inner().map_err(|e| fail("write", e.into_error()))?;
+        if let Some(s) = st.syncer {
+            s.finish().map_err(|e| fail("fsync", e))?;
+        }
         self.check(FaultOp::Fsync).and_then(|_| file.sync_all()).map_err(|e| fail("fsync", e))?;
         drop(file);
         self.check(FaultOp::Rename).and_then(|_| fs::rename(&tmp, &blob)).map_err(|e| {
@@ -460,6 +527,27 @@ mod tests {
         assert!(s.path_of("../etc").is_err());
         assert!(s.append("Snap shot", b"").is_err());
         assert_eq!(leftovers(&d), vec!["redlet.journal", "redlet.snapshot"]);
+        let _ = fs::remove_dir_all(&d);
+    }
+
+    /// A staged copy past SYNC_EVERY is fsynced by a thread as it is
+    /// written: committed whole, or aborted leaving the old blob.
+    #[test]
+    fn big_replace_synced_in_the_background() {
+        let d = tmpdir("bigsync");
+        let mut s = FileStorage::new(&d);
+        let piece: Vec<u8> = (0..64 * 1024u32).map(|i| (i % 251) as u8).collect();
+        let parts: Vec<&[u8]> = (0..60).map(|_| &piece[..]).collect();
+        replace(&mut s, "snapshot", &parts).unwrap();
+        assert_eq!(read_all(&mut s, "snapshot").unwrap(), parts.concat());
+        s.begin("snapshot").unwrap();
+        for _ in 0..40 {
+            s.write("snapshot", b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".repeat(1024).as_slice()).unwrap();
+        }
+        assert!(s.staged.get("snapshot").is_some_and(|st| st.syncer.is_some()));
+        s.abort("snapshot");
+        assert_eq!(read_all(&mut s, "snapshot").unwrap(), parts.concat());
+        assert_eq!(leftovers(&d), vec!["redlet.snapshot"]);
         let _ = fs::remove_dir_all(&d);
     }
 
