@@ -481,3 +481,90 @@ fn dump(e: &mut Engine) -> Vec<String> {
     }
     out
 }
+
+/// The time of each background-save step over bench/bgsave.sh's dataset
+/// (1M 32-byte strings, a 300k-member sorted set, 100k small hashes, a
+/// 200k-entry stream), each part alone and then all of it, in memory
+/// storage: the CPU part of a step, which bounds a client's wait during
+/// BGSAVE (`cargo test --release --test bgsave timing -- --ignored
+/// --nocapture`).
+#[test]
+#[ignore]
+fn timing_background_steps() {
+    let parts: [(&str, fn(&mut Engine, ClientId)); 4] = [
+        ("1M strings", |e, c| {
+            for i in 0..1_000_000u32 {
+                e.execute(c, &[b"SET", format!("key:{i:08}").as_bytes(), format!("{:032x}", u128::from(i) * 0x9e37_79b9_7f4a_7c15).as_bytes()]).unwrap();
+            }
+        }),
+        ("300k zset", |e, c| {
+            for i in 0..300_000u32 {
+                e.execute(c, &[b"ZADD", b"zset", format!("{}", (i * 7919) % 1_000_000).as_bytes(), format!("m:{i}").as_bytes()]).unwrap();
+            }
+        }),
+        ("100k hashes", |e, c| {
+            for h in 0..100_000u32 {
+                e.execute(c, &[b"HSET", format!("hash:{h}").as_bytes(), b"a", format!("{h}").as_bytes(), b"b", b"xxxxxxxxxx"]).unwrap();
+            }
+        }),
+        ("200k stream", |e, c| {
+            for i in 0..200_000u32 {
+                e.execute(c, &[b"XADD", b"stream", format!("{}-0", i + 1).as_bytes(), b"f", format!("{i}").as_bytes()]).unwrap();
+            }
+        }),
+    ];
+    let (mut all, _, ca) = fresh(Config::default());
+    for (name, fill) in parts {
+        let (mut e, _, c) = fresh(Config::default());
+        fill(&mut e, c);
+        fill(&mut all, ca);
+        time_steps(name, &mut e);
+    }
+    time_steps("all", &mut all);
+}
+
+/// Storage that keeps nothing (a memory blob's growth would be timed too).
+struct Discard;
+impl Storage for Discard {
+    fn size(&mut self, _: &str) -> Result<Option<u64>, redlet::storage::StorageError> {
+        Ok(None)
+    }
+    fn read_at(&mut self, _: &str, _: u64, _: &mut [u8]) -> Result<usize, redlet::storage::StorageError> {
+        Ok(0)
+    }
+    fn begin(&mut self, _: &str) -> Result<(), redlet::storage::StorageError> {
+        Ok(())
+    }
+    fn write(&mut self, _: &str, _: &[u8]) -> Result<(), redlet::storage::StorageError> {
+        Ok(())
+    }
+    fn commit(&mut self, _: &str) -> Result<(), redlet::storage::StorageError> {
+        Ok(())
+    }
+    fn abort(&mut self, _: &str) {}
+    fn append(&mut self, _: &str, _: &[u8]) -> Result<(), redlet::storage::StorageError> {
+        Ok(())
+    }
+    fn sync(&mut self, _: &str) -> Result<(), redlet::storage::StorageError> {
+        Ok(())
+    }
+}
+
+fn time_steps(name: &str, e: &mut Engine) {
+    e.set_storage(Box::new(Discard));
+    let t = std::time::Instant::now();
+    e.bgsave().unwrap();
+    let mut times = vec![t.elapsed()];
+    while e.bgsave_in_progress() {
+        let t = std::time::Instant::now();
+        e.background_step();
+        times.push(t.elapsed());
+    }
+    let total: std::time::Duration = times.iter().sum();
+    let mut worst: Vec<(std::time::Duration, usize)> = times.iter().copied().zip(0..).collect();
+    worst.sort();
+    times.sort();
+    let pct = |p: usize| times[(times.len() - 1) * p / 100];
+    eprintln!("{name}: {} steps, {total:?} in all; median {:?}, p99 {:?}, max {:?}", times.len(), pct(50), pct(99), pct(100));
+    eprintln!("  slowest (time, step): {:?}", &worst[worst.len().saturating_sub(4)..]);
+}
