@@ -266,10 +266,10 @@ fn big_values_written_over_several_steps_under_writes_to_them() {
     }
 }
 
-/// Builds one big value `k` of `kind` (over 128 KiB, so several steps),
+/// Builds one big value `k` of `kind` (over 128 KiB of budget, so several steps),
 /// with a TTL if asked, and a small key `o` besides.
 fn populate_one(e: &mut Engine, c: ClientId, kind: &str, k: &str, ttl: bool) {
-    // Enough for two or more steps of 128 KiB of budget each.
+    // Enough for two or more steps (BGSAVE_STEP is 64 KiB of budget).
     let n = match kind {
         "xnodes" => 3_000,
         "xpel" | "xcons" | "xgroups" => 5_000,
