@@ -198,8 +198,8 @@ enum Current {
 /// reached yet first keeps the key's old state here, so the snapshot shows
 /// the db as it was when it began. Keys created since are skipped.
 ///
-/// A big value is written over several steps ([`Current`], the position
-/// a [`Pos`]). Before the value being written changes in place or leaves
+/// A big value is written over several steps (`Current`, the position
+/// a `snapshot::Pos`). Before the value being written changes in place or leaves
 /// the db, the rest of its record is encoded into memory at once
 /// ("finish first"): the cost is bounded by that value's size and paid
 /// only by a command on that key, the way Redis's fork pays for copying
@@ -210,7 +210,7 @@ enum Current {
 ///
 /// A key not reached yet whose value is about to change in place (or
 /// that leaves the db to a caller, as RENAME, MOVE, GETDEL do) is kept
-/// encoded ([`Kept::Record`]): O(value size) once per key and snapshot,
+/// encoded (`Kept::Record`): O(value size) once per key and snapshot,
 /// paid by the first command touching it. Writing it early is not an
 /// option (keys are written in slot order, for the bytes a foreground
 /// SAVE writes) and a copy of the value costs more time (an allocation a

@@ -224,7 +224,7 @@ struct BgSave {
 }
 
 /// Budget of one background-save step, in bytes written plus a cost a
-/// record and an element (see [`crate::snapshot::encode_part`]): 40-90 us
+/// record and an element (see `snapshot::encode_part`): 40-90 us
 /// of encoding whatever the data (`timing_background_steps` in
 /// tests/bgsave.rs), the longest a client waits for a step. A value
 /// bigger than this is written over several steps; a step goes over by

@@ -15,7 +15,7 @@
 //!   different histories may write different bytes (slot order follows
 //!   history). Iteration order is what lets a background snapshot
 //!   ([`Background`]) write the db in steps, and a big value over several
-//!   steps ([`encode_part`]), while commands run, with the same bytes a
+//!   steps (`encode_part`), while commands run, with the same bytes a
 //!   foreground SAVE of the same dataset writes.
 //! - Encoding goes through a bounded buffer ([`CHUNK`] bytes) handed to
 //!   [`Storage::write`]; decoding reads [`CHUNK`]-sized pieces with
@@ -443,8 +443,8 @@ pub fn encode(st: &mut dyn Storage, name: &str, dbs: &[Db], functions: &[&[u8]],
 ///
 /// A step writes about its budget's worth and stops, in the middle of a
 /// value if need be: a big list, set, sorted set, hash, stream or string
-/// is written over as many steps as it takes ([`encode_part`], the
-/// value's [`Pos`] kept by the db's copy-on-write), so no step is longer
+/// is written over as many steps as it takes (`encode_part`, the
+/// value's position kept by the db's copy-on-write), so no step is longer
 /// than its budget plus one element (or one stream node).
 #[derive(Debug)]
 pub struct Background {
@@ -477,7 +477,7 @@ impl Background {
     }
 
     /// Writes about `budget` more units of entries (see
-    /// [`Db::snapshot_step`]). `Ok(Some(bytes))` once the whole
+    /// `Db::snapshot_step`). `Ok(Some(bytes))` once the whole
     /// snapshot is written (checksum included): the caller commits the blob
     /// and ends the dbs' copy-on-write.
     pub fn step(&mut self, st: &mut dyn Storage, name: &str, dbs: &mut [Db], budget: usize) -> CResult<Option<u64>> {
