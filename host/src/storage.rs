@@ -12,7 +12,7 @@
 //!   Until the rename the old file is untouched; any failure before it
 //!   removes the temp file and leaves the old blob as it was. A failure of
 //!   the final folder fsync is reported although the new file is in place
-//!   (whole: readers see old or new, never a mix). Past 1 MiB a thread
+//!   (whole: readers see old or new, never a mix). Past 256 KiB a thread
 //!   writes the temp file, fsyncing it as it grows, and, asked by
 //!   `prepare_commit`, makes it durable before `commit` ([`Writer`]); the
 //!   replaced file is closed by a thread too: the event loop never waits
@@ -206,12 +206,15 @@ struct Staged {
 }
 
 /// Bytes of a staged copy written by the caller; past them a [`Writer`]
-/// thread takes over, and each piece handed to it is this big.
-const HAND_OVER: usize = 1 << 20;
+/// thread takes over, and each piece handed to it is this big. Small
+/// enough that the thread's copy of a piece into the page cache is short:
+/// with 1 MiB pieces it took the event loop's core for up to 1 ms at a
+/// time on a two-core machine (`perf sched`).
+const HAND_OVER: usize = 256 << 10;
 
 /// Pieces queued to a [`Writer`] before `write` waits for it (backpressure:
-/// a disk slower than the encoder holds the copy's memory to this).
-const MAX_QUEUED: usize = 64;
+/// a disk slower than the encoder holds the copy's memory to 64 MiB).
+const MAX_QUEUED: usize = 256;
 
 /// A thread that writes a big staged copy and fsyncs it as it goes, and
 /// makes it durable before `commit` (asked by `prepare_commit`), so a
