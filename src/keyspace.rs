@@ -379,11 +379,11 @@ impl Db {
                         return Err(CodecError::Storage(alloc::string::String::from("a key left the db while the background save was writing it")));
                     };
                     used += crate::snapshot::encode_part(out, &e.key, &e.value, *expire, pos, left)?;
-                    *pos == Pos::Done
+                    pos.is_done()
                 }
                 Some(Current::Owned(e, pos)) => {
                     used += crate::snapshot::encode_part(out, &e.key, &e.value, e.expire, pos, left)?;
-                    *pos == Pos::Done
+                    pos.is_done()
                 }
                 Some(Current::Record(r, off)) => {
                     let end = off.saturating_add(left).min(r.len());
@@ -434,7 +434,7 @@ impl Db {
         let Some(Current::Live { expire, pos }) = c.current.as_mut() else { return };
         let mut rest = Vec::new();
         if let Some(e) = dict.slot(i) {
-            while *pos != Pos::Done {
+            while !pos.is_done() {
                 if crate::snapshot::encode_part(&mut rest, &e.key, &e.value, *expire, pos, usize::MAX).is_err() {
                     c.broken = true;
                     break;

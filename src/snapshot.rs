@@ -553,6 +553,14 @@ pub(crate) enum Pos {
     Done,
 }
 
+impl Pos {
+    /// The record is written (a match, not the derived `==`, which
+    /// compares the names some positions carry).
+    pub(crate) fn is_done(&self) -> bool {
+        matches!(self, Pos::Done)
+    }
+}
+
 /// Budget units an element costs besides its bytes (the work of visiting
 /// it is not only the copy).
 const ELEM_COST: usize = 16;
@@ -588,7 +596,7 @@ fn moved_under<T>() -> CResult<T> {
 /// for none) whole.
 pub(crate) fn encode_entry<O: Out + ?Sized>(o: &mut O, key: &[u8], value: &Value, expire: u64) -> CResult<()> {
     let mut pos = Pos::Start;
-    while pos != Pos::Done {
+    while !pos.is_done() {
         encode_part(o, key, value, expire, &mut pos, usize::MAX)?;
     }
     Ok(())
@@ -609,10 +617,10 @@ pub(crate) fn encode_entry<O: Out + ?Sized>(o: &mut O, key: &[u8], value: &Value
 /// lists and streams in their order.
 pub(crate) fn encode_part<O: Out + ?Sized>(o: &mut O, key: &[u8], value: &Value, expire: u64, pos: &mut Pos, budget: usize) -> CResult<usize> {
     let mut m = Meter { o, n: 0 };
-    if *pos == Pos::Start {
+    if matches!(pos, Pos::Start) {
         *pos = encode_head(&mut m, key, value, expire)?;
     }
-    while *pos != Pos::Done && m.n < budget {
+    while !pos.is_done() && m.n < budget {
         let p = core::mem::replace(pos, Pos::Done);
         *pos = encode_body(&mut m, value, p, budget)?;
     }
