@@ -32,6 +32,7 @@ use alloc::vec::Vec;
 use crate::bytes::SmallBytes;
 use crate::dict::{Dict, Keyed};
 use crate::rng::Rng;
+use crate::snapshot::{CodecError, Out, Pos};
 use crate::types::Value;
 
 const NO_VPOS: u32 = u32::MAX;
@@ -166,11 +167,30 @@ impl Keyed for Entry {
 /// snapshot reached it.
 #[derive(Debug, Clone)]
 enum Kept {
-    /// The whole entry as it was (its value changed, or it was removed).
+    /// The whole entry as it was, moved here (its value was replaced
+    /// whole, or the db was cleared), with its start-time expiry.
     Entry(Entry),
+    /// The entry's key record as it was, encoded (its value was about to
+    /// change in place, or it left the db to a caller that keeps it).
+    Record(Vec<u8>),
     /// Only the expiry changed: the slot's entry, with this expiry (0 =
     /// none).
     Expire(u64),
+}
+
+/// The key record a background snapshot is in the middle of writing: the
+/// one of the slot at [`Cow`]'s cursor.
+#[derive(Debug, Clone)]
+enum Current {
+    /// The live entry in the slot, unchanged since its writing began, with
+    /// `expire` its start-time expiry (what its header says).
+    Live { expire: u64, pos: Pos },
+    /// The slot's start-time entry, moved out of the db (replaced whole,
+    /// or the db cleared) while being written.
+    Owned(Box<Entry>, Pos),
+    /// The rest of the record, already encoded, and how much of it is
+    /// written.
+    Record(Vec<u8>, usize),
 }
 
 /// A background snapshot's hold on a db: per-key copy-on-write. The
@@ -178,10 +198,32 @@ enum Kept {
 /// reached yet first keeps the key's old state here, so the snapshot shows
 /// the db as it was when it began. Keys created since are skipped.
 ///
+/// A big value is written over several steps (`Current`, the position
+/// a `snapshot::Pos`). Before the value being written changes in place or leaves
+/// the db, the rest of its record is encoded into memory at once
+/// ("finish first"): the cost is bounded by that value's size and paid
+/// only by a command on that key, the way Redis's fork pays for copying
+/// the pages a writer touches. So a position is never used on a value
+/// that changed since it was taken. A value replaced whole (SET over it,
+/// FLUSHDB) needs no finishing: the old one is moved here and written on
+/// from where it was.
+///
+/// A key not reached yet whose value is about to change in place (or
+/// that leaves the db to a caller, as RENAME, MOVE, GETDEL do) is kept
+/// encoded (`Kept::Record`): O(value size) once per key and snapshot,
+/// paid by the first command touching it. Writing it early is not an
+/// option (keys are written in slot order, for the bytes a foreground
+/// SAVE writes) and a copy of the value costs more time (an allocation a
+/// member) and more memory than its record; without persistent data
+/// structures nothing cheaper keeps the old value. A value replaced
+/// whole or removed without a taker is moved, not copied.
+///
 /// Invariant: a slot in `cursor..end` holds its start-time entry unless it
 /// is in `kept` (its start-time state is there) or in `fresh` (it was free
 /// at the start, or freed and refilled since; `kept` then has the old entry
-/// if there was one).
+/// if there was one). While `current` is set, the slot at `cursor` is the
+/// one being written and `kept`/`fresh` records of it are stale (dropped
+/// once it is done).
 #[derive(Debug, Clone, Default)]
 pub struct Cow {
     /// The snapshot's db index for this db's contents (SWAPDB moves dbs).
@@ -194,6 +236,18 @@ pub struct Cow {
     pub count: u64,
     kept: hashbrown::HashMap<u32, Kept, foldhash::fast::FixedState>,
     fresh: hashbrown::HashSet<u32, foldhash::fast::FixedState>,
+    /// The record in progress, of the slot at `cursor`.
+    current: Option<Current>,
+    /// Finishing a record into memory failed (a position that did not fit
+    /// its value: a bug, never the data's fault): the snapshot fails.
+    broken: bool,
+}
+
+/// The key record of `e` with expiry `expire` (0 = none), encoded.
+fn record(e: &Entry, expire: u64) -> (Vec<u8>, bool) {
+    let mut v = Vec::new();
+    let ok = crate::snapshot::encode_entry(&mut v, &e.key, &e.value, expire).is_ok();
+    (v, ok)
 }
 
 /// Counters a db keeps for INFO.
@@ -268,6 +322,8 @@ impl Db {
             count: self.dict.len() as u64,
             kept: hashbrown::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(0)),
             fresh: hashbrown::HashSet::with_hasher(foldhash::fast::FixedState::with_seed(0)),
+            current: None,
+            broken: false,
         }));
     }
 
@@ -282,78 +338,148 @@ impl Db {
         self.cow = None;
     }
 
-    /// Hands the snapshot the next start-time entries in slot order, `f`
-    /// getting each one, until about `budget` bytes of entries (their
-    /// [`entry_weight`], at least 64 per entry and 8 per empty slot) were
-    /// handed over: a step's work follows the data, not the key count.
-    /// Returns the budget used and whether the db is done.
-    pub fn snapshot_step<E>(&mut self, budget: usize, mut f: impl FnMut(&Entry) -> Result<(), E>) -> Result<(usize, bool), E> {
-        let Some(c) = self.cow.as_deref_mut() else { return Ok((0, true)) };
+    /// Writes the next start-time key records in slot order to `out`,
+    /// until about `budget` units were spent: bytes written plus a cost an
+    /// element ([`crate::snapshot::encode_part`]) and 8 an empty slot, so a
+    /// step's work follows the data, not the key count. A big value is left
+    /// part-written for the next step. Returns the budget used, whether the
+    /// db is done, and the key records finished.
+    pub(crate) fn snapshot_step<O: Out + ?Sized>(&mut self, budget: usize, out: &mut O) -> Result<(usize, bool, u64), CodecError> {
+        let Db { cow, dict, .. } = self;
+        let Some(c) = cow.as_deref_mut() else { return Ok((0, true, 0)) };
+        if c.broken {
+            return Err(CodecError::Storage(alloc::string::String::from("a value could not be kept for the background save")));
+        }
         let mut used = 0usize;
+        let mut keys = 0u64;
         while c.cursor < c.end && used < budget {
             let i = c.cursor;
-            let mut cost = 8;
-            let mut give = |e: &Entry| {
-                cost = (entry_weight(e) as usize).max(64);
-                f(e)
-            };
-            match c.kept.remove(&i) {
-                Some(Kept::Entry(e)) => give(&e)?,
-                Some(Kept::Expire(at)) => {
-                    if let Some(e) = self.dict.slot(i) {
-                        let mut old = e.clone();
-                        old.expire = at;
-                        give(&old)?;
-                    }
-                }
-                None => {
-                    if !c.fresh.remove(&i) {
-                        if let Some(e) = self.dict.slot(i) {
-                            give(e)?;
-                        }
-                    }
+            if c.current.is_none() {
+                c.current = match c.kept.remove(&i) {
+                    Some(Kept::Entry(e)) => Some(Current::Owned(Box::new(e), Pos::Start)),
+                    Some(Kept::Record(r)) => Some(Current::Record(r, 0)),
+                    Some(Kept::Expire(at)) => dict.slot(i).map(|_| Current::Live { expire: at, pos: Pos::Start }),
+                    None if c.fresh.contains(&i) => None,
+                    None => dict.slot(i).map(|e| Current::Live { expire: e.expire, pos: Pos::Start }),
+                };
+                if c.current.is_none() {
+                    c.fresh.remove(&i);
+                    c.cursor += 1;
+                    used += 8;
+                    continue;
                 }
             }
-            c.cursor += 1;
-            used += cost;
+            let left = budget - used;
+            let done = match c.current.as_mut() {
+                Some(Current::Live { expire, pos }) => {
+                    // Changes to this slot finish or move its record first
+                    // (see `finish_current`), so the entry is the one the
+                    // record began with.
+                    let Some(e) = dict.slot(i) else {
+                        return Err(CodecError::Storage(alloc::string::String::from("a key left the db while the background save was writing it")));
+                    };
+                    used += crate::snapshot::encode_part(out, &e.key, &e.value, *expire, pos, left)?;
+                    pos.is_done()
+                }
+                Some(Current::Owned(e, pos)) => {
+                    used += crate::snapshot::encode_part(out, &e.key, &e.value, e.expire, pos, left)?;
+                    pos.is_done()
+                }
+                Some(Current::Record(r, off)) => {
+                    let end = off.saturating_add(left).min(r.len());
+                    out.put(r.get(*off..end).unwrap_or(&[]))?;
+                    used += (end - *off).max(1);
+                    *off = end;
+                    end >= r.len()
+                }
+                None => true,
+            };
+            if done {
+                c.current = None;
+                c.kept.remove(&i);
+                c.fresh.remove(&i);
+                c.cursor += 1;
+                keys += 1;
+            }
         }
-        Ok((used, c.cursor >= c.end))
+        Ok((used, c.cursor >= c.end, keys))
     }
 
     /// Whether the snapshot has yet to write slot `i`'s start-time entry
-    /// and nothing of it is kept yet.
+    /// and nothing of it is kept yet. `None` for slots it has no need for,
+    /// and for the one it is writing (see [`Db::finish_current`]).
     fn unsaved(&self, i: u32) -> Option<bool> {
         let c = self.cow.as_deref()?;
+        if i == c.cursor && c.current.is_some() {
+            return None;
+        }
         (i >= c.cursor && i < c.end && !c.fresh.contains(&i)).then(|| !c.kept.contains_key(&i))
     }
 
-    /// Before slot `i`'s value changes in place: keeps a copy of its entry
-    /// for the snapshot (with the start-time expiry if only that was kept).
-    fn keep_entry(&mut self, i: u32) {
-        match self.unsaved(i) {
-            Some(true) => {
-                if let Some(e) = self.dict.slot(i) {
-                    let e = e.clone();
-                    if let Some(c) = self.cow.as_deref_mut() {
-                        c.kept.insert(i, Kept::Entry(e));
-                    }
+    /// Whether slot `i`'s live entry is the one the snapshot is writing.
+    fn writing_live(&self, i: u32) -> bool {
+        self.cow.as_deref().is_some_and(|c| c.cursor == i && matches!(c.current, Some(Current::Live { .. })))
+    }
+
+    /// Before slot `i`'s entry changes in place or leaves the db: if the
+    /// snapshot is in the middle of writing it, the rest of its record is
+    /// encoded into memory now (finish first, see [`Cow`]) and the
+    /// snapshot's steps carry on from those bytes.
+    fn finish_current(&mut self, i: u32) {
+        if !self.writing_live(i) {
+            return;
+        }
+        let Db { cow, dict, .. } = self;
+        let Some(c) = cow.as_deref_mut() else { return };
+        let Some(Current::Live { expire, pos }) = c.current.as_mut() else { return };
+        let mut rest = Vec::new();
+        if let Some(e) = dict.slot(i) {
+            while !pos.is_done() {
+                if crate::snapshot::encode_part(&mut rest, &e.key, &e.value, *expire, pos, usize::MAX).is_err() {
+                    c.broken = true;
+                    break;
                 }
             }
+        } else {
+            c.broken = true;
+        }
+        c.current = Some(Current::Record(rest, 0));
+    }
+
+    /// Keeps the encoded record of slot `i`'s entry with expiry `expire`.
+    fn keep_record(&mut self, i: u32, expire: u64) {
+        let Some(e) = self.dict.slot(i) else { return };
+        let (r, ok) = record(e, expire);
+        if let Some(c) = self.cow.as_deref_mut() {
+            c.broken |= !ok;
+            c.kept.insert(i, Kept::Record(r));
+        }
+    }
+
+    /// Before slot `i`'s value changes in place: keeps its record for the
+    /// snapshot (with the start-time expiry if only that was kept).
+    fn keep_entry(&mut self, i: u32) {
+        self.finish_current(i);
+        match self.unsaved(i) {
+            Some(true) => {
+                let at = self.dict.slot(i).map_or(0, |e| e.expire);
+                self.keep_record(i, at);
+            }
             Some(false) => {
-                let Some(c) = self.cow.as_deref_mut() else { return };
-                if let Some(Kept::Expire(at)) = c.kept.get(&i).cloned() {
-                    if let Some(e) = self.dict.slot(i) {
-                        let mut old = e.clone();
-                        old.expire = at;
-                        c.kept.insert(i, Kept::Entry(old));
-                    }
+                let kept_at = match self.cow.as_deref().and_then(|c| c.kept.get(&i)) {
+                    Some(Kept::Expire(at)) => Some(*at),
+                    _ => None,
+                };
+                if let Some(at) = kept_at {
+                    self.keep_record(i, at);
                 }
             }
             None => {}
         }
     }
 
-    /// Before slot `i`'s expiry changes: keeps the start-time expiry.
+    /// Before slot `i`'s expiry changes: keeps the start-time expiry (the
+    /// record being written has its header out already: nothing to keep).
     fn keep_expire(&mut self, i: u32) {
         if self.unsaved(i) == Some(true) {
             let at = self.dict.slot(i).map_or(0, |e| e.expire);
@@ -363,26 +489,21 @@ impl Db {
         }
     }
 
-    /// Slot `i` was just removed, holding `e` (expiry restored): keeps it
-    /// for the snapshot. `take` moves it (the caller drops it); otherwise
-    /// it is copied.
-    fn keep_removed(&mut self, i: u32, e: &mut Option<Entry>, take: bool) {
+    /// Slot `i` was just removed, holding `e` (expiry restored), which the
+    /// caller keeps: keeps its record for the snapshot. (The record being
+    /// written was finished before the removal.)
+    fn keep_removed(&mut self, i: u32, e: &Entry) {
         let Some(want) = self.unsaved(i) else { return };
         let Some(c) = self.cow.as_deref_mut() else { return };
-        let Some(ent) = e.as_ref() else { return };
-        let kept = match (want, c.kept.get(&i)) {
-            (true, _) => Some(if take { e.take().map(Kept::Entry) } else { Some(Kept::Entry(ent.clone())) }).flatten(),
-            (false, Some(Kept::Expire(at))) => {
-                let mut old = if take { e.take() } else { Some(ent.clone()) };
-                if let Some(o) = old.as_mut() {
-                    o.expire = *at;
-                }
-                old.map(Kept::Entry)
-            }
+        let expire = match (want, c.kept.get(&i)) {
+            (true, _) => Some(e.expire),
+            (false, Some(Kept::Expire(at))) => Some(*at),
             _ => None,
         };
-        if let Some(k) = kept {
-            c.kept.insert(i, k);
+        if let Some(at) = expire {
+            let (r, ok) = record(e, at);
+            c.broken |= !ok;
+            c.kept.insert(i, Kept::Record(r));
         }
         // A key created in this slot from now on is not the snapshot's.
         c.fresh.insert(i);
@@ -643,10 +764,13 @@ impl Db {
     /// its expiry is kept if `keep_ttl`, cleared otherwise. A new key has no
     /// expiry. Returns the entry.
     pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool, now: u64) -> &mut Entry {
+        let mut moving = false;
         let (slot, existed) = match self.live_slot(key, now) {
             Some(i) => {
                 // The old value is replaced whole: a snapshot that still
-                // needs it gets it moved, not copied (below).
+                // needs it gets it moved, not copied (below), and one in
+                // the middle of writing it carries on from the moved value.
+                moving = self.writing_live(i);
                 if self.unsaved(i) == Some(true) {
                     self.keep_expire(i);
                 }
@@ -682,9 +806,14 @@ impl Db {
         let old = core::mem::replace(&mut e.value, value);
         if existed {
             if let Some(c) = self.cow.as_deref_mut() {
-                // Only the expiry was kept so far (just above, or by an
-                // earlier command): the old value joins it.
-                if let Some(Kept::Expire(at)) = c.kept.get(&slot).cloned() {
+                if moving {
+                    if let Some(Current::Live { expire, pos }) = c.current.take() {
+                        let was = Entry { key: e.key.clone(), value: old, expire, lru: e.lru, vpos: NO_VPOS };
+                        c.current = Some(Current::Owned(Box::new(was), pos));
+                    }
+                } else if let Some(Kept::Expire(at)) = c.kept.get(&slot).cloned() {
+                    // Only the expiry was kept so far (just above, or by an
+                    // earlier command): the old value joins it.
                     c.kept.insert(slot, Kept::Entry(Entry { key: e.key.clone(), value: old, expire: at, lru: e.lru, vpos: NO_VPOS }));
                 }
             }
@@ -731,6 +860,8 @@ impl Db {
     /// Removes the entry in slot `i`; the returned entry keeps its expiry
     /// (callers such as RENAME and MOVE carry it over).
     fn remove_slot(&mut self, i: u32) -> Option<Entry> {
+        // The record being written of this entry is finished first.
+        self.finish_current(i);
         let at = self.dict.slot(i).map_or(0, |e| e.expire);
         self.clear_expire_slot(i);
         // What `used` counts for the slot: its first pending record, else
@@ -749,9 +880,7 @@ impl Db {
         e.expire = at;
         self.used = self.used.wrapping_sub(counted);
         if self.cow.is_some() {
-            let mut opt = Some(e);
-            self.keep_removed(i, &mut opt, false);
-            e = opt.expect("kept by copy");
+            self.keep_removed(i, &e);
         }
         if self.dict.is_empty() {
             // Give the table back too, so an emptied db costs nothing.
@@ -814,12 +943,26 @@ impl Db {
     pub fn clear(&mut self) {
         if let Some(mut c) = self.cow.take() {
             // The snapshot keeps every start-time entry it has not written:
-            // moved, not copied.
+            // moved, not copied, the one being written too.
+            let live = match c.current {
+                Some(Current::Live { expire, .. }) => Some(expire),
+                _ => None,
+            };
             for (i, e) in self.dict.drain_slots() {
+                if i == c.cursor && c.current.is_some() {
+                    if let Some(expire) = live {
+                        if let Some(Current::Live { pos, .. }) = c.current.take() {
+                            let mut e = e;
+                            e.expire = expire;
+                            c.current = Some(Current::Owned(Box::new(e), pos));
+                        }
+                    }
+                    continue;
+                }
                 if i >= c.cursor && i < c.end && !c.fresh.contains(&i) {
                     let mut e = e;
                     match c.kept.get(&i) {
-                        Some(Kept::Entry(_)) => continue,
+                        Some(Kept::Entry(_) | Kept::Record(_)) => continue,
                         Some(Kept::Expire(at)) => e.expire = *at,
                         None => {}
                     }
@@ -930,5 +1073,136 @@ impl Db {
             }
         }
         deleted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::encode_entry;
+    use crate::types::{List, Str};
+
+    fn big_list(n: usize) -> Value {
+        let mut l = List::new();
+        for i in 0..n {
+            l.push_back(alloc::format!("element-{i:06}").as_bytes());
+        }
+        Value::List(Box::new(l))
+    }
+
+    /// A db holding `a` (a small string), `big` (a list of 5,000) and `z`
+    /// (a small string), in that slot order, and the record bytes SAVE
+    /// writes for them.
+    fn db() -> (Db, Vec<u8>) {
+        let mut d = Db::new(1);
+        d.insert_new(b"a"[..].into(), Value::Str(Str::from_bytes(b"1")), None, 0);
+        d.insert_new(b"big"[..].into(), big_list(5000), Some(9_000_000), 0);
+        d.insert_new(b"z"[..].into(), Value::Str(Str::from_bytes(b"2")), None, 0);
+        let mut want = Vec::new();
+        for e in d.iter() {
+            encode_entry(&mut want, &e.key, &e.value, e.expire).unwrap();
+        }
+        (d, want)
+    }
+
+    /// Steps of `budget` until the db is done.
+    fn finish(d: &mut Db, out: &mut Vec<u8>, budget: usize) -> u64 {
+        let mut keys = 0;
+        for _ in 0..100_000 {
+            let (_, done, k) = d.snapshot_step(budget, out).unwrap();
+            keys += k;
+            if done {
+                return keys;
+            }
+        }
+        panic!("the snapshot does not end");
+    }
+
+    /// Begins a snapshot and steps until `big` is partly written.
+    fn partly_written(d: &mut Db, out: &mut Vec<u8>) {
+        d.begin_snapshot(0);
+        d.snapshot_step(1000, out).unwrap();
+        assert!(matches!(d.snapshot().and_then(|c| c.current.as_ref()), Some(Current::Live { .. })));
+    }
+
+    #[test]
+    fn a_big_value_is_written_over_several_steps() {
+        let (mut d, want) = db();
+        let mut out = Vec::new();
+        d.begin_snapshot(0);
+        let (used, done, _) = d.snapshot_step(1000, &mut out).unwrap();
+        assert!(!done && used < 1100, "a step of 1000 used {used}");
+        // `a` and `big` were begun in that step, `big` finished later.
+        assert_eq!(finish(&mut d, &mut out, 1000), 2);
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn changes_to_the_value_being_written_finish_it_first() {
+        type Change = fn(&mut Db);
+        let changes: [Change; 7] = [
+            |d| {
+                if let Some(Value::List(l)) = d.write(b"big", 0).map(|e| &mut e.value) {
+                    l.push_front(b"new");
+                }
+            },
+            |d| {
+                d.read(b"big", 0);
+            },
+            |d| {
+                d.remove(b"big", 0);
+            },
+            |d| {
+                d.set(b"big", Value::Str(Str::from_bytes(b"replaced")), false, 0);
+            },
+            |d| {
+                d.set_expire(b"big", 1, 0);
+                d.remove(b"big", 10);
+            },
+            |d| {
+                d.persist(b"big", 0);
+            },
+            |d| d.clear(),
+        ];
+        for (n, change) in changes.iter().enumerate() {
+            let (mut d, want) = db();
+            let mut out = Vec::new();
+            partly_written(&mut d, &mut out);
+            change(&mut d);
+            // Whatever is there now changes again, and new keys come.
+            if let Some(Value::List(l)) = d.write(b"big", 0).map(|e| &mut e.value) {
+                l.push_back(b"again");
+            }
+            d.set(b"new", Value::Str(Str::from_bytes(b"x")), false, 0);
+            finish(&mut d, &mut out, 700);
+            assert!(out == want, "change {n}: not the start-time bytes");
+        }
+    }
+
+    #[test]
+    fn changes_to_a_value_not_reached_yet_keep_its_record() {
+        for n in 0..4 {
+            let (mut d, want) = db();
+            let mut out = Vec::new();
+            d.begin_snapshot(0);
+            match n {
+                0 => {
+                    if let Some(Value::List(l)) = d.write(b"big", 0).map(|e| &mut e.value) {
+                        l.pop_back();
+                    }
+                }
+                // Replaced whole: moved, then written over several steps.
+                1 => {
+                    d.set(b"big", Value::Str(Str::from_bytes(b"replaced")), true, 0);
+                }
+                2 => {
+                    d.persist(b"big", 0);
+                    d.remove(b"big", 0);
+                }
+                _ => d.clear(),
+            }
+            finish(&mut d, &mut out, 300);
+            assert!(out == want, "change {n}: not the start-time bytes");
+        }
     }
 }

@@ -5,14 +5,18 @@
 //! Invariants and choices:
 //! - Everything is little-endian; lengths and counts are LEB128 varints of
 //!   at most 10 bytes (no `usize` on disk). Fixed-width fields are u32/u64.
-//! - The same dataset gives the same bytes: keys are written in the order
-//!   of their slots in the db (which the same commands, or loading the
-//!   same snapshot, reproduce), set members and hashtable-encoded hash
-//!   fields sorted, sorted sets in (score, member) order, lists and
-//!   listpack hashes in their own (observable) order, streams node by node
-//!   as they are laid out. Slot order is what lets a background snapshot
-//!   ([`Background`]) write the db in steps while commands run, with the
-//!   same bytes a foreground SAVE of the same dataset writes.
+//! - One table gives the same bytes however it is written: keys in the
+//!   order of their slots in the db, set members and hash fields in their
+//!   iteration order (a table's slot order, an intset's ascending order, a
+//!   listpack's own order; version 4: no sort, which cost many ms for a
+//!   big set and was a whole-value pass no step could split), sorted sets
+//!   in (score, member) order, lists in their order, streams node by node
+//!   as they are laid out. Two engines holding the same data after
+//!   different histories may write different bytes (slot order follows
+//!   history). Iteration order is what lets a background snapshot
+//!   ([`Background`]) write the db in steps, and a big value over several
+//!   steps (`encode_part`), while commands run, with the same bytes a
+//!   foreground SAVE of the same dataset writes.
 //! - Encoding goes through a bounded buffer ([`CHUNK`] bytes) handed to
 //!   [`Storage::write`]; decoding reads [`CHUNK`]-sized pieces with
 //!   [`Storage::read_at`]. Neither holds a second copy of the dataset.
@@ -22,7 +26,6 @@
 //! - Decoding builds fresh [`Db`]s; the caller swaps them in only when the
 //!   whole blob decoded, validated and matched its checksum.
 
-use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
@@ -39,8 +42,10 @@ pub const MAGIC: &[u8; 8] = b"REDLETSN";
 /// The newest format version this build reads, and the one it writes.
 /// Version 2 added the function section; version 3 writes keys in slot
 /// order (versions 1 and 2 sorted them) and names the journal position the
-/// snapshot was taken at (see [`Decoded::base`]).
-pub const VERSION: u32 = 3;
+/// snapshot was taken at (see [`Decoded::base`]); version 4 writes set
+/// members and hashtable-encoded hash fields in iteration order (earlier
+/// versions sorted them, and their loaders reject unsorted sets).
+pub const VERSION: u32 = 4;
 /// Size of the buffer encoding and decoding go through.
 pub const CHUNK: usize = 64 * 1024;
 
@@ -62,7 +67,8 @@ const T_STREAM: u8 = 5;
 
 /// Hash field order on disk: as iterated (a listpack's observable order).
 const HASH_ORDERED: u8 = 0;
-/// Hash field order on disk: sorted by field bytes (hashtable encoding).
+/// Hash field order on disk: sorted by field bytes (hashtable encoding,
+/// versions 1 to 3; still read, no longer written).
 const HASH_SORTED: u8 = 1;
 
 /// Stream item flag: the entry is a tombstone.
@@ -287,7 +293,9 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    pub(crate) fn put(&mut self, data: &[u8]) -> CResult<()> {
+    /// Appends `data`: through the buffer, or straight to storage in
+    /// [`CHUNK`]-sized pieces when it is bigger than the buffer.
+    fn push(&mut self, data: &[u8]) -> CResult<()> {
         if self.buf.len() + data.len() > CHUNK {
             self.spill()?;
             if data.len() > CHUNK {
@@ -304,19 +312,42 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    pub(crate) fn u8(&mut self, v: u8) -> CResult<()> {
+    /// Writes the CRC of everything so far (itself excluded) and flushes.
+    pub(crate) fn finish_with_crc(mut self) -> CResult<u64> {
+        self.spill()?;
+        let crc = crc64::finish(self.crc);
+        self.buf.extend_from_slice(&crc.to_le_bytes());
+        self.spill()?;
+        Ok(self.written)
+    }
+
+}
+
+/// Where encoded bytes go: the [`Sink`] in front of storage, or a byte
+/// vector (the copy-on-write of a background snapshot keeps a value it
+/// had to write early there, see [`crate::keyspace::Cow`]). The scalar
+/// encodings of `docs/FORMAT.md` are written once, here.
+pub(crate) trait Out {
+    /// Appends raw bytes.
+    fn put(&mut self, data: &[u8]) -> CResult<()>;
+
+    /// A byte.
+    fn u8(&mut self, v: u8) -> CResult<()> {
         self.put(&[v])
     }
 
-    pub(crate) fn u32(&mut self, v: u32) -> CResult<()> {
+    /// A little-endian `u32`.
+    fn u32(&mut self, v: u32) -> CResult<()> {
         self.put(&v.to_le_bytes())
     }
 
-    pub(crate) fn u64(&mut self, v: u64) -> CResult<()> {
+    /// A little-endian `u64`.
+    fn u64(&mut self, v: u64) -> CResult<()> {
         self.put(&v.to_le_bytes())
     }
 
-    pub(crate) fn var(&mut self, mut v: u64) -> CResult<()> {
+    /// An unsigned LEB128 varint (at most 10 bytes).
+    fn var(&mut self, mut v: u64) -> CResult<()> {
         let mut b = [0u8; 10];
         let mut n = 0;
         loop {
@@ -333,29 +364,35 @@ impl<'a> Sink<'a> {
         self.put(&b[..n])
     }
 
-    pub(crate) fn ivar(&mut self, v: i64) -> CResult<()> {
+    /// A zigzag-encoded signed varint.
+    fn ivar(&mut self, v: i64) -> CResult<()> {
         self.var(((v << 1) ^ (v >> 63)) as u64)
     }
 
-    pub(crate) fn bytes(&mut self, b: &[u8]) -> CResult<()> {
+    /// A length-prefixed byte string.
+    fn bytes(&mut self, b: &[u8]) -> CResult<()> {
         self.var(b.len() as u64)?;
         self.put(b)
     }
 
+    /// A stream id.
     fn id(&mut self, id: StreamId) -> CResult<()> {
         self.var(id.ms)?;
         self.var(id.seq)
     }
+}
 
-    /// Writes the CRC of everything so far (itself excluded) and flushes.
-    pub(crate) fn finish_with_crc(mut self) -> CResult<u64> {
-        self.spill()?;
-        let crc = crc64::finish(self.crc);
-        self.buf.extend_from_slice(&crc.to_le_bytes());
-        self.spill()?;
-        Ok(self.written)
+impl Out for Sink<'_> {
+    fn put(&mut self, data: &[u8]) -> CResult<()> {
+        self.push(data)
     }
+}
 
+impl Out for Vec<u8> {
+    fn put(&mut self, data: &[u8]) -> CResult<()> {
+        self.extend_from_slice(data);
+        Ok(())
+    }
 }
 
 /// Writes the header: magic, version, epoch, the journal position the
@@ -390,7 +427,7 @@ pub fn encode(st: &mut dyn Storage, name: &str, dbs: &[Db], functions: &[&[u8]],
         s.var(i as u64)?;
         s.var(db.len() as u64)?;
         for e in db.iter() {
-            encode_entry(&mut s, e)?;
+            encode_entry(&mut s, &e.key, &e.value, e.expire().unwrap_or(0))?;
         }
     }
     s.u8(TAG_END)?;
@@ -403,6 +440,12 @@ pub fn encode(st: &mut dyn Storage, name: &str, dbs: &[Db], functions: &[&[u8]],
 /// the dataset as it was at [`Background::start`], byte for byte what
 /// [`encode`] would have written then (the header's journal position
 /// aside).
+///
+/// A step writes about its budget's worth and stops, in the middle of a
+/// value if need be: a big list, set, sorted set, hash, stream or string
+/// is written over as many steps as it takes (`encode_part`, the
+/// value's position kept by the db's copy-on-write), so no step is longer
+/// than its budget plus one element (or one stream node).
 #[derive(Debug)]
 pub struct Background {
     sink: SinkState,
@@ -433,14 +476,13 @@ impl Background {
         Ok(Background { sink: s.suspend(), db: 0, in_db: false, keys_done: 0, keys_total: total, base })
     }
 
-    /// Writes about `budget` more bytes of entries (see
-    /// [`Db::snapshot_step`]). `Ok(Some(bytes))` once the whole
+    /// Writes about `budget` more units of entries (see
+    /// `Db::snapshot_step`). `Ok(Some(bytes))` once the whole
     /// snapshot is written (checksum included): the caller commits the blob
     /// and ends the dbs' copy-on-write.
     pub fn step(&mut self, st: &mut dyn Storage, name: &str, dbs: &mut [Db], budget: usize) -> CResult<Option<u64>> {
         let mut s = Sink::resume(st, name, core::mem::take(&mut self.sink));
         let mut left = budget.max(1);
-        let mut done_keys = 0u64;
         while self.db < dbs.len() && left > 0 {
             let Some(pos) = dbs.iter().position(|d| d.snapshot().is_some_and(|c| c.index == self.db)) else {
                 // Every db carries its snapshot state until the end; one
@@ -460,17 +502,14 @@ impl Background {
                 s.var(count)?;
                 self.in_db = true;
             }
-            let (n, finished) = db.snapshot_step(left, |e| {
-                done_keys += 1;
-                encode_entry(&mut s, e)
-            })?;
+            let (n, finished, keys) = db.snapshot_step(left, &mut s)?;
+            self.keys_done += keys;
             left = left.saturating_sub(n);
             if finished {
                 self.in_db = false;
                 self.db += 1;
             }
         }
-        self.keys_done += done_keys;
         if self.db < dbs.len() {
             self.sink = s.suspend();
             return Ok(None);
@@ -480,8 +519,119 @@ impl Background {
     }
 }
 
-fn encode_entry(s: &mut Sink<'_>, e: &crate::keyspace::Entry) -> CResult<()> {
-    let t = match &e.value {
+/// How far the writing of one key record has come: a background snapshot
+/// writes a big value over several steps ([`encode_part`]).
+///
+/// Positions are indexes into the value (a list node, a [`Set::at`] or
+/// [`Hash::at`] position, a sorted-set rank, a string offset) or keys of
+/// a stream's ordered maps (node ids, group and consumer names, pending
+/// ids). An index means something only while the value is unchanged:
+/// the copy-on-write writes a value out in full before any change to it
+/// ([`crate::keyspace::Cow`]), so no position outlives a change of its
+/// value. No reference is kept across steps.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Pos {
+    /// Nothing written yet: the record's header comes first.
+    Start,
+    /// A string: bytes of the value written.
+    Str(usize),
+    /// A list: the next node, and the next element in it.
+    List(usize, usize),
+    /// A set or hash: the next position.
+    At(u32),
+    /// A sorted set: the next rank.
+    Rank(usize),
+    /// A stream's nodes: the next is the first keyed above this id.
+    Nodes(Option<StreamId>),
+    /// A stream's groups: the next is the first named above this one.
+    Group(Option<Box<[u8]>>),
+    /// A stream group's consumers, after the one named.
+    Consumers(Box<[u8]>, Option<Box<[u8]>>),
+    /// A stream group's pending entries, after the id.
+    Pending(Box<[u8]>, Option<StreamId>),
+    /// The record is written.
+    Done,
+}
+
+impl Pos {
+    /// The record is written (a match, not the derived `==`, which
+    /// compares the names some positions carry).
+    pub(crate) fn is_done(&self) -> bool {
+        matches!(self, Pos::Done)
+    }
+}
+
+/// Budget units an element costs besides its bytes (the work of visiting
+/// it is not only the copy).
+const ELEM_COST: usize = 16;
+
+/// Budget units a key record costs besides its bytes: finding it (the
+/// copy-on-write's lookups) and its header.
+const RECORD_COST: usize = 64;
+
+/// The least of a string written per call, so a small budget left over
+/// still makes progress.
+const STR_PIECE: usize = 4096;
+
+/// An [`Out`] counting the bytes through it, for a step's budget.
+struct Meter<'a, O: ?Sized> {
+    o: &'a mut O,
+    n: usize,
+}
+
+impl<O: Out + ?Sized> Out for Meter<'_, O> {
+    fn put(&mut self, data: &[u8]) -> CResult<()> {
+        self.n = self.n.saturating_add(data.len());
+        self.o.put(data)
+    }
+}
+
+/// The error of a position that does not fit its value: the value changed
+/// under a resumable write (a copy-on-write bug, never the data's fault).
+fn moved_under<T>() -> CResult<T> {
+    Err(CodecError::Storage(String::from("a value changed while the background save was writing it")))
+}
+
+/// Writes the key record of `key`, `value` and `expire` (absolute ms, 0
+/// for none) whole.
+pub(crate) fn encode_entry<O: Out + ?Sized>(o: &mut O, key: &[u8], value: &Value, expire: u64) -> CResult<()> {
+    let mut pos = Pos::Start;
+    while !pos.is_done() {
+        encode_part(o, key, value, expire, &mut pos, usize::MAX)?;
+    }
+    Ok(())
+}
+
+/// Writes the key record of `key`, `value` and `expire` (absolute ms, 0
+/// for none) from `pos` on, until about `budget` units (bytes written plus
+/// [`RECORD_COST`] a record and [`ELEM_COST`] an element) are spent or the record is done (`pos`
+/// becomes [`Pos::Done`]). Returns the units spent. The header is written
+/// whole on the first call, then at least one element (or
+/// [`STR_PIECE`] bytes of a string, or one stream node) a call; a call
+/// goes over its budget by at most one element, one stream node (at most
+/// `stream-node-max-entries`/`-bytes`) or one group's header.
+///
+/// The bytes are those [`encode_entry`] writes, whatever the budgets: set
+/// members and hash fields in their iteration order (slot order for
+/// tables, as [`Set::iter`] and [`Hash::iter`]), sorted sets by rank,
+/// lists and streams in their order.
+pub(crate) fn encode_part<O: Out + ?Sized>(o: &mut O, key: &[u8], value: &Value, expire: u64, pos: &mut Pos, budget: usize) -> CResult<usize> {
+    let mut m = Meter { o, n: 0 };
+    if matches!(pos, Pos::Start) {
+        *pos = encode_head(&mut m, key, value, expire)?;
+    }
+    while !pos.is_done() && m.n < budget {
+        let p = core::mem::replace(pos, Pos::Done);
+        *pos = encode_body(&mut m, value, p, budget)?;
+    }
+    Ok(m.n)
+}
+
+/// The record's header: type tag, expiry, key, and the value's own
+/// leading fields (count, hash order, stream counters). Returns where the
+/// body starts.
+fn encode_head<O: Out + ?Sized>(m: &mut Meter<'_, O>, key: &[u8], value: &Value, expire: u64) -> CResult<Pos> {
+    let t = match value {
         Value::Str(_) => T_STRING,
         Value::List(_) => T_LIST,
         Value::Set(_) => T_SET,
@@ -489,109 +639,220 @@ fn encode_entry(s: &mut Sink<'_>, e: &crate::keyspace::Entry) -> CResult<()> {
         Value::Hash(_) => T_HASH,
         Value::Stream(_) => T_STREAM,
     };
-    match e.expire() {
-        Some(at) => {
-            s.u8(t | TAG_EXPIRE)?;
-            s.u64(at)?;
-        }
-        None => s.u8(t)?,
+    if expire != 0 {
+        m.u8(t | TAG_EXPIRE)?;
+        m.u64(expire)?;
+    } else {
+        m.u8(t)?;
     }
-    s.bytes(e.key.as_slice())?;
-    match &e.value {
-        Value::Str(v) => s.bytes(&v.as_bytes()),
+    m.bytes(key)?;
+    m.n = m.n.saturating_add(RECORD_COST);
+    Ok(match value {
+        Value::Str(v) => {
+            m.var(v.len() as u64)?;
+            Pos::Str(0)
+        }
         Value::List(l) => {
-            s.var(l.len() as u64)?;
-            for item in l.iter() {
-                s.bytes(item)?;
-            }
-            Ok(())
+            m.var(l.len() as u64)?;
+            Pos::List(0, 0)
         }
         Value::Set(set) => {
-            let mut m: Vec<Cow<'_, [u8]>> = set.iter().map(|e| match e {
-                crate::types::set::Elem::Bytes(b) => Cow::Borrowed(b),
-                other => Cow::Owned(other.to_vec()),
-            }).collect();
-            m.sort_unstable();
-            s.var(m.len() as u64)?;
-            for x in m {
-                s.bytes(&x)?;
-            }
-            Ok(())
+            m.var(set.len() as u64)?;
+            Pos::At(0)
         }
         Value::ZSet(z) => {
-            s.var(z.len() as u64)?;
-            for (m, sc) in z.iter() {
-                s.bytes(m)?;
-                s.u64(sc.to_bits())?;
-            }
-            Ok(())
+            m.var(z.len() as u64)?;
+            Pos::Rank(0)
         }
         Value::Hash(h) => {
-            s.var(h.len() as u64)?;
-            if h.is_listpack() {
-                s.u8(HASH_ORDERED)?;
-                for (f, v) in h.iter() {
-                    s.bytes(f)?;
-                    s.bytes(v)?;
-                }
-            } else {
-                s.u8(HASH_SORTED)?;
-                let mut fv: Vec<(&[u8], &[u8])> = h.iter().collect();
-                fv.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                for (f, v) in fv {
-                    s.bytes(f)?;
-                    s.bytes(v)?;
-                }
-            }
-            Ok(())
+            m.var(h.len() as u64)?;
+            // Version 4: every hash in its iteration order (a table's slot
+            // order is as good as any, and needs no sort).
+            m.u8(HASH_ORDERED)?;
+            Pos::At(0)
         }
-        Value::Stream(x) => encode_stream(s, x),
+        Value::Stream(x) => {
+            let en = &x.entries;
+            m.id(en.last_id())?;
+            m.id(en.max_deleted_id())?;
+            m.var(en.entries_added())?;
+            m.var(en.raw_node_count() as u64)?;
+            Pos::Nodes(None)
+        }
+    })
+}
+
+/// Writes the body of `value` from `pos` until the budget is spent or the
+/// current part (a stream's nodes, one group's consumers, ...) ends.
+/// Returns the position that follows.
+fn encode_body<O: Out + ?Sized>(m: &mut Meter<'_, O>, value: &Value, pos: Pos, budget: usize) -> CResult<Pos> {
+    use core::ops::Bound::{Excluded, Unbounded};
+    match (value, pos) {
+        (_, Pos::Done) => Ok(Pos::Done),
+        (Value::Str(v), Pos::Str(off)) => {
+            let b = v.as_bytes();
+            let n = budget.saturating_sub(m.n).max(STR_PIECE);
+            let end = off.saturating_add(n).min(b.len());
+            let Some(piece) = b.get(off..end) else { return moved_under() };
+            m.put(piece)?;
+            Ok(if end >= b.len() { Pos::Done } else { Pos::Str(end) })
+        }
+        (Value::List(l), Pos::List(mut node, mut idx)) => {
+            'nodes: while m.n < budget {
+                // Skipping within a node walks at most its 8 KiB.
+                let Some(elems) = l.node_elems(node) else { break };
+                for x in elems.skip(idx) {
+                    if m.n >= budget {
+                        break 'nodes;
+                    }
+                    m.bytes(x)?;
+                    m.n = m.n.saturating_add(ELEM_COST);
+                    idx += 1;
+                }
+                node += 1;
+                idx = 0;
+            }
+            Ok(if node >= l.node_count() { Pos::Done } else { Pos::List(node, idx) })
+        }
+        (Value::Set(set), Pos::At(mut p)) => {
+            let end = set.pos_end();
+            let mut digits = Vec::new();
+            while p < end && m.n < budget {
+                match set.at(p) {
+                    Some(crate::types::set::Elem::Bytes(b)) => m.bytes(b)?,
+                    Some(crate::types::set::Elem::Int(n)) => {
+                        digits.clear();
+                        crate::num::push_i64(&mut digits, n);
+                        m.bytes(&digits)?;
+                    }
+                    None => {}
+                }
+                m.n = m.n.saturating_add(ELEM_COST / 4);
+                p += 1;
+            }
+            Ok(if p >= end { Pos::Done } else { Pos::At(p) })
+        }
+        (Value::Hash(h), Pos::At(mut p)) => {
+            let end = h.pos_end();
+            while p < end && m.n < budget {
+                if let Some((f, v)) = h.at(p) {
+                    m.bytes(f)?;
+                    m.bytes(v)?;
+                }
+                m.n = m.n.saturating_add(ELEM_COST / 4);
+                p += 1;
+            }
+            Ok(if p >= end { Pos::Done } else { Pos::At(p) })
+        }
+        (Value::ZSet(z), Pos::Rank(mut r)) => {
+            let mut it = z.iter_from(r, false);
+            while m.n < budget {
+                let Some((member, score)) = it.next() else { break };
+                m.bytes(member)?;
+                m.u64(score.to_bits())?;
+                // A member is read through the tree's dict slot: a cache
+                // miss more than a set's or a list's element.
+                m.n = m.n.saturating_add(2 * ELEM_COST);
+                r += 1;
+            }
+            Ok(if r >= z.len() { Pos::Done } else { Pos::Rank(r) })
+        }
+        (Value::Stream(x), Pos::Nodes(mut after)) => {
+            let mut nodes = x.entries.raw_nodes_from(after);
+            while m.n < budget {
+                let Some(node) = nodes.next() else {
+                    m.var(x.groups.len() as u64)?;
+                    return Ok(Pos::Group(None));
+                };
+                encode_stream_node(m, &node)?;
+                after = Some(node.key);
+            }
+            Ok(Pos::Nodes(after))
+        }
+        (Value::Stream(x), Pos::Group(after)) => {
+            let next = match &after {
+                None => x.groups.iter().next(),
+                Some(a) => x.groups.range::<[u8], _>((Excluded(&a[..]), Unbounded)).next(),
+            };
+            let Some((name, g)) = next else { return Ok(Pos::Done) };
+            m.bytes(name)?;
+            m.id(g.last_id)?;
+            m.ivar(g.entries_read)?;
+            m.var(g.consumers.len() as u64)?;
+            m.n = m.n.saturating_add(ELEM_COST);
+            Ok(Pos::Consumers(name.clone(), None))
+        }
+        (Value::Stream(x), Pos::Consumers(group, after)) => {
+            let Some(g) = x.groups.get(&group[..]) else { return moved_under() };
+            let from = after.as_deref().map_or(Unbounded, Excluded);
+            let mut last = None;
+            let mut more = false;
+            for (cname, c) in g.consumers.range::<[u8], _>((from, Unbounded)) {
+                if m.n >= budget {
+                    more = true;
+                    break;
+                }
+                m.bytes(cname)?;
+                m.ivar(c.seen_time)?;
+                m.n = m.n.saturating_add(ELEM_COST);
+                last = Some(cname);
+            }
+            if more {
+                let after = last.cloned().or(after);
+                return Ok(Pos::Consumers(group, after));
+            }
+            m.var(g.pel.len() as u64)?;
+            Ok(Pos::Pending(group, None))
+        }
+        (Value::Stream(x), Pos::Pending(group, after)) => {
+            let Some(g) = x.groups.get(&group[..]) else { return moved_under() };
+            let from = after.map_or(Unbounded, Excluded);
+            let mut last = after;
+            let mut more = false;
+            for (id, n) in g.pel.range((from, Unbounded)) {
+                if m.n >= budget {
+                    more = true;
+                    break;
+                }
+                m.id(*id)?;
+                m.ivar(n.delivery_time)?;
+                m.var(n.delivery_count)?;
+                m.bytes(&n.consumer)?;
+                m.n = m.n.saturating_add(ELEM_COST);
+                last = Some(*id);
+            }
+            Ok(if more { Pos::Pending(group, last) } else { Pos::Group(Some(group)) })
+        }
+        _ => moved_under(),
     }
 }
 
-fn encode_stream(s: &mut Sink<'_>, x: &Stream) -> CResult<()> {
-    let en = &x.entries;
-    s.id(en.last_id())?;
-    s.id(en.max_deleted_id())?;
-    s.var(en.entries_added())?;
-    s.var(en.raw_node_count() as u64)?;
-    for (fields, items) in en.raw_nodes() {
-        s.var(fields.len() as u64)?;
-        for f in fields {
-            s.bytes(f)?;
-        }
-        s.var(items.len() as u64)?;
-        for it in items {
-            let flags = (if it.deleted { ITEM_DELETED } else { 0 }) | (if it.same_fields { ITEM_SAMEFIELDS } else { 0 });
-            s.u8(flags)?;
-            s.id(it.id)?;
-            if !it.same_fields {
-                s.var((it.data.len() / 2) as u64)?;
-            }
-            for d in &it.data {
-                s.bytes(d)?;
-            }
-        }
+/// Budget units a stream entry costs besides its bytes: decoding it from
+/// its node (ids as deltas, integers stored compactly) costs several
+/// times what copying a string does.
+const STREAM_ITEM_COST: usize = 3 * ELEM_COST;
+
+/// One stream node: master fields, then its entries (tombstones included).
+fn encode_stream_node<O: Out + ?Sized>(m: &mut Meter<'_, O>, node: &crate::types::stream::RawNode<'_>) -> CResult<()> {
+    use crate::types::stream::RawPart;
+    m.var(node.fields.len() as u64)?;
+    for f in node.fields {
+        m.bytes(f)?;
     }
-    s.var(x.groups.len() as u64)?;
-    for (name, g) in &x.groups {
-        s.bytes(name)?;
-        s.id(g.last_id)?;
-        s.ivar(g.entries_read)?;
-        s.var(g.consumers.len() as u64)?;
-        for (cname, c) in &g.consumers {
-            s.bytes(cname)?;
-            s.ivar(c.seen_time)?;
+    m.var(node.len())?;
+    node.visit(|part| match part {
+        RawPart::Item { id, deleted, same_fields, strings } => {
+            let flags = (if deleted { ITEM_DELETED } else { 0 }) | (if same_fields { ITEM_SAMEFIELDS } else { 0 });
+            m.u8(flags)?;
+            m.id(id)?;
+            if !same_fields {
+                m.var((strings / 2) as u64)?;
+            }
+            m.n = m.n.saturating_add(STREAM_ITEM_COST);
+            Ok(())
         }
-        s.var(g.pel.len() as u64)?;
-        for (id, n) in &g.pel {
-            s.id(*id)?;
-            s.ivar(n.delivery_time)?;
-            s.var(n.delivery_count)?;
-            s.bytes(&n.consumer)?;
-        }
-    }
-    Ok(())
+        RawPart::Str(d) => m.bytes(d),
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -831,7 +1092,7 @@ pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, r
                 // itself moves into the db without another allocation.
                 let mut prev: Vec<u8> = Vec::new();
                 for i in 0..n {
-                    let (key, value, expire) = decode_entry(&mut r, cfg, rng)?;
+                    let (key, value, expire) = decode_entry(&mut r, cfg, rng, version)?;
                     if version < 3 {
                         if i > 0 && prev >= key {
                             return r.invalid(format!("key {:?} out of order or duplicated", String::from_utf8_lossy(&key)));
@@ -864,7 +1125,7 @@ pub fn decode(st: &mut dyn Storage, name: &str, size: u64, cfg: &DecodeConfig, r
     Ok(Decoded { dbs, epoch, keys, expired, functions, base })
 }
 
-fn decode_entry(r: &mut Source<'_>, cfg: &DecodeConfig, rng: &mut Rng) -> CResult<(Vec<u8>, Value, Option<u64>)> {
+fn decode_entry(r: &mut Source<'_>, cfg: &DecodeConfig, rng: &mut Rng, version: u32) -> CResult<(Vec<u8>, Value, Option<u64>)> {
     let tag = r.u8()?;
     let expire = if tag & TAG_EXPIRE != 0 {
         let at = r.u64()?;
@@ -901,10 +1162,14 @@ fn decode_entry(r: &mut Source<'_>, cfg: &DecodeConfig, rng: &mut Rng) -> CResul
             let mut prev = first;
             for _ in 1..n {
                 let m = r.bytes()?;
-                if m <= prev {
+                // Versions 1 to 3 sorted the members; version 4 writes
+                // them in iteration order.
+                if version < 4 && m <= prev {
                     return r.invalid("set members out of order or duplicated");
                 }
-                set.add(&m, max);
+                if !set.add(&m, max) {
+                    return r.invalid(format!("duplicate set member {:?}", String::from_utf8_lossy(&m)));
+                }
                 prev = m;
             }
             Value::Set(Box::new(set))

@@ -57,6 +57,17 @@ pub trait Storage {
     fn begin(&mut self, name: &str) -> Result<(), StorageError>;
     /// Adds `data` to the staged copy of `name`.
     fn write(&mut self, name: &str, data: &[u8]) -> Result<(), StorageError>;
+    /// Starts making the staged copy of `name` durable without waiting,
+    /// and says whether it is: a host that syncs in the background (a
+    /// thread) answers `false` until its sync is done, so the
+    /// [`Storage::commit`] that follows does not wait for the disk. A
+    /// background save calls it after its last byte, once a step, until
+    /// `true`, then commits; nothing may be written in between. The
+    /// default has nothing to start: `true`.
+    fn prepare_commit(&mut self, name: &str) -> Result<bool, StorageError> {
+        let _ = name;
+        Ok(true)
+    }
     /// Makes the staged copy durable and atomically puts it in place of
     /// `name`. On error the previous blob is left as it was.
     fn commit(&mut self, name: &str) -> Result<(), StorageError>;

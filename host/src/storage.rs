@@ -12,7 +12,11 @@
 //!   Until the rename the old file is untouched; any failure before it
 //!   removes the temp file and leaves the old blob as it was. A failure of
 //!   the final folder fsync is reported although the new file is in place
-//!   (whole: readers see old or new, never a mix).
+//!   (whole: readers see old or new, never a mix). Past 256 KiB a thread
+//!   writes the temp file, fsyncing it as it grows, and, asked by
+//!   `prepare_commit`, makes it durable before `commit` ([`Writer`]); the
+//!   replaced file is closed by a thread too: the event loop never waits
+//!   for the disk during a background save.
 //! - Append goes through one open handle per blob (`O_APPEND`). An append
 //!   that fails half-way is cut back (ftruncate) to where it started, like
 //!   Redis does with a short AOF write, so a later append never lands after
@@ -29,7 +33,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
 
 use redlet::storage::{Storage, StorageError};
 
@@ -185,8 +190,197 @@ struct Appender {
 
 /// A replace in progress.
 struct Staged {
-    file: io::BufWriter<File>,
+    /// The temp file, written directly while the copy is small; `None`
+    /// once a [`Writer`] took it over.
+    file: Option<io::BufWriter<File>>,
     path: PathBuf,
+    /// Bytes written so far.
+    len: u64,
+    /// Bytes not yet handed to the writer.
+    pending: Vec<u8>,
+    /// Started once the copy passes [`HAND_OVER`] bytes.
+    writer: Option<Writer>,
+    /// `prepare_commit` handed the last bytes over and asked for the
+    /// final sync.
+    sealed: bool,
+}
+
+/// Bytes of a staged copy written by the caller; past them a [`Writer`]
+/// thread takes over, and each piece handed to it is this big. Small
+/// enough that the thread's copy of a piece into the page cache is short:
+/// with 1 MiB pieces it took the event loop's core for up to 1 ms at a
+/// time on a two-core machine (`perf sched`).
+const HAND_OVER: usize = 256 << 10;
+
+/// Written pieces a [`Writer`] keeps for reuse.
+const SPARE: usize = 8;
+
+/// Pieces queued to a [`Writer`] before `write` waits for it (backpressure:
+/// a disk slower than the encoder holds the copy's memory to 64 MiB).
+const MAX_QUEUED: usize = 256;
+
+/// A thread that writes a big staged copy and fsyncs it as it goes, and
+/// makes it durable before `commit` (asked by `prepare_commit`), so a
+/// background save never waits for the disk in the event loop: writing
+/// 50 MB into the page cache took about 0.2 ms a step, and the fsync of
+/// the whole file at commit 26 ms, here. (Redis's fork child writes and
+/// syncs every 4 MB, `rdb-save-incremental-fsync`.) Its first error is
+/// kept for the next `write`, `prepare_commit` or `commit` (the kernel
+/// reports a writeback error to one fsync of the shared file only, so it
+/// must not be dropped).
+struct Writer {
+    shared: Arc<(Mutex<WriterState>, Condvar)>,
+    thread: thread::JoinHandle<()>,
+}
+
+#[derive(Default)]
+struct WriterState {
+    queue: std::collections::VecDeque<Vec<u8>>,
+    /// Written pieces, emptied, for `write` to fill again: buffers freed
+    /// by one thread and allocated by the other made the allocator give
+    /// pages back (madvise) in the event loop, up to 4 ms a call.
+    spare: Vec<Vec<u8>>,
+    /// The final full sync is asked (nothing is queued after it), and
+    /// done.
+    seal: bool,
+    sealed: bool,
+    /// Abandoned (abort): the thread drops what is queued and ends.
+    closed: bool,
+    /// A write or sync failed: the thread has ended; `error` is handed to
+    /// the first caller that asks.
+    failed: bool,
+    error: Option<io::Error>,
+}
+
+impl WriterState {
+    /// Nothing for the thread to do: no piece, no seal to serve, not
+    /// closed.
+    fn idle(&self) -> bool {
+        self.queue.is_empty() && !self.closed && (self.sealed || !self.seal)
+    }
+
+    fn failure(&mut self) -> io::Error {
+        self.error.take().unwrap_or_else(|| io::Error::other("an earlier write of this copy failed"))
+    }
+}
+
+impl Writer {
+    fn start(mut file: File) -> io::Result<Writer> {
+        let shared = Arc::new((Mutex::new(WriterState::default()), Condvar::new()));
+        let theirs = shared.clone();
+        let thread = thread::Builder::new().name("redlet-writer".into()).spawn(move || {
+            let (m, cv) = &*theirs;
+            loop {
+                let mut s = m.lock().unwrap_or_else(|p| p.into_inner());
+                while s.idle() {
+                    s = cv.wait(s).unwrap_or_else(|p| p.into_inner());
+                }
+                if s.closed {
+                    s.queue.clear();
+                    return;
+                }
+                let piece = s.queue.pop_front();
+                cv.notify_all();
+                drop(s);
+                // A piece is written and synced; the queue empty and the
+                // seal asked, a full sync covers every piece (none comes
+                // after the seal).
+                let last = piece.is_none();
+                let mut used = None;
+                let r = match piece {
+                    Some(mut p) => {
+                        let r = file.write_all(&p).and_then(|()| file.sync_data());
+                        p.clear();
+                        used = Some(p);
+                        r
+                    }
+                    None => file.sync_all(),
+                };
+                let mut s = m.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(p) = used.filter(|_| s.spare.len() < SPARE) {
+                    s.spare.push(p);
+                }
+                match r {
+                    Ok(()) => s.sealed |= last,
+                    Err(e) => {
+                        s.failed = true;
+                        s.error = Some(e);
+                        s.queue.clear();
+                        cv.notify_all();
+                        return;
+                    }
+                }
+                cv.notify_all();
+            }
+        })?;
+        Ok(Writer { shared, thread })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, WriterState> {
+        self.shared.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// An emptied piece to fill, or a new one.
+    fn spare(&self) -> Vec<u8> {
+        self.lock().spare.pop().unwrap_or_else(|| Vec::with_capacity(HAND_OVER))
+    }
+
+    /// Queues a piece, waiting while [`MAX_QUEUED`] are; the thread's error
+    /// if it met one.
+    fn push(&self, piece: Vec<u8>) -> io::Result<()> {
+        let cv = &self.shared.1;
+        let mut s = self.lock();
+        while s.queue.len() >= MAX_QUEUED && !s.failed {
+            s = cv.wait(s).unwrap_or_else(|p| p.into_inner());
+        }
+        if s.failed {
+            return Err(s.failure());
+        }
+        s.queue.push_back(piece);
+        cv.notify_all();
+        Ok(())
+    }
+
+    /// Asks for the final full sync (nothing is pushed after) and says
+    /// whether it is done.
+    fn seal(&self) -> io::Result<bool> {
+        let mut s = self.lock();
+        if s.failed {
+            return Err(s.failure());
+        }
+        s.seal = true;
+        self.shared.1.notify_all();
+        Ok(s.sealed)
+    }
+
+    /// Seals, waits for the final sync, ends the thread and returns its
+    /// error, if any.
+    fn finish(self) -> io::Result<()> {
+        {
+            let mut s = self.lock();
+            s.seal = true;
+            self.shared.1.notify_all();
+            while !s.sealed && !s.failed {
+                s = self.shared.1.wait(s).unwrap_or_else(|p| p.into_inner());
+            }
+            if s.failed {
+                return Err(s.failure());
+            }
+            s.closed = true;
+            self.shared.1.notify_all();
+        }
+        if self.thread.join().is_err() {
+            return Err(io::Error::other("writer thread panicked"));
+        }
+        Ok(())
+    }
+
+    /// Abandons the copy: the thread ends after the piece it is writing.
+    fn abandon(self) {
+        let mut s = self.lock();
+        s.closed = true;
+        self.shared.1.notify_all();
+    }
 }
 
 /// [`Storage`] over files in one folder. See the module docs.
@@ -297,7 +491,8 @@ impl Storage for FileStorage {
         self.abort(name);
         let path = blob.with_file_name(format!("redlet.{name}.tmp-{}", std::process::id()));
         let f = OpenOptions::new().write(true).create(true).truncate(true).open(&path).map_err(|e| err("create", &path, e))?;
-        self.staged.insert(name.to_string(), Staged { file: io::BufWriter::with_capacity(256 * 1024, f), path });
+        let file = Some(io::BufWriter::with_capacity(256 * 1024, f));
+        self.staged.insert(name.to_string(), Staged { file, path, len: 0, pending: Vec::new(), writer: None, sealed: false });
         Ok(())
     }
 
@@ -305,17 +500,66 @@ impl Storage for FileStorage {
         let Some(mut st) = self.staged.remove(name) else {
             return Err(StorageError::new(format!("{name}: write without begin")));
         };
-        let r = self.check(FaultOp::Write).and_then(|_| self.write_limited(&mut st.file, data));
+        let r = self.check(FaultOp::Write).and_then(|_| {
+            if st.sealed {
+                return Err(io::Error::other("write after prepare_commit"));
+            }
+            if let Some(f) = st.file.as_mut() {
+                self.write_limited(f, data)?;
+                st.len += data.len() as u64;
+                if st.len >= HAND_OVER as u64 {
+                    // Big: a thread writes and syncs the rest.
+                    if let Some(f) = st.file.take() {
+                        st.writer = Some(Writer::start(f.into_inner().map_err(|e| e.into_error())?)?);
+                        st.pending = Vec::with_capacity(HAND_OVER);
+                    }
+                }
+                return Ok(());
+            }
+            let n = self.faults.as_ref().map_or(data.len(), |f| f.room(data.len()));
+            st.pending.extend_from_slice(&data[..n]);
+            st.len += n as u64;
+            if n < data.len() {
+                return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+            if st.pending.len() >= HAND_OVER {
+                if let Some(w) = &st.writer {
+                    let piece = std::mem::replace(&mut st.pending, w.spare());
+                    w.push(piece)?;
+                }
+            }
+            Ok(())
+        });
         match r {
             Ok(()) => {
                 self.staged.insert(name.to_string(), st);
                 Ok(())
             }
             Err(e) => {
+                if let Some(w) = st.writer.take() {
+                    w.abandon();
+                }
                 let _ = fs::remove_file(&st.path);
                 Err(err("write", &st.path, e))
             }
         }
+    }
+
+    fn prepare_commit(&mut self, name: &str) -> Result<bool, StorageError> {
+        let Some(st) = self.staged.get_mut(name) else {
+            return Err(StorageError::new(format!("{name}: commit without begin")));
+        };
+        // A small copy has no thread: commit writes and syncs it itself
+        // (well under a millisecond), so a small background save is done
+        // at once.
+        let Some(w) = &st.writer else { return Ok(true) };
+        if !st.sealed {
+            if !st.pending.is_empty() {
+                w.push(std::mem::take(&mut st.pending)).map_err(|e| err("write", &st.path, e))?;
+            }
+            st.sealed = true;
+        }
+        w.seal().map_err(|e| err("fsync", &st.path, e))
     }
 
     fn commit(&mut self, name: &str) -> Result<(), StorageError> {
@@ -328,22 +572,45 @@ impl Storage for FileStorage {
             let _ = fs::remove_file(&tmp);
             err(op, &tmp, e)
         };
-        let file = st.file.into_inner().map_err(|e| fail("write", e.into_error()))?;
-        self.check(FaultOp::Fsync).and_then(|_| file.sync_all()).map_err(|e| fail("fsync", e))?;
-        drop(file);
+        match (st.file, st.writer) {
+            (Some(f), _) => {
+                let file = f.into_inner().map_err(|e| fail("write", e.into_error()))?;
+                self.check(FaultOp::Fsync).and_then(|_| file.sync_all()).map_err(|e| fail("fsync", e))?;
+            }
+            (None, Some(w)) => {
+                if !st.pending.is_empty() {
+                    if let Err(e) = w.push(st.pending) {
+                        w.abandon();
+                        return Err(fail("write", e));
+                    }
+                }
+                // Waits only if prepare_commit was not asked until done.
+                w.finish().map_err(|e| fail("fsync", e))?;
+                self.check(FaultOp::Fsync).map_err(|e| fail("fsync", e))?;
+            }
+            (None, None) => return Err(fail("write", io::Error::other("staged copy lost"))),
+        }
+        // The replaced file's last handle is closed by a thread: freeing
+        // a big file's blocks takes milliseconds (13 ms for 50 MB here).
+        let old = File::open(&blob).ok();
         self.check(FaultOp::Rename).and_then(|_| fs::rename(&tmp, &blob)).map_err(|e| {
             let _ = fs::remove_file(&tmp);
             StorageError::new(format!("rename {} to {}: {e}", tmp.display(), blob.display()))
         })?;
         // The handles name the replaced inode now.
-        self.appenders.remove(name);
-        self.readers.remove(name);
+        let stale = (old, self.appenders.remove(name), self.readers.remove(name));
+        if stale.0.is_some() {
+            let _ = thread::Builder::new().name("redlet-close".into()).spawn(move || drop(stale));
+        }
         self.sync_dir().map_err(|e| err("fsync", &self.dir, e))
     }
 
     fn abort(&mut self, name: &str) {
         if let Some(st) = self.staged.remove(name) {
             drop(st.file);
+            if let Some(w) = st.writer {
+                w.abandon();
+            }
             let _ = fs::remove_file(&st.path);
         }
     }
@@ -460,6 +727,44 @@ mod tests {
         assert!(s.path_of("../etc").is_err());
         assert!(s.append("Snap shot", b"").is_err());
         assert_eq!(leftovers(&d), vec!["redlet.journal", "redlet.snapshot"]);
+        let _ = fs::remove_dir_all(&d);
+    }
+
+    /// A staged copy past HAND_OVER is written and fsynced by a thread:
+    /// committed whole (after prepare_commit or not), or aborted leaving
+    /// the old blob.
+    #[test]
+    fn big_replace_synced_in_the_background() {
+        let d = tmpdir("bigsync");
+        let mut s = FileStorage::new(&d);
+        let piece: Vec<u8> = (0..64 * 1024u32).map(|i| (i % 251) as u8).collect();
+        let parts: Vec<&[u8]> = (0..60).map(|_| &piece[..]).collect();
+        replace(&mut s, "snapshot", &parts).unwrap();
+        assert_eq!(read_all(&mut s, "snapshot").unwrap(), parts.concat());
+        s.begin("snapshot").unwrap();
+        for _ in 0..40 {
+            s.write("snapshot", b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".repeat(1024).as_slice()).unwrap();
+        }
+        assert!(s.staged.get("snapshot").is_some_and(|st| st.writer.is_some()));
+        s.abort("snapshot");
+        assert_eq!(read_all(&mut s, "snapshot").unwrap(), parts.concat());
+        assert_eq!(leftovers(&d), vec!["redlet.snapshot"]);
+        // prepare_commit until durable, then commit (a small copy too).
+        for parts in [&parts[..], &parts[..1]] {
+            s.begin("snapshot").unwrap();
+            for p in parts {
+                s.write("snapshot", p).unwrap();
+            }
+            let mut polls = 0;
+            while !s.prepare_commit("snapshot").unwrap() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                polls += 1;
+                assert!(polls < 10_000);
+            }
+            s.commit("snapshot").unwrap();
+            assert_eq!(read_all(&mut s, "snapshot").unwrap(), parts.concat());
+        }
+        assert_eq!(leftovers(&d), vec!["redlet.snapshot"]);
         let _ = fs::remove_dir_all(&d);
     }
 

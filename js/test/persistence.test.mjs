@@ -407,11 +407,11 @@ test('corrupt files: open rejects with a StorageError naming the file and the re
       file: 'redlet.snapshot',
       bytes: (() => {
         const b = Buffer.from(snap);
-        b.writeUInt32LE(4, 8);
+        b.writeUInt32LE(5, 8);
         b.writeBigUInt64LE(crc64(b.subarray(0, b.length - 8)), b.length - 8);
         return b;
       })(),
-      reason: /snapshot format version 4 is newer than this build supports \(3\)/,
+      reason: /snapshot format version 5 is newer than this build supports \(4\)/,
     },
     { name: 'a bad snapshot magic', file: 'redlet.snapshot', bytes: Buffer.concat([Buffer.from('NOTREDLT'), snap.subarray(8)]), reason: /snapshot.*magic/i },
     {

@@ -239,6 +239,17 @@ impl Hash {
         Some((&f.name, &f.value))
     }
 
+    /// One past the highest position [`Hash::at`] answers for: the fields
+    /// of a listpack, the slots of a table (holes included). Walking `0..`
+    /// this with [`Hash::at`] visits every field once, in [`Hash::iter`]'s
+    /// order, while the hash is not modified.
+    pub fn pos_end(&self) -> u32 {
+        match &self.repr {
+            Repr::Listpack(v) => u32::try_from(v.len()).unwrap_or(u32::MAX),
+            Repr::Table(d) => u32::try_from(d.slot_count()).unwrap_or(u32::MAX),
+        }
+    }
+
     /// One HSCAN step over a table-encoded hash, like Redis's loop around
     /// `dictScan`: visits slots from `cursor`, one "bucket" at a time, until
     /// at least `count` fields were collected, the end was reached, or

@@ -513,6 +513,15 @@ impl List {
         self.nodes.range(..end).rev().enumerate().flat_map(move |(k, n)| n.range(0, if k == 0 { i + 1 } else { n.count() }).rev())
     }
 
+    /// The elements of node `node` (0 = the head's), head first; `None`
+    /// past the last node. Walking nodes `0..` visits every element once,
+    /// in [`List::iter`]'s order, while the list is not modified: a
+    /// background snapshot writes a big list a node at a time (a node holds
+    /// at most [`NODE_MAX`] bytes, or one element).
+    pub fn node_elems(&self, node: usize) -> Option<impl Iterator<Item = &[u8]> + '_> {
+        self.nodes.get(node).map(|n| n.iter())
+    }
+
     /// Number of nodes (for tests of the packing).
     pub fn node_count(&self) -> usize {
         self.nodes.len()

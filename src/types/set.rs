@@ -282,6 +282,17 @@ impl Set {
         }
     }
 
+    /// One past the highest position [`Set::at`] answers for: the members
+    /// of an intset, the slots of a table (holes included). Walking `0..`
+    /// this with [`Set::at`] visits every member once, in [`Set::iter`]'s
+    /// order, while the set is not modified.
+    pub fn pos_end(&self) -> u32 {
+        match &self.repr {
+            Repr::Ints(v) => u32::try_from(v.len()).unwrap_or(u32::MAX),
+            Repr::Table(d) => u32::try_from(d.slot_count()).unwrap_or(u32::MAX),
+        }
+    }
+
     /// A uniformly random member.
     pub fn random(&self, rnd: impl FnMut() -> u64) -> Option<Elem<'_>> {
         self.random_pos(rnd).and_then(|p| self.at(p))

@@ -1217,6 +1217,69 @@ impl Entries {
     }
 }
 
+/// One node as a background snapshot writes it, without copying: see
+/// [`Entries::raw_nodes_from`].
+pub(crate) struct RawNode<'a> {
+    /// The node's key (its master id).
+    pub key: StreamId,
+    /// The master entry's field names.
+    pub fields: &'a [Box<[u8]>],
+    node: &'a Node,
+}
+
+/// What [`RawNode::visit`] hands over, in order: an entry's header, then
+/// its strings.
+pub(crate) enum RawPart<'a> {
+    /// An entry: its id, whether it is a tombstone, whether it stores
+    /// values only (the master's fields), and how many strings follow.
+    Item { id: StreamId, deleted: bool, same_fields: bool, strings: usize },
+    /// One string of the entry.
+    Str(&'a [u8]),
+}
+
+impl RawNode<'_> {
+    /// Entries of the node, tombstones included.
+    pub fn len(&self) -> u64 {
+        self.node.live + self.node.deleted
+    }
+
+    /// Calls `f` with each entry and its strings, in order, allocating
+    /// nothing (an integer stored compactly is handed over as its decimal
+    /// digits from one reused buffer): what [`Entries::raw_nodes`] builds
+    /// vectors for.
+    pub fn visit<E>(&self, mut f: impl FnMut(RawPart<'_>) -> Result<(), E>) -> Result<(), E> {
+        let mut digits = Vec::new();
+        for it in self.node.items() {
+            f(RawPart::Item { id: it.id, deleted: it.deleted(), same_fields: it.flags & FLAG_SAMEFIELDS != 0, strings: it.count })?;
+            let mut p = 0;
+            for _ in 0..it.count {
+                let h = get_varint(it.data, &mut p);
+                if h & 1 == 1 {
+                    digits.clear();
+                    crate::num::push_i64(&mut digits, unzigzag(h >> 1) as i64);
+                    f(RawPart::Str(&digits))?;
+                    continue;
+                }
+                let s = usize::try_from(h >> 1).ok().and_then(|len| it.data.get(p..p.checked_add(len)?)).unwrap_or(&[]);
+                p += s.len();
+                f(RawPart::Str(s))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Entries {
+    /// The nodes keyed above `after` (every node when `None`), in id
+    /// order, for a background snapshot: it resumes a stream there in
+    /// O(log nodes), and writes a node through [`RawNode::visit`].
+    pub(crate) fn raw_nodes_from(&self, after: Option<StreamId>) -> impl Iterator<Item = RawNode<'_>> + '_ {
+        use core::ops::Bound::{Excluded, Unbounded};
+        let from = after.map_or(Unbounded, Excluded);
+        self.nodes.range((from, Unbounded)).map(|(&key, node)| RawNode { key, fields: &node.fields[..], node })
+    }
+}
+
 /// Rebuilds [`Entries`] node by node from a snapshot, checking the layout's
 /// invariants (ids strictly ascending, no node without a live entry, the
 /// counters consistent). Errors are the reason, for the loader's message.
