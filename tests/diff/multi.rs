@@ -524,93 +524,63 @@ fn scenario(srv: &RedisServer, avail: &super::gen::Avail, seed: u64, steps: usiz
     res.map_err(|m| w.fail(format!("final keyspace: {} {}", m.redis, m.note)))
 }
 
+/// Runs a multi-client scenario family against one redis-server: 200
+/// scenarios (2,000 with `REDLET_DIFF_LONG`), scenario `i` seeded from the
+/// settings' seed, `tag` and `i`; prints `summary()` (what the scenarios
+/// exercised) and the first failures with their steps, and fails the test
+/// if any scenario differed.
+fn run_scenarios(name: &str, tag: u64, mut scenario: impl FnMut(&RedisServer, u64) -> Result<(), String>, summary: impl FnOnce() -> String) {
+    let st = Settings::from_env();
+    if !st.enabled(name) {
+        eprintln!("differential[{name}]: skipped (REDLET_DIFF_FAMILY)");
+        return;
+    }
+    let srv = RedisServer::start();
+    let _side = RedletSide::new(&st, &[]);
+    let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
+    let count = if long { 2000 } else { 200 };
+    let t0 = Instant::now();
+    let mut failures = vec![];
+    for i in 0..count {
+        if let Err(e) = scenario(&srv, mix(&[st.seed, tag, i])) {
+            failures.push(format!("--- {name} scenario {i} (seed {}) failed:\n{e}", st.seed));
+            if failures.len() >= 3 {
+                break;
+            }
+        }
+    }
+    eprintln!("differential[{name}]: {count} scenarios, {} failed, {:.1}s; {}", failures.len(), t0.elapsed().as_secs_f64(), summary());
+    if !failures.is_empty() {
+        for f in &failures {
+            eprintln!("{f}");
+        }
+        panic!("differential[{name}]: {} scenarios differ from {}", failures.len(), RedisServer::version());
+    }
+}
+
+/// ACL scenarios ([`super::multi_acl`]) of 30 steps.
+pub fn run_acl() {
+    run_scenarios("acl", 77, |srv, seed| super::multi_acl::scenario(srv, seed, 30), || {
+        let n = super::multi_acl::counts();
+        format!("{} client commands, {} refused by ACLs, {} other errors", n[0], n[1], n[2])
+    });
+}
+
+/// Tracking, MONITOR and CLIENT REPLY scenarios ([`super::multi_tracking`])
+/// of 40 steps.
+pub fn run_tracking() {
+    let avail = super::gen::Avail::from_table();
+    run_scenarios("tracking", 88, |srv, seed| super::multi_tracking::scenario(srv, &avail, seed, 40), || {
+        let n = super::multi_tracking::counts();
+        format!(
+            "{} steps, {} invalidation messages, {} monitor lines, {} CLIENT REPLY runs, {} tracking commands, {} scripts",
+            n[0], n[1], n[2], n[3], n[4], n[5]
+        )
+    });
+}
+
 /// The multi-client blocking test: `scenarios` scenarios (more with
 /// `REDLET_DIFF_LONG`), every failing scenario reported with its steps.
-/// ACL scenarios ([`super::multi_acl`]): 200 of 30 steps (2,000 with
-/// `REDLET_DIFF_LONG`), against one redis-server.
-pub fn run_acl() {
-    let st = Settings::from_env();
-    if !st.enabled("acl") {
-        eprintln!("differential[acl]: skipped (REDLET_DIFF_FAMILY)");
-        return;
-    }
-    let srv = RedisServer::start();
-    let _side = RedletSide::new(&st, &[]);
-    let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
-    let count = if long { 2000 } else { 200 };
-    let t0 = Instant::now();
-    let mut failures = vec![];
-    for i in 0..count {
-        let seed = mix(&[st.seed, 77, i]);
-        if let Err(e) = super::multi_acl::scenario(&srv, seed, 30) {
-            failures.push(format!("--- acl scenario {i} (seed {}) failed:\n{e}", st.seed));
-            if failures.len() >= 3 {
-                break;
-            }
-        }
-    }
-    let n = super::multi_acl::counts();
-    eprintln!(
-        "differential[acl]: {count} scenarios, {} failed, {:.1}s; {} client commands, {} refused by ACLs, {} other errors",
-        failures.len(),
-        t0.elapsed().as_secs_f64(),
-        n[0],
-        n[1],
-        n[2]
-    );
-    if !failures.is_empty() {
-        for f in &failures {
-            eprintln!("{f}");
-        }
-        panic!("differential[acl]: {} scenarios differ from {}", failures.len(), RedisServer::version());
-    }
-}
-
-/// Tracking, MONITOR and CLIENT REPLY scenarios ([`super::multi_tracking`]):
-/// 200 of 40 steps (2,000 with `REDLET_DIFF_LONG`), against one
-/// redis-server.
-pub fn run_tracking() {
-    let st = Settings::from_env();
-    if !st.enabled("tracking") {
-        eprintln!("differential[tracking]: skipped (REDLET_DIFF_FAMILY)");
-        return;
-    }
-    let avail = super::gen::Avail::from_table();
-    let srv = RedisServer::start();
-    let _side = RedletSide::new(&st, &[]);
-    let long = std::env::var("REDLET_DIFF_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
-    let count = if long { 2000 } else { 200 };
-    let t0 = Instant::now();
-    let mut failures = vec![];
-    for i in 0..count {
-        let seed = mix(&[st.seed, 88, i]);
-        if let Err(e) = super::multi_tracking::scenario(&srv, &avail, seed, 40) {
-            failures.push(format!("--- tracking scenario {i} (seed {}) failed:\n{e}", st.seed));
-            if failures.len() >= 3 {
-                break;
-            }
-        }
-    }
-    let n = super::multi_tracking::counts();
-    eprintln!(
-        "differential[tracking]: {count} scenarios, {} failed, {:.1}s; {} steps, {} invalidation messages, {} monitor lines, {} CLIENT REPLY runs, {} tracking commands, {} scripts",
-        failures.len(),
-        t0.elapsed().as_secs_f64(),
-        n[0],
-        n[1],
-        n[2],
-        n[3],
-        n[4],
-        n[5]
-    );
-    if !failures.is_empty() {
-        for f in &failures {
-            eprintln!("{f}");
-        }
-        panic!("differential[tracking]: {} scenarios differ from {}", failures.len(), RedisServer::version());
-    }
-}
-
 pub fn run_blocking() {
     let st = Settings::from_env();
     if !st.enabled("blocking") {
